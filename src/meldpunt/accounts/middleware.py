@@ -1,0 +1,62 @@
+"""Session idle time-out and the second-factor requirement."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+IDLE_KEY = "meldpunt_last_activity"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a user who did nothing for MELDPUNT_SESSION_IDLE_SECONDS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(IDLE_KEY)
+            if last is not None and now - int(last) > settings.MELDPUNT_SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(request, "U bent uitgelogd omdat u een tijd niets hebt gedaan.")
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[IDLE_KEY] = now
+        return self.get_response(request)
+
+
+# Paths a user may reach before the second factor is verified.
+_OPEN_PREFIXES = ("/static/", "/inloggen/", "/uitloggen", "/melden", "/api/v1/schema")
+
+
+class RequireSecondFactorMiddleware:
+    """With MELDPUNT_REQUIRE_2FA on, a user whose roles see personal data needs TOTP first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.MELDPUNT_REQUIRE_2FA
+            and user.is_authenticated
+            and user.needs_second_factor
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"type": "about:blank", "title": "Tweede factor vereist", "status": 403,
+                     "detail": "Log in met uw tweede factor voordat u de API gebruikt."},
+                    status=403, content_type="application/problem+json",
+                )
+            return redirect("accounts:second_factor")
+        return self.get_response(request)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("inloggen/", views.LoginView.as_view(), name="login"),
+    path("inloggen/tweede-factor/", views.second_factor, name="second_factor"),
+    path("uitloggen/", views.logout_view, name="logout"),
+]

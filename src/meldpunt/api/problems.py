@@ -1,0 +1,65 @@
+"""Errors as RFC 9457 problem details (application/problem+json), in Dutch."""
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+TITLES = {
+    400: "Ongeldige invoer",
+    401: "Niet ingelogd",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    406: "Formaat niet beschikbaar",
+    415: "Mediatype niet ondersteund",
+    429: "Te veel verzoeken",
+    500: "Interne fout",
+}
+
+
+def _flatten(detail, prefix=""):
+    """Turn DRF's nested error dict into the ADR 'invalidParams' list."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(detail, list):
+        for item in detail:
+            yield from _flatten(item, prefix)
+    else:
+        yield {"name": prefix or "nonFieldErrors", "code": getattr(detail, "code", "invalid"),
+               "reason": str(detail)}
+
+
+def problem_response(status_code: int, detail: str, invalid_params=None, headers=None) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status_code, "Fout"),
+        "status": status_code,
+        "detail": detail,
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    response = Response(body, status=status_code, headers=headers)
+    response.content_type = "application/problem+json"
+    return response
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Dit object bestaat niet of u mag het niet zien.")
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = "Een of meer parameters zijn ongeldig."
+        invalid = list(_flatten(exc.detail))
+    else:
+        detail = str(getattr(exc, "detail", "")) or TITLES.get(response.status_code, "Fout")
+        invalid = None
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        detail = "Log in om de API te gebruiken."
+    elif response.status_code == status.HTTP_403_FORBIDDEN and "authentication" in detail.lower():
+        detail = "Log in om de API te gebruiken."
+    headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    return problem_response(response.status_code, detail, invalid, headers)

@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+from meldpunt.registries.models import Buurt, Gemeente, Wijk
+
+
+class GemeenteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Gemeente
+        fields = ["code", "naam", "jaar"]
+
+
+class AreaFiguresMixin(serializers.Serializer):
+    inwoners = serializers.IntegerField(allow_null=True, read_only=True)
+    huishoudens = serializers.IntegerField(allow_null=True, read_only=True)
+    wozGemiddeld = serializers.IntegerField(
+        source="woz_gemiddeld", allow_null=True, read_only=True,
+        help_text="Gemiddelde WOZ-waarde van woningen, × €1.000 (CBS).",
+    )
+    misdrijven2025 = serializers.IntegerField(source="misdrijven_2025", allow_null=True, read_only=True)
+    misdrijvenPer1000Gem5j = serializers.DecimalField(
+        source="misdrijven_per_1000_gem5j", max_digits=8, decimal_places=1, allow_null=True,
+        read_only=True, coerce_to_string=False,
+    )
+
+
+class WijkSerializer(AreaFiguresMixin, serializers.ModelSerializer):
+    gemeente = serializers.CharField(source="gemeente_id", read_only=True)
+
+    class Meta:
+        model = Wijk
+        fields = ["code", "naam", "gemeente", "inwoners", "huishoudens", "wozGemiddeld",
+                  "misdrijven2025", "misdrijvenPer1000Gem5j"]
+
+
+class BuurtSerializer(AreaFiguresMixin, serializers.ModelSerializer):
+    wijk = serializers.CharField(source="wijk_id", read_only=True)
+
+    class Meta:
+        model = Buurt
+        fields = ["code", "naam", "wijk", "inwoners", "huishoudens", "wozGemiddeld",
+                  "misdrijven2025", "misdrijvenPer1000Gem5j"]
+
+
+class MeSerializer(serializers.Serializer):
+    gebruikersnaam = serializers.CharField()
+    rollen = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,107 @@
+"""API v1. Thin: reads through selectors, access through the policy."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from meldpunt.accounts import policy
+from meldpunt.core.identifiers import InvalidIdentifier, parse_gemeentecode, parse_wijkcode
+from meldpunt.registries import selectors
+
+from . import serializers
+
+
+class PolicyPermission(permissions.BasePermission):
+    """Allow a view only when the access policy lets the user open its ``access_rule``."""
+
+    def has_permission(self, request, view):
+        return policy.may_open(request.user, view.access_rule)
+
+
+def _code(value, parse, name):
+    if not value:
+        return None
+    try:
+        return parse(value)
+    except InvalidIdentifier as error:
+        raise ValidationError({name: [str(error)]}) from None
+
+
+
+
+
+@extend_schema(tags=["gebieden"])
+class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
+    """Gemeenten in deze installatie (CBS-indeling 2024)."""
+
+    access_rule = "gebieden"
+    permission_classes = [PolicyPermission]
+    serializer_class = serializers.GemeenteSerializer
+    lookup_field = "code"
+    lookup_value_regex = "GM[0-9]{4}"
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.gemeenten()
+
+
+@extend_schema(tags=["gebieden"])
+class WijkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Wijken met CBS-kerncijfers."""
+
+    access_rule = "gebieden"
+    permission_classes = [PolicyPermission]
+    serializer_class = serializers.WijkSerializer
+    lookup_field = "code"
+    lookup_value_regex = "WK[0-9]{4}[0-9A-Z]{2}"
+    filter_backends = []
+
+    @extend_schema(parameters=[OpenApiParameter("gemeente", str, description="CBS-gemeentecode, bv. GM0479")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        gemeente = _code(self.request.query_params.get("gemeente"), parse_gemeentecode, "gemeente")
+        return selectors.wijken(gemeente)
+
+
+@extend_schema(tags=["gebieden"])
+class BuurtViewSet(viewsets.ReadOnlyModelViewSet):
+    """Buurten met CBS-kerncijfers."""
+
+    access_rule = "gebieden"
+    permission_classes = [PolicyPermission]
+    serializer_class = serializers.BuurtSerializer
+    lookup_field = "code"
+    lookup_value_regex = "BU[0-9]{4}[0-9A-Z]{4}"
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("gemeente", str, description="CBS-gemeentecode, bv. GM0479"),
+            OpenApiParameter("wijk", str, description="CBS-wijkcode, bv. WK047911"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.buurten(
+            _code(params.get("gemeente"), parse_gemeentecode, "gemeente"),
+            _code(params.get("wijk"), parse_wijkcode, "wijk"),
+        )
+
+
+@extend_schema(tags=["gebruiker"], responses=serializers.MeSerializer)
+class MeView(APIView):
+    """De ingelogde gebruiker en zijn rollen."""
+
+    access_rule = "gebieden"  # every logged-in role
+
+    def get(self, request):
+        data = {"gebruikersnaam": request.user.get_username(),
+                "rollen": [r.value for r in request.user.ordered_roles()]}
+        return Response(serializers.MeSerializer(data).data)

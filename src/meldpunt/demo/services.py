@@ -1,0 +1,55 @@
+"""Demo users: one per role, with a fresh password shown once."""
+
+from django.db import transaction
+
+from meldpunt.accounts import services as account_services
+from meldpunt.accounts.models import User
+from meldpunt.accounts.roles import ROLE_PROFILES
+from meldpunt.intake.models import Signal
+
+DEMO_NAMES = {
+    "regisseur": ("Rana", "Regisseur"), "beoordelaar": ("Bart", "Beoordelaar"),
+    "teamlid": ("Tess", "Teamlid"), "privacyfunctionaris": ("Priya", "Privacy"),
+    "bronhouder": ("Bram", "Bronhouder"), "deelnemer": ("Dewi", "Deelnemer"),
+    "uitvoerder": ("Umar", "Uitvoerder"), "fg": ("Femke", "Gegevensbescherming"),
+    "archivaris": ("Arno", "Archief"), "beheerder": ("Bea", "Beheer"),
+    "analist": ("Anna", "Analist"), "melder_intern": ("Mick", "Handhaving"),
+}
+
+
+@transaction.atomic
+def ensure_demo_users(new_passwords: bool = False) -> list[tuple[str, str, str | None]]:
+    """Create the demo users that are missing. Returns (username, role, password or None)."""
+    result = []
+    for profile in ROLE_PROFILES:
+        role = profile.role.value
+        first, last = DEMO_NAMES[role]
+        user = User.objects.filter(username=role).first()
+        password = None
+        if user is None:
+            password = account_services.generate_password()
+            user = account_services.create_user(role, password, [role], first_name=first, last_name=last,
+                                                organisation="Demogemeente Zaanstad")
+            if role == "beheerder":
+                user.is_staff = True
+                user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+        elif new_passwords:
+            password = account_services.generate_password()
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        result.append((role, profile.role.label, password))
+    _give_demo_users_work()
+    return result
+
+
+def _give_demo_users_work() -> None:
+    """A staff melder with their own reports, and a teamlid with assigned signals."""
+    melder = User.objects.get(username="melder_intern")
+    teamlid = User.objects.get(username="teamlid")
+    if not Signal.objects.filter(reported_by=melder).exists():
+        ids = list(Signal.objects.filter(channel="intern").order_by("received_at").values_list("id", flat=True)[:5])
+        Signal.objects.filter(id__in=ids).update(reported_by=melder)
+    if not Signal.objects.filter(assigned_to=teamlid).exists():
+        ids = list(Signal.objects.order_by("reference").values_list("id", flat=True)[:8])
+        Signal.objects.filter(id__in=ids).update(assigned_to=teamlid, state="zwaarte")

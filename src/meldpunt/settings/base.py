@@ -1,0 +1,198 @@
+"""Settings shared by every environment. Everything can be set with MELDPUNT_* variables."""
+
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+
+from .env import database_from_url, env_bool, env_int, env_list, env_str, secret_key_from_file
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# Where the embedded database, generated data and the local secret key live.
+VAR_DIR = Path(env_str("MELDPUNT_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("MELDPUNT_DEBUG", False)
+SECRET_KEY = env_str("MELDPUNT_SECRET_KEY") or secret_key_from_file(VAR_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("MELDPUNT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("MELDPUNT_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "meldpunt.core",
+    "meldpunt.accounts",
+    "meldpunt.registries",
+    "meldpunt.intake",
+    "meldpunt.web",
+    "meldpunt.demo",
+    "meldpunt.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "meldpunt.accounts.middleware.IdleTimeoutMiddleware",
+    "meldpunt.accounts.middleware.RequireSecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "meldpunt.api.middleware.ApiVersionHeaderMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "meldpunt.urls"
+WSGI_APPLICATION = "meldpunt.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "meldpunt.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("MELDPUNT_DATABASE_URL", f"sqlite:////{VAR_DIR / 'meldpunt.sqlite3'}"), VAR_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:start"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Second factor: on in production (see production.py); the demo can switch it off.
+MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = env_str("MELDPUNT_OTP_ISSUER", "Meldpunt Ondermijning")
+
+# Lock-out after repeated failed logins (django-axes), per user name so that a shared
+# municipal network address does not lock out colleagues.
+AXES_FAILURE_LIMIT = env_int("MELDPUNT_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("MELDPUNT_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Sessions: idle time-out (checked by IdleTimeoutMiddleware) and an absolute maximum.
+MELDPUNT_SESSION_IDLE_SECONDS = env_int("MELDPUNT_SESSION_IDLE_SECONDS", 15 * 60)
+SESSION_COOKIE_AGE = env_int("MELDPUNT_SESSION_MAX_SECONDS", 10 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve straight from the app folders so the embedded default needs no collectstatic.
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+
+# Strict CSP: no inline script or style anywhere (the templates use static files only).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "meldpunt.api.pagination.BoundedLimitOffsetPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "meldpunt.api.problems.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+MELDPUNT_API_VERSION = "0.1.0"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Meldpunt Ondermijning API",
+    "DESCRIPTION": "API van Meldpunt Ondermijning. Volgt de NL API Design Rules.",
+    "VERSION": MELDPUNT_API_VERSION,
+    "CONTACT": {
+        "name": "Meldpunt Ondermijning",
+        "email": "meldpunt@example.org",
+        "url": "https://example.org/meldpunt-ondermijning",
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "SERVERS": [{"url": "/api/v1", "description": "Deze installatie"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "meldpunt.api.schema.add_design_rules_responses",
+    ],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("MELDPUNT_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,30 @@
+"""Production settings: secure by default, everything else from MELDPUNT_* variables."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .env import env_bool, env_int, env_str
+
+DEBUG = False
+SECRET_KEY = env_str("MELDPUNT_SECRET_KEY")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("Zet MELDPUNT_SECRET_KEY op een geheime sleutel van ten minste 50 tekens.")
+
+MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", True)
+
+SECURE_SSL_REDIRECT = env_bool("MELDPUNT_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("MELDPUNT_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

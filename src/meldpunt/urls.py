@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("meldpunt.accounts.urls")),
+    path("", include("meldpunt.web.urls")),
+    path("api/v1/", include("meldpunt.api.urls")),
+    path("beheer/admin/", admin.site.urls),
+]
+
+handler403 = "meldpunt.web.errors.forbidden"
+handler404 = "meldpunt.web.errors.not_found"
