@@ -31,7 +31,7 @@ def set_roles(user: User, roles: list[str]) -> None:
     user._roles_cache = None
 
 
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0, i)
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - no look-alikes (l/1, o/0, i)
 
 
 def generate_password() -> str:

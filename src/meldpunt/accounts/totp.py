@@ -3,7 +3,6 @@
 import base64
 
 import segno
-from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 

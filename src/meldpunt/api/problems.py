@@ -57,9 +57,10 @@ def problem_exception_handler(exc, context):
     else:
         detail = str(getattr(exc, "detail", "")) or TITLES.get(response.status_code, "Fout")
         invalid = None
-    if response.status_code == status.HTTP_401_UNAUTHORIZED:
-        detail = "Log in om de API te gebruiken."
-    elif response.status_code == status.HTTP_403_FORBIDDEN and "authentication" in detail.lower():
+    not_logged_in = response.status_code == status.HTTP_401_UNAUTHORIZED or (
+        response.status_code == status.HTTP_403_FORBIDDEN and "authentication" in detail.lower()
+    )
+    if not_logged_in:
         detail = "Log in om de API te gebruiken."
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     return problem_response(response.status_code, detail, invalid, headers)

@@ -43,6 +43,8 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 def _digits(value: object, length: int, label: str) -> str:
     text = _SEPARATORS.sub("", str(value or ""))
+    if not text:
+        raise InvalidIdentifier(f"Vul een {label} in.")
     if not text.isascii() or not text.isdigit():
         raise InvalidIdentifier(f"Een {label} bestaat alleen uit cijfers.")
     if len(text) != length:

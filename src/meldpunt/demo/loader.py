@@ -120,7 +120,8 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
                     rows = _adapt(model, list(mapping), rows)
                     columns = ", ".join(connection.ops.quote_name(_column(model, f)) for f in mapping)
                     placeholders = ", ".join(["%s"] * len(mapping))
-                    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
                     for batch in _batches(rows, BATCH):
                         cursor.executemany(sql, batch)
                     counts[name] = len(rows)

@@ -92,6 +92,9 @@ class Pand(models.Model):
     class Meta:
         verbose_name_plural = "panden"
 
+    def __str__(self):
+        return f"pand {self.identificatie}"
+
 
 class Nummeraanduiding(models.Model):
     identificatie = models.CharField(max_length=16, primary_key=True, validators=[v.validate_bag_id])
@@ -108,7 +111,8 @@ class Nummeraanduiding(models.Model):
 
     def __str__(self):
         extra = f"{self.huisletter}{'-' + self.toevoeging if self.toevoeging else ''}"
-        return f"{self.openbare_ruimte} {self.huisnummer}{extra}, {self.postcode[:4]} {self.postcode[4:]} {self.woonplaats}"
+        postcode = f"{self.postcode[:4]} {self.postcode[4:]}"
+        return f"{self.openbare_ruimte} {self.huisnummer}{extra}, {postcode} {self.woonplaats}"
 
 
 class Gebruiksdoel(models.TextChoices):
@@ -134,6 +138,9 @@ class Verblijfsobject(models.Model):
     class Meta:
         verbose_name_plural = "verblijfsobjecten"
 
+    def __str__(self):
+        return f"verblijfsobject {self.identificatie}"
+
 
 # ------------------------------------------------------------------------------------- BRP
 
@@ -149,6 +156,9 @@ class Persoon(models.Model):
 
     class Meta:
         verbose_name_plural = "personen"
+
+    def __str__(self):
+        return f"persoon {self.pk}"  # no name or BSN in logs and admin titles
 
     @property
     def naam(self) -> str:
@@ -167,6 +177,9 @@ class Verblijfplaats(models.Model):
         verbose_name_plural = "verblijfplaatsen"
         indexes = [models.Index(fields=["adres", "datum_einde"])]
 
+    def __str__(self):
+        return f"inschrijving {self.pk}"
+
 
 # ------------------------------------------------------------------------------------- NHR
 
@@ -182,6 +195,9 @@ class Onderneming(models.Model):
     class Meta:
         verbose_name_plural = "ondernemingen"
 
+    def __str__(self):
+        return f"{self.naam} (KvK {self.kvk_nummer})"
+
 
 class Vestiging(models.Model):
     vestigingsnummer = models.CharField(max_length=12, unique=True, validators=[v.validate_vestigingsnummer])
@@ -195,6 +211,9 @@ class Vestiging(models.Model):
     class Meta:
         verbose_name_plural = "vestigingen"
 
+    def __str__(self):
+        return f"{self.handelsnaam} ({self.vestigingsnummer})"
+
 
 class Functionaris(models.Model):
     onderneming = models.ForeignKey(Onderneming, on_delete=models.CASCADE, related_name="functionarissen")
@@ -205,6 +224,9 @@ class Functionaris(models.Model):
 
     class Meta:
         verbose_name_plural = "functionarissen"
+
+    def __str__(self):
+        return f"{self.functie} bij onderneming {self.onderneming_id}"
 
 
 # ------------------------------------------------------------------ WOZ, sales and permits
@@ -222,6 +244,9 @@ class WozWaarde(models.Model):
             models.UniqueConstraint(fields=["verblijfsobject", "peildatum"], name="one_woz_per_peildatum")
         ]
 
+    def __str__(self):
+        return f"WOZ {self.verblijfsobject_id} {self.peildatum}"
+
 
 class Eigendomsoverdracht(models.Model):
     """A property transfer (Kadaster koopsom), needed for ABC-resale indicators."""
@@ -234,6 +259,9 @@ class Eigendomsoverdracht(models.Model):
         verbose_name = "eigendomsoverdracht"
         verbose_name_plural = "eigendomsoverdrachten"
         indexes = [models.Index(fields=["verblijfsobject", "datum"])]
+
+    def __str__(self):
+        return f"overdracht {self.verblijfsobject_id} {self.datum}"
 
 
 class Vergunning(models.Model):
@@ -248,3 +276,6 @@ class Vergunning(models.Model):
 
     class Meta:
         verbose_name_plural = "vergunningen"
+
+    def __str__(self):
+        return f"{self.soort} ({self.status})"

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         self.stdout.flush()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings.base")
-        os.execv(str(gunicorn), [str(gunicorn), "meldpunt.wsgi:application", "--bind", f"{host}:{port}",
-                                 "--workers", str(workers), "--access-logfile", "-"])
+        argv = [str(gunicorn), "meldpunt.wsgi:application", "--bind", f"{host}:{port}",
+                "--workers", str(workers), "--access-logfile", "-"]
+        os.execv(argv[0], argv)  # noqa: S606 - become gunicorn; fixed argv, no shell

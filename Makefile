@@ -1,0 +1,61 @@
+# Meldpunt Ondermijning — two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/meldpunt
+SPECTRAL := tools/spectral/node_modules/.bin/spectral
+
+.PHONY: demo test install install-dev lint test-sqlite test-postgres api-lint schema bench clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make demo: install, build the demo municipality (SQLite) and serve it on http://127.0.0.1:8000
+demo: install
+	$(VENV)/bin/meldpunt demo
+
+## make test: install dev dependencies and run every test, on SQLite and on PostgreSQL
+test: install-dev lint test-sqlite test-postgres api-lint
+	@echo "Alle tests geslaagd (SQLite en PostgreSQL)."
+
+lint:
+	$(VENV)/bin/ruff check src tests bench
+	MELDPUNT_VAR_DIR=$(CURDIR)/var/test DJANGO_SETTINGS_MODULE=meldpunt.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+test-sqlite:
+	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider
+
+# PostgreSQL at 127.0.0.1:5432 (CI always has it). Where none is reachable locally, say so
+# and skip; CI sets CI=true and then a missing PostgreSQL is a failure.
+test-postgres:
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  MELDPUNT_VAR_DIR=$(CURDIR)/var/test MELDPUNT_DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider -m "not browser and not slow"; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL op 127.0.0.1:5432 is niet bereikbaar" >&2; exit 1; \
+	else echo "PostgreSQL niet bereikbaar: tests op PostgreSQL overgeslagen."; fi
+
+## The OpenAPI document against the NL API Design Rules (Spectral, pinned in tools/spectral)
+api-lint: schema
+	@command -v npm >/dev/null || { echo "npm is nodig voor de API-linter" >&2; exit 1; }
+	@test -x $(SPECTRAL) || npm ci --prefix tools/spectral --no-audit --no-fund --loglevel=error
+	$(SPECTRAL) lint --fail-severity=error -r tools/spectral/adr-2.2.0-spectral-ruleset.yaml var/openapi.json
+
+schema: install
+	@mkdir -p var
+	MELDPUNT_VAR_DIR=$(CURDIR)/var $(VENV)/bin/meldpunt spectacular --format openapi-json --file var/openapi.json --validate --fail-on-warn
+
+bench: install-dev
+	$(PY) bench/generate.py --size M
+
+clean:
+	rm -rf $(VENV) var test.sqlite3*

@@ -1,0 +1,69 @@
+"""Shared fixtures. The demo municipality (size S) is generated once per session and loaded
+into the test database, so registry, connector and page tests run on realistic data."""
+
+from pathlib import Path
+
+import pytest
+
+from meldpunt.accounts import services as account_services
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def generated_s(tmp_path_factory):
+    from meldpunt.demo.generator.build import build
+
+    out = tmp_path_factory.mktemp("gemeente-S")
+    return build("S", out, seed=479)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, generated_s):
+    from meldpunt.demo import loader
+
+    with django_db_blocker.unblock():
+        loader.load(generated_s.out_dir)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests with a live server flush the database afterwards; run them last so the session's
+    # demo data is there for every other test.
+    def flushes(item):
+        names = getattr(item, "fixturenames", ())
+        return any(n in names for n in ("live_server", "transactional_db"))
+
+    items.sort(key=flushes)
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(*roles, username=None, password="een-lang-wachtwoord-voor-tests"):
+        counter["n"] += 1
+        name = username or f"{'-'.join(roles) or 'geenrol'}-{counter['n']}"
+        return account_services.create_user(name, password, list(roles))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium ontbreekt: .ci/run installeert het Debian-pakket 'chromium'.")
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        yield browser
+        browser.close()
+
+
+def axe_violations(page) -> list:
+    """Run axe-core on the page (the page must be opened with bypass_csp for the injection)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
