@@ -28,13 +28,21 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "ondermijningsbeeld": frozenset({Role.ANALIST, Role.REGISSEUR}),
     "beheer": frozenset({Role.BEHEERDER}),
     "mijn_meldingen": frozenset({Role.MELDER_INTERN}),
+    # Internal intake form: staff melders, and meldpunt staff registering a telephone report.
+    "signaal_melden": frozenset({Role.MELDER_INTERN, Role.BEOORDELAAR, Role.REGISSEUR}),
+    "signaal": frozenset({Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID}),
+    "bulkimport": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
     # Public CBS geography and aggregate key figures: every logged-in role.
     "gebieden": frozenset(Role.values),
 }
 
-# Roles that work on signals in the intake queue (the queue itself is their involvement).
+# Involvement through a queue: the step a role works on makes the signals in that step theirs.
+# Beoordelaar: step 1. Ondermijningsteam: steps 2 and 3 (W3, W4). Regisseur: steps 1 to 4.
 INTAKE_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 INTAKE_STATES = frozenset({"ontvangen"})
+TEAM_STATES = frozenset({"zwaarte", "bronnenonderzoek"})
+REGIE_STATES = frozenset({"ontvangen", "zwaarte", "bronnenonderzoek", "geen_actie", "niet_in_behandeling",
+                          "doorgezet_afdeling", "doorgezet_riec", "afdeling_regie", "casus"})
 
 
 def _active(user) -> bool:
@@ -60,10 +68,12 @@ def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
     condition = Q(pk__in=[])
     if user.has_role(Role.MELDER_INTERN):
         condition |= Q(reported_by=user)  # staff melders see their own reports only
-    if user.has_role(*INTAKE_ROLES):
+    if user.has_role(Role.BEOORDELAAR):
         condition |= Q(state__in=INTAKE_STATES) | Q(assigned_to=user)
+    if user.has_role(Role.REGISSEUR):
+        condition |= Q(state__in=REGIE_STATES) | Q(assigned_to=user)
     if user.has_role(Role.TEAMLID):
-        condition |= Q(assigned_to=user)
+        condition |= Q(state__in=TEAM_STATES) | Q(assigned_to=user)
     return signals.filter(condition)
 
 

@@ -78,9 +78,14 @@ PLAN: list[tuple[str, type, dict[str, str]]] = [
         "datum_einde": "datum_einde", "status": "status",
     }),
     ("signalen", Signal, {
+        # The id is the number in the reference, as for signals created in the app.
+        "id": "CAST(split_part(reference, '-', 3) AS BIGINT)",
         "reference": "reference", "received_at": "timezone('UTC', received_at)", "channel": "channel",
-        "phenomenon": "phenomenon", "description": "description", "buurt": "buurt",
-        "address": "adres", "state": "'ontvangen'",
+        "reporter_kind": "CASE channel WHEN 'webformulier' THEN 'anoniem' WHEN 'partner' THEN 'partner' "
+                         "WHEN 'import' THEN 'mma' WHEN 'telefoon' THEN 'burger' ELSE 'medewerker' END",
+        "phenomenon": "phenomenon", "description": "description", "location_text": "''",
+        "occurred_text": "''", "buurt": "buurt", "address": "adres", "state": "'ontvangen'",
+        "state_since": "timezone('UTC', received_at)",
     }),
 ]
 
@@ -127,10 +132,26 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
                     counts[name] = len(rows)
                     if progress:
                         progress(name, len(rows))
-            _reset_sequences([m.Persoon, m.Onderneming])
+            _reset_sequences([m.Persoon, m.Onderneming, Signal])
+            _start_signal_histories()
     finally:
         duck.close()
     return counts
+
+
+def _start_signal_histories() -> None:
+    """Each loaded signal gets its first history row and its step deadline, as in the app."""
+    from meldpunt.core.workdays import add_working_days
+    from meldpunt.protocol.models import StateChange, StepNorm
+
+    norm = StepNorm.objects.filter(state="ontvangen").values_list("working_days", flat=True).first() or 5
+    loaded = list(Signal.objects.filter(history__isnull=True).only("id", "received_at"))
+    StateChange.objects.bulk_create(
+        (StateChange(signal_id=s.id, transition="ontvangen", source="", target="ontvangen", at=s.received_at)
+         for s in loaded), batch_size=BATCH)
+    for signal in loaded:
+        signal.deadline = add_working_days(signal.received_at.date(), norm)
+    Signal.objects.bulk_update(loaded, ["deadline"], batch_size=BATCH)
 
 
 def _with_permit_holders(rows: list[tuple], index: int) -> list[tuple]:

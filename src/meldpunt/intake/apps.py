@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IntakeConfig(AppConfig):
     name = "meldpunt.intake"
     label = "intake"
-    verbose_name = "Intake van signalen"
+    verbose_name = "Intake"
+
+    def ready(self):
+        from .catalogue import seed_phenomena
+
+        post_migrate.connect(seed_phenomena, sender=self, dispatch_uid="intake_seed_phenomena")

@@ -1,5 +1,10 @@
-"""Signals. This is the first cut the foundation needs (the demo's queue); the intake issue
-adds channels, subjects, attachments and the workflow history on top of it."""
+"""Signals and what comes with them: the phenomena catalogue, reporter contact details,
+mentioned subjects, attachments and the partner organisations that report through the API.
+
+No nationality, ethnicity or origin is stored anywhere (P7).
+"""
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -14,12 +19,66 @@ class Channel(models.TextChoices):
     DATA_ANALYSE = "data_analyse", "Data-analyse"
 
 
+class ReporterKind(models.TextChoices):
+    ANONIEM = "anoniem", "Anoniem"
+    BURGER = "burger", "Inwoner (met contactgegevens)"
+    MEDEWERKER = "medewerker", "Medewerker gemeente"
+    PARTNER = "partner", "Partnerorganisatie"
+    MMA = "mma", "Meld Misdaad Anoniem"
+
+
+class Phenomenon(models.Model):
+    """A type of ondermijning. Configurable data (functioneel beheer), seeded on migrate."""
+
+    code = models.SlugField(max_length=60, primary_key=True)
+    name = models.CharField("naam", max_length=120)
+    public_label = models.CharField("omschrijving voor melders", max_length=200)
+    examples = models.TextField("voorbeelden", blank=True)
+    order = models.PositiveSmallIntegerField("volgorde", default=100)
+    active = models.BooleanField("actief", default=True)
+
+    class Meta:
+        verbose_name = "fenomeen"
+        verbose_name_plural = "fenomenen"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerOrganisation(models.Model):
+    """A partner that reports through the API with its own token (stored as a hash only)."""
+
+    name = models.CharField("naam", max_length=200, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField("actief", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "partnerorganisatie"
+        verbose_name_plural = "partnerorganisaties"
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Signal(models.Model):
     reference = models.CharField("kenmerk", max_length=20, unique=True)
+    receipt_code = models.CharField("ontvangstcode", max_length=16, unique=True, null=True, blank=True)
     received_at = models.DateTimeField("ontvangen op", db_index=True)
     channel = models.CharField("kanaal", max_length=20, choices=Channel.choices)
-    phenomenon = models.CharField("fenomeen", max_length=60)
-    description = models.TextField("omschrijving")
+    reporter_kind = models.CharField("soort melder", max_length=12, choices=ReporterKind.choices,
+                                     default=ReporterKind.ANONIEM)
+    phenomenon = models.ForeignKey(Phenomenon, on_delete=models.PROTECT, db_column="phenomenon",
+                                   related_name="signals", verbose_name="fenomeen")
+    description = models.TextField("omschrijving", blank=True)
+    location_text = models.CharField("locatie in eigen woorden", max_length=300, blank=True)
+    occurred_on = models.DateField("datum waarneming", null=True, blank=True)
+    occurred_text = models.CharField("wanneer in eigen woorden", max_length=200, blank=True)
     buurt = models.ForeignKey(
         "registries.Buurt", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
     )
@@ -27,20 +86,106 @@ class Signal(models.Model):
         "registries.Nummeraanduiding", on_delete=models.PROTECT, null=True, blank=True,
         related_name="signals",
     )
-    state = models.CharField("status", max_length=30, default="ontvangen", db_index=True)
+    # The current state is the latest row of the history (protocol.StateChange); this column is
+    # its pointer, updated in the same transaction, so queues need no subquery.
+    state = models.CharField("status", max_length=30, default="ontvangen")
+    state_since = models.DateTimeField("in deze status sinds", null=True, blank=True)
+    deadline = models.DateField("uiterste datum stap", null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="reported_signals",
     )
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="signals")
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="assigned_signals",
     )
+    # 'Geen actie': the content is sealed with a key outside the database and cleared here.
+    sealed = models.BinaryField("versleutelde inhoud", null=True, blank=True, editable=False)
+    destroy_after = models.DateField("te vernietigen na", null=True, blank=True)
 
     class Meta:
         verbose_name = "signaal"
         verbose_name_plural = "signalen"
         ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="signal_state_received"),
+            models.Index(fields=["state", "deadline"], name="signal_state_deadline"),
+        ]
 
     def __str__(self):
         return self.reference
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed is not None
+
+    @property
+    def anonymous(self) -> bool:
+        return self.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
+
+
+class ReporterContact(models.Model):
+    """How to reach a reporter who chose to leave contact details. Kept apart from the signal so
+    it can be anonymised after closure without touching the signal."""
+
+    signal = models.OneToOneField(Signal, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField("naam", max_length=200, blank=True)
+    email = models.EmailField("e-mailadres", blank=True)
+    phone = models.CharField("telefoonnummer", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "contactgegevens melder"
+        verbose_name_plural = "contactgegevens melders"
+
+    def __str__(self):
+        return f"contact bij {self.signal_id}"
+
+
+class SubjectKind(models.TextChoices):
+    PERSOON = "persoon", "Persoon"
+    ONDERNEMING = "onderneming", "Onderneming"
+    ADRES = "adres", "Adres"
+    VOERTUIG = "voertuig", "Voertuig"
+
+
+class MentionedSubject(models.Model):
+    """A person, company, address or vehicle a signal is about, as the reporter described it."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField("soort", max_length=12, choices=SubjectKind.choices)
+    role = models.CharField("rol in het signaal", max_length=80, blank=True)
+    name = models.CharField("naam", max_length=200, blank=True)
+    birth_date = models.DateField("geboortedatum", null=True, blank=True)
+    bsn = models.CharField("BSN", max_length=9, blank=True, db_index=True)
+    kvk_nummer = models.CharField("KvK-nummer", max_length=8, blank=True, db_index=True)
+    address = models.ForeignKey("registries.Nummeraanduiding", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="mentions")
+    address_text = models.CharField("adres in eigen woorden", max_length=200, blank=True)
+    kenteken = models.CharField("kenteken", max_length=8, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "betrokkene"
+        verbose_name_plural = "betrokkenen"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} bij {self.signal_id}"
+
+
+class Attachment(models.Model):
+    """A photo or document. Images are re-encoded without metadata; for an anonymous signal no
+    original file name is kept (P5)."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="bijlagen/%Y/%m/")
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField("oorspronkelijke naam", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "bijlage"
+        verbose_name_plural = "bijlagen"
+
+    def __str__(self):
+        return f"bijlage {self.pk} bij {self.signal_id}"

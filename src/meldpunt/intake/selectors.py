@@ -1,18 +1,61 @@
-"""Reads of signals, always through the access policy."""
+"""Reads of signals, always through the access policy. Reads that show personal data write
+the processing log (P2), one line per data subject."""
 
-from django.db.models import Count
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
 
 from meldpunt.accounts import policy
+from meldpunt.privacy import log
 
-from .models import Signal
+from . import subjects
+from .models import MentionedSubject, Phenomenon, Signal
 
 
 def visible_signals(user):
     return policy.signals_visible_to(user, Signal.objects.all())
 
 
-def queue(user, limit: int = 25):
-    return visible_signals(user).select_related("buurt").order_by("-received_at")[:limit]
+@dataclass
+class QueueFilter:
+    state: str = ""
+    phenomenon: str = ""
+    wijk: str = ""
+    buurt: str = ""
+    channel: str = ""
+    min_age_days: int | None = None
+    max_age_days: int | None = None
+    overdue: bool = False
+
+
+def queue(user, filters: QueueFilter | None = None):
+    """The signals this user works on, filtered; most urgent deadline first. No personal data is
+    shown in a queue row (reference, phenomenon, area, channel, dates), so no log line."""
+    f = filters or QueueFilter()
+    qs = visible_signals(user).select_related("buurt", "phenomenon")
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.phenomenon:
+        qs = qs.filter(phenomenon_id=f.phenomenon)
+    if f.buurt:
+        qs = qs.filter(buurt_id=f.buurt)
+    elif f.wijk:
+        qs = qs.filter(buurt__wijk_id=f.wijk)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    now = timezone.now()
+    if f.min_age_days is not None:
+        qs = qs.filter(received_at__lte=now - timedelta(days=f.min_age_days))
+    if f.max_age_days is not None:
+        qs = qs.filter(received_at__gte=now - timedelta(days=f.max_age_days))
+    if f.overdue:
+        qs = qs.filter(deadline__lt=timezone.localdate())
+    return qs.order_by("deadline", "received_at", "id")
 
 
 def queue_counts(user) -> dict[str, int]:
@@ -20,5 +63,54 @@ def queue_counts(user) -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
+def overdue_count(user) -> int:
+    return visible_signals(user).filter(deadline__lt=timezone.localdate()).count()
+
+
 def own_signals(user):
-    return Signal.objects.filter(reported_by=user).select_related("buurt").order_by("-received_at")
+    """A staff melder's own reports: status only (design §2)."""
+    return Signal.objects.filter(reported_by=user).select_related("buurt", "phenomenon").order_by("-received_at")
+
+
+def signal_for(user, reference: str, *, action: str = "signaal_inzien") -> Signal:
+    """One signal with what the detail page shows; 404 when the user may not see it (a refusal
+    must not reveal that the signal exists). Logs the read per data subject."""
+    signal = (visible_signals(user).select_related("buurt__wijk", "address", "phenomenon", "partner")
+              .filter(reference=reference).first())
+    if signal is None:
+        raise Http404("Dit signaal bestaat niet of u mag het niet zien.")
+    log.record(action, "signaal_beoordelen", subjects.of_signal(signal), user=user, obj=signal,
+               basis=f"rol in stap '{signal.state}'")
+    return signal
+
+
+def related_hints(user, signal: Signal, limit: int = 10) -> list[Signal]:
+    """Other signals on the same address or subject — only those this user may see."""
+    mentions = list(signal.subjects.all())
+    condition = Q(pk__in=[])
+    addresses = {m.address_id for m in mentions if m.address_id}
+    if signal.address_id:
+        addresses.add(signal.address_id)
+    if addresses:
+        condition |= Q(address_id__in=addresses) | Q(subjects__address_id__in=addresses)
+    for field in ("bsn", "kvk_nummer", "kenteken"):
+        values = {getattr(m, field) for m in mentions if getattr(m, field)}
+        if values:
+            condition |= Q(**{f"subjects__{field}__in": values})
+    if condition == Q(pk__in=[]):
+        return []
+    return list(visible_signals(user).filter(condition).exclude(pk=signal.pk).distinct()
+                .select_related("phenomenon").order_by("-received_at")[:limit])
+
+
+def mentions_of(signal: Signal):
+    return MentionedSubject.objects.filter(signal=signal).select_related("address").order_by("id")
+
+
+def phenomena():
+    return Phenomenon.objects.filter(active=True).order_by("order", "name")
+
+
+def by_receipt(code: str):
+    """Nothing is read back beyond the receipt: only whether the code exists and when."""
+    return Signal.objects.filter(receipt_code=code.strip().upper()).values("received_at").first()

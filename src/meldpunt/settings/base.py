@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "meldpunt.core",
     "meldpunt.accounts",
     "meldpunt.registries",
+    "meldpunt.privacy",
     "meldpunt.intake",
+    "meldpunt.protocol",
     "meldpunt.web",
     "meldpunt.demo",
     "meldpunt.api",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "meldpunt.privacy.trace.TraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -48,10 +51,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the idle time-out, which leaves a message for the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "meldpunt.accounts.middleware.IdleTimeoutMiddleware",
     "meldpunt.accounts.middleware.RequireSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "meldpunt.api.middleware.ApiVersionHeaderMiddleware",
@@ -189,6 +193,29 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "meldpunt.api.schema.add_design_rules_responses",
     ],
+}
+
+# Keys outside the database (see meldpunt.core.keys): Fernet key for sealed 'geen actie' signals
+# and the HMAC key that pseudonymises data subjects in the processing log. Without these
+# variables the embedded default keeps them in files in MELDPUNT_VAR_DIR.
+MELDPUNT_ENCRYPTION_KEY = env_str("MELDPUNT_ENCRYPTION_KEY")
+MELDPUNT_PSEUDONYM_KEY = env_str("MELDPUNT_PSEUDONYM_KEY")
+
+# Intake: attachments and abuse throttling of the public form.
+MELDPUNT_MAX_ATTACHMENT_MB = env_int("MELDPUNT_MAX_ATTACHMENT_MB", 10)
+MELDPUNT_MAX_ATTACHMENTS = env_int("MELDPUNT_MAX_ATTACHMENTS", 5)
+MELDPUNT_PUBLIC_RATE = env_str("MELDPUNT_PUBLIC_RATE", "10/hour")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The throttle counters live in the cache, never in the signal. Redis in production
+# (MELDPUNT_REDIS_URL); the embedded default keeps them in memory per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("MELDPUNT_REDIS_URL")}
+        if env_str("MELDPUNT_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 LOGGING = {

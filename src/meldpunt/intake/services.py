@@ -1,0 +1,224 @@
+"""Every write on signals at intake. Each public function is one transaction: it validates,
+applies the access policy, writes the history and the processing log, or changes nothing (P8)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.core import identifiers
+from meldpunt.privacy import log
+from meldpunt.registries.models import Buurt, Nummeraanduiding
+
+from . import files, subjects
+from .models import (
+    Attachment,
+    Channel,
+    MentionedSubject,
+    PartnerOrganisation,
+    Phenomenon,
+    ReporterContact,
+    ReporterKind,
+    Signal,
+    SubjectKind,
+)
+
+
+class IntakeError(ValueError):
+    """Bad input: ``errors`` maps a field name to Dutch messages. Nothing was written."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass
+class SubjectInput:
+    kind: str
+    role: str = ""
+    name: str = ""
+    birth_date: date | None = None
+    bsn: str = ""
+    kvk_nummer: str = ""
+    address: str = ""  # BAG nummeraanduiding id
+    address_text: str = ""
+    kenteken: str = ""
+
+
+@dataclass
+class UploadInput:
+    name: str
+    content: bytes
+
+
+@dataclass
+class SignalInput:
+    channel: str
+    description: str
+    phenomenon: str = "overig"
+    reporter_kind: str = ReporterKind.ANONIEM
+    location_text: str = ""
+    buurt: str = ""
+    address: str = ""
+    occurred_on: date | None = None
+    occurred_text: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    subjects: list[SubjectInput] = field(default_factory=list)
+    uploads: list[UploadInput] = field(default_factory=list)
+
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MAX_DESCRIPTION = 5000
+_KENTEKEN_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSubject | None:
+    key = f"subjects.{index}"
+    if item.kind not in SubjectKind.values:
+        errors.setdefault(key, []).append("Kies persoon, onderneming, adres of voertuig.")
+        return None
+    mention = MentionedSubject(kind=item.kind, role=item.role.strip()[:80], name=item.name.strip()[:200],
+                               birth_date=item.birth_date, address_text=item.address_text.strip()[:200])
+    try:
+        if item.bsn:
+            mention.bsn = identifiers.parse_bsn(item.bsn)
+        if item.kvk_nummer:
+            mention.kvk_nummer = identifiers.parse_kvk_nummer(item.kvk_nummer)
+        if item.address:
+            bag = identifiers.parse_bag_id(item.address, "nummeraanduiding")
+            if not Nummeraanduiding.objects.filter(pk=bag).exists():
+                raise identifiers.InvalidIdentifier("Dit adres staat niet in de BAG van deze gemeente.")
+            mention.address_id = bag
+    except identifiers.InvalidIdentifier as error:
+        errors.setdefault(key, []).append(str(error))
+    if item.kenteken:
+        plate = item.kenteken.replace("-", "").replace(" ", "").upper()
+        if not (4 <= len(plate) <= 8 and set(plate) <= _KENTEKEN_CHARS):
+            errors.setdefault(key, []).append("Een kenteken bestaat uit 4 tot 8 letters en cijfers.")
+        mention.kenteken = plate
+    if item.birth_date and item.birth_date > timezone.localdate():
+        errors.setdefault(key, []).append("Een geboortedatum kan niet in de toekomst liggen.")
+    if not any((mention.name, mention.bsn, mention.kvk_nummer, mention.address_id, mention.address_text,
+                mention.kenteken)):
+        errors.setdefault(key, []).append("Vul ten minste een naam, nummer, adres of kenteken in.")
+    return mention
+
+
+def _validate(data: SignalInput) -> tuple[dict, dict]:
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    if data.channel not in Channel.values:
+        errors["channel"] = ["Onbekend kanaal."]
+    if data.reporter_kind not in ReporterKind.values:
+        errors["reporter_kind"] = ["Onbekende soort melder."]
+    description = (data.description or "").strip()
+    if len(description) < 10:
+        errors["description"] = ["Beschrijf in ten minste een paar woorden wat u hebt gezien."]
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = [f"De omschrijving mag hoogstens {MAX_DESCRIPTION} tekens zijn."]
+    clean["description"] = description
+    phenomenon = Phenomenon.objects.filter(code=data.phenomenon or "overig", active=True).first()
+    if phenomenon is None:
+        errors["phenomenon"] = ["Kies een onderwerp uit de lijst."]
+    clean["phenomenon"] = phenomenon
+    clean["address"] = None
+    clean["buurt"] = None
+    if data.address:
+        try:
+            bag = identifiers.parse_bag_id(data.address, "nummeraanduiding")
+            address = Nummeraanduiding.objects.select_related("verblijfsobject").filter(pk=bag).first()
+            if address is None:
+                raise identifiers.InvalidIdentifier("Dit adres staat niet in de BAG van deze gemeente.")
+            clean["address"] = address
+            vbo = getattr(address, "verblijfsobject", None)
+            clean["buurt"] = vbo.buurt if vbo else None
+        except identifiers.InvalidIdentifier as error:
+            errors["address"] = [str(error)]
+    if data.buurt and clean["buurt"] is None:
+        try:
+            clean["buurt"] = Buurt.objects.get(code=identifiers.parse_buurtcode(data.buurt))
+        except (identifiers.InvalidIdentifier, Buurt.DoesNotExist):
+            errors["buurt"] = ["Kies een buurt uit de lijst."]
+    if data.occurred_on and data.occurred_on > timezone.localdate():
+        errors["occurred_on"] = ["De datum van de waarneming kan niet in de toekomst liggen."]
+    anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
+    if anonymous and any((data.contact_name, data.contact_email, data.contact_phone)):
+        errors["contact"] = ["Een anonieme melding heeft geen contactgegevens. Kies 'niet anoniem' of laat "
+                             "ze leeg."]
+    if data.contact_email:
+        from django.core.validators import validate_email
+        from django.forms import ValidationError
+
+        try:
+            validate_email(data.contact_email)
+        except ValidationError:
+            errors["contact_email"] = ["Dit e-mailadres klopt niet."]
+    if len(data.contact_phone or "") > 30:
+        errors["contact_phone"] = ["Dit telefoonnummer is te lang."]
+    clean["mentions"] = [_clean_subject(i, s, errors) for i, s in enumerate(data.subjects)]
+    from django.conf import settings
+
+    if len(data.uploads) > settings.MELDPUNT_MAX_ATTACHMENTS:
+        errors["uploads"] = [f"Stuur hoogstens {settings.MELDPUNT_MAX_ATTACHMENTS} bijlagen mee."]
+    cleaned_files = []
+    for upload in data.uploads[: settings.MELDPUNT_MAX_ATTACHMENTS]:
+        try:
+            cleaned_files.append((upload, files.clean(upload.content)))
+        except files.AttachmentError as error:
+            errors.setdefault("uploads", []).append(str(error))
+    clean["files"] = cleaned_files
+    return clean, errors
+
+
+@transaction.atomic
+def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation | None = None) -> Signal:
+    """Register a signal in state 'ontvangen' from any channel."""
+    clean, errors = _validate(data)
+    if errors:
+        raise IntakeError(errors)
+    from meldpunt.protocol import services as protocol_services
+
+    now = timezone.now()
+    anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
+    signal = Signal.objects.create(
+        reference=f"tmp-{secrets.token_hex(6)}", receipt_code=_receipt_code(), received_at=now,
+        channel=data.channel, reporter_kind=data.reporter_kind, phenomenon=clean["phenomenon"],
+        description=clean["description"], location_text=data.location_text.strip()[:300],
+        occurred_on=data.occurred_on, occurred_text=data.occurred_text.strip()[:200],
+        buurt=clean["buurt"], address=clean["address"],
+        reported_by=user if user is not None and user.is_authenticated else None, partner=partner,
+    )
+    # The reference follows the primary key, so it is unique without a counter table.
+    signal.reference = f"MO-{now.year}-{signal.pk:07d}"
+    signal.save(update_fields=["reference"])
+    mentions = [m for m in clean["mentions"] if m is not None]
+    for mention in mentions:
+        mention.signal = signal
+    MentionedSubject.objects.bulk_create(mentions)
+    if not anonymous and any((data.contact_name, data.contact_email, data.contact_phone)):
+        ReporterContact.objects.create(signal=signal, name=data.contact_name.strip()[:200],
+                                       email=data.contact_email.strip(), phone=data.contact_phone.strip())
+    for upload, cleaned in clean["files"]:
+        stored = ContentFile(cleaned.content, name=f"{secrets.token_hex(16)}.{cleaned.extension}")
+        Attachment.objects.create(
+            signal=signal, file=stored, content_type=cleaned.content_type, size=len(cleaned.content),
+            # An anonymous reporter's file name can identify them (P5).
+            original_name="" if anonymous else upload.name[:200],
+        )
+    protocol_services.start_history(signal, user)
+    mentions = list(MentionedSubject.objects.filter(signal=signal))
+    log.record("signaal_registreren", "intake", subjects.of_signal(signal, mentions), user=user, obj=signal,
+               basis=f"kanaal {signal.channel}")
+    return signal

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PrivacyConfig(AppConfig):
+    name = "meldpunt.privacy"
+    label = "privacy"
+    verbose_name = "Privacy"
+
+    def ready(self):
+        from .register import seed_register
+
+        # Seeded after every migrate and flush, so tests that flush the database keep the register.
+        post_migrate.connect(seed_register, sender=self, dispatch_uid="privacy_seed_register")

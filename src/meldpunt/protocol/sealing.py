@@ -1,0 +1,79 @@
+"""'Geen actie' signals are kept encrypted for a year (CCV step 2). The content — description,
+free texts, mentioned subjects, reporter contact and attachment files — is sealed with a key
+outside the database (meldpunt.core.keys) and removed from the clear-text rows."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.files.base import ContentFile
+
+from meldpunt.accounts import policy
+from meldpunt.accounts.roles import Role
+from meldpunt.core import keys
+from meldpunt.intake import subjects
+from meldpunt.intake.models import ReporterContact, Signal
+from meldpunt.privacy import log
+from meldpunt.privacy.log import DataSubject
+
+REVEAL_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLID})
+MIN_REASON = 15
+
+
+def seal(signal: Signal) -> None:
+    """Seal the content in place; the caller saves the signal row in its transaction."""
+    mentions = list(signal.subjects.all())
+    payload = {
+        "omschrijving": signal.description,
+        "locatie": signal.location_text,
+        "waarneming": signal.occurred_text,
+        "betrokkenen": [
+            {"soort": m.kind, "rol": m.role, "naam": m.name,
+             "geboortedatum": m.birth_date.isoformat() if m.birth_date else "", "bsn": m.bsn,
+             "kvk_nummer": m.kvk_nummer, "adres": m.address_id or "", "adres_tekst": m.address_text,
+             "kenteken": m.kenteken}
+            for m in mentions
+        ],
+        "contact": None,
+        # Log subjects survive sealing, so later reads are still logged per subject.
+        "log_subjects": [[s.type, s.identifier] for s in subjects.of_signal(signal, mentions)],
+    }
+    contact = ReporterContact.objects.filter(signal=signal).first()
+    if contact is not None:
+        payload["contact"] = {"naam": contact.name, "email": contact.email, "telefoon": contact.phone}
+        contact.delete()
+    for attachment in signal.attachments.all():
+        with attachment.file.open("rb") as handle:
+            clear = handle.read()
+        name = attachment.file.name
+        storage = attachment.file.storage
+        storage.delete(name)
+        storage.save(name, ContentFile(keys.seal(clear)))
+    signal.subjects.all().delete()
+    signal.sealed = keys.seal(json.dumps(payload, ensure_ascii=False).encode())
+    signal.description = ""
+    signal.location_text = ""
+    signal.occurred_text = ""
+
+
+def reveal(user, signal: Signal, reason: str) -> dict:
+    from .services import NotAllowed, ProtocolError
+
+    if not policy.may_read_signal(user, signal) or not user.has_role(*REVEAL_ROLES):
+        raise NotAllowed("Uw rol mag versleutelde signalen niet inzien.")
+    if not signal.is_sealed:
+        raise ProtocolError("Dit signaal is niet versleuteld.")
+    if len((reason or "").strip()) < MIN_REASON:
+        raise ProtocolError("Geef de reden waarom u dit versleutelde signaal inziet (ten minste een zin).")
+    payload = json.loads(keys.unseal(signal.sealed))
+    log.record("versleuteld_inzien", "versleuteld_inzien",
+               [DataSubject(kind, identifier) for kind, identifier in payload.pop("log_subjects", [])],
+               user=user, obj=signal, basis=reason.strip())
+    return payload
+
+
+def read_attachment(attachment) -> bytes:
+    """The clear bytes of an attachment, sealed or not."""
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    return keys.unseal(data) if attachment.signal.is_sealed else data

@@ -1,0 +1,55 @@
+"""Reads of protocol data. Callers have already passed the signal through
+``intake.selectors.signal_for`` (policy + log); these only shape what belongs to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Criteria, Destination, Forward, StateChange, Weging
+from .transitions import SIGNAL_STATE_LABELS
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    kind: str  # "status", "weging", "doorzending"
+    title: str
+    detail: str
+    who: str
+    obj: object
+
+
+def _who(user, role: str) -> str:
+    if user is None:
+        return "systeem"
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({role})" if role else name
+
+
+def timeline(signal) -> list[TimelineEvent]:
+    events = []
+    for change in StateChange.objects.filter(signal=signal).select_related("by"):
+        title = f"Status: {SIGNAL_STATE_LABELS.get(change.target, change.target)}"
+        events.append(TimelineEvent(change.at, "status", title, change.note, _who(change.by, change.role), change))
+    for weging in Weging.objects.filter(signal=signal).select_related("decided_by", "criteria"):
+        title = f"{weging.get_type_display()}: {weging.decision}"
+        events.append(TimelineEvent(weging.decided_at, "weging", title, weging.reasoning,
+                                    _who(weging.decided_by, weging.role), weging))
+    for sent in Forward.objects.filter(signal=signal).select_related("destination", "sent_by"):
+        events.append(TimelineEvent(sent.sent_at, "doorzending", f"Doorgezonden naar {sent.destination.name}",
+                                    f"Grondslag: {sent.legal_basis}", _who(sent.sent_by, ""), sent))
+    order = {"weging": 0, "doorzending": 1, "status": 2}
+    return sorted(events, key=lambda e: (e.at, order[e.kind]))
+
+
+def current_criteria(kind: str = "W3") -> Criteria | None:
+    return Criteria.objects.filter(kind=kind).order_by("-version").first()
+
+
+def destinations():
+    return Destination.objects.filter(active=True).order_by("kind", "name")
+
+
+def forward_of(signal, forward_id: int) -> Forward | None:
+    return Forward.objects.filter(signal=signal, pk=forward_id).select_related("destination", "sent_by").first()

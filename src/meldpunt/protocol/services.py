@@ -1,0 +1,311 @@
+"""Every write of the protocol: wegingen, transitions, forwards. One transaction each; the
+signal row is locked so two people cannot move the same signal at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.accounts import policy
+from meldpunt.core.workdays import add_working_days
+from meldpunt.intake import subjects
+from meldpunt.intake.models import Signal
+from meldpunt.privacy import log, trace
+
+from . import sealing, wegingen
+from .checklist import clean_checklist
+from .models import Criteria, Destination, Forward, StateChange, StepNorm, Weging
+from .transitions import SIGNAL_TRANSITIONS, SignalState, Transition, signal_transition
+
+
+class ProtocolError(ValueError):
+    """A refused step; ``messages`` are Dutch and meant for the user. Nothing was written."""
+
+    def __init__(self, *messages: str):
+        self.messages = list(messages)
+        super().__init__(" ".join(messages))
+
+
+class NotAllowed(ProtocolError):
+    pass
+
+
+@dataclass
+class WegingInput:
+    type: str
+    decision: str
+    reasoning: str
+    purpose: str = ""
+    legal_basis: str = ""
+    checklist: dict = field(default_factory=dict)
+    criteria_version: int | None = None
+    necessity: str = ""
+    proportionality: str = ""
+    subsidiarity: str = ""
+    art9_data: bool = False
+    art10_data: bool = False
+    special_data_basis: str = ""
+
+
+def _role_for(user, allowed) -> str:
+    for role in user.ordered_roles():
+        if role in allowed:
+            return role.value
+    return ""
+
+
+def _lock(signal: Signal) -> Signal:
+    return Signal.objects.select_for_update().get(pk=signal.pk)
+
+
+def _deadline(state: str, since):
+    norm = StepNorm.objects.filter(state=state).values_list("working_days", flat=True).first()
+    return add_working_days(timezone.localdate(since), norm) if norm else None
+
+
+def start_history(signal: Signal, user=None) -> None:
+    """The first history row of a new signal, and its first deadline."""
+    signal.state = SignalState.ONTVANGEN
+    signal.state_since = signal.received_at
+    signal.deadline = _deadline(signal.state, signal.received_at)
+    signal.save(update_fields=["state", "state_since", "deadline"])
+    StateChange.objects.create(signal=signal, transition="ontvangen", source="", target=signal.state,
+                               at=signal.received_at, by=user if user and user.is_authenticated else None,
+                               role=_role_for(user, set(user.roles)) if user and user.is_authenticated else "")
+
+
+def _check_reader(user, signal: Signal) -> None:
+    if not policy.may_read_signal(user, signal):
+        raise NotAllowed("U hebt geen toegang tot dit signaal.")
+
+
+def _build_weging(user, signal: Signal, data: WegingInput) -> Weging:
+    allowed = wegingen.WEGING_ROLES.get(data.type)
+    if allowed is None:
+        raise ProtocolError(f"Weging {data.type} kan hier niet worden vastgelegd.")
+    role = _role_for(user, allowed)
+    if not role:
+        raise NotAllowed(f"Uw rol mag weging {data.type} niet vastleggen.")
+    try:
+        checklist = clean_checklist(data.checklist) if data.type == "W1" else {}
+    except ValueError as error:
+        raise ProtocolError(str(error)) from None
+    criteria = None
+    if data.type == "W3":
+        criteria_qs = Criteria.objects.filter(kind="W3")
+        if data.criteria_version is not None:
+            criteria_qs = criteria_qs.filter(version=data.criteria_version)
+        criteria = criteria_qs.order_by("-version").first()
+    weging = Weging(
+        signal=signal, type=data.type, decision=data.decision, reasoning=(data.reasoning or "").strip(),
+        purpose=(data.purpose or "").strip()[:300], legal_basis=(data.legal_basis or "").strip()[:300],
+        checklist=checklist, criteria=criteria, necessity=data.necessity.strip(),
+        proportionality=data.proportionality.strip(), subsidiarity=data.subsidiarity.strip(),
+        art9_data=data.art9_data, art10_data=data.art10_data,
+        special_data_basis=data.special_data_basis.strip()[:300],
+        decided_by=user, role=role, decided_at=timezone.now(), trace_id=trace.current().trace_id,
+    )
+    problems = wegingen.missing(weging)
+    if problems:
+        raise ProtocolError(*problems)
+    return weging
+
+
+@transaction.atomic
+def record_weging(user, signal: Signal, data: WegingInput) -> Weging:
+    """Record one weging (it is used by the next transition that needs its type)."""
+    _check_reader(user, signal)
+    signal = _lock(signal)
+    weging = _build_weging(user, signal, data)
+    weging.save()
+    log.record(f"weging_{data.type}", "signaal_beoordelen", subjects.of_signal(signal), user=user, obj=signal,
+               basis=weging.legal_basis)
+    return weging
+
+
+def _pending(signal: Signal, weging_type: str) -> Weging | None:
+    return (Weging.objects.filter(signal=signal, type=weging_type, used_by__isnull=True)
+            .order_by("-decided_at", "-id").first())
+
+
+def _has_field(signal: Signal, name: str) -> bool:
+    if name == "location":
+        return bool(signal.buurt_id or signal.address_id)
+    return bool(getattr(signal, f"{name}_id", None) or getattr(signal, name, None))
+
+
+FIELD_LABELS = {"phenomenon": "een fenomeen", "location": "een buurt of adres"}
+
+
+def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list[Weging]]:
+    """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use."""
+    problems: list[str] = []
+    if transition.source != signal.state:
+        problems.append(f"Deze stap kan niet vanuit de status '{signal.state}'.")
+        return problems, []
+    if transition.system_only:
+        return ["Deze stap zet alleen het systeem (bewaartermijnen)."], []
+    if not user.has_role(*transition.roles):
+        problems.append("Uw rol mag deze stap niet zetten.")
+    used: list[Weging] = []
+    for weging_type in transition.wegingen:
+        weging = _pending(signal, weging_type)
+        if weging is None:
+            problems.append(f"Leg eerst weging {weging_type} vast.")
+            continue
+        problems.extend(wegingen.missing(weging))
+        used.append(weging)
+    for weging_type, decisions in transition.decisions:
+        weging = next((w for w in used if w.type == weging_type), None)
+        if weging is not None and weging.decision not in decisions:
+            problems.append(f"Het besluit bij {weging_type} past niet bij deze stap.")
+    if transition.any_negative:
+        negatives = [w for t in transition.any_negative if (w := _pending(signal, t)) and wegingen.is_negative(w)]
+        if not negatives:
+            problems.append("Niet in behandeling nemen vraagt een 'nee' bij weging 1, 2A of 2B.")
+        used.extend(w for w in negatives if w not in used)
+    for name in transition.required_fields:
+        if not _has_field(signal, name):
+            problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, name)}.")
+    if transition.needs_forward and not signal.forwards.filter(sent_at__gte=signal.state_since).exists():
+        problems.append("Leg eerst de doorzending vast: bestemming, grondslag en wat er wordt verzonden.")
+    return problems, used
+
+
+def available(user, signal: Signal) -> list[Transition]:
+    return [t for t in SIGNAL_TRANSITIONS if t.source == signal.state and not t.system_only
+            and user.has_role(*t.roles)]
+
+
+def _apply(signal: Signal, transition: Transition, used: list[Weging], user, role: str, note: str) -> StateChange:
+    now = timezone.now()
+    change = StateChange.objects.create(signal=signal, transition=transition.code, source=signal.state,
+                                        target=transition.target, at=now, by=user, role=role, note=note.strip())
+    Weging.objects.filter(pk__in=[w.pk for w in used]).update(used_by=change)
+    signal.state = transition.target
+    signal.state_since = now
+    signal.deadline = _deadline(transition.target, now)
+    fields = ["state", "state_since", "deadline"]
+    if transition.target == SignalState.GEEN_ACTIE:
+        # CCV step 2: kept encrypted for one year, then destroyed.
+        sealing.seal(signal)
+        signal.destroy_after = (now + timedelta(days=366)).date()
+        fields += ["sealed", "description", "location_text", "occurred_text", "destroy_after"]
+    signal.save(update_fields=fields)
+    return change
+
+
+@transaction.atomic
+def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
+    """Take transition ``code`` if the table, the role, the wegingen and the fields allow it."""
+    _check_reader(user, signal)
+    signal = _lock(signal)
+    step = signal_transition(code)
+    if step is None:
+        raise ProtocolError("Deze stap bestaat niet.")
+    log_subjects = subjects.of_signal(signal)
+    problems, used = check(user, signal, step)
+    if problems:
+        raise ProtocolError(*problems)
+    change = _apply(signal, step, used, user, _role_for(user, step.roles), note)
+    log.record(f"overgang_{code}", "signaal_beoordelen", log_subjects, user=user, obj=signal,
+               basis="; ".join(w.legal_basis for w in used))
+    return change
+
+
+@transaction.atomic
+def decide(user, signal: Signal, wegingen_in: list[WegingInput], code: str, note: str = "") -> StateChange:
+    """Record the wegingen of a step and take its transition at once (all or nothing)."""
+    _check_reader(user, signal)
+    for data in wegingen_in:
+        record_weging(user, signal, data)
+    return transition(user, signal, code, note)
+
+
+@transaction.atomic
+def system_transition(signal: Signal, code: str, note: str = "") -> StateChange:
+    """Transitions only the system takes (retention jobs)."""
+    signal = _lock(signal)
+    step = signal_transition(code)
+    if step is None or not step.system_only or step.source != signal.state:
+        raise ProtocolError("Deze systeemstap past niet bij de status van het signaal.")
+    return _apply(signal, step, [], None, "systeem", note)
+
+
+FORWARD_ITEMS = {
+    "fenomeen": "Fenomeen",
+    "omschrijving": "Omschrijving van het signaal",
+    "locatie": "Locatie (adres of buurt)",
+    "waarneming": "Datum of moment van de waarneming",
+    "betrokkenen": "Betrokkenen (namen, nummers, kentekens)",
+}
+FORWARD_ROLES = frozenset({"beoordelaar", "regisseur", "teamlid"})
+
+
+def _forward_content(signal: Signal, items: list[str]) -> dict:
+    content: dict = {"kenmerk": signal.reference}
+    if "fenomeen" in items:
+        content["fenomeen"] = signal.phenomenon.name
+    if "omschrijving" in items:
+        content["omschrijving"] = signal.description
+    if "locatie" in items:
+        content["locatie"] = {"adres": str(signal.address) if signal.address_id else "",
+                              "buurt": signal.buurt.naam if signal.buurt_id else "",
+                              "toelichting": signal.location_text}
+    if "waarneming" in items:
+        content["waarneming"] = {"datum": signal.occurred_on.isoformat() if signal.occurred_on else "",
+                                 "toelichting": signal.occurred_text}
+    if "betrokkenen" in items:
+        content["betrokkenen"] = [
+            {"soort": s.get_kind_display(), "rol": s.role, "naam": s.name,
+             "geboortedatum": s.birth_date.isoformat() if s.birth_date else "", "bsn": s.bsn,
+             "kvkNummer": s.kvk_nummer, "adres": str(s.address) if s.address_id else s.address_text,
+             "kenteken": s.kenteken}
+            for s in signal.subjects.select_related("address")
+        ]
+    return content
+
+
+@transaction.atomic
+def forward(user, signal: Signal, destination: Destination, legal_basis: str, items: list[str],
+            note: str = "") -> Forward:
+    """Record a doorzending: exactly which items leave, to whom, on which basis. The content sent
+    is kept as it was at that moment, so the letter can be reprinted and the FG can check it."""
+    _check_reader(user, signal)
+    signal = _lock(signal)
+    role = _role_for(user, FORWARD_ROLES)
+    if not role:
+        raise NotAllowed("Uw rol mag geen signalen doorzenden.")
+    problems = []
+    if signal.is_sealed or signal.state not in (SignalState.ONTVANGEN, SignalState.ZWAARTE,
+                                                SignalState.BRONNENONDERZOEK):
+        problems.append("Een signaal in deze status kan niet meer worden doorgezonden.")
+    if not destination.active:
+        problems.append("Deze bestemming is niet meer actief.")
+    unknown = set(items) - set(FORWARD_ITEMS)
+    if unknown:
+        problems.append(f"Onbekende onderdelen: {', '.join(sorted(unknown))}.")
+    if not items:
+        problems.append("Kies wat er wordt doorgezonden.")
+    if not (legal_basis or "").strip():
+        problems.append("Vul de grondslag voor de doorzending in.")
+    if problems:
+        raise ProtocolError(*problems)
+    ordered = [key for key in FORWARD_ITEMS if key in items]
+    sent = Forward.objects.create(signal=signal, destination=destination, legal_basis=legal_basis.strip()[:300],
+                                  items=ordered, content=_forward_content(signal, ordered), note=note.strip(),
+                                  sent_at=timezone.now(), sent_by=user)
+    shared = subjects.of_signal(signal) if "betrokkenen" in ordered or "locatie" in ordered else []
+    if not shared:
+        shared = [log.DataSubject("intern", f"signaal:{signal.pk}")]
+    log.record("doorzenden", "doorzenden", shared, user=user, obj=signal,
+               basis=f"{destination.name}: {sent.legal_basis}")
+    return sent
+
+
+def reveal_sealed(user, signal: Signal, reason: str) -> dict:
+    """Open a sealed 'geen actie' signal: an authorised role and a stated reason, both logged."""
+    return sealing.reveal(user, signal, reason)
