@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("meldpunt.accounts.urls")),
     path("", include("meldpunt.web.urls")),
+    path("", include("meldpunt.intake.urls")),
+    path("", include("meldpunt.protocol.urls")),
     path("api/v1/", include("meldpunt.api.urls")),
     path("beheer/admin/", admin.site.urls),
 ]

@@ -58,7 +58,8 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject], *, user=
         ProcessingLogEntry(
             trace_id=context.trace_id, span_id=context.span_id, parent_span_id=context.parent_span_id,
             action=action, started_at=started_at or now, ended_at=now, status=status,
-            activity_code=activity, activity_version=version, subject_type=kind, subject_pseudonym=pseudonymise(kind, identifier),
+            activity_code=activity, activity_version=version,
+            subject_type=kind, subject_pseudonym=pseudonymise(kind, identifier),
             user_id=getattr(user, "pk", None), role=_primary_role(user),
             object_type=obj._meta.model_name if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "", basis=basis[:300],

@@ -5,7 +5,8 @@ KENMERKEN = [
     ("gezag_bestuur", "Aantasting van het gezag van het bestuur"),
     ("openbare_orde", "Aantasting van openbare orde en veiligheid"),
     ("ontwrichting", "Ontwrichting van sociale, politieke of economische structuren"),
-    ("georganiseerde_criminaliteit", "Onrechtmatigheden, maatschappelijke bedreigingen of georganiseerde criminaliteit"),
+    ("georganiseerde_criminaliteit",
+     "Onrechtmatigheden, maatschappelijke bedreigingen of georganiseerde criminaliteit"),
 ]
 VERANKERING = [
     ("gelegenheid_bestuurlijk", "Gelegenheidsstructuren in de bestuurlijke omgeving"),

@@ -33,3 +33,15 @@ def registry_counts() -> dict[str, int]:
         "ondernemingen": m.Onderneming.objects.count(),
         "vestigingen": m.Vestiging.objects.count(),
     }
+
+
+def address_lookup(postcode: str, huisnummer: int):
+    """BAG addresses are public registry data: the public form may look them up."""
+    from .models import Nummeraanduiding
+
+    return (Nummeraanduiding.objects.filter(postcode=postcode, huisnummer=huisnummer)
+            .order_by("huisletter", "toevoeging"))
+
+
+def buurt_choices(gemeente_code: str | None = None) -> list[tuple[str, str]]:
+    return [(b.code, f"{b.naam} ({b.wijk.naam})") for b in buurten(gemeente_code).order_by("naam")]

@@ -14,7 +14,10 @@ NAV_LABELS = {
     "beheer": "Beheer",
     "mijn_meldingen": "Mijn meldingen",
     "gebieden": "Gebieden",
+    "signaal_melden": "Signaal registreren",
 }
+# Pages whose URL lives outside the web app; pages without a label (detail pages) are not in the menu.
+NAV_URLS = {"signaal_melden": "intake:signaal_nieuw"}
 
 
 def navigation(request):
@@ -25,6 +28,8 @@ def navigation(request):
         return {}
     items = []
     for page in policy.pages_for(user):
-        url = reverse(f"web:{page}")
+        if page not in NAV_LABELS:
+            continue
+        url = reverse(NAV_URLS.get(page, f"web:{page}"))
         items.append({"label": NAV_LABELS[page], "url": url, "current": request.path == url})
     return {"nav_items": items}

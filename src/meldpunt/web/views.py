@@ -1,33 +1,14 @@
 """Landing pages per role. Thin: data comes from selectors, access from the policy."""
 
-from functools import wraps
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from meldpunt.accounts import policy
 from meldpunt.accounts.roles import PROFILE_BY_ROLE
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.registries import selectors as registry_selectors
 
-
-def page(name: str):
-    """Gate a view by the access policy's rule for page ``name``."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not policy.may_open(request.user, name):
-                raise PermissionDenied("U hebt geen rol die deze pagina mag openen.")
-            return view(request, *args, **kwargs)
-
-        wrapper.access_rule = name
-        return wrapper
-
-    return decorator
+from .access import page
 
 
 @login_required
@@ -44,13 +25,25 @@ def _placeholder(request, title, intro, empty):
 
 @page("werkvoorraad")
 def werkvoorraad(request):
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from meldpunt.intake.forms import QueueFilterForm
+    from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
+
     counts = intake_selectors.queue_counts(request.user)
-    return render(
-        request,
-        "web/werkvoorraad.html",
-        {"signals": intake_selectors.queue(request.user), "ontvangen": counts.get("ontvangen", 0),
-         "total": sum(counts.values())},
-    )
+    states = [(state, label) for state, label in SIGNAL_STATE_LABELS.items() if state in counts]
+    form = QueueFilterForm(request.GET or None, states=states)
+    pages = Paginator(intake_selectors.queue(request.user, form.to_filter()), 25)
+    current = pages.get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    cards = [(SIGNAL_STATE_LABELS.get(state, state), n) for state, n in counts.items()]
+    return render(request, "web/werkvoorraad.html", {
+        "form": form, "page": current, "query": query.urlencode(), "cards": cards,
+        "overdue": intake_selectors.overdue_count(request.user), "today": timezone.localdate(),
+        "state_labels": SIGNAL_STATE_LABELS,
+    })
 
 
 @page("mijn_meldingen")

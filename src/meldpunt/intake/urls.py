@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("melden/", views.melden, name="melden"),
+    path("melden/bedankt/", views.bedankt, name="bedankt"),
+    path("signalen/nieuw/", views.signaal_nieuw, name="signaal_nieuw"),
+]

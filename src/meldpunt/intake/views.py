@@ -1,0 +1,71 @@
+"""Intake pages: the public form (no account), its receipt, and the internal form. Thin: the
+forms check shape, intake.services does the work."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from meldpunt.accounts.roles import Role
+from meldpunt.web.access import page
+
+from . import throttle
+from .forms import InternalSignalForm, PublicSignalForm, SubjectFormSet
+from .services import IntakeError, create_signal
+
+RECEIPT_SESSION_KEY = "meldpunt_receipt"
+
+
+def _apply_errors(form, error: IntakeError) -> None:
+    for field, texts in error.errors.items():
+        target = field if field in form.fields else None
+        for text in texts:
+            form.add_error(target, text)
+
+
+@require_http_methods(["GET", "POST"])
+def melden(request):
+    """The public form. Nothing about the sender is kept for an anonymous signal (P5)."""
+    form = PublicSignalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not throttle.allow(request):
+            return render(request, "intake/te_veel.html", status=429)
+        if form.is_valid():
+            try:
+                signal = create_signal(form.to_input())
+            except IntakeError as error:
+                _apply_errors(form, error)
+            else:
+                request.session[RECEIPT_SESSION_KEY] = signal.receipt_code
+                return redirect("intake:bedankt")
+    return render(request, "intake/melden.html", {"form": form})
+
+
+def bedankt(request):
+    code = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if code is None:
+        return redirect("intake:melden")
+    return render(request, "intake/bedankt.html", {"code": code})
+
+
+@page("signaal_melden")
+@require_http_methods(["GET", "POST"])
+def signaal_nieuw(request):
+    may_register_calls = request.user.has_role(Role.BEOORDELAAR, Role.REGISSEUR)
+    form = InternalSignalForm(request.POST or None, request.FILES or None, may_register_calls=may_register_calls)
+    subjects = SubjectFormSet(request.POST or None, prefix="betrokkene")
+    if request.method == "POST" and form.is_valid() and subjects.is_valid():
+        items = [s for s in (f.to_input() for f in subjects.forms if f.cleaned_data) if s]
+        try:
+            signal = create_signal(form.to_input(items), user=request.user)
+        except IntakeError as error:
+            _apply_errors(form, error)
+            for key, texts in error.errors.items():
+                if key.startswith("subjects."):
+                    subjects.forms[int(key.split(".")[1])].add_error(None, " ".join(texts))
+        else:
+            messages.success(request, f"Signaal {signal.reference} is geregistreerd.")
+            if request.user.has_role(Role.BEOORDELAAR, Role.REGISSEUR):
+                return redirect(reverse("protocol:signaal", args=[signal.reference]))
+            return redirect("web:mijn_meldingen")
+    return render(request, "intake/signaal_nieuw.html", {"form": form, "subjects": subjects})

@@ -1,0 +1,142 @@
+"""Signal pages: detail with timeline, the step 1 and step 2 decisions, forwards with their
+letter, and opening a sealed signal. Thin: reads via selectors, writes via services."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from meldpunt.intake import selectors as intake_selectors
+from meldpunt.web.access import page
+
+from . import letters, selectors, services
+from .forms import ForwardForm, IntakeDecisionForm, RevealForm, ZwaarteForm
+from .transitions import SIGNAL_STATE_LABELS, SignalState
+
+
+def _context(request, signal, **extra):
+    return {
+        "signal": signal, "state_label": SIGNAL_STATE_LABELS.get(signal.state, signal.state),
+        "subjects": intake_selectors.mentions_of(signal), "timeline": selectors.timeline(signal),
+        "related": intake_selectors.related_hints(request.user, signal),
+        "transitions": services.available(request.user, signal),
+        "attachments": signal.attachments.all(), **extra,
+    }
+
+
+@page("signaal")
+def signaal(request, reference):
+    signal = intake_selectors.signal_for(request.user, reference)
+    return render(request, "protocol/signaal.html", _context(request, signal))
+
+
+def _errors_to_form(form, error: services.ProtocolError) -> None:
+    for text in error.messages:
+        form.add_error(None, text)
+
+
+@page("signaal")
+@require_http_methods(["GET", "POST"])
+def stap1(request, reference):
+    signal = intake_selectors.signal_for(request.user, reference)
+    if signal.state != SignalState.ONTVANGEN:
+        messages.info(request, "Stap 1 is voor dit signaal al gezet.")
+        return redirect("protocol:signaal", reference)
+    form = IntakeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide(request.user, signal, form.wegingen(), form.transition_code())
+        except services.ProtocolError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "De wegingen van stap 1 zijn vastgelegd.")
+            return redirect("protocol:signaal", reference)
+    return render(request, "protocol/stap1.html", _context(request, signal, form=form))
+
+
+@page("signaal")
+@require_http_methods(["GET", "POST"])
+def stap2(request, reference):
+    signal = intake_selectors.signal_for(request.user, reference)
+    if signal.state != SignalState.ZWAARTE:
+        messages.info(request, "Dit signaal wacht niet op weging 3.")
+        return redirect("protocol:signaal", reference)
+    form = ZwaarteForm(request.POST or None)
+    forward_form = ForwardForm(request.POST or None, prefix="doorzending")
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        needs_forward = decision in ("afdeling", "riec")
+        if not needs_forward or forward_form.is_valid():
+            try:
+                with transaction.atomic():
+                    if needs_forward:
+                        d = forward_form.cleaned_data
+                        services.forward(request.user, signal, d["destination"], d["legal_basis"], d["items"],
+                                         d["note"])
+                    services.decide(request.user, signal, [form.weging()], f"zwaarte_{decision}")
+            except services.ProtocolError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, "Weging 3 is vastgelegd.")
+                return redirect("protocol:signaal", reference)
+        else:
+            form.add_error(None, "Bij doorzetten naar een afdeling of het RIEC hoort een doorzending: kies de "
+                                 "bestemming en wat er wordt verzonden.")
+    return render(request, "protocol/stap2.html", _context(request, signal, form=form, forward_form=forward_form))
+
+
+@page("signaal")
+@require_http_methods(["GET", "POST"])
+def doorzenden(request, reference):
+    signal = intake_selectors.signal_for(request.user, reference)
+    form = ForwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.forward(request.user, signal, d["destination"], d["legal_basis"], d["items"], d["note"])
+        except services.ProtocolError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, f"De doorzending naar {d['destination'].name} is vastgelegd.")
+            return redirect("protocol:signaal", reference)
+    return render(request, "protocol/doorzenden.html", _context(request, signal, form=form))
+
+
+@page("signaal")
+def brief(request, reference, forward_id):
+    signal = intake_selectors.signal_for(request.user, reference, action="doorzendbrief_afdrukken")
+    sent = selectors.forward_of(signal, forward_id)
+    if sent is None:
+        raise Http404("Deze doorzending bestaat niet.")
+    pdf = letters.forward_letter(sent)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="doorzending-{signal.reference}-{sent.pk}.pdf"'
+    return response
+
+
+@page("signaal")
+@require_http_methods(["GET", "POST"])
+def versleuteld(request, reference):
+    signal = intake_selectors.signal_for(request.user, reference)
+    form = RevealForm(request.POST or None)
+    payload = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            payload = services.reveal_sealed(request.user, signal, form.cleaned_data["reason"])
+        except services.ProtocolError as error:
+            _errors_to_form(form, error)
+    return render(request, "protocol/versleuteld.html", _context(request, signal, form=form, payload=payload))
+
+
+@page("signaal")
+@require_POST
+def overgang(request, reference):
+    """A transition whose wegingen were already recorded (e.g. through the API)."""
+    signal = intake_selectors.signal_for(request.user, reference)
+    try:
+        services.transition(request.user, signal, request.POST.get("overgang", ""), request.POST.get("toelichting", ""))
+    except services.ProtocolError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("protocol:signaal", reference)

@@ -1,0 +1,25 @@
+"""Gate views by the access policy (P1): every page names its rule in accounts.policy."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from meldpunt.accounts import policy
+
+
+def page(name: str):
+    """Gate a view by the access policy's rule for page ``name``."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not policy.may_open(request.user, name):
+                raise PermissionDenied("U hebt geen rol die deze pagina mag openen.")
+            return view(request, *args, **kwargs)
+
+        wrapper.access_rule = name
+        return wrapper
+
+    return decorator
