@@ -44,8 +44,10 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
             image.load()
             # Apply the EXIF orientation to the pixels before the EXIF goes.
             upright = ImageOps.exif_transpose(image)
-            pixels = Image.new(upright.mode, upright.size)
-            pixels.putdata(upright.getdata())  # only pixel values: no info dict, no chunks
+            # Only the pixel values travel: no info dict, no EXIF/XMP/ICC, no chunks or comments.
+            pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+            if upright.mode == "P":
+                pixels.putpalette(upright.getpalette())
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
         raise AttachmentError("Deze afbeelding kunnen we niet lezen. Probeer een andere foto.") from error
     out = io.BytesIO()
