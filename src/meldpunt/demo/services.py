@@ -44,12 +44,25 @@ def ensure_demo_users(new_passwords: bool = False) -> list[tuple[str, str, str |
 
 
 def _give_demo_users_work() -> None:
-    """A staff melder with their own reports, and a teamlid with assigned signals."""
+    """A staff melder with their own reports, and signals that went through step 1 for the team —
+    through the protocol services, so they have their wegingen, history and log lines."""
+    from meldpunt.protocol import services as protocol
+    from meldpunt.protocol.services import WegingInput
+
     melder = User.objects.get(username="melder_intern")
-    teamlid = User.objects.get(username="teamlid")
+    beoordelaar = User.objects.get(username="beoordelaar")
     if not Signal.objects.filter(reported_by=melder).exists():
         ids = list(Signal.objects.filter(channel="intern").order_by("received_at").values_list("id", flat=True)[:5])
         Signal.objects.filter(id__in=ids).update(reported_by=melder)
-    if not Signal.objects.filter(assigned_to=teamlid).exists():
-        ids = list(Signal.objects.order_by("reference").values_list("id", flat=True)[:8])
-        Signal.objects.filter(id__in=ids).update(assigned_to=teamlid, state="zwaarte")
+    if Signal.objects.exclude(state="ontvangen").exists():
+        return
+    common = {"purpose": "Voorkomen en bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e"}
+    checklist = {"kenmerken": ["openbare_orde"], "verankering": ["betrokkenheid_locatie_netwerk"],
+                 "signalering": ["malafide_activiteiten"]}
+    for signal in Signal.objects.filter(address__isnull=False).order_by("reference")[:8]:
+        protocol.decide(beoordelaar, signal, [
+            WegingInput("W1", "ja", "Concreet signaal over een adres in onze gemeente, past bij het fenomeen.",
+                        checklist=checklist, **common),
+            WegingInput("W2A", "ja", "Openbare orde en integriteit: bevoegdheid van de burgemeester.", **common),
+            WegingInput("W2B", "ja", "Het adres ligt in onze gemeente.", **common),
+        ], "intake_doorzetten")

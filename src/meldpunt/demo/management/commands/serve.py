@@ -19,5 +19,7 @@ class Command(BaseCommand):
         gunicorn = Path(sys.executable).with_name("gunicorn")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings.base")
         argv = [str(gunicorn), "meldpunt.wsgi:application", "--bind", f"{host}:{port}",
-                "--workers", str(workers), "--access-logfile", "-"]
+                "--workers", str(workers), "--access-logfile", "-",
+                # No client address or user agent in the access log: anonymous means anonymous (P5).
+                "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms']
         os.execv(argv[0], argv)  # noqa: S606 - become gunicorn; fixed argv, no shell
