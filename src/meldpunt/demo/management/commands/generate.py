@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if load and loader.is_loaded():
             raise CommandError(
                 "Er staan al registratiegegevens in de database. Gebruik een lege database "
-                "(bijvoorbeeld `meldpunt demo --reset`) of --no-load."
+                "(zet MELDPUNT_VAR_DIR op een nieuwe map of verwijder var/meldpunt.sqlite3) of gebruik --no-load."
             )
         bar = tqdm(total=10, desc=f"Gemeente {size}", unit="stap", disable=options["verbosity"] == 0)
 
