@@ -67,3 +67,13 @@ def axe_violations(page) -> list:
     """Run axe-core on the page (the page must be opened with bypass_csp for the injection)."""
     page.add_script_tag(path=str(AXE))
     return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+
+
+@pytest.fixture
+def demo_reloaded(transactional_db, generated_s):
+    """For live-server tests: tests with a live server flush the database afterwards. Load the
+    demo municipality again if an earlier test did, so pages and the API show real data."""
+    from meldpunt.demo import loader
+
+    if not loader.is_loaded():
+        loader.load(generated_s.out_dir)

@@ -173,8 +173,8 @@ def test_roles_per_step(make_user):
 
 def test_moving_on_needs_a_location(make_user):
     beoordelaar = make_user("beoordelaar")
-    signal = intake.create_signal(intake.SignalInput(channel="intern", description="Iets vreemds gezien bij een loods."),
-                                  user=beoordelaar)
+    data = intake.SignalInput(channel="intern", description="Iets vreemds gezien bij een loods.")
+    signal = intake.create_signal(data, user=beoordelaar)
     with pytest.raises(ProtocolError, match="buurt of adres"):
         services.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
                         "intake_doorzetten")

@@ -1,3 +1,5 @@
+import re
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
@@ -11,9 +13,11 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
 
     def _read(self, request, name, default, maximum):
         raw = request.query_params.get(name)
-        if raw is None or raw == "":
+        if raw is None:  # an empty value is not an integer either: 400, as documented
             return default
         try:
+            if not re.fullmatch(r"-?[0-9]+", raw):  # int() also takes " 5", "+5" and "1_000"
+                raise ValueError(raw)
             value = int(raw)
         except ValueError:
             raise ValidationError({name: [f"'{name}' moet een geheel getal zijn."]}) from None

@@ -57,8 +57,9 @@ def problem_exception_handler(exc, context):
     else:
         detail = str(getattr(exc, "detail", "")) or TITLES.get(response.status_code, "Fout")
         invalid = None
-    not_logged_in = response.status_code == status.HTTP_401_UNAUTHORIZED or (
-        response.status_code == status.HTTP_403_FORBIDDEN and "authentication" in detail.lower()
+    # By type, not by message text: DRF's messages are translated (LANGUAGE_CODE is nl).
+    not_logged_in = response.status_code == status.HTTP_401_UNAUTHORIZED or isinstance(
+        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed
     )
     if not_logged_in:
         detail = "Log in om de API te gebruiken."

@@ -32,6 +32,8 @@ DESCRIPTIONS = {
     "403": "Geen toegang",
     "404": "Niet gevonden",
     "406": "Formaat niet beschikbaar",
+    "409": "Conflict met de huidige status",
+    "415": "Mediatype niet ondersteund",
     "429": "Te veel verzoeken",
     "500": "Interne fout",
 }
@@ -42,9 +44,9 @@ VERSION_HEADER = {
 }
 
 
-def _problem(code: str) -> dict:
+def _problem(code: str, description: str | None = None) -> dict:
     return {
-        "description": DESCRIPTIONS[code],
+        "description": description or DESCRIPTIONS.get(code, "Fout"),
         "headers": {"API-Version": {"$ref": "#/components/headers/API-Version"}},
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
@@ -60,6 +62,9 @@ def add_design_rules_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for code, response in responses.items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    # An error a view declares itself (e.g. 409) is a problem too.
+                    responses[code] = _problem(code, response.get("description"))
                 if code.startswith(("2", "3")):
                     response.setdefault("headers", {})["API-Version"] = {
                         "$ref": "#/components/headers/API-Version"
@@ -67,6 +72,8 @@ def add_design_rules_responses(result, generator, request, public):
             codes = ["400", "401", "403", "406", "429", "500"]
             if "{" in path:
                 codes.append("404")
+            if "requestBody" in operation:
+                codes.append("415")
             for code in codes:
                 responses.setdefault(code, _problem(code))
     return result

@@ -1,5 +1,7 @@
 """API v1. Thin: reads through selectors, access through the policy."""
 
+import re
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import ValidationError
@@ -20,13 +22,26 @@ class PolicyPermission(permissions.BasePermission):
         return policy.may_open(request.user, view.access_rule)
 
 
-def _code(value, parse, name):
-    if not value:
+# The filter values the API accepts, as documented in the OpenAPI document (case-insensitive,
+# ASCII only, nothing around the code). A value outside the pattern, empty included, is a 400.
+GEMEENTECODE_PATTERN = r"^[Gg][Mm][0-9]{4}$"
+WIJKCODE_PATTERN = r"^[Ww][Kk][0-9]{4}[0-9A-Za-z]{2}$"
+GEMEENTE_FILTER = OpenApiParameter(
+    "gemeente", str, description="CBS-gemeentecode, bv. GM0479", pattern=GEMEENTECODE_PATTERN
+)
+WIJK_FILTER = OpenApiParameter("wijk", str, description="CBS-wijkcode, bv. WK047911", pattern=WIJKCODE_PATTERN)
+
+
+def _code(value, pattern, parse, name):
+    if value is None:
         return None
     try:
-        return parse(value)
+        code = parse(value)
     except InvalidIdentifier as error:
         raise ValidationError({name: [str(error)]}) from None
+    if not re.fullmatch(pattern, value):  # e.g. spaces around the code or non-ASCII digits
+        raise ValidationError({name: ["Geef alleen de code, zonder spaties of andere tekens."]})
+    return code
 
 
 
@@ -58,12 +73,13 @@ class WijkViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "WK[0-9]{4}[0-9A-Z]{2}"
     filter_backends = []
 
-    @extend_schema(parameters=[OpenApiParameter("gemeente", str, description="CBS-gemeentecode, bv. GM0479")])
+    @extend_schema(parameters=[GEMEENTE_FILTER])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        gemeente = _code(self.request.query_params.get("gemeente"), parse_gemeentecode, "gemeente")
+        params = self.request.query_params
+        gemeente = _code(params.get("gemeente"), GEMEENTECODE_PATTERN, parse_gemeentecode, "gemeente")
         return selectors.wijken(gemeente)
 
 
@@ -78,20 +94,15 @@ class BuurtViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "BU[0-9]{4}[0-9A-Z]{4}"
     filter_backends = []
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("gemeente", str, description="CBS-gemeentecode, bv. GM0479"),
-            OpenApiParameter("wijk", str, description="CBS-wijkcode, bv. WK047911"),
-        ]
-    )
+    @extend_schema(parameters=[GEMEENTE_FILTER, WIJK_FILTER])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         params = self.request.query_params
         return selectors.buurten(
-            _code(params.get("gemeente"), parse_gemeentecode, "gemeente"),
-            _code(params.get("wijk"), parse_wijkcode, "wijk"),
+            _code(params.get("gemeente"), GEMEENTECODE_PATTERN, parse_gemeentecode, "gemeente"),
+            _code(params.get("wijk"), WIJKCODE_PATTERN, parse_wijkcode, "wijk"),
         )
 
 
@@ -100,6 +111,7 @@ class MeView(APIView):
     """De ingelogde gebruiker en zijn rollen."""
 
     access_rule = "gebieden"  # every logged-in role
+    permission_classes = [PolicyPermission]
 
     def get(self, request):
         data = {"gebruikersnaam": request.user.get_username(),

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meldpunt.accounts import policy
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.web.access import page
 
@@ -31,6 +32,19 @@ def signaal(request, reference):
     return render(request, "protocol/signaal.html", _context(request, signal))
 
 
+def _after_step(request, signal, done: str):
+    """Back to the signal page after a step, or to the queue when the step took the signal out of
+    this user's involvement (need to know, P1): its page would now answer 404."""
+    signal.refresh_from_db(fields=["state", "assigned_to"])
+    if policy.may_read_signal(request.user, signal):
+        messages.success(request, done)
+        return redirect("protocol:signaal", signal.reference)
+    label = SIGNAL_STATE_LABELS.get(signal.state, signal.state)
+    messages.success(request, f"{done} Signaal {signal.reference} staat nu in de stap '{label}' en niet meer in "
+                              "uw werkvoorraad.")
+    return redirect("web:werkvoorraad")
+
+
 def _errors_to_form(form, error: services.ProtocolError) -> None:
     for text in error.messages:
         form.add_error(None, text)
@@ -50,8 +64,7 @@ def stap1(request, reference):
         except services.ProtocolError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, "De wegingen van stap 1 zijn vastgelegd.")
-            return redirect("protocol:signaal", reference)
+            return _after_step(request, signal, "De wegingen van stap 1 zijn vastgelegd.")
     return render(request, "protocol/stap1.html", _context(request, signal, form=form))
 
 
@@ -78,8 +91,7 @@ def stap2(request, reference):
             except services.ProtocolError as error:
                 _errors_to_form(form, error)
             else:
-                messages.success(request, "Weging 3 is vastgelegd.")
-                return redirect("protocol:signaal", reference)
+                return _after_step(request, signal, "Weging 3 is vastgelegd.")
         else:
             form.add_error(None, "Bij doorzetten naar een afdeling of het RIEC hoort een doorzending: kies de "
                                  "bestemming en wat er wordt verzonden.")

@@ -36,6 +36,8 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         path = unquote(parsed.path)
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             path = str(base_dir / path.lstrip("/"))
+        else:
+            path = "/" + path.lstrip("/")  # sqlite:////abs gives the path //abs
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,

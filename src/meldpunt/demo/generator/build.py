@@ -21,6 +21,14 @@ from . import vocabulary as voc
 from .patterns import plant_patterns
 from .sizes import REFERENCE_DATE, SIZES, Size
 
+# Addresses of an inhabited buurt: one per household plus 15% for shops, offices, workshops and
+# the like (nationally ~9.8 million, the BAG's ~10 million). Where CBS hides the number of
+# households, it is estimated from the inhabitants at the national average household size.
+# The address density (CBS: around each address, within 1 km) times the land area is only used
+# where nobody lives: for rural buurten it overestimates many times over (13 instead of 10 million).
+ADDRESSES_PER_HOUSEHOLD = 1.15
+PERSONS_PER_HOUSEHOLD = 2.14
+
 TABLES = [
     "gemeenten", "wijken", "buurten", "sbi", "panden", "nummeraanduidingen", "verblijfsobjecten",
     "personen", "verblijfplaatsen", "ondernemingen", "vestigingen", "functionarissen",
@@ -132,7 +140,9 @@ def _geography(con, size: Size) -> None:
           FROM cbs_buurt
         ), sized AS (
           SELECT *,
-            CAST(CASE WHEN inw > 0 THEN greatest(1, round(greatest(addr_est, hh) * {s}))
+            CAST(CASE WHEN inw > 0
+                      THEN greatest(1, round(coalesce(nullif(hh, 0), inw / {PERSONS_PER_HOUSEHOLD})
+                                             * {ADDRESSES_PER_HOUSEHOLD} * {s}))
                       ELSE round(addr_est * {s}) END AS BIGINT) AS n_addr,
             CAST(round(inw * {s}) AS BIGINT) AS n_pers
           FROM src

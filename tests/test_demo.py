@@ -1,0 +1,96 @@
+"""The demo command (one user per role, passwords shown once) and the `meldpunt` CLI."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from meldpunt import cli
+from meldpunt.accounts import policy
+from meldpunt.accounts.models import User
+from meldpunt.accounts.roles import ROLE_PROFILES
+from meldpunt.intake.models import Signal
+from meldpunt.registries.models import Gemeente
+
+ROLES = [p.role.value for p in ROLE_PROFILES]
+PASSWORD_LINE = re.compile(r"^\s+(\S+)\s+([a-z0-9]{5}(?:-[a-z0-9]{5}){4})\s+(.+)$", re.MULTILINE)
+
+
+def run_demo(**options) -> str:
+    out = io.StringIO()
+    call_command("demo", no_serve=True, stdout=out, verbosity=0, **options)
+    return out.getvalue()
+
+
+def shown_passwords(output: str) -> dict[str, str]:
+    return {user: password for user, password, _ in PASSWORD_LINE.findall(output)}
+
+
+@pytest.mark.django_db
+def test_demo_creates_one_user_per_role_and_shows_passwords_once():
+    gemeenten = Gemeente.objects.count()
+    output = run_demo()
+    assert "De demogemeente staat al klaar." in output  # reuses the loaded data
+    assert Gemeente.objects.count() == gemeenten
+    assert "alleen nu getoond" in output
+
+    passwords = shown_passwords(output)
+    assert sorted(passwords) == sorted(ROLES)
+    assert len(set(passwords.values())) == len(ROLES)
+    for role in ROLES:
+        user = User.objects.get(username=role)
+        assert user.roles == {role}
+        assert user.check_password(passwords[role])
+        assert user.first_name and user.organisation
+    assert User.objects.get(username="beheerder").is_staff
+
+    # The demo users have some work waiting: own reports, and signals past step 1 for the team.
+    assert Signal.objects.filter(reported_by__username="melder_intern").exists()
+    teamlid = User.objects.get(username="teamlid")
+    assert policy.signals_visible_to(teamlid, Signal.objects.exclude(state="ontvangen")).exists()
+
+    # Second run: nothing new, no passwords, same users.
+    users = User.objects.count()
+    again = run_demo()
+    assert shown_passwords(again) == {}
+    assert "bestaan al" in again
+    for password in passwords.values():
+        assert password not in again
+    assert User.objects.count() == users
+    for role in ROLES:
+        assert User.objects.get(username=role).check_password(passwords[role])
+
+
+@pytest.mark.django_db
+def test_demo_new_passwords_replaces_them():
+    old = shown_passwords(run_demo())
+    output = run_demo(new_passwords=True)
+    new = shown_passwords(output)
+    assert sorted(new) == sorted(ROLES)
+    for role in ROLES:
+        user = User.objects.get(username=role)
+        assert new[role] != old[role]
+        assert user.check_password(new[role])
+        assert not user.check_password(old[role])
+    assert User.objects.filter(username__in=ROLES).count() == len(ROLES)
+
+
+@pytest.mark.django_db
+def test_demo_users_can_log_in(client):
+    passwords = shown_passwords(run_demo())
+    response = client.post("/inloggen/", {"username": "analist", "password": passwords["analist"]}, follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == "/ondermijningsbeeld/"
+
+
+@pytest.mark.parametrize("argv", [["--help"], [], ["help"], ["-h"]])
+def test_cli_help_is_dutch_and_lists_commands(argv, capsys):
+    cli.main(argv)
+    out = capsys.readouterr().out
+    assert "Meldpunt Ondermijning" in out
+    assert "Gebruik: meldpunt OPDRACHT" in out
+    assert "Opdrachten:" in out
+    for command in ("demo", "serve", "generate"):
+        assert re.search(rf"^\s+{command}\s+\S", out, re.MULTILINE), command
+    assert "Zet de demogemeente klaar" in out
