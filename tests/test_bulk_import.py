@@ -141,6 +141,7 @@ def test_json_reports_item_positions(user):
     ("a.json", b"[{", "geen geldige JSON"),
     ("a.json", b'[{"omschrijving": "Zorgbureau zonder zichtbare zorg.", "kleur": "rood"}]', "Onbekend veld"),
     ("a.json", b'["tekst"]', "object"),
+    ("a.json", b"[" * 100_000, "genest"),
     ("a.csv", b'omschrijving;fenomeen\n"Niet afgesloten aanhalingsteken;overig\n', "CSV"),
     ("a.csv", b"omschrijving;kanaal\nZorgbureau zonder zichtbare zorg.;webformulier\n", "import of data_analyse"),
     ("a.csv", b"omschrijving;soort melder\nZorgbureau zonder zichtbare zorg.;buurman\n", "soort melder"),

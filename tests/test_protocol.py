@@ -255,3 +255,26 @@ def test_casus_table_is_well_formed():
     for step in SIGNAL_TRANSITIONS:
         for kind, decisions in step.decisions:
             assert decisions <= set(DECISIONS[kind])
+
+
+def test_the_team_member_who_decided_w3_stays_involved(make_user):
+    beoordelaar, team, other_team = make_user("beoordelaar"), make_user("teamlid"), make_user("teamlid")
+    signal = new_signal(beoordelaar)
+    services.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
+                    "intake_doorzetten")
+    services.decide(team, signal, [weging("W3", "geen_actie")], "zwaarte_geen_actie")
+    signal.refresh_from_db()
+    assert signal.assigned_to == team
+    assert services.reveal_sealed(team, signal, "Samenhang met een nieuw signaal nagaan.")["omschrijving"]
+    with pytest.raises(services.NotAllowed):  # the rest of the team has no involvement any more
+        services.reveal_sealed(other_team, signal, "Samenhang met een nieuw signaal nagaan.")
+
+
+def test_timeline_names_decisions_in_words(make_user):
+    from meldpunt.protocol.selectors import timeline
+
+    beoordelaar = make_user("beoordelaar")
+    signal = new_signal(beoordelaar)
+    services.record_weging(beoordelaar, signal, weging("W1", "ja"))
+    titles = [event.title for event in timeline(signal)]
+    assert "Weging 1: is het ondermijning? — Ja, dit is ondermijning" in titles

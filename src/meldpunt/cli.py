@@ -7,6 +7,7 @@ COMMANDS = [
     ("demo", "Zet de demogemeente klaar (database, gegevens, gebruikers) en start de app."),
     ("serve", "Start de webserver op http://127.0.0.1:8000."),
     ("generate", "Maak een synthetische gemeente: --size S, M of L, --seed N."),
+    ("partner_token", "Geef een partnerorganisatie een API-token (--vervang, --intrekken)."),
     ("migrate", "Werk de database bij naar de nieuwste versie."),
     ("createsuperuser", "Maak een beheerder aan."),
     ("check", "Controleer de instellingen (met --deploy: voor productie)."),

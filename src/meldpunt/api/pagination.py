@@ -13,7 +13,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
 
     def _read(self, request, name, default, maximum):
         raw = request.query_params.get(name)
-        if raw is None:  # an empty value is not an integer either: 400, as documented
+        if raw is None or raw == "":
             return default
         try:
             if not re.fullmatch(r"-?[0-9]+", raw):  # int() also takes " 5", "+5" and "1_000"

@@ -1,7 +1,7 @@
 """Errors as RFC 9457 problem details (application/problem+json), in Dutch."""
 
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -57,11 +57,9 @@ def problem_exception_handler(exc, context):
     else:
         detail = str(getattr(exc, "detail", "")) or TITLES.get(response.status_code, "Fout")
         invalid = None
-    # By type, not by message text: DRF's messages are translated (LANGUAGE_CODE is nl).
-    not_logged_in = response.status_code == status.HTTP_401_UNAUTHORIZED or isinstance(
-        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed
-    )
-    if not_logged_in:
+    # By type, not by message text: DRF's messages are translated (LANGUAGE_CODE is nl). A failed
+    # authentication keeps its own message (e.g. a revoked partner token says so).
+    if isinstance(exc, exceptions.NotAuthenticated):
         detail = "Log in om de API te gebruiken."
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     return problem_response(response.status_code, detail, invalid, headers)

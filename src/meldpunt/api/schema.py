@@ -69,6 +69,12 @@ def add_design_rules_responses(result, generator, request, public):
                     response.setdefault("headers", {})["API-Version"] = {
                         "$ref": "#/components/headers/API-Version"
                     }
+            for parameter in operation.get("parameters", []):
+                # An empty optional query parameter counts as absent (DRF reads query strings
+                # that way; pagination and the area filters do the same): `?limit=&wijk=` is a
+                # valid request, so say so.
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
             codes = ["400", "401", "403", "406", "429", "500"]
             if "{" in path:
                 codes.append("404")

@@ -23,7 +23,7 @@ class PolicyPermission(permissions.BasePermission):
 
 
 # The filter values the API accepts, as documented in the OpenAPI document (case-insensitive,
-# ASCII only, nothing around the code). A value outside the pattern, empty included, is a 400.
+# ASCII only, nothing around the code). An empty value means no filter, as everywhere in the API.
 GEMEENTECODE_PATTERN = r"^[Gg][Mm][0-9]{4}$"
 WIJKCODE_PATTERN = r"^[Ww][Kk][0-9]{4}[0-9A-Za-z]{2}$"
 GEMEENTE_FILTER = OpenApiParameter(
@@ -33,7 +33,7 @@ WIJK_FILTER = OpenApiParameter("wijk", str, description="CBS-wijkcode, bv. WK047
 
 
 def _code(value, pattern, parse, name):
-    if value is None:
+    if not value:
         return None
     try:
         code = parse(value)

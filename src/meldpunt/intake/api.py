@@ -67,6 +67,8 @@ class JsonBodyParser(JSONParser):
         except ValueError as error:
             where = f" (regel {error.lineno}, kolom {error.colno})" if hasattr(error, "lineno") else ""
             raise ParseError(f"De inhoud is geen geldige JSON{where}.") from None
+        except RecursionError:
+            raise ParseError("De inhoud is te diep genest.") from None
 
 
 def _refuse_constant(name):
@@ -382,10 +384,15 @@ class SubjectSerializer(serializers.Serializer):
 class SignalContentSerializer(serializers.Serializer):
     """What every channel sends: the signal itself."""
 
-    description = serializers.CharField(max_length=5000, trim_whitespace=True,
-                                        help_text="Wat er is gezien of gehoord (10 tot 5000 tekens).")
-    phenomenon = serializers.CharField(max_length=60,
-                                       help_text="Code van het fenomeen (zie /fenomenen).")
+    # The document states what the service checks (10 to 5000 characters, not starting or ending
+    # with white space; a phenomenon from the catalogue), so a request that fits it is accepted.
+    description = serializers.RegexField(r"^\S[\s\S]{8,4998}\S$", max_length=5000, trim_whitespace=False,
+                                         help_text="Wat er is gezien of gehoord (10 tot 5000 tekens).",
+                                         error_messages={"invalid": "Beschrijf in 10 tot 5000 tekens wat er is "
+                                                                    "gezien, zonder witruimte aan begin of eind."})
+    phenomenon = serializers.ChoiceField(choices=PHENOMENON_CODES,
+                                         help_text="Code van het fenomeen (zie /fenomenen).",
+                                         error_messages={"invalid_choice": "Kies een fenomeen uit /fenomenen."})
     location = LocationSerializer(required=False)
     occurredOn = serializers.DateField(required=False, allow_null=True, help_text="Datum van de waarneming.")
     occurredText = serializers.CharField(required=False, allow_blank=True, max_length=200,

@@ -174,6 +174,8 @@ def _read_json(text: str) -> list[_Row]:
     except json.JSONDecodeError as error:
         raise _file_error(f"Dit is geen geldige JSON (regel {error.lineno}, kolom {error.colno}).", "item") \
             from None
+    except RecursionError:
+        raise _file_error("Dit JSON-bestand is te diep genest.", "item") from None
     if not isinstance(data, list):
         raise _file_error("Een JSON-bestand bevat een lijst van signalen: [{\"omschrijving\": ...}, ...].", "item")
     if len(data) > MAX_ROWS:

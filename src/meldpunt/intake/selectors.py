@@ -14,7 +14,7 @@ from meldpunt.accounts import policy
 from meldpunt.privacy import log
 
 from . import subjects
-from .models import MentionedSubject, Phenomenon, Signal
+from .models import MentionedSubject, PartnerOrganisation, Phenomenon, Signal
 
 
 def visible_signals(user):
@@ -114,3 +114,13 @@ def phenomena():
 def by_receipt(code: str):
     """Nothing is read back beyond the receipt: only whether the code exists and when."""
     return Signal.objects.filter(receipt_code=code.strip().upper()).values("received_at").first()
+
+
+def partner_for_token(token: str) -> PartnerOrganisation | None:
+    """The active partner holding ``token``, or None."""
+    if not token:
+        return None
+    partner = PartnerOrganisation.objects.filter(token_hash=PartnerOrganisation.hash_token(token)).first()
+    if partner is None or not partner.active:
+        return None
+    return partner

@@ -222,3 +222,45 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     log.record("signaal_registreren", "intake", subjects.of_signal(signal, mentions), user=user, obj=signal,
                basis=f"kanaal {signal.channel}")
     return signal
+
+
+class PartnerTokenError(ValueError):
+    """A token could not be issued; the message is Dutch and meant for the operator."""
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def issue_token(name: str, *, replace: bool = False) -> tuple[PartnerOrganisation, str]:
+    """Create partner ``name`` with a fresh token (or, with ``replace``, give an existing partner
+    a new token, which revokes the old one). Returns the partner and the token in clear text; the
+    token is not stored and cannot be shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise PartnerTokenError("Geef de naam van de partnerorganisatie.")
+    if len(name) > PartnerOrganisation._meta.get_field("name").max_length:
+        raise PartnerTokenError("De naam is te lang (hoogstens 200 tekens).")
+    token = _new_token()
+    partner = PartnerOrganisation.objects.select_for_update().filter(name=name).first()
+    if partner is not None and not replace:
+        raise PartnerTokenError(f"Partner '{name}' bestaat al. Gebruik --vervang voor een nieuw token.")
+    if partner is None:
+        partner = PartnerOrganisation.objects.create(name=name, token_hash=PartnerOrganisation.hash_token(token))
+    else:
+        partner.token_hash = PartnerOrganisation.hash_token(token)
+        partner.active = True
+        partner.save(update_fields=["token_hash", "active"])
+    return partner, token
+
+
+@transaction.atomic
+def revoke(name: str) -> PartnerOrganisation:
+    """Switch a partner's token off; its signals stay."""
+    partner = PartnerOrganisation.objects.select_for_update().filter(name=(name or "").strip()).first()
+    if partner is None:
+        raise PartnerTokenError(f"Partner '{name}' bestaat niet.")
+    partner.active = False
+    partner.save(update_fields=["active"])
+    return partner

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from .models import Criteria, Destination, Forward, StateChange, Weging
 from .transitions import SIGNAL_STATE_LABELS
+from .wegingen import DECISIONS
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ def timeline(signal) -> list[TimelineEvent]:
         title = f"Status: {SIGNAL_STATE_LABELS.get(change.target, change.target)}"
         events.append(TimelineEvent(change.at, "status", title, change.note, _who(change.by, change.role), change))
     for weging in Weging.objects.filter(signal=signal).select_related("decided_by", "criteria"):
-        title = f"{weging.get_type_display()}: {weging.decision}"
+        decision = DECISIONS.get(weging.type, {}).get(weging.decision, weging.decision)
+        title = f"{weging.get_type_display()} — {decision}"
         events.append(TimelineEvent(weging.decided_at, "weging", title, weging.reasoning,
                                     _who(weging.decided_by, weging.role), weging))
     for sent in Forward.objects.filter(signal=signal).select_related("destination", "sent_by"):

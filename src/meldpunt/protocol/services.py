@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.accounts import policy
+from meldpunt.accounts.roles import Role
 from meldpunt.core.workdays import add_working_days
 from meldpunt.intake import subjects
 from meldpunt.intake.models import Signal
@@ -189,6 +190,11 @@ def _apply(signal: Signal, transition: Transition, used: list[Weging], user, rol
     signal.state_since = now
     signal.deadline = _deadline(transition.target, now)
     fields = ["state", "state_since", "deadline"]
+    if role == Role.TEAMLID and signal.assigned_to_id is None:
+        # The team member who decided stays involved (P1): they can still open the signal,
+        # e.g. a sealed 'geen actie' one, after it left the team's queue.
+        signal.assigned_to = user
+        fields.append("assigned_to")
     if transition.target == SignalState.GEEN_ACTIE:
         # CCV step 2: kept encrypted for one year, then destroyed.
         sealing.seal(signal)

@@ -12,12 +12,25 @@ the seed, and a few signals that point at it, so insight features can be measure
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 
 from . import vocabulary as voc
 from .sizes import REFERENCE_DATE, Size
 
 CLUSTER_SBI = ["4120", "78201", "4941", "70221", "6810"]
+# New rows are collected here and inserted in bulk (see ``_Planter.flush``): one INSERT per row
+# costs about a millisecond each in DuckDB, thousands of times over at size L.
+INSERTS = {
+    "person": "INSERT INTO person VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "registration": "INSERT INTO registration VALUES (?, ?, ?, NULL)",
+    "company": """INSERT INTO company (cid, buurtcode, aid, rechtsvorm, sbi, datum_oprichting, datum_opheffing,
+                  kvk_nummer, vestigingsnummer, rsin, naam, director_pid, director2_pid)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+    "officer": "INSERT INTO officer VALUES (?, ?, ?, ?, ?)",
+    "signal": "INSERT INTO signal VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?)",
+    "sale": "INSERT INTO sale VALUES (?, ?, ?, ?)",
+}
 PATTERN_PHENOMENA = {
     "overbewoning": "woon_adresfraude",
     "bedrijvencluster": "malafide_onderneming",
@@ -34,6 +47,16 @@ class _Planter:
         self.next_pid = self._scalar("SELECT coalesce(max(pid), -1) + 1 FROM person")
         self.next_cid = self._scalar("SELECT coalesce(max(cid), -1) + 1 FROM company")
         self.next_sid = self._scalar("SELECT coalesce(max(sid), -1) + 1 FROM signal")
+        self.pending: dict[str, list[list]] = defaultdict(list)
+        self.pid_by_bsn: dict[str, int] = {}
+        self.aid_by_adres: dict[str, int] = {}
+
+    def flush(self) -> None:
+        """Insert the collected rows (before anything reads the tables they go into)."""
+        for table, rows in self.pending.items():
+            if rows:
+                self.con.executemany(INSERTS[table], rows)
+        self.pending.clear()
 
     def _scalar(self, sql, params=None):
         return self.con.execute(sql, params or []).fetchall()[0][0]
@@ -52,7 +75,14 @@ class _Planter:
             [aid],
         )[0]
         keys = ["adres", "verblijfsobject", "straat", "huisnummer", "postcode", "oppervlakte", "buurt"]
-        return dict(zip(keys, row, strict=True))
+        info = dict(zip(keys, row, strict=True))
+        self.aid_by_adres[info["adres"]] = aid
+        return info
+
+    def address_ids(self, aids: list[int]) -> dict[int, str]:
+        """The nummeraanduiding identifiers of several addresses, in one scan."""
+        rows = self._rows("SELECT aid, num_id FROM addr WHERE aid IN (SELECT unnest(?::BIGINT[]))", [aids])
+        return dict(rows)
 
     def add_persons(self, aid: int, buurtcode: str, n: int, since_days: int) -> list[str]:
         from .build import bsn_for_index
@@ -65,21 +95,20 @@ class _Planter:
             starts.append(self.ref - timedelta(days=self.rng.randint(10, since_days)))
         firsts = [self.rng.choice(voc.FIRST_NAMES) for _ in range(n)]
         surnames = [self.rng.choice(voc.SURNAMES) for _ in range(n)]
+        bsns = []
         for i in range(n):
             pid = first_pid + i
-            self.con.execute(
-                "INSERT INTO person VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [pid, buurtcode, aid, bsn_for_index(pid), firsts[i], surnames[i][0], surnames[i][1], births[i]],
+            bsn = bsn_for_index(pid)
+            self.pending["person"].append(
+                [pid, buurtcode, aid, bsn, firsts[i], surnames[i][0], surnames[i][1], births[i]]
             )
-            self.con.execute(
-                "INSERT INTO registration VALUES (?, ?, ?, NULL)", [pid, aid, starts[i]]
-            )
-        rows = self._rows("SELECT bsn FROM person WHERE pid >= ? AND pid < ? ORDER BY pid",
-                          [first_pid, first_pid + n])
-        return [r[0] for r in rows]
+            self.pending["registration"].append([pid, aid, starts[i]])
+            self.pid_by_bsn[bsn] = pid
+            bsns.append(bsn)
+        return bsns
 
     def pid_of(self, bsn: str) -> int:
-        return self._scalar("SELECT pid FROM person WHERE bsn = ?", [bsn])
+        return self.pid_by_bsn[bsn]
 
     def add_company(self, aid: int, buurtcode: str, sbi: str, rechtsvorm: str, opgericht: date,
                     opgeheven: date | None, director_pids: list[int]) -> dict:
@@ -91,19 +120,15 @@ class _Planter:
         suffix = " B.V." if rechtsvorm == "Besloten Vennootschap" else ""
         naam = f"{word} {voc.COMPANY_NOUNS.get(sbi[0], 'Bedrijf')}{suffix}"
         rsin = bsn_for_index(cid, 79_999_998) if rechtsvorm == "Besloten Vennootschap" else ""
-        self.con.execute(
-            """INSERT INTO company (cid, buurtcode, aid, rechtsvorm, sbi, datum_oprichting,
-                datum_opheffing, kvk_nummer, vestigingsnummer, rsin, naam, director_pid, director2_pid)
-                SELECT ?, ?, ?, ?, ?, ?, ?, CAST(90000000 + ? AS VARCHAR),
-                       CAST(900000000000 + ? AS VARCHAR), ?, ?, ?, ?""",
-            [cid, buurtcode, aid, rechtsvorm, sbi, opgericht, opgeheven, cid, cid, rsin,
-             naam, director_pids[0], director_pids[-1]],
+        kvk_nummer, vestigingsnummer = str(90000000 + cid), str(900000000000 + cid)
+        self.pending["company"].append(
+            [cid, buurtcode, aid, rechtsvorm, sbi, opgericht, opgeheven, kvk_nummer, vestigingsnummer, rsin,
+             naam, director_pids[0], director_pids[-1]]
         )
         role = "bestuurder" if rechtsvorm == "Besloten Vennootschap" else "eigenaar"
         for pid in director_pids:
-            self.con.execute("INSERT INTO officer VALUES (?, ?, ?, ?, ?)",
-                             [cid, pid, role, opgericht, opgeheven])
-        return {"kvk_nummer": str(90000000 + cid), "vestigingsnummer": str(900000000000 + cid),
+            self.pending["officer"].append([cid, pid, role, opgericht, opgeheven])
+        return {"kvk_nummer": kvk_nummer, "vestigingsnummer": vestigingsnummer,
                 "naam": naam, "datum_oprichting": opgericht.isoformat(),
                 "datum_opheffing": opgeheven.isoformat() if opgeheven else None}
 
@@ -116,10 +141,8 @@ class _Planter:
             received = self.ref - timedelta(days=self.rng.randint(1, 330), hours=self.rng.randint(0, 23))
             channel = self.rng.choice(["webformulier", "intern", "telefoon", "partner"])
             reference = f"MO-{received.year}-{sid + 1:07d}"
-            self.con.execute(
-                "INSERT INTO signal VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?)",
-                [sid, buurtcode, phenomenon, channel, f"{received.isoformat()} 09:00:00+00",
-                 reference, text, aid],
+            self.pending["signal"].append(
+                [sid, buurtcode, phenomenon, channel, f"{received.isoformat()} 09:00:00+00", reference, text, aid]
             )
             references.append(reference)
         return references
@@ -132,6 +155,7 @@ class _Planter:
         self.con.execute("UPDATE addr SET oppervlakte = ? WHERE aid = ?", [surface, aid])
         added = self.add_persons(aid, buurt["buurtcode"], self.rng.randint(10, 16), 540)
         info = self.address_info(aid)
+        self.flush()
         registered = self._scalar("SELECT count(*) FROM registration WHERE aid = ? AND datum_einde IS NULL", [aid])
         return {**info, "ingeschrevenen": registered, "toegevoegde_bsns": added}
 
@@ -171,6 +195,7 @@ class _Planter:
         aids = sorted(self.rng.sample(range(first_aid, first_aid + n_addr), n))
         owners = []
         companies = []
+        adres_of = self.address_ids(aids)
         for aid in aids:
             owner_home = self.residential_address(buurt)
             owner = self.add_persons(owner_home, buurt["buurtcode"], 1, 3000)[0]
@@ -178,7 +203,7 @@ class _Planter:
             founded = self.ref - timedelta(days=self.rng.randint(60, 700))
             company = self.add_company(aid, buurt["buurtcode"], sbi, "Eenmanszaak", founded, None,
                                        [self.pid_of(owner)])
-            companies.append({**company, "adres": self.address_info(aid)["adres"]})
+            companies.append({**company, "adres": adres_of[aid]})
         straat = self._scalar("SELECT straat FROM addr WHERE aid = ?", [first_aid])
         return {"buurt": buurt["buurtcode"], "straat": straat, "sbi": sbi, "vestigingen": companies}
 
@@ -192,7 +217,7 @@ class _Planter:
         second_price = int(round(first_price * self.rng.uniform(1.35, 1.7), -3))
         self.con.execute("DELETE FROM sale WHERE aid = ?", [aid])
         for when, price in ((first_date, first_price), (second_date, second_price)):
-            self.con.execute("INSERT INTO sale VALUES (?, ?, ?, ?)", [aid, info["verblijfsobject"], when, price])
+            self.pending["sale"].append([aid, info["verblijfsobject"], when, price])
         return {**info, "woz_waarde": waarde,
                 "verkopen": [{"datum": first_date.isoformat(), "koopsom": first_price},
                              {"datum": second_date.isoformat(), "koopsom": second_price}],
@@ -201,6 +226,7 @@ class _Planter:
 
 
 def plant_patterns(con, size: Size, seed: int) -> dict:
+    con.execute("BEGIN TRANSACTION")  # one commit for all the small changes below
     planter = _Planter(con, size, seed)
     kinds = ["overbewoning", "bedrijvencluster", "risicobranche_straat", "abc_doorverkoop"]
     needed = len(kinds) * size.instances_per_pattern
@@ -218,7 +244,7 @@ def plant_patterns(con, size: Size, seed: int) -> dict:
         instance = getattr(planter, kind)(buurt)
         address_aid = None
         if kind != "risicobranche_straat":
-            address_aid = con.execute("SELECT aid FROM addr WHERE num_id = ?", [instance["adres"]]).fetchall()[0][0]
+            address_aid = planter.aid_by_adres[instance["adres"]]
         instance["signalen"] = planter.add_signals(
             buurt["buurtcode"], address_aid, PATTERN_PHENOMENA[kind], planter.rng.randint(3, 8)
         )
@@ -226,4 +252,6 @@ def plant_patterns(con, size: Size, seed: int) -> dict:
         truth[kind].append(instance)
         hotspots.append({"buurt": buurt["buurtcode"], "patroon": kind})
     truth["hotspot_buurten"] = hotspots
+    planter.flush()
+    con.execute("COMMIT")
     return truth

@@ -6,7 +6,7 @@ the partner over a secure channel.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.intake.authentication import PartnerTokenError, issue_token, revoke
+from meldpunt.intake.services import PartnerTokenError, issue_token, revoke
 
 
 class Command(BaseCommand):
