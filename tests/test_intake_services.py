@@ -142,3 +142,27 @@ def test_related_hints_only_show_what_the_user_may_see(make_user):
                                                      description="Tweede signaal op dit adres."))
     assert first in selectors.related_hints(beoordelaar, second)
     assert selectors.related_hints(melder, first) == []  # the melder may not see the other report
+
+
+def test_public_form_is_throttled_without_storing_the_address(client, settings):
+    from django.core.cache import cache
+
+    settings.MELDPUNT_PUBLIC_RATE = "2/hour"
+    cache.clear()
+    data = {"phenomenon": "overig", "description": "Een goede omschrijving van wat er gebeurt.", "anonymous": "ja"}
+    before = Signal.objects.count()
+    statuses = [client.post("/melden/", data, REMOTE_ADDR="203.0.113.9").status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Signal.objects.count() == before + 2
+    assert all("203.0.113.9" not in str(key) for key in getattr(cache, "_cache", {}))
+    assert client.post("/melden/", data, REMOTE_ADDR="203.0.113.10").status_code == 302  # others go on
+    cache.clear()
+
+
+def test_admin_never_shows_signal_content():
+    from django.contrib import admin
+
+    from meldpunt.intake.models import MentionedSubject as Mention
+
+    registered = set(admin.site._registry)
+    assert not registered & {Signal, Mention, ReporterContact, Attachment, ProcessingLogEntry}
