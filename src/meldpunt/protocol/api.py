@@ -19,7 +19,7 @@ from meldpunt.intake.api import KENMERK_PARAMETER, JsonBodyParser, PolicyRules, 
 
 from . import selectors, services
 from .checklist import GROUPS
-from .transitions import SIGNAL_TRANSITIONS, signal_transition
+from .transitions import SIGNAL_TRANSITIONS
 from .wegingen import DECISIONS, WEGING_ROLES
 
 CONFLICT = {409: OpenApiResponse(description="De status van het signaal laat deze stap niet toe.")}
@@ -40,7 +40,7 @@ def _refused(error: services.ProtocolError, name: str, *, conflict: bool = False
     if isinstance(error, services.NotAllowed):
         return problem_response(403, " ".join(error.messages))
     invalid = [{"name": name, "code": "protocol", "reason": message} for message in error.messages]
-    if conflict:
+    if conflict or isinstance(error, services.WrongState):
         return problem_response(409, " ".join(error.messages), invalid)
     return problem_response(400, "De stap is niet gezet: " + " ".join(error.messages), invalid)
 
@@ -168,19 +168,13 @@ class OvergangView(APIView):
         if missing:
             return missing
         data = validated(OvergangSerializer, request.data)
-        step = signal_transition(data["overgang"])
-        if not request.user.has_role(*step.roles):
-            return _refused(services.NotAllowed("Uw rol mag deze stap niet zetten."), "overgang")
-        if step.source != signal.state:
-            return _refused(services.ProtocolError(
-                f"Deze stap kan niet vanuit de status '{signal.state}'."), "overgang", conflict=True)
-        note = data.get("toelichting", "")
+        code, note = data["overgang"], data.get("toelichting", "")
         try:
             if data.get("wegingen"):
                 change = services.decide(request.user, signal, [weging_input(w) for w in data["wegingen"]],
-                                         step.code, note)
+                                         code, note)
             else:
-                change = services.transition(request.user, signal, step.code, note)
+                change = services.transition(request.user, signal, code, note)
         except services.ProtocolError as error:
             return _refused(error, "wegingen" if data.get("wegingen") else "overgang")
         body = {"kenmerk": signal.reference, "overgang": change.transition, "van": change.source,

@@ -31,7 +31,11 @@ class ProtocolError(ValueError):
 
 
 class NotAllowed(ProtocolError):
-    pass
+    """The user's role may not do this."""
+
+
+class WrongState(ProtocolError):
+    """The signal's current status does not allow this step (the API answers 409)."""
 
 
 @dataclass
@@ -204,14 +208,26 @@ def _apply(signal: Signal, transition: Transition, used: list[Weging], user, rol
     return change
 
 
+def _step_for(user, signal: Signal, code: str) -> Transition:
+    """The table row for ``code``, refused early when the status or the role cannot take it."""
+    step = signal_transition(code)
+    if step is None:
+        raise ProtocolError("Deze stap bestaat niet.")
+    if step.system_only:
+        raise ProtocolError("Deze stap zet alleen het systeem (bewaartermijnen).")
+    if not user.has_role(*step.roles):
+        raise NotAllowed("Uw rol mag deze stap niet zetten.")
+    if step.source != signal.state:
+        raise WrongState(f"Deze stap kan niet vanuit de status '{signal.state}'.")
+    return step
+
+
 @transaction.atomic
 def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
     """Take transition ``code`` if the table, the role, the wegingen and the fields allow it."""
     _check_reader(user, signal)
     signal = _lock(signal)
-    step = signal_transition(code)
-    if step is None:
-        raise ProtocolError("Deze stap bestaat niet.")
+    step = _step_for(user, signal, code)
     log_subjects = subjects.of_signal(signal)
     problems, used = check(user, signal, step)
     if problems:
@@ -226,6 +242,7 @@ def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
 def decide(user, signal: Signal, wegingen_in: list[WegingInput], code: str, note: str = "") -> StateChange:
     """Record the wegingen of a step and take its transition at once (all or nothing)."""
     _check_reader(user, signal)
+    _step_for(user, _lock(signal), code)
     for data in wegingen_in:
         record_weging(user, signal, data)
     return transition(user, signal, code, note)
