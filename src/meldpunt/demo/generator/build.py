@@ -64,9 +64,11 @@ def _h(key: str, salt: str, seed: int) -> str:
 
 
 def _values_table(con, name: str, columns: str, rows: list[tuple]) -> None:
+    """A small table from Python rows, in one INSERT (executemany runs one statement per row)."""
     con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
-    placeholders = ", ".join("?" for _ in rows[0])
-    con.executemany(f"INSERT INTO {name} VALUES ({placeholders})", rows)
+    row_placeholders = "(" + ", ".join("?" for _ in rows[0]) + ")"
+    con.execute(f"INSERT INTO {name} VALUES " + ", ".join(row_placeholders for _ in rows),
+                [value for row in rows for value in row])
 
 
 def _weighted_case(u_sql: str, items: list[tuple[str, int]]) -> str:
@@ -80,26 +82,27 @@ def _weighted_case(u_sql: str, items: list[tuple[str, int]]) -> str:
 
 
 def _vocabularies(con) -> None:
-    _values_table(con, "v_first", "idx INTEGER, name VARCHAR",
+    # idx is UBIGINT, the type of hash() % n, so that joining on it needs no HUGEINT casts.
+    _values_table(con, "v_first", "idx UBIGINT, name VARCHAR",
                   [(i, n) for i, n in enumerate(voc.FIRST_NAMES)])
-    _values_table(con, "v_sur", "idx INTEGER, vv VARCHAR, name VARCHAR",
+    _values_table(con, "v_sur", "idx UBIGINT, vv VARCHAR, name VARCHAR",
                   [(i, vv, n) for i, (vv, n) in enumerate(voc.SURNAMES)])
-    _values_table(con, "v_stem", "idx INTEGER, stem VARCHAR",
+    _values_table(con, "v_stem", "idx UBIGINT, stem VARCHAR",
                   [(i, s) for i, s in enumerate(voc.STREET_STEMS)])
-    _values_table(con, "v_suffix", "idx INTEGER, suffix VARCHAR",
+    _values_table(con, "v_suffix", "idx UBIGINT, suffix VARCHAR",
                   [(i, s) for i, s in enumerate(voc.STREET_SUFFIXES)])
-    _values_table(con, "v_word", "idx INTEGER, word VARCHAR",
+    _values_table(con, "v_word", "idx UBIGINT, word VARCHAR",
                   [(i, s) for i, s in enumerate(voc.COMPANY_WORDS)])
     con.execute(
         "CREATE OR REPLACE TABLE sbi AS SELECT SBI AS code, Omschrijving AS omschrijving FROM "
         "read_csv(?, header=true, all_varchar=true)", [str(data_file("cbs", "sbi2008.csv"))]
     )
-    con.execute("CREATE OR REPLACE TABLE v_sbi_all AS SELECT row_number() OVER (ORDER BY code) - 1 "
-                "AS idx, code FROM sbi")
+    con.execute("CREATE OR REPLACE TABLE v_sbi_all AS SELECT CAST(row_number() OVER (ORDER BY code) - 1 "
+                "AS UBIGINT) AS idx, code FROM sbi")
     known = {row[0] for row in con.execute("SELECT code FROM sbi").fetchall()}
     common = [(code, w) for code, w in voc.COMMON_SBI if code in known]
     expanded = [code for code, w in common for _ in range(w)]
-    _values_table(con, "v_sbi_common", "idx INTEGER, code VARCHAR", list(enumerate(expanded)))
+    _values_table(con, "v_sbi_common", "idx UBIGINT, code VARCHAR", list(enumerate(expanded)))
 
 
 def _geography(con, size: Size) -> None:
@@ -155,9 +158,9 @@ def _geography(con, size: Size) -> None:
           FROM sized
         )
         SELECT *,
-          sum(n_addr) OVER w - n_addr AS addr_off,
-          sum(n_pers) OVER w - n_pers AS pers_off,
-          sum(n_comp) OVER w - n_comp AS comp_off
+          CAST(sum(n_addr) OVER w - n_addr AS BIGINT) AS addr_off,  -- sum() gives HUGEINT: slow arithmetic
+          CAST(sum(n_pers) OVER w - n_pers AS BIGINT) AS pers_off,
+          CAST(sum(n_comp) OVER w - n_comp AS BIGINT) AS comp_off
         FROM shaped
         WINDOW w AS (ORDER BY buurtcode ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         """
@@ -322,10 +325,10 @@ def _companies(con, seed: int) -> None:
                  || w.word || ' ' || (CASE substr(t.sbi, 1, 1) {nouns} ELSE 'Bedrijf' END)
                  || CASE t.rechtsvorm WHEN 'Besloten Vennootschap' THEN ' B.V.'
                                       WHEN 'Vennootschap onder firma' THEN ' V.O.F.' ELSE '' END AS naam,
-               CASE WHEN t.n_pers > 0 THEN t.pers_off + {_h("t.cid", "dir", seed)} % t.n_pers
-                    ELSE {_h("t.cid", "dir", seed)} % {total_pers} END AS director_pid,
-               CASE WHEN t.n_pers > 0 THEN t.pers_off + {_h("t.cid", "dir2", seed)} % t.n_pers
-                    ELSE {_h("t.cid", "dir2", seed)} % {total_pers} END AS director2_pid
+               CAST(CASE WHEN t.n_pers > 0 THEN t.pers_off + {_h("t.cid", "dir", seed)} % t.n_pers
+                    ELSE {_h("t.cid", "dir", seed)} % {total_pers} END AS BIGINT) AS director_pid,
+               CAST(CASE WHEN t.n_pers > 0 THEN t.pers_off + {_h("t.cid", "dir2", seed)} % t.n_pers
+                    ELSE {_h("t.cid", "dir2", seed)} % {total_pers} END AS BIGINT) AS director2_pid
         FROM typed t JOIN v_word w ON w.idx = {_h("t.cid", "nm", seed)} % {n_word}
         """
     )
