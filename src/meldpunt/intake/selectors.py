@@ -58,13 +58,12 @@ def queue(user, filters: QueueFilter | None = None):
     return qs.order_by("deadline", "received_at", "id")
 
 
-def queue_counts(user) -> dict[str, int]:
-    rows = visible_signals(user).values("state").annotate(n=Count("id"))
-    return {row["state"]: row["n"] for row in rows}
-
-
-def overdue_count(user) -> int:
-    return visible_signals(user).filter(deadline__lt=timezone.localdate()).count()
+def queue_summary(user) -> tuple[dict[str, int], int]:
+    """Signals per state and how many are overdue, in one pass over the visible signals."""
+    today = timezone.localdate()
+    rows = list(visible_signals(user).values("state").annotate(
+        n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today))))
+    return {row["state"]: row["n"] for row in rows}, sum(row["overdue"] for row in rows)
 
 
 def own_signals(user):

@@ -138,7 +138,7 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
     if data.address:
         try:
             bag = identifiers.parse_bag_id(data.address, "nummeraanduiding")
-            address = Nummeraanduiding.objects.select_related("verblijfsobject").filter(pk=bag).first()
+            address = Nummeraanduiding.objects.select_related("verblijfsobject__buurt").filter(pk=bag).first()
             if address is None:
                 raise identifiers.InvalidIdentifier("Dit adres staat niet in de BAG van deze gemeente.")
             clean["address"] = address
@@ -218,7 +218,9 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
             original_name="" if anonymous else upload.name[:200],
         )
     protocol_services.start_history(signal, user)
-    mentions = list(MentionedSubject.objects.filter(signal=signal))
+    if any(mention.pk is None for mention in mentions):
+        # A backend that does not return keys from a bulk insert: read them back for the log.
+        mentions = list(MentionedSubject.objects.filter(signal=signal))
     log.record("signaal_registreren", "intake", subjects.of_signal(signal, mentions), user=user, obj=signal,
                basis=f"kanaal {signal.channel}")
     return signal

@@ -1,11 +1,15 @@
 """Landing pages per role. Thin: data comes from selectors, access from the policy."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from meldpunt.accounts.roles import PROFILE_BY_ROLE
 from meldpunt.intake import selectors as intake_selectors
+from meldpunt.intake.forms import QueueFilterForm
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.registries import selectors as registry_selectors
 
 from .access import page
@@ -25,23 +29,21 @@ def _placeholder(request, title, intro, empty):
 
 @page("werkvoorraad")
 def werkvoorraad(request):
-    from django.core.paginator import Paginator
-    from django.utils import timezone
-
-    from meldpunt.intake.forms import QueueFilterForm
-    from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
-
-    counts = intake_selectors.queue_counts(request.user)
+    counts, overdue = intake_selectors.queue_summary(request.user)
     states = [(state, label) for state, label in SIGNAL_STATE_LABELS.items() if state in counts]
     form = QueueFilterForm(request.GET or None, states=states)
-    pages = Paginator(intake_selectors.queue(request.user, form.to_filter()), 25)
+    filters = form.to_filter()
+    pages = Paginator(intake_selectors.queue(request.user, filters), 25)
+    if filters == intake_selectors.QueueFilter():
+        # Unfiltered, the queue holds exactly the signals counted per state: no second count.
+        pages.count = sum(counts.values())
     current = pages.get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     cards = [(SIGNAL_STATE_LABELS.get(state, state), n) for state, n in counts.items()]
     return render(request, "web/werkvoorraad.html", {
         "form": form, "page": current, "query": query.urlencode(), "cards": cards,
-        "overdue": intake_selectors.overdue_count(request.user), "today": timezone.localdate(),
+        "overdue": overdue, "today": timezone.localdate(),
         "state_labels": SIGNAL_STATE_LABELS,
     })
 
