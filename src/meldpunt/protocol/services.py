@@ -147,14 +147,11 @@ FIELD_LABELS = {"phenomenon": "een fenomeen", "location": "een buurt of adres"}
 
 def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list[Weging]]:
     """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use."""
+    try:
+        _step_for(user, signal, transition.code)
+    except ProtocolError as refused:
+        return refused.messages, []
     problems: list[str] = []
-    if transition.source != signal.state:
-        problems.append(f"Deze stap kan niet vanuit de status '{signal.state}'.")
-        return problems, []
-    if transition.system_only:
-        return ["Deze stap zet alleen het systeem (bewaartermijnen)."], []
-    if not user.has_role(*transition.roles):
-        problems.append("Uw rol mag deze stap niet zetten.")
     used: list[Weging] = []
     for weging_type in transition.wegingen:
         weging = _pending(signal, weging_type)
