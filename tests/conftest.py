@@ -63,6 +63,22 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def orm_next_to_playwright(django_db_setup):
+    """Playwright's sync API keeps an event loop in the test thread, while the ORM calls of browser
+    tests stay synchronous: lift Django's async guard for that module only. Asking for the test
+    database first sets it up before the browser starts, so it is torn down after it."""
+    import os
+
+    old = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if old is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = old
+
+
 def axe_violations(page) -> list:
     """Run axe-core on the page (the page must be opened with bypass_csp for the injection)."""
     page.add_script_tag(path=str(AXE))

@@ -8,7 +8,6 @@ demo municipality may be gone by the time these run."""
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol.models import Forward, StateChange, Weging
 from meldpunt.registries.models import Buurt, Gemeente, Nummeraanduiding, Pand, Verblijfsobject, Wijk
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("orm_next_to_playwright")]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 PASSWORD = "een-lang-wachtwoord-voor-tests"
@@ -37,20 +36,6 @@ WIJK_NAAM = "Testwijk Browser"
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_next_to_playwright(django_db_setup):
-    """Playwright's sync API keeps an event loop in this thread; the ORM calls of these tests are
-    still synchronous, so Django's async guard is lifted for this module only. Asking for the
-    test database here sets it up before the browser starts, so it is torn down after it."""
-    old = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if old is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = old
 
 
 def _context(browser):

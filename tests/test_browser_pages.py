@@ -11,7 +11,6 @@ axe is injected as a script, which the page's own CSP forbids, so the axe step r
 second browser context with bypass_csp that shares the session cookie (stack.md §3.4).
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +21,8 @@ from conftest import axe_violations
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import ROLE_PROFILES, Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("orm_next_to_playwright")]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 PASSWORD = "een-lang-wachtwoord-voor-tests"
@@ -52,20 +52,6 @@ def assert_strict_csp(response):
     assert directives.get("object-src") == ["'none'"], policy
     assert directives.get("frame-ancestors") == ["'none'"], policy
     assert "unsafe-" not in policy, policy
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_next_to_playwright(django_db_setup):
-    """Playwright's sync API keeps an event loop in this thread, while the ORM calls here stay
-    synchronous: lift Django's async guard for this module only. Asking for the test database
-    first sets it up before the browser starts."""
-    old = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if old is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = old
 
 
 def describe(violations) -> str:

@@ -291,3 +291,25 @@ def test_api_views_with_a_rule_enforce_it():
                 assert rule in policy.PAGE_ROLES, p
                 assert PolicyPermission in cls.permission_classes, f"{cls.__name__} does not check {rule!r}"
     assert found >= 4
+
+
+def test_api_views_with_several_rules_enforce_them():
+    """Views that name ``access_rules`` (intake and protocol API) go through the same permission."""
+    from meldpunt.api.permissions import PolicyPermission
+
+    found = 0
+    stack = [p for p in get_resolver().url_patterns if str(getattr(p, "pattern", "")) == "api/v1/"]
+    while stack:
+        p = stack.pop()
+        if hasattr(p, "url_patterns"):
+            stack.extend(p.url_patterns)
+            continue
+        cls = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+        rules = [*getattr(cls, "access_rules", ()), *getattr(cls, "access_rules_by_action", {}).values()]
+        rules = [r for group in rules for r in ([group] if isinstance(group, str) else group)]
+        if not rules:
+            continue
+        found += 1
+        assert set(rules) <= set(policy.PAGE_ROLES), p
+        assert PolicyPermission in cls.permission_classes, f"{cls.__name__} does not check {rules}"
+    assert found >= 6

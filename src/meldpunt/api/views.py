@@ -3,24 +3,16 @@
 import re
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meldpunt.accounts import policy
 from meldpunt.core.identifiers import InvalidIdentifier, parse_gemeentecode, parse_wijkcode
 from meldpunt.registries import selectors
 
 from . import serializers
-
-
-class PolicyPermission(permissions.BasePermission):
-    """Allow a view only when the access policy lets the user open its ``access_rule``."""
-
-    def has_permission(self, request, view):
-        return policy.may_open(request.user, view.access_rule)
-
+from .permissions import PolicyPermission
 
 # The filter values the API accepts, as documented in the OpenAPI document (case-insensitive,
 # ASCII only, nothing around the code). An empty value means no filter, as everywhere in the API.

@@ -12,14 +12,14 @@ import json
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meldpunt.accounts import policy
 from meldpunt.accounts.roles import Role
+from meldpunt.api.permissions import PolicyPermission
 from meldpunt.api.problems import problem_response
 from meldpunt.core import identifiers
 from meldpunt.protocol import selectors as protocol_selectors
@@ -39,16 +39,6 @@ MAX_SUBJECTS = 10
 
 
 # ------------------------------------------------------------------------------------ helpers
-
-
-class PolicyRules(permissions.BasePermission):
-    """Allow a view when the access policy lets the user open one of the view's ``access_rules``
-    (per action: ``access_rules_by_action``)."""
-
-    def has_permission(self, request, view):
-        rules = getattr(view, "access_rules_by_action", {}).get(getattr(view, "action", None))
-        rules = rules or getattr(view, "access_rules", ())
-        return any(policy.may_open(request.user, rule) for rule in rules)
 
 
 class JsonBodyParser(JSONParser):
@@ -137,7 +127,7 @@ class FenomeenListView(APIView):
     """De fenomenen van ondermijning waarover een signaal kan gaan (de actieve catalogus)."""
 
     access_rules = ("gebieden",)  # every logged-in role
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
 
     def get(self, request):
         return Response(FenomeenSerializer(selectors.phenomena(), many=True).data)
@@ -456,7 +446,7 @@ class SignalViewSet(viewsets.GenericViewSet):
 
     lookup_field = "kenmerk"
     lookup_value_regex = KENMERK_REGEX
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
     # A staff melder sees the status of their own signals in the list, never the detail (design §2).
     access_rules_by_action = {
         "list": ("signaal", "mijn_meldingen"),
@@ -549,7 +539,7 @@ class ImportResultSerializer(serializers.Serializer):
     responses={201: OpenApiResponse(ImportResultSerializer, description="Alle signalen zijn ingelezen.")})
 class ImportView(APIView):
     access_rules = ("bulkimport",)
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
     parser_classes = [MultiPartParser]
 
     def post(self, request):

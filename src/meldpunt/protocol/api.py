@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meldpunt.api.permissions import PolicyPermission
 from meldpunt.api.problems import problem_response
 from meldpunt.intake import selectors as intake_selectors
-from meldpunt.intake.api import KENMERK_PARAMETER, JsonBodyParser, PolicyRules, validated
+from meldpunt.intake.api import KENMERK_PARAMETER, JsonBodyParser, validated
 
 from . import selectors, services
 from .checklist import GROUPS
@@ -32,8 +34,8 @@ def _signal_or_404(request, kenmerk):
     step itself, and a refused step must leave no trace (P8)."""
     signal = intake_selectors.visible_signals(request.user).filter(reference=kenmerk).first()
     if signal is None:
-        return None, problem_response(404, "Dit signaal bestaat niet of u mag het niet zien.")
-    return signal, None
+        raise NotFound("Dit signaal bestaat niet of u mag het niet zien.")
+    return signal
 
 
 def _refused(error: services.ProtocolError, name: str, *, conflict: bool = False) -> Response:
@@ -117,13 +119,11 @@ class VastgelegdeWegingSerializer(serializers.Serializer):
     responses={201: OpenApiResponse(VastgelegdeWegingSerializer, description="De weging is vastgelegd.")})
 class WegingView(APIView):
     access_rules = ("signaal",)
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
 
     def post(self, request, kenmerk):
-        signal, missing = _signal_or_404(request, kenmerk)
-        if missing:
-            return missing
+        signal = _signal_or_404(request, kenmerk)
         data = validated(WegingSerializer, request.data)
         try:
             weging = services.record_weging(request.user, signal, weging_input(data))
@@ -160,13 +160,11 @@ class GezetteOvergangSerializer(serializers.Serializer):
     responses={201: OpenApiResponse(GezetteOvergangSerializer, description="De stap is gezet."), **CONFLICT})
 class OvergangView(APIView):
     access_rules = ("signaal",)
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
 
     def post(self, request, kenmerk):
-        signal, missing = _signal_or_404(request, kenmerk)
-        if missing:
-            return missing
+        signal = _signal_or_404(request, kenmerk)
         data = validated(OvergangSerializer, request.data)
         code, note = data["overgang"], data.get("toelichting", "")
         try:
@@ -197,7 +195,7 @@ class BestemmingListView(APIView):
     """Waarheen een signaal kan worden doorgezonden (actieve bestemmingen)."""
 
     access_rules = ("signaal",)
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
 
     def get(self, request):
         return Response(BestemmingSerializer(selectors.destinations(), many=True).data)
@@ -231,13 +229,11 @@ class VastgelegdeDoorzendingSerializer(serializers.Serializer):
     responses={201: OpenApiResponse(VastgelegdeDoorzendingSerializer, description="De doorzending is vastgelegd.")})
 class DoorzendingView(APIView):
     access_rules = ("signaal",)
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
 
     def post(self, request, kenmerk):
-        signal, missing = _signal_or_404(request, kenmerk)
-        if missing:
-            return missing
+        signal = _signal_or_404(request, kenmerk)
         data = validated(DoorzendingSerializer, request.data)
         destination = selectors.destinations().filter(code=data["bestemming"]).first()
         if destination is None:
@@ -296,13 +292,11 @@ class SealedContentSerializer(serializers.Serializer):
     responses={200: OpenApiResponse(SealedContentSerializer, description="De ontsleutelde inhoud."), **CONFLICT})
 class VersleuteldInzienView(APIView):
     access_rules = ("signaal",)
-    permission_classes = [PolicyRules]
+    permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
 
     def post(self, request, kenmerk):
-        signal, missing = _signal_or_404(request, kenmerk)
-        if missing:
-            return missing
+        signal = _signal_or_404(request, kenmerk)
         data = validated(InzienSerializer, request.data)
         try:
             payload = services.reveal_sealed(request.user, signal, data["reden"])
