@@ -6,6 +6,11 @@ urlpatterns = [
     path("", include("meldpunt.web.urls")),
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.protocol.urls")),
+    path("", include("meldpunt.cases.urls")),
+    path("", include("meldpunt.privacy.urls")),
+    path("", include("meldpunt.privacy.retention.urls")),
+    path("", include("meldpunt.privacy.inzage.urls")),
+    path("", include("meldpunt.insight.urls")),
     path("api/v1/", include("meldpunt.api.urls")),
     path("beheer/admin/", admin.site.urls),
 ]
