@@ -14,8 +14,18 @@ def create_user(username: str, password: str, roles: list[str], **fields) -> Use
     if unknown:
         raise ValueError(f"Onbekende rol(len): {', '.join(sorted(unknown))}")
     user = User.objects.create_user(username=username, password=password, **fields)
-    RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in roles)
+    _grant(user, roles)
     return user
+
+
+def _grant(user: User, roles) -> None:
+    """Grant roles in one insert. bulk_create sends no post_save, so the grants reach the security
+    log (BIO 12.4.1) here."""
+    from meldpunt.privacy.security import SecurityEvent, log_event
+
+    granted = RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in roles)
+    for assignment in granted:
+        log_event(SecurityEvent.ROLE_GRANTED, obj=user, detail=f"rol {assignment.role} voor {user.username}")
 
 
 @transaction.atomic
@@ -25,9 +35,7 @@ def set_roles(user: User, roles: list[str]) -> None:
         raise ValueError(f"Onbekende rol(len): {', '.join(sorted(unknown))}")
     user.role_assignments.exclude(role__in=roles).delete()
     existing = set(user.role_assignments.values_list("role", flat=True))
-    RoleAssignment.objects.bulk_create(
-        RoleAssignment(user=user, role=r) for r in roles if r not in existing
-    )
+    _grant(user, [r for r in roles if r not in existing])
     user._roles_cache = None
 
 

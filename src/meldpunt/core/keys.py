@@ -8,6 +8,7 @@ var folder (created on first use, mode 0600). A database dump alone never holds 
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 from functools import cache
 from pathlib import Path
@@ -16,20 +17,33 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 
-def _key_from_file(path: Path, make) -> bytes:
+def key_from_file(path: Path, make) -> bytes:
+    """Read the key file, or create it (mode 0600). Several workers may start at once: the first
+    to link its file in place wins and the others read that one, so all use one key."""
     if path.exists():
         return path.read_bytes().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = make()
-    path.write_bytes(key)
-    path.chmod(0o600)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    draft.write_bytes(key)
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        key = path.read_bytes().strip()
+    finally:
+        draft.unlink()
     return key
+
+
+def random_key() -> bytes:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32))
 
 
 @cache
 def _fernet() -> Fernet:
     configured = settings.MELDPUNT_ENCRYPTION_KEY
-    key = configured.encode() if configured else _key_from_file(
+    key = configured.encode() if configured else key_from_file(
         Path(settings.VAR_DIR) / "encryption_key", Fernet.generate_key)
     return Fernet(key)
 
@@ -39,8 +53,7 @@ def _pseudonym_key() -> bytes:
     configured = settings.MELDPUNT_PSEUDONYM_KEY
     if configured:
         return configured.encode()
-    return _key_from_file(Path(settings.VAR_DIR) / "pseudonym_key",
-                          lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)))
+    return key_from_file(Path(settings.VAR_DIR) / "pseudonym_key", random_key)
 
 
 def seal(data: bytes) -> bytes:

@@ -2,10 +2,84 @@
 
 Shaped after the Logboek Dataverwerkingen standard: one line per data subject per action, with
 trace and span ids, the processing activity from the register and a pseudonymised subject id.
-The privacy issue adds the hash chain, the security log and the FG views on top of this table.
+Both logs are append-only hash chains (see chain.py and docs/adr/0008-tamper-evident-logs.md):
+every line carries its sequence number, the hash of the line before it and a keyed hash over all
+its fields; a head row per chain records the last line, so removal at the end shows too.
 """
 
 from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """A log line was about to be changed or removed."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses UPDATE and DELETE; the database triggers refuse them too (migration 0002)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Het log is alleen-toevoegen: regels wijzigen kan niet.")
+
+    def delete(self):
+        raise AppendOnlyError("Het log is alleen-toevoegen: regels verwijderen kan niet.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Het log is alleen-toevoegen: regels wijzigen kan niet.")
+
+    def _delete_expired(self) -> int:
+        """Only for the retention of the security log (security.prune_security_log)."""
+        return models.QuerySet.delete(self)[0]
+
+
+class AppendOnlyModel(models.Model):
+    """A chained log line: written once by chain.append, never saved again or deleted."""
+
+    seq = models.BigIntegerField("regelnummer", db_index=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    # The fields the keyed hash covers, in this order (besides chain name, seq and prev_hash).
+    CHAINED_FIELDS: tuple[str, ...] = ()
+    CHAIN: str = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Het log is alleen-toevoegen: regels wijzigen kan niet.")
+        if not self.hash:
+            raise AppendOnlyError("Een logregel wordt alleen via de hashketen geschreven (chain.append).")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Het log is alleen-toevoegen: regels verwijderen kan niet.")
+
+
+class LogChainHead(models.Model):
+    """The head of one chain: last line and, after pruning, the first kept line (the checkpoint).
+
+    Its own keyed hash (``mac``) keeps someone with database rights from moving it back to hide
+    lines removed at the end.
+    """
+
+    chain = models.CharField(max_length=20, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    checkpoint_seq = models.BigIntegerField(default=1)
+    checkpoint_prev_hash = models.CharField(max_length=64, default="0" * 64)
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
+    pruned = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "kop van een logketen"
+        verbose_name_plural = "koppen van logketens"
+
+    def __str__(self):
+        return f"{self.chain}: regel {self.last_seq}"
 
 
 class ProcessingActivity(models.Model):
@@ -16,6 +90,8 @@ class ProcessingActivity(models.Model):
     name = models.CharField("naam", max_length=200)
     purpose = models.TextField("doel")
     legal_basis = models.TextField("grondslag")
+    # AVG art. 30 lid 1 sub c; the log lines copy it as "which data" (NEN 7513).
+    data_categories = models.CharField("categorieën van gegevens", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "verwerkingsactiviteit"
@@ -38,10 +114,20 @@ class LogStatus(models.TextChoices):
     ERROR = "error", "Mislukt"
 
 
-class ProcessingLogEntry(models.Model):
+class ProcessingLogEntry(AppendOnlyModel):
+    CHAIN = "verwerking"
+    CHAINED_FIELDS = (
+        "trace_id", "span_id", "parent_span_id", "foreign_trace_id", "foreign_span_id", "action", "started_at",
+        "ended_at", "status", "activity_code", "activity_version", "subject_type", "subject_pseudonym",
+        "data_categories", "user_id", "role", "object_type", "object_id", "basis",
+    )
+
     trace_id = models.CharField(max_length=32, db_index=True)
     span_id = models.CharField(max_length=16)
     parent_span_id = models.CharField(max_length=16, blank=True)
+    # LDV foreign_operation: the calling action at another party, from an incoming traceparent.
+    foreign_trace_id = models.CharField(max_length=32, blank=True)
+    foreign_span_id = models.CharField(max_length=16, blank=True)
     action = models.CharField("handeling", max_length=80)
     started_at = models.DateTimeField(db_index=True)
     ended_at = models.DateTimeField()
@@ -51,8 +137,9 @@ class ProcessingLogEntry(models.Model):
     activity_version = models.PositiveSmallIntegerField()
     subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
     subject_pseudonym = models.CharField(max_length=64, db_index=True)
+    data_categories = models.CharField("welke gegevens", max_length=300, blank=True)
     # Who processed: kept as id and role, so the line survives a renamed or removed account.
-    user_id = models.BigIntegerField(null=True)
+    user_id = models.BigIntegerField(null=True, db_index=True)
     role = models.CharField(max_length=32, blank=True)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
@@ -61,7 +148,61 @@ class ProcessingLogEntry(models.Model):
     class Meta:
         verbose_name = "verwerkingslogregel"
         verbose_name_plural = "verwerkingslog"
-        ordering = ["id"]
+        ordering = ["seq"]
 
     def __str__(self):
         return f"{self.action} {self.subject_type} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEvent(models.TextChoices):
+    LOGIN = "inloggen", "Ingelogd"
+    LOGIN_FAILED = "inloggen_mislukt", "Inloggen mislukt"
+    LOGOUT = "uitloggen", "Uitgelogd"
+    LOCKED_OUT = "geblokkeerd", "Geblokkeerd na herhaalde mislukte pogingen"
+    SECOND_FACTOR = "tweede_factor", "Tweede factor gecontroleerd"
+    ADMIN_ADD = "beheer_toegevoegd", "Beheer: toegevoegd"
+    ADMIN_CHANGE = "beheer_gewijzigd", "Beheer: gewijzigd"
+    ADMIN_DELETE = "beheer_verwijderd", "Beheer: verwijderd"
+    ROLE_GRANTED = "rol_toegekend", "Rol toegekend"
+    ROLE_REVOKED = "rol_ingetrokken", "Rol ingetrokken"
+    TOKEN_ISSUED = "token_uitgegeven", "Partnertoken uitgegeven"
+    TOKEN_REVOKED = "token_ingetrokken", "Partnertoken ingetrokken"
+
+
+class SecurityResult(models.TextChoices):
+    SUCCESS = "geslaagd", "Geslaagd"
+    FAILURE = "mislukt", "Mislukt"
+
+
+class SecurityLogEntry(AppendOnlyModel):
+    """BIO 12.4.1/01: the event, who (traceable to a natural person), the device, the result, the
+    date and time. /02: never a password, token or other secret (security.py only passes names)."""
+
+    CHAIN = "beveiliging"
+    CHAINED_FIELDS = (
+        "occurred_at", "event", "result", "user_id", "username", "roles", "ip_address", "user_agent",
+        "object_type", "object_id", "detail", "trace_id",
+    )
+
+    occurred_at = models.DateTimeField("tijdstip", db_index=True)
+    event = models.CharField("gebeurtenis", max_length=24, choices=SecurityEvent.choices)
+    result = models.CharField("resultaat", max_length=8, choices=SecurityResult.choices)
+    # Who: the account (id and name as typed or stored) and its roles at that moment.
+    user_id = models.BigIntegerField(null=True, db_index=True)
+    username = models.CharField("gebruiker", max_length=150, blank=True)
+    roles = models.CharField("rollen", max_length=200, blank=True)
+    # The device: network address and browser, or the host of a command-line action.
+    ip_address = models.CharField("netwerkadres", max_length=45, blank=True)
+    user_agent = models.CharField("apparaat", max_length=200, blank=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    detail = models.CharField("toelichting", max_length=300, blank=True)
+    trace_id = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "beveiligingslogregel"
+        verbose_name_plural = "beveiligingslog"
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"{self.get_event_display()} {self.username} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "privacy"
-urlpatterns = []
+urlpatterns = [
+    path("toezicht/verwerkingslog/", views.verwerkingslog, name="verwerkingslog"),
+    path("toezicht/verwerkingslog/export.csv", views.verwerkingslog_export, name="verwerkingslog_export"),
+    path("toezicht/beveiligingslog/", views.beveiligingslog, name="beveiligingslog"),
+    path("toezicht/beveiligingslog/export.csv", views.beveiligingslog_export, name="beveiligingslog_export"),
+]

@@ -1,0 +1,272 @@
+"""The hash chain under both logs: append lines, and check that none was changed, removed,
+inserted or moved (``meldpunt log verify``).
+
+Every line gets the next sequence number of its chain, the hash of the line before it, and a
+keyed hash (HMAC-SHA256) over the chain name, its number, that previous hash and every field in
+``CHAINED_FIELDS``. The key lives outside the database (like the pseudonym key), so someone with
+only database rights cannot write a line that verifies. Writers are serialised by a row lock on
+the chain's head inside the caller's transaction: a rolled-back write leaves no gap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from meldpunt.core.keys import key_from_file, random_key
+
+from .models import AppendOnlyModel, LogChainHead
+
+GENESIS = "0" * 64
+# Lines a verification reports one by one; beyond that it only counts.
+MAX_REPORTED = 200
+# How far from its stored number a line with a broken hash is looked for (a moved line).
+MOVE_WINDOW = 500
+
+
+@cache
+def _key() -> bytes:
+    """The HMAC key of the chains: MELDPUNT_LOG_CHAIN_KEY, else a file in the var folder (like
+    the pseudonym key in core.keys), never in the database."""
+    configured = settings.MELDPUNT_LOG_CHAIN_KEY
+    return configured.encode() if configured else key_from_file(Path(settings.VAR_DIR) / "log_chain_key", random_key)
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def line_hash(chain: str, seq: int, prev_hash: str, values: list) -> str:
+    """The keyed hash of one line: canonical JSON of chain, number, previous hash and fields."""
+    message = json.dumps([chain, seq, prev_hash, *(_plain(v) for v in values)],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _line_hash_of(line: AppendOnlyModel, seq: int | None = None) -> str:
+    values = [getattr(line, name) for name in line.CHAINED_FIELDS]
+    return line_hash(line.CHAIN, line.seq if seq is None else seq, line.prev_hash, values)
+
+
+def head_mac(head: LogChainHead) -> str:
+    message = json.dumps([head.chain, head.last_seq, head.last_hash, head.checkpoint_seq,
+                          head.checkpoint_prev_hash, _plain(head.checkpoint_at), head.pruned],
+                         separators=(",", ":"))
+    return hmac.new(_key(), b"head:" + message.encode(), hashlib.sha256).hexdigest()
+
+
+def ensure_head(chain: str) -> LogChainHead:
+    head, created = LogChainHead.objects.get_or_create(chain=chain)
+    if created or not head.mac:
+        head.mac = head_mac(head)
+        head.save(update_fields=["mac"])
+    return head
+
+
+def ensure_heads(**_kwargs) -> None:
+    """After migrate and flush: both chains have a head before the first write."""
+    from .models import ProcessingLogEntry, SecurityLogEntry
+
+    for model in (ProcessingLogEntry, SecurityLogEntry):
+        ensure_head(model.CHAIN)
+
+
+def _locked_head(chain: str) -> LogChainHead:
+    head = LogChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
+        ensure_head(chain)
+        head = LogChainHead.objects.select_for_update().get(chain=chain)
+    return head
+
+
+def save_head(head: LogChainHead) -> None:
+    head.mac = head_mac(head)
+    head.save()
+
+
+def append(model: type[AppendOnlyModel], lines: list[AppendOnlyModel]) -> list[AppendOnlyModel]:
+    """Number, chain and insert ``lines`` (unsaved) in the caller's transaction."""
+    if not lines:
+        return lines
+    with transaction.atomic():
+        head = _locked_head(model.CHAIN)
+        seq, previous = head.last_seq, head.last_hash
+        for line in lines:
+            seq += 1
+            line.seq, line.prev_hash = seq, previous
+            line.hash = previous = _line_hash_of(line)
+        model.objects.bulk_create(lines)
+        head.last_seq, head.last_hash = seq, previous
+        head.mac = head_mac(head)
+        LogChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=previous, mac=head.mac)
+    return lines
+
+
+# ------------------------------------------------------------------------------ verification
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # gewijzigd, verwijderd, ingevoegd, verplaatst, kop
+    seq: int | None
+    message: str
+
+
+@dataclass
+class Report:
+    chain: str
+    checked: int = 0
+    first_seq: int = 1
+    last_seq: int = 0
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unreported: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, kind: str, seq: int | None, message: str) -> None:
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(Problem(kind, seq, message))
+        else:
+            self.unreported += 1
+
+
+def _range(first: int, last: int) -> str:
+    return f"regel {first}" if first == last else f"regels {first} t/m {last}"
+
+
+def _moved_from(line: AppendOnlyModel) -> int | None:
+    """The number a line with a broken hash really has, if only its number was changed."""
+    for distance in range(1, MOVE_WINDOW + 1):
+        for candidate in (line.seq - distance, line.seq + distance):
+            if candidate > 0 and hmac.compare_digest(_line_hash_of(line, candidate), line.hash):
+                return candidate
+    return None
+
+
+def verify(model: type[AppendOnlyModel]) -> Report:
+    """Check one chain: every line's keyed hash, the links, the numbering, the storage order, the head."""
+    head = LogChainHead.objects.filter(chain=model.CHAIN).first()
+    report = Report(model.CHAIN)
+    if head is None:
+        if model.objects.exists():
+            report.add("kop", None, "De kop van de keten ontbreekt: het einde van het log is niet te controleren.")
+        return report
+    if not hmac.compare_digest(head.mac or "", head_mac(head)):
+        report.add("kop", None, "De kop van de keten is gewijzigd buiten de applicatie om.")
+    report.first_seq, report.last_seq = head.checkpoint_seq, head.last_seq
+    if head.checkpoint_at:
+        report.notes.append(
+            f"De controle begint bij regel {head.checkpoint_seq}: {head.pruned} oudere regels zijn volgens de "
+            f"bewaartermijn opgeschoond (laatste keer {head.checkpoint_at:%Y-%m-%d %H:%M} UTC).")
+    reported = _check_links(model, head, report)
+    _check_storage_order(model, report, reported)
+    return report
+
+
+def _check_links(model, head: LogChainHead, report: Report) -> set[int]:
+    """Walk the lines in number order; returns the numbers already reported."""
+    reported: set[int] = set()
+
+    def add(kind, seq, message):
+        reported.add(seq)
+        report.add(kind, seq, message)
+
+    prev_seq, prev_hash, prev_broken = head.checkpoint_seq - 1, head.checkpoint_prev_hash, False
+    for line in model.objects.order_by("seq", "id").iterator(chunk_size=2000):
+        report.checked += 1
+        intact = hmac.compare_digest(_line_hash_of(line), line.hash)
+        if line.seq < head.checkpoint_seq:
+            add("ingevoegd", line.seq, f"Regel {line.seq} staat vóór het begin van de keten "
+                                       f"(regel {head.checkpoint_seq}) en is ingevoegd.")
+            continue
+        if line.seq <= prev_seq:
+            add("ingevoegd", line.seq, f"Regel {line.seq} komt twee keer voor: een van beide is ingevoegd"
+                                       f"{'' if intact else ' (deze: de hash klopt niet)'}.")
+            continue
+        if line.seq > head.last_seq:
+            add("ingevoegd", line.seq, f"Regel {line.seq} staat na de laatste regel volgens de kop "
+                                       f"({head.last_seq}) en is ingevoegd.")
+            continue
+        gap = line.seq > prev_seq + 1
+        if gap:
+            add("verwijderd", prev_seq + 1, f"{_range(prev_seq + 1, line.seq - 1).capitalize()} ontbreekt: verwijderd.")
+        linked = gap or prev_broken or line.prev_hash == prev_hash
+        if not intact:
+            moved = _moved_from(line)
+            if moved is not None:
+                add("verplaatst", line.seq, f"Regel {moved} staat op plaats {line.seq}: verplaatst.")
+            elif not linked:
+                add("ingevoegd", line.seq, f"Regel {line.seq} hoort niet in de keten (de verwijzing naar regel "
+                                           f"{prev_seq} klopt niet): ingevoegd of vervangen.")
+            else:
+                add("gewijzigd", line.seq, f"Regel {line.seq} is gewijzigd: de hash klopt niet meer.")
+        elif not linked:
+            add("gewijzigd", line.seq - 1, f"De verwijzing van regel {line.seq} naar regel {line.seq - 1} klopt "
+                                           "niet: de regel ervoor is gewijzigd of vervangen.")
+        prev_seq, prev_hash, prev_broken = line.seq, line.hash, not intact
+    if prev_seq < head.last_seq:
+        add("verwijderd", prev_seq + 1,
+            f"{_range(prev_seq + 1, head.last_seq).capitalize()} aan het eind ontbreekt: verwijderd.")
+    elif prev_hash != head.last_hash and not prev_broken:
+        add("gewijzigd", prev_seq, f"De laatste regel ({prev_seq}) is niet de regel die de kop noemt.")
+    return reported
+
+
+def _check_storage_order(model, report: Report, reported: set[int]) -> None:
+    """Lines are stored in the order of their numbers; a line stored out of order was moved."""
+    highest = None
+    for seq in model.objects.order_by("id").values_list("seq", flat=True).iterator(chunk_size=5000):
+        if highest is not None and seq < highest and seq not in reported:
+            report.add("verplaatst", seq, f"Regel {seq} staat na regel {highest} opgeslagen: de volgorde is "
+                                          "gewijzigd.")
+        highest = seq if highest is None else max(highest, seq)
+
+
+# ------------------------------------------------------------------ database-level guard
+
+
+_guard = threading.local()
+
+
+def deletes_allowed() -> bool:
+    return getattr(_guard, "depth", 0) > 0
+
+
+@contextlib.contextmanager
+def allow_deletes():
+    """Lift the database triggers' refusal of DELETE for this thread and transaction: for the
+    retention of the security log and for ``flush`` (which empties the whole database)."""
+    postgres = connection.vendor == "postgresql" and connection.in_atomic_block
+    _guard.depth = getattr(_guard, "depth", 0) + 1
+    try:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL meldpunt.log_delete = 'on'")
+        yield
+        # After an error the transaction (or savepoint) rolls back, and the setting with it.
+        if postgres and _guard.depth == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL meldpunt.log_delete = 'off'")
+    finally:
+        _guard.depth -= 1
+
+
+def register_sqlite_guard(sender, connection, **_kwargs) -> None:
+    """SQLite has no session settings: the trigger asks this function (absent outside the app)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("meldpunt_log_delete_allowed", 0, lambda: int(deletes_allowed()))

@@ -1,0 +1,132 @@
+"""Reads of the processing log and the security log for the FG (toezicht), through the policy.
+
+The FG looks up a data subject by BSN or KvK number: the number is pseudonymised with the same
+keyed hash as the log lines and never stored. Each read of log lines is itself logged (activity
+``toezicht``, one line per data subject and per staff member shown), as NEN 7513 asks for reads
+of a log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from meldpunt.accounts import policy
+from meldpunt.core.keys import pseudonymise
+
+from . import log
+from .models import LogChainHead, ProcessingActivity, ProcessingLogEntry, SecurityLogEntry, SubjectType
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    user_id: int | None = None
+    subject_type: str = ""
+    subject_identifier: str = ""
+    start: date | None = None
+    end: date | None = None
+    activity: str = ""
+    event: str = ""
+
+
+def _period(queryset: QuerySet, field: str, filters: LogFilter) -> QuerySet:
+    zone = timezone.get_current_timezone()
+    if filters.start:
+        queryset = queryset.filter(**{f"{field}__gte": datetime.combine(filters.start, time.min, zone)})
+    if filters.end:
+        end = datetime.combine(filters.end + timedelta(days=1), time.min, zone)
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def processing_log(user, filters: LogFilter) -> QuerySet[ProcessingLogEntry]:
+    """Lines of the processing log, newest first; nothing for a user without the page."""
+    if not policy.may_open(user, "toezicht"):
+        return ProcessingLogEntry.objects.none()
+    lines = ProcessingLogEntry.objects.all()
+    if filters.user_id:
+        lines = lines.filter(user_id=filters.user_id)
+    if filters.subject_identifier:
+        lines = lines.filter(subject_type=filters.subject_type,
+                             subject_pseudonym=pseudonymise(filters.subject_type, filters.subject_identifier))
+    if filters.activity:
+        lines = lines.filter(activity_code=filters.activity)
+    return _period(lines, "started_at", filters).order_by("-seq")
+
+
+def security_log(user, filters: LogFilter) -> QuerySet[SecurityLogEntry]:
+    if not policy.may_open(user, "toezicht"):
+        return SecurityLogEntry.objects.none()
+    lines = SecurityLogEntry.objects.all()
+    if filters.user_id:
+        lines = lines.filter(user_id=filters.user_id)
+    if filters.event:
+        lines = lines.filter(event=filters.event)
+    return _period(lines, "occurred_at", filters).order_by("-seq")
+
+
+def staff_choices(user) -> list[tuple[int, str]]:
+    """Accounts to filter on (the FG needs names to pick from, not a number)."""
+    if not policy.may_open(user, "toezicht"):
+        return []
+    return list(User.objects.order_by("username").values_list("pk", "username"))
+
+
+def activities() -> dict[tuple[str, int], ProcessingActivity]:
+    """The register by (code, version): a line names the exact version it ran under."""
+    return {(a.code, a.version): a for a in ProcessingActivity.objects.all()}
+
+
+def usernames(user_ids) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
+
+
+def log_reading(user, lines, action: str, *, filters: LogFilter | None = None) -> int:
+    """P2 for the FG's own reads: one line per data subject and per staff member in ``lines``."""
+    subjects = []
+    if filters is not None and filters.subject_identifier:
+        # The search itself concerns this subject, even when no line is found (NEN 7513: searches).
+        subjects.append(log.DataSubject(filters.subject_type, filters.subject_identifier))
+    if isinstance(lines, QuerySet):  # an export: the distinct subjects straight from the database
+        lines = lines.order_by()
+        if lines.model is ProcessingLogEntry:
+            pairs = lines.values_list("subject_type", "subject_pseudonym").distinct()
+            subjects += [log.PseudonymousSubject(kind, pseudonym) for kind, pseudonym in pairs]
+            names = set()
+        else:
+            names = set(lines.filter(user_id=None).exclude(username="").values_list("username", flat=True).distinct())
+        user_ids = set(lines.exclude(user_id=None).values_list("user_id", flat=True).distinct())
+    else:
+        subjects += [log.PseudonymousSubject(line.subject_type, line.subject_pseudonym)
+                     for line in lines if isinstance(line, ProcessingLogEntry)]
+        user_ids = {line.user_id for line in lines if line.user_id is not None}
+        names = {line.username for line in lines
+                 if isinstance(line, SecurityLogEntry) and line.user_id is None and line.username}
+    subjects += [log.DataSubject(SubjectType.INTERNAL, f"gebruiker:{pk}") for pk in sorted(user_ids)]
+    # A failed login with a name that matches no account: the name as typed is about someone too.
+    subjects += [log.DataSubject(SubjectType.INTERNAL, f"gebruikersnaam:{name}") for name in sorted(names)]
+    if not subjects:
+        return 0
+    return log.record(action, "toezicht", subjects, user=user, basis="toezicht door de FG (AVG art. 39)")
+
+
+def with_names(lines: list) -> list:
+    """Give each line ``username`` and, for processing lines, the register entry it ran under."""
+    names = usernames(line.user_id for line in lines)
+    register = activities() if any(isinstance(line, ProcessingLogEntry) for line in lines) else {}
+    for line in lines:
+        line.username_now = names.get(line.user_id, f"account {line.user_id} (verwijderd)" if line.user_id else "")
+        if isinstance(line, ProcessingLogEntry):
+            line.activity = register.get((line.activity_code, line.activity_version))
+    return lines
+
+
+def chain_heads() -> dict[str, LogChainHead]:
+    return {head.chain: head for head in LogChainHead.objects.all()}
