@@ -137,6 +137,8 @@ class ReporterContact(models.Model):
     name = models.CharField("naam", max_length=200, blank=True)
     email = models.EmailField("e-mailadres", blank=True)
     phone = models.CharField("telefoonnummer", max_length=30, blank=True)
+    # Set when the retention job cleared name, e-mail and phone after closure (P4).
+    anonymised_at = models.DateTimeField("geanonimiseerd op", null=True, blank=True)
 
     class Meta:
         verbose_name = "contactgegevens melder"

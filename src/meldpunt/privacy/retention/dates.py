@@ -1,0 +1,209 @@
+"""The destruction date of a record, and recomputing it whenever an input changes.
+
+One pure function (:func:`destruction_date`) turns the inputs into a date:
+
+    destroy_after = brondatum + term of the result class
+
+- brondatum ('afgehandeld', Open Zaak's default afleidingswijze): for a signal the date it reached
+  its end state of the protocol, for a casus the date it was closed;
+- a result class that is kept permanently, or has no term, gives no date;
+- an active legal hold without an end gives no date; one with an end moves the date to at least
+  the day after it.
+
+A signal in the state 'casus' belongs to its casus' dossier and follows the casus' date.
+
+The recompute functions are called from every event that changes an input (protocol transitions,
+casus saves, result class and rule edits, legal holds) and by the daily job as a safety net; they
+write only rows whose date actually changes, in bulk.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import LegalHold, ResultClass, SignalRetentionRule, Valuation
+
+CHUNK = 2000
+CASUS_STATE = "casus"
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months; the 31st plus one month is the last day of the next month."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Hold:
+    """An active legal hold as an input: ``until`` None means 'until lifted'."""
+
+    until: date | None
+
+
+def destruction_date(brondatum: date | None, term_months: int | None, valuation: str = Valuation.VERNIETIGEN,
+                     holds: Iterable[Hold] = ()) -> date | None:
+    """The date after which a record may be destroyed, or None when it may not (yet)."""
+    if brondatum is None or term_months is None or valuation != Valuation.VERNIETIGEN:
+        return None
+    result = add_months(brondatum, term_months)
+    for hold in holds:
+        if hold.until is None:
+            return None
+        result = max(result, hold.until + timedelta(days=1))
+    return result
+
+
+def local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def active_holds_q(today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gte=today))
+
+
+def _holds(field: str, ids: list[int]) -> dict[int, list[Hold]]:
+    found: dict[int, list[Hold]] = defaultdict(list)
+    rows = LegalHold.objects.filter(active_holds_q(), **{f"{field}__in": ids}).values_list(field, "until")
+    for record_id, until in rows:
+        found[record_id].append(Hold(until))
+    return found
+
+
+def _write(model, changes: dict[int, date | None]) -> int:
+    """Bulk update. After a term change the new dates cluster (the same few brondata): one UPDATE
+    per distinct date. A first computation spreads over many dates: batched CASE updates."""
+    by_date: dict[date | None, list[int]] = defaultdict(list)
+    for pk, value in changes.items():
+        by_date[value].append(pk)
+    if len(by_date) * 10 <= len(changes):
+        for value, ids in by_date.items():
+            for start in range(0, len(ids), CHUNK):
+                model.objects.filter(pk__in=ids[start:start + CHUNK]).update(destroy_after=value)
+    else:
+        rows = [model(pk=pk, destroy_after=value) for pk, value in changes.items()]
+        model.objects.bulk_update(rows, ["destroy_after"], batch_size=500)
+    return len(changes)
+
+
+def signal_rules() -> dict[str, ResultClass]:
+    return {rule.state: rule.result_class for rule in SignalRetentionRule.objects.select_related("result_class")}
+
+
+def _casus_dates_for_signals(signal_ids: list[int]) -> dict[int, date | None]:
+    """A signal in a casus follows its casus; with several, the latest (None if any is open)."""
+    from meldpunt.cases.models import CasusSignal
+
+    result: dict[int, date | None] = {}
+    rows = CasusSignal.objects.filter(signal_id__in=signal_ids).values_list(
+        "signal_id", "casus__destroy_after", "casus__closed_at")
+    for signal_id, destroy_after, closed_at in rows:
+        if signal_id in result and result[signal_id] is None:
+            continue
+        if closed_at is None or destroy_after is None:
+            result[signal_id] = None
+        else:
+            current = result.get(signal_id)
+            result[signal_id] = destroy_after if current is None else max(current, destroy_after)
+    return result
+
+
+def recompute_signals(signals_qs) -> int:
+    """Recompute the date of every signal in ``signals_qs``; returns how many changed."""
+    from meldpunt.intake.models import Signal
+
+    rules = signal_rules()
+    changed = 0
+    ids = list(signals_qs.order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows = Signal.objects.filter(pk__in=chunk).values_list("pk", "state", "state_since", "destroy_after")
+        holds = _holds("signal", chunk)
+        in_casus = [pk for pk, state, _, _ in rows if state == CASUS_STATE]
+        casus_dates = _casus_dates_for_signals(in_casus) if in_casus else {}
+        changes = {}
+        for pk, state, since, current in rows:
+            if state == CASUS_STATE:
+                new = casus_dates.get(pk)
+                if new is not None and holds.get(pk):
+                    new = destruction_date(new, 0, holds=holds[pk])
+            else:
+                result_class = rules.get(state)
+                new = destruction_date(local_date(since), result_class.term_months, result_class.valuation,
+                                       holds.get(pk, ())) if result_class else None
+            if new != current:
+                changes[pk] = new
+        changed += _write(Signal, changes)
+    return changed
+
+
+def recompute_cases(cases_qs) -> int:
+    """Recompute the date of every casus in ``cases_qs``, then of the signals in them."""
+    from meldpunt.cases.models import Casus, CasusSignal
+
+    changed = 0
+    ids = list(cases_qs.order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows = Casus.objects.filter(pk__in=chunk).values_list(
+            "pk", "closed_at", "result_class__term_months", "result_class__valuation", "destroy_after")
+        holds = _holds("casus", chunk)
+        changes = {}
+        for pk, closed_at, term, valuation, current in rows:
+            new = destruction_date(local_date(closed_at), term, valuation or Valuation.VERNIETIGEN,
+                                   holds.get(pk, ()))
+            if new != current:
+                changes[pk] = new
+        changed += _write(Casus, changes)
+    from meldpunt.intake.models import Signal
+
+    recompute_signals(Signal.objects.filter(pk__in=CasusSignal.objects.filter(casus_id__in=ids).values("signal_id")))
+    return changed
+
+
+def recompute_result_class(result_class: ResultClass) -> int:
+    """After a term or valuation change: every casus and signal of this class."""
+    from meldpunt.cases.models import Casus
+    from meldpunt.intake.models import Signal
+
+    states = list(SignalRetentionRule.objects.filter(result_class=result_class).values_list("state", flat=True))
+    changed = recompute_cases(Casus.objects.filter(result_class=result_class))
+    if states:
+        changed += recompute_signals(Signal.objects.filter(state__in=states))
+    return changed
+
+
+def recompute_all() -> int:
+    """The daily safety net, and what follows an expired legal hold."""
+    from meldpunt.cases.models import Casus
+    from meldpunt.intake.models import Signal
+
+    changed = recompute_cases(Casus.objects.all())
+    end_states = [*signal_rules(), CASUS_STATE]
+    changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)))
+    return changed
+
+
+def recompute_signal(signal) -> None:
+    from meldpunt.intake.models import Signal
+
+    recompute_signals(Signal.objects.filter(pk=signal.pk))
+    signal.destroy_after = Signal.objects.filter(pk=signal.pk).values_list("destroy_after", flat=True).first()
+
+
+def recompute_hold_target(hold: LegalHold) -> None:
+    from meldpunt.cases.models import Casus
+    from meldpunt.intake.models import Signal
+
+    if hold.signal_id:
+        recompute_signals(Signal.objects.filter(pk=hold.signal_id))
+    if hold.casus_id:
+        recompute_cases(Casus.objects.filter(pk=hold.casus_id))

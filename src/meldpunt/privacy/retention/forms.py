@@ -1,0 +1,45 @@
+"""Forms of the retention pages: metadata and reasons only."""
+
+from django import forms
+from django.utils import timezone
+
+from meldpunt.web.forms import DateInput, StyledForm
+
+from . import selectors
+from .models import RecordKind
+
+KIND_CHOICES = [("", "Signalen en casussen"), *RecordKind.choices]
+
+
+class ComposeForm(StyledForm):
+    name = forms.CharField(label="Naam van de lijst", max_length=200)
+    kind = forms.ChoiceField(label="Soort dossier", choices=KIND_CHOICES, required=False)
+    result_class = forms.ChoiceField(label="Resultaatklasse", required=False)
+    until = forms.DateField(label="Bewaartermijn verstreken op of voor", required=False, widget=DateInput,
+                            help_text="Leeg: alles wat vandaag vernietigd mag worden.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result_class"].choices = [("", "Alle resultaatklassen")] + [
+            (c.code, str(c)) for c in selectors.result_classes()]
+        self.fields["name"].initial = f"Vernietigingslijst {timezone.localdate():%d-%m-%Y}"
+
+
+class ReviewForm(StyledForm):
+    decision = forms.ChoiceField(label="Besluit", widget=forms.RadioSelect,
+                                 choices=[("goedkeuren", "Goedkeuren (de bedenktijd gaat in)"),
+                                          ("afwijzen", "Afwijzen")])
+    note = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Verplicht bij afwijzen.")
+
+
+class CancelForm(StyledForm):
+    note = forms.CharField(label="Reden van annuleren", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HoldForm(StyledForm):
+    kind = forms.ChoiceField(label="Soort dossier", choices=RecordKind.choices)
+    reference = forms.CharField(label="Kenmerk", max_length=20)
+    reason = forms.CharField(label="Reden (bezwaar, beroep, lopende procedure)", max_length=300)
+    until = forms.DateField(label="Tot en met", required=False, widget=DateInput,
+                            help_text="Leeg: tot de bewaarplicht wordt opgeheven.")

@@ -1,0 +1,98 @@
+"""The daily retention run (`meldpunt retention run [--dry-run]`): recompute every destruction
+date, anonymise reporter contacts, execute approved lists whose bedenktijd has passed, prune the
+security log (when that module exists). Idempotent: a second run the same day changes nothing.
+With ``dry_run`` nothing changes; the summary says what would happen."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import anonymise, dates, destruction, selectors
+from .models import DestructionList, ListStatus
+
+
+@dataclass
+class Summary:
+    dry_run: bool
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def __str__(self) -> str:
+        head = "Bewaartermijnen (proefrun: er is niets gewijzigd)" if self.dry_run else "Bewaartermijnen"
+        return "\n".join([head, *(f"- {line}" for line in self.lines)])
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _recompute(dry_run: bool) -> int:
+    if not dry_run:
+        return dates.recompute_all()
+    changed = 0
+    try:
+        with transaction.atomic():
+            changed = dates.recompute_all()
+            raise _Rollback
+    except _Rollback:
+        return changed
+
+
+def ready_lists():
+    return DestructionList.objects.filter(status=ListStatus.BEDENKTIJD, cooling_off_until__lte=timezone.now())
+
+
+def _prune_security_log(dry_run: bool, summary: Summary) -> None:
+    try:
+        prune = importlib.import_module("meldpunt.privacy.security").prune_security_log
+    except (ImportError, AttributeError):
+        summary.add("Beveiligingslog: opschonen is (nog) niet beschikbaar.")
+        return
+    if "dry_run" in inspect.signature(prune).parameters:
+        removed = prune(dry_run=dry_run)
+    elif dry_run:
+        summary.add("Beveiligingslog: wordt opgeschoond (niet in een proefrun).")
+        return
+    else:
+        removed = prune()
+    summary.add(f"Beveiligingslog: {removed} oude regels zouden worden verwijderd." if dry_run
+                else f"Beveiligingslog opgeschoond: {removed} oude regels verwijderd.")
+
+
+def run(dry_run: bool = False) -> Summary:
+    summary = Summary(dry_run)
+    changed = _recompute(dry_run)
+    summary.add(f"Vernietigingsdata die zouden wijzigen: {changed}." if dry_run
+                else f"Vernietigingsdata herberekend: {changed} gewijzigd.")
+
+    if dry_run:
+        summary.add("Contactgegevens van melders die zouden worden geanonimiseerd: "
+                    f"{anonymise.due_contacts().count()}.")
+    else:
+        summary.add(f"Contactgegevens van melders geanonimiseerd: {anonymise.anonymise_contacts()}.")
+
+    for destruction_list in ready_lists():
+        if dry_run:
+            count = destruction_list.items.filter(status="opgenomen").count()
+            summary.add(f"Lijst '{destruction_list.name}' zou worden uitgevoerd ({count} dossiers).")
+            continue
+        try:
+            outcome = destruction.execute(destruction_list)
+        except destruction.DestructionError as refused:
+            summary.add(f"Lijst '{destruction_list.name}' niet uitgevoerd: {refused}")
+            continue
+        summary.add(f"Lijst '{destruction_list.name}' uitgevoerd: {sum(outcome.destroyed.values())} vernietigd, "
+                    f"{outcome.excluded} uitgezonderd; verklaring {outcome.statement.number}.")
+
+    unlisted = len(selectors.due_records(timezone.localdate(), include_listed=False))
+    if unlisted:
+        summary.add(f"Dossiers met verstreken bewaartermijn die nog op geen lijst staan: {unlisted}.")
+    _prune_security_log(dry_run, summary)
+    return summary

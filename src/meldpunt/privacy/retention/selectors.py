@@ -1,0 +1,172 @@
+"""Reads of the retention workflow: metadata only (reference, kind, phenomenon, result class,
+dates) — never the content of a signal or casus, so the archivaris and the FG can see it.
+
+A signal in a casus is not listed on its own: it is destroyed with its casus' dossier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from . import dates
+from .models import (
+    OPEN_LIST_STATES,
+    DestructionList,
+    DestructionListItem,
+    DestructionStatement,
+    ItemStatus,
+    LegalHold,
+    RecordKind,
+    ResultClass,
+    Tombstone,
+)
+
+ROWS_PER_BUCKET = 200
+
+
+@dataclass(frozen=True)
+class DueRecord:
+    kind: str
+    pk: int
+    reference: str
+    phenomenon: str
+    result_class_code: str
+    result_class_label: str
+    destroy_after: date
+    on_list: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return RecordKind(self.kind).label
+
+
+def _listed_ids(kind: str) -> set[int]:
+    return set(DestructionListItem.objects.filter(
+        kind=kind, status=ItemStatus.OPGENOMEN, destruction_list__status__in=OPEN_LIST_STATES,
+    ).values_list("object_id", flat=True))
+
+
+def _held_ids(field: str) -> set[int]:
+    return set(LegalHold.objects.filter(dates.active_holds_q()).values_list(field, flat=True))
+
+
+def _signal_rows(condition: Q, result_class: str, references, limit: int | None):
+    from meldpunt.intake.models import Signal
+
+    rules = dates.signal_rules()
+    signals = Signal.objects.filter(condition).exclude(state=dates.CASUS_STATE).order_by("destroy_after", "id")
+    if result_class:
+        signals = signals.filter(state__in=[s for s, c in rules.items() if c.code == result_class])
+    if references is not None:
+        signals = signals.filter(reference__in=references)
+    rows = signals.values_list("pk", "reference", "phenomenon__name", "state", "destroy_after")
+    for pk, reference, phenomenon, state, destroy_after in (rows[:limit] if limit else rows):
+        result = rules.get(state)
+        yield DueRecord(RecordKind.SIGNAAL, pk, reference, phenomenon or "", result.code if result else "",
+                        str(result) if result else "", destroy_after)
+
+
+def _casus_rows(condition: Q, result_class: str, references, limit: int | None):
+    from meldpunt.cases.models import Casus
+
+    cases = Casus.objects.filter(condition, closed_at__isnull=False).order_by("destroy_after", "id")
+    if result_class:
+        cases = cases.filter(result_class__code=result_class)
+    if references is not None:
+        cases = cases.filter(reference__in=references)
+    rows = cases.values_list("pk", "reference", "result_class__code", "result_class__selectielijst_item",
+                             "result_class__name", "destroy_after")
+    for pk, reference, code, item, name, destroy_after in (rows[:limit] if limit else rows):
+        yield DueRecord(RecordKind.CASUS, pk, reference, "", code or "", f"{item or ''} {name or ''}".strip(),
+                        destroy_after)
+
+
+def due_records(until: date, *, kind: str = "", result_class: str = "", references=None,
+                include_listed: bool = True, since: date | None = None, limit: int | None = None) -> list[DueRecord]:
+    """Records whose destruction date is on or before ``until`` (and after ``since``), without an
+    active legal hold; with ``include_listed`` False, not on an open destruction list either."""
+    condition = Q(destroy_after__lte=until)
+    if since is not None:
+        condition &= Q(destroy_after__gt=since)
+    found: list[DueRecord] = []
+    for record_kind, rows, hold_field in ((RecordKind.SIGNAAL, _signal_rows, "signal_id"),
+                                          (RecordKind.CASUS, _casus_rows, "casus_id")):
+        if kind and kind != record_kind:
+            continue
+        held, listed = _held_ids(hold_field), _listed_ids(record_kind)
+        for record in rows(condition, result_class, references, limit):
+            if record.pk in held:
+                continue
+            on_list = record.pk in listed
+            if on_list and not include_listed:
+                continue
+            found.append(DueRecord(**{**record.__dict__, "on_list": on_list}) if on_list else record)
+    found.sort(key=lambda r: (r.destroy_after, r.reference))
+    return found[:limit] if limit else found
+
+
+@dataclass
+class Bucket:
+    key: str
+    title: str
+    count: int
+    rows: list[DueRecord]
+
+
+def _count(condition: Q) -> int:
+    from meldpunt.cases.models import Casus
+    from meldpunt.intake.models import Signal
+
+    signals = Signal.objects.filter(condition).exclude(state=dates.CASUS_STATE)
+    cases = Casus.objects.filter(condition, closed_at__isnull=False)
+    held_signals, held_cases = _held_ids("signal_id"), _held_ids("casus_id")
+    return (signals.count() - signals.filter(pk__in=held_signals).count()
+            + cases.count() - cases.filter(pk__in=held_cases).count())
+
+
+def watchlist(today: date | None = None) -> list[Bucket]:
+    """Overdue, within 15 days, within 30 days (domain §8.6 privacy dashboard)."""
+    today = today or timezone.localdate()
+    edges = (("vervallen", "Termijn verstreken", None, today),
+             ("binnen_15", "Verloopt binnen 15 dagen", today, today + timedelta(days=15)),
+             ("binnen_30", "Verloopt binnen 30 dagen", today + timedelta(days=15), today + timedelta(days=30)))
+    buckets = []
+    for key, title, since, until in edges:
+        condition = Q(destroy_after__lte=until) & (Q(destroy_after__gt=since) if since else Q())
+        rows = due_records(until, since=since, limit=ROWS_PER_BUCKET)
+        buckets.append(Bucket(key, title, _count(condition), rows))
+    return buckets
+
+
+def active_holds():
+    return (LegalHold.objects.filter(dates.active_holds_q())
+            .select_related("signal", "casus", "placed_by").order_by("-placed_at"))
+
+
+def destruction_lists():
+    return DestructionList.objects.select_related("composed_by", "reviewed_by").annotate(
+        item_count=Count("items"))
+
+
+def destruction_list(pk: int) -> DestructionList:
+    return destruction_lists().get(pk=pk)
+
+
+def list_items(destruction_list: DestructionList, limit: int = 500):
+    return destruction_list.items.all()[:limit]
+
+
+def statements():
+    return DestructionStatement.objects.select_related("destruction_list")
+
+
+def tombstones(statement: DestructionStatement):
+    return Tombstone.objects.filter(statement=statement).order_by("id")
+
+
+def result_classes():
+    return ResultClass.objects.filter(active=True)

@@ -1,0 +1,56 @@
+"""Recompute destruction dates when an input changes outside the protocol engine (which calls
+dates.recompute_signal itself): a casus saved (closed, reopened, result class changed), a signal
+linked to or unlinked from a casus, a result class or signal rule edited, a legal hold placed or
+lifted. Receivers use queryset updates, so they never trigger each other."""
+
+from django.db.models.signals import post_delete, post_save
+
+from . import dates
+from .models import LegalHold, ResultClass, SignalRetentionRule
+
+
+def _casus_saved(sender, instance, raw=False, **_kwargs):
+    if raw:
+        return
+    dates.recompute_cases(sender.objects.filter(pk=instance.pk))
+    instance.destroy_after = sender.objects.filter(pk=instance.pk).values_list("destroy_after", flat=True).first()
+
+
+def _link_changed(sender, instance, raw=False, **_kwargs):
+    from meldpunt.intake.models import Signal
+
+    if raw:
+        return
+    dates.recompute_signals(Signal.objects.filter(pk=instance.signal_id))
+
+
+def _result_class_saved(sender, instance, created=False, raw=False, **_kwargs):
+    if raw or created:
+        return
+    dates.recompute_result_class(instance)
+
+
+def _rule_changed(sender, instance, raw=False, **_kwargs):
+    from meldpunt.intake.models import Signal
+
+    if raw:
+        return
+    dates.recompute_signals(Signal.objects.filter(state=instance.state))
+
+
+def _hold_changed(sender, instance, raw=False, **_kwargs):
+    if raw:
+        return
+    dates.recompute_hold_target(instance)
+
+
+def connect() -> None:
+    from meldpunt.cases.models import Casus, CasusSignal
+
+    post_save.connect(_casus_saved, sender=Casus, dispatch_uid="retention_casus_saved")
+    post_save.connect(_link_changed, sender=CasusSignal, dispatch_uid="retention_link_saved")
+    post_delete.connect(_link_changed, sender=CasusSignal, dispatch_uid="retention_link_deleted")
+    post_save.connect(_result_class_saved, sender=ResultClass, dispatch_uid="retention_class_saved")
+    post_save.connect(_rule_changed, sender=SignalRetentionRule, dispatch_uid="retention_rule_saved")
+    post_delete.connect(_rule_changed, sender=SignalRetentionRule, dispatch_uid="retention_rule_deleted")
+    post_save.connect(_hold_changed, sender=LegalHold, dispatch_uid="retention_hold_saved")

@@ -1,0 +1,193 @@
+"""Retention pages: the watchlist (archivaris; read-only for the FG), destruction lists with
+review, cancel and execute, legal holds, and the verklaring van vernietiging. Thin: reads via
+selectors, writes via services."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from meldpunt.accounts import policy
+from meldpunt.web.access import page
+
+from . import selectors, services
+from .destruction import DestructionError
+from .forms import CancelForm, ComposeForm, HoldForm, ReviewForm
+from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
+
+
+def _overview(request, readonly: bool):
+    return render(request, "retention/bewaartermijnen.html", {
+        "readonly": readonly, "buckets": selectors.watchlist(), "lists": selectors.destruction_lists()[:50],
+        "holds": selectors.active_holds(), "compose_form": ComposeForm(prefix="lijst"),
+        "hold_form": HoldForm(prefix="bewaarplicht"),
+    })
+
+
+@page("bewaartermijnen")
+def bewaartermijnen(request):
+    return _overview(request, readonly=False)
+
+
+@page("bewaartermijnen_inzien")
+def inzien(request):
+    return _overview(request, readonly=not policy.may_open(request.user, "bewaartermijnen"))
+
+
+def _refused(request, error) -> None:
+    for text in getattr(error, "messages", [str(error)]):
+        messages.error(request, text)
+
+
+@page("bewaartermijnen")
+@require_POST
+def opstellen(request):
+    form = ComposeForm(request.POST, prefix="lijst")
+    if not form.is_valid():
+        messages.error(request, "De lijst is niet opgesteld: controleer de naam en de datum.")
+        return redirect("web:bewaartermijnen")
+    data = form.cleaned_data
+    try:
+        destruction_list = services.compose(request.user, data["name"], kind=data["kind"],
+                                            result_class=data["result_class"], until=data["until"])
+    except services.RetentionError as error:
+        _refused(request, error)
+        return redirect("web:bewaartermijnen")
+    messages.success(request, "De lijst is opgesteld en staat ter beoordeling.")
+    return redirect("retention:lijst", destruction_list.pk)
+
+
+def _list(pk: int) -> DestructionList:
+    try:
+        return selectors.destruction_list(pk)
+    except DestructionList.DoesNotExist:
+        raise Http404("Deze vernietigingslijst bestaat niet.") from None
+
+
+@page("bewaartermijnen_inzien")
+def lijst(request, pk):
+    destruction_list = _list(pk)
+    may_act = policy.may_open(request.user, "bewaartermijnen")
+    statement = DestructionStatement.objects.filter(destruction_list=destruction_list).first()
+    return render(request, "retention/lijst.html", {
+        "destruction_list": destruction_list, "items": selectors.list_items(destruction_list),
+        "statement": statement, "may_act": may_act,
+        "may_review": request.user.has_role(*services.reviewer_roles())
+        and destruction_list.status == ListStatus.TER_BEOORDELING
+        and destruction_list.composed_by_id != request.user.pk,
+        "review_form": ReviewForm(), "cancel_form": CancelForm(),
+    })
+
+
+@page("bewaartermijnen_inzien")  # the service checks the reviewer roles (configurable)
+@require_POST
+def beoordelen(request, pk):
+    destruction_list = _list(pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Kies goedkeuren of afwijzen.")
+        return redirect("retention:lijst", pk)
+    try:
+        services.review(request.user, destruction_list, form.cleaned_data["decision"] == "goedkeuren",
+                        form.cleaned_data["note"])
+    except services.RetentionError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, "Uw beoordeling is vastgelegd.")
+    return redirect("retention:lijst", pk)
+
+
+@page("bewaartermijnen")
+@require_POST
+def annuleren(request, pk):
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        services.cancel(request.user, _list(pk), form.cleaned_data.get("note", ""))
+    except services.RetentionError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, "De lijst is geannuleerd; de dossiers blijven bewaard.")
+    return redirect("retention:lijst", pk)
+
+
+@page("bewaartermijnen")
+@require_POST
+def uitvoeren(request, pk):
+    try:
+        outcome = services.execute(request.user, _list(pk))
+    except (services.RetentionError, DestructionError) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"De lijst is uitgevoerd: {sum(outcome.destroyed.values())} dossiers vernietigd. "
+                                  f"De verklaring van vernietiging is {outcome.statement.number}.")
+    return redirect("retention:lijst", pk)
+
+
+def _statement(pk: int) -> DestructionStatement:
+    statement = selectors.statements().filter(pk=pk).first()
+    if statement is None:
+        raise Http404("Deze verklaring bestaat niet.")
+    return statement
+
+
+@page("bewaartermijnen_inzien")
+def verklaring_pdf(request, pk):
+    from .statement import statement_pdf
+
+    statement = _statement(pk)
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="verklaring-{statement.number}.pdf"'
+    return response
+
+
+@page("bewaartermijnen_inzien")
+def verklaring_csv(request, pk):
+    statement = _statement(pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="verklaring-{statement.number}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["soort", "kenmerk", "fenomeen", "laatste status", "resultaatklasse", "selectielijst",
+                     "brondatum", "te vernietigen na", "vernietigd op"])
+    for stone in selectors.tombstones(statement).iterator(chunk_size=5000):
+        writer.writerow([stone.kind, stone.reference, stone.phenomenon_code, stone.last_state,
+                         stone.result_class_code, stone.selectielijst_item,
+                         stone.brondatum.isoformat() if stone.brondatum else "",
+                         stone.destroy_after.isoformat() if stone.destroy_after else "",
+                         stone.destroyed_at.date().isoformat()])
+    return response
+
+
+@page("bewaartermijnen")
+@require_POST
+def bewaarplicht(request):
+    form = HoldForm(request.POST, prefix="bewaarplicht")
+    if not form.is_valid():
+        messages.error(request, "De bewaarplicht is niet geplaatst: vul soort, kenmerk en reden in.")
+        return redirect("web:bewaartermijnen")
+    data = form.cleaned_data
+    try:
+        services.place_hold(request.user, data["kind"], data["reference"], data["reason"], data["until"])
+    except services.RetentionError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"Bewaarplicht geplaatst op {data['reference']}; dit dossier wordt niet vernietigd.")
+    return redirect("web:bewaartermijnen")
+
+
+@page("bewaartermijnen")
+@require_POST
+def bewaarplicht_opheffen(request, pk):
+    hold = LegalHold.objects.filter(pk=pk).first()
+    if hold is None:
+        raise Http404("Deze bewaarplicht bestaat niet.")
+    try:
+        services.lift_hold(request.user, hold)
+    except services.RetentionError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, "De bewaarplicht is opgeheven; de bewaartermijn is opnieuw berekend.")
+    return redirect("web:bewaartermijnen")
