@@ -1,0 +1,341 @@
+"""The response package of an inzageverzoek (JSON; the PDF renders the same structure).
+
+What goes in: every item on the subject that is provided (in full, partially, or after a lifted
+restriction), with the AVG art. 15 information. What stays out: fully restricted items, withheld
+parts, and everything on anyone else — other subjects, the reporter (protect the melder), and
+staff (roles only, never names). Free text is redacted for every known third-party identifier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from meldpunt.accounts.roles import Role
+from meldpunt.cases.models import Casus
+from meldpunt.intake.models import Channel, MentionedSubject, ReporterContact, Signal
+from meldpunt.privacy import log
+from meldpunt.privacy.models import LogStatus, ProcessingActivity, SubjectType
+from meldpunt.protocol.models import Forward, StateChange, Weging
+from meldpunt.protocol.services import FORWARD_ITEMS
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
+from meldpunt.protocol.wegingen import DECISIONS
+
+from . import avg15, selectors
+from .models import AccessItem, AccessRequest, Decision, Ground, ItemKind, Part
+from .redaction import REDACTED, Redactor, normalise
+
+OBJECT_LABELS = {"signal": "signaal", "casus": "casus", "accessrequest": "inzageverzoek"}
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
+
+
+def _role(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return "systeem" if not value else "medewerker"
+
+
+@dataclass
+class Context:
+    request: AccessRequest
+    findings: selectors.Findings
+    redact: Redactor
+    signals: dict[int, Signal]
+    lines_by_item: dict[tuple[str, str], list] = field(default_factory=dict)
+    categories: set[str] = field(default_factory=set)
+    activities: set[str] = field(default_factory=set)
+
+
+def _staff_names(users) -> tuple[list[str], list[str]]:
+    users = [u for u in users if u is not None]
+    return [u.get_full_name() for u in users if u.get_full_name()], [u.get_username() for u in users]
+
+
+def _redactor(request: AccessRequest, findings: selectors.Findings, signals: dict[int, Signal]) -> Redactor:
+    """Everything that identifies anyone but the subject in the found signals and cases."""
+    identity = findings.identity
+    redact = Redactor(keep_name=" ".join(identity.names))
+    own_forms = set(identity.address_texts)
+    others = MentionedSubject.objects.filter(signal_id__in=signals).exclude(pk__in=findings.own_mentions)
+    for mention in others.select_related("address"):
+        redact.add_name(mention.name)
+        if mention.address_id and mention.address_id not in identity.addresses:
+            address = mention.address
+            redact.add_all(texts=[str(address), f"{address.openbare_ruimte} {address.huisnummer}{address.huisletter}"])
+        redact.add_all(numbers=[mention.bsn, mention.kvk_nummer], texts=[mention.kenteken])
+        if mention.birth_date not in identity.birth_dates:
+            redact.add_date(mention.birth_date)
+        if mention.address_text and normalise(mention.address_text) not in own_forms:
+            redact.add_text(mention.address_text)
+    reported = set(findings.reports)
+    for contact in ReporterContact.objects.filter(signal_id__in=signals).exclude(signal_id__in=reported):
+        redact.add_name(contact.name)
+        redact.add_all(numbers=[contact.phone], emails=[contact.email])
+    users = []
+    for signal in signals.values():
+        users += [signal.reported_by, signal.assigned_to]
+    users += [w.decided_by for w in Weging.objects.filter(signal_id__in=signals).select_related("decided_by")]
+    users += [f.sent_by for f in Forward.objects.filter(signal_id__in=signals).select_related("sent_by")]
+    users += [c.by for c in StateChange.objects.filter(signal_id__in=signals).select_related("by")]
+    for casus in Casus.objects.filter(pk__in=findings.cases).select_related("lead").prefetch_related("team"):
+        users += [casus.lead, *casus.team.all()]
+    names, usernames = _staff_names(set(users))
+    redact.add_all(names=names, texts=usernames)
+    return redact
+
+
+def _log_line(line, context: Context) -> dict:
+    context.activities.add(line.activity_code)
+    return {
+        "tijdstip": _moment(line.started_at), "handeling": line.action.replace("_", " "),
+        "verwerkingsactiviteit": _activity_name(line.activity_code),
+        # Which data (NEN 7513), where the log records it.
+        "gegevens": getattr(line, "data_categories", ""),
+        "door": _role(line.role), "grondslag": context.redact(line.basis),
+        "onderwerp": OBJECT_LABELS.get(line.object_type, line.object_type or "–"),
+        "resultaat": LogStatus(line.status).label if line.status in LogStatus.values else line.status,
+    }
+
+
+_activity_names: dict[str, str] = {}
+
+
+def _activity_name(code: str) -> str:
+    if code not in _activity_names:
+        activity = ProcessingActivity.objects.filter(code=code).order_by("-version").first()
+        _activity_names[code] = activity.name if activity else code
+    return _activity_names[code]
+
+
+def _own_mention(mention: MentionedSubject, context: Context) -> dict:
+    context.categories.add("identificerend" if mention.name or mention.birth_date else "adres")
+    if mention.bsn:
+        context.categories.add("bsn")
+    if mention.address_id or mention.address_text:
+        context.categories.add("adres")
+    if mention.kenteken:
+        context.categories.add("voertuig")
+    return {"soort": mention.get_kind_display(), "rol": context.redact(mention.role), "naam": mention.name,
+            "geboortedatum": _day(mention.birth_date), "bsn": mention.bsn,
+            "adres": str(mention.address) if mention.address_id else mention.address_text,
+            "kenteken": mention.kenteken}
+
+
+def _signal_item(item: AccessItem, signal: Signal, context: Context, withheld: set[str], mark: bool) -> dict:
+    redact, identity = context.redact, context.findings.identity
+    context.categories.update({"signaal", "log"})
+    data = {"soort": item.get_kind_display(), "kenmerk": signal.reference, "ontvangen_op": _moment(signal.received_at),
+            "bron": Channel(signal.channel).label, "fenomeen": signal.phenomenon.name,
+            "gevonden_via": item.found_via, "status": SIGNAL_STATE_LABELS.get(signal.state, signal.state),
+            "te_vernietigen_na": _day(signal.destroy_after)}
+    own = MentionedSubject.objects.filter(signal=signal, pk__in=context.findings.own_mentions).select_related("address")
+    data["over_u"] = [_own_mention(m, context) for m in own]
+    if signal.is_sealed:
+        data["inhoud"] = "De inhoud van dit signaal wordt versleuteld bewaard tot de vernietiging."
+    sections = {}
+    if Part.OMSCHRIJVING not in withheld:
+        own_address = signal.address_id in identity.addresses
+        sections["omschrijving"] = redact(signal.description)
+        sections["locatie"] = (str(signal.address) if own_address else
+                               (f"buurt {signal.buurt.naam}" if signal.buurt_id else ""))
+        sections["locatie_toelichting"] = redact(signal.location_text)
+        sections["waarneming"] = " ".join(p for p in (_day(signal.occurred_on), redact(signal.occurred_text)) if p)
+    if Part.WEGINGEN not in withheld:
+        wegingen = Weging.objects.filter(signal=signal).order_by("decided_at", "id")
+        if any(w.art10_data for w in wegingen):
+            context.categories.add("strafrechtelijk")
+        sections["wegingen"] = [
+            {"weging": w.get_type_display(), "besluit": DECISIONS.get(w.type, {}).get(w.decision, w.decision),
+             "datum": _moment(w.decided_at), "door": _role(w.role), "motivering": redact(w.reasoning),
+             "grondslag": w.legal_basis}
+            for w in wegingen]
+    if Part.DOORZENDINGEN not in withheld:
+        sections["doorzendingen"] = _forwards(signal)
+    if Part.VERLOOP not in withheld:
+        sections["verloop"] = [
+            {"datum": _moment(c.at), "status": SIGNAL_STATE_LABELS.get(c.target, c.target), "door": _role(c.role),
+             "toelichting": redact(c.note)}
+            for c in StateChange.objects.filter(signal=signal).order_by("at", "id")]
+    if Part.LOG not in withheld:
+        sections["verwerkingen"] = [_log_line(line, context)
+                                    for line in context.lines_by_item.get((ItemKind.SIGNAAL, str(signal.pk)), [])]
+    data.update(sections)
+    _mark_withheld(data, withheld, mark)
+    return data
+
+
+def _mark_withheld(data: dict, withheld: set[str], mark: bool) -> None:
+    if withheld and mark:
+        data["niet_verstrekt"] = [Part(p).label for p in Part.values if p in withheld]
+
+
+def _forwards(signal: Signal) -> list[dict]:
+    return [{"ontvanger": f.destination.name, "soort_ontvanger": f.destination.get_kind_display(),
+             "datum": _moment(f.sent_at), "grondslag": f.legal_basis,
+             "onderdelen": [FORWARD_ITEMS.get(i, i) for i in f.items]}
+            for f in Forward.objects.filter(signal=signal).select_related("destination").order_by("sent_at", "id")]
+
+
+def _report_item(item: AccessItem, signal: Signal, context: Context) -> dict:
+    """A report the subject made: their own contact details, what they reported (others redacted)."""
+    context.categories.add("contact")
+    contact = ReporterContact.objects.filter(signal=signal).first()
+    return {"soort": item.get_kind_display(), "kenmerk": signal.reference, "ontvangen_op": _moment(signal.received_at),
+            "bron": Channel(signal.channel).label, "fenomeen": signal.phenomenon.name,
+            "gevonden_via": item.found_via,
+            "uw_contactgegevens": ({"naam": contact.name, "e_mailadres": contact.email, "telefoon": contact.phone}
+                                   if contact else "De contactgegevens zijn niet meer bewaard."),
+            "omschrijving": context.redact(signal.description)}
+
+
+def _casus_item(item: AccessItem, context: Context, withheld: set[str], mark: bool) -> dict:
+    casus = Casus.objects.select_related("result_class").get(pk=int(item.object_id))
+    data = {"soort": item.get_kind_display(), "kenmerk": casus.reference, "werktitel": context.redact(casus.title),
+            "gestart_op": _moment(casus.opened_at), "afgesloten_op": _moment(casus.closed_at),
+            "gevonden_via": item.found_via, "resultaatklasse": str(casus.result_class) if casus.result_class else "",
+            "te_vernietigen_na": _day(casus.destroy_after)}
+    if Part.LOG not in withheld:
+        data["verwerkingen"] = [_log_line(line, context)
+                                for line in context.lines_by_item.get((ItemKind.CASUS, item.object_id), [])]
+    _mark_withheld(data, withheld & {Part.LOG}, mark)
+    return data
+
+
+def _assign_lines(findings: selectors.Findings, items: list[AccessItem]) -> dict:
+    keys = {(i.kind, i.object_id) for i in items}
+    grouped: dict[tuple[str, str], list] = {}
+    seen = set()
+    for line in selectors.log_lines(findings):
+        # One action on several of the subject's identifiers is one event for the reader.
+        event = (line.trace_id, line.span_id, line.action, line.object_type, line.object_id)
+        if event in seen:
+            continue
+        seen.add(event)
+        key = {"signal": (ItemKind.SIGNAAL, line.object_id), "casus": (ItemKind.CASUS, line.object_id)}.get(
+            line.object_type)
+        if key not in keys:
+            key = (ItemKind.LOG, "")
+        grouped.setdefault(key, []).append(line)
+    return grouped
+
+
+def item_content(item: AccessItem, context: Context, *, withheld: set[str] = frozenset(), mark: bool = True) -> dict:
+    if item.kind == ItemKind.MELDING:
+        return _report_item(item, context.signals[int(item.object_id)], context)
+    if item.kind == ItemKind.SIGNAAL:
+        return _signal_item(item, context.signals[int(item.object_id)], context, withheld, mark)
+    if item.kind == ItemKind.CASUS:
+        return _casus_item(item, context, withheld, mark)
+    lines = [] if Part.LOG in withheld else context.lines_by_item.get((ItemKind.LOG, ""), [])
+    if lines:
+        context.categories.add("log")
+    return {"soort": item.get_kind_display(), "verwerkingen": [_log_line(line, context) for line in lines]}
+
+
+def context_for(request: AccessRequest) -> Context:
+    findings = selectors.find(request)
+    items = list(request.items.all())
+    ids = {int(i.object_id) for i in items if i.kind in (ItemKind.SIGNAAL, ItemKind.MELDING)}
+    signals = {s.pk: s for s in Signal.objects.filter(pk__in=ids).select_related("phenomenon", "address", "buurt")}
+    findings.signals = {pk: via for pk, via in findings.signals.items() if pk in signals}
+    context = Context(request, findings, _redactor(request, findings, signals), signals)
+    context.lines_by_item = _assign_lines(findings, items)
+    return context
+
+
+def build(request: AccessRequest) -> dict:
+    """The package as a JSON-ready dict. Every item must have a decision."""
+    request = AccessRequest.objects.select_related("subject_address").get(pk=request.pk)
+    context = context_for(request)
+    released, withheld_grounds = [], set()
+    mark = request.mention_restrictions
+    for item in request.items.all().order_by("kind", "id"):
+        if item.decision == Decision.NIET_BETROKKENE:
+            continue  # not the subject's data: it would be someone else's
+        restricted = item.restricted
+        if restricted:
+            withheld_grounds.add(item.ground)
+        if item.decision == Decision.GEHEEL and restricted:
+            continue
+        parts = set(item.withheld_parts) if restricted else set()
+        content = item_content(item, context, withheld=parts, mark=mark)
+        if item.kind == ItemKind.LOG and not content["verwerkingen"]:
+            continue
+        released.append(content)
+    signals = [context.signals[int(i.object_id)] for i in request.items.all()
+               if i.kind == ItemKind.SIGNAAL and int(i.object_id) in context.signals
+               and i.decision != Decision.NIET_BETROKKENE and not (i.decision == Decision.GEHEEL and i.restricted)]
+    if signals:
+        context.activities.update({"intake", "signaal_beoordelen"})
+    recipients = [dict(f, signaal=c["kenmerk"]) for c in released if isinstance(c.get("doorzendingen"), list)
+                  for f in c["doorzendingen"]]
+    if recipients:
+        context.activities.add("doorzenden")
+    package = {
+        "kenmerk": request.reference,
+        "titel": "Antwoord op uw verzoek om inzage (AVG art. 15)",
+        "verwerkingsverantwoordelijke": avg15.CONTROLLER,
+        "opgesteld_op": _moment(timezone.now()),
+        "concept": not request.is_closed,
+        "verzoek": {"ontvangen_op": _day(request.received_on), "uiterste_antwoorddatum": _day(request.deadline),
+                    "verlengd_tot": _day(request.extended_until), "reden_verlenging": request.extension_reason,
+                    "verzoeker": request.requester_name},
+        "betrokkene": {"naam": request.subject_name, "geboortedatum": _day(request.subject_birth_date),
+                       "bsn": request.subject_bsn,
+                       "adres": str(request.subject_address) if request.subject_address_id
+                       else request.subject_address_text},
+        "bevestiging": ("Ja, de gemeente verwerkt persoonsgegevens over u. Hieronder staan deze gegevens."
+                        if released else "De gemeente heeft geen persoonsgegevens over u gevonden die zij u kan "
+                                         "verstrekken."),
+        "verwerkingsdoelen": avg15.purposes(context.activities),
+        "categorieen_persoonsgegevens": avg15.categories(context.categories),
+        "ontvangers": recipients,
+        "bewaartermijnen": {"beleid": avg15.RETENTION_POLICY,
+                            "per_onderdeel": [{"kenmerk": c["kenmerk"], "te_vernietigen_na": c["te_vernietigen_na"]}
+                                              for c in released if c.get("te_vernietigen_na")]},
+        "bron": sorted({c["bron"] for c in released if c.get("bron")}),
+        "bron_toelichting": "De gegevens komen uit meldingen (signalen). Wie een melding deed, vermelden wij niet: "
+                            "die gegevens gaan over een ander.",
+        "rechten": avg15.RIGHTS,
+        "geautomatiseerde_besluitvorming": avg15.AUTOMATED_DECISIONS,
+        "gegevens": released,
+    }
+    if withheld_grounds and mark:
+        package["beperking"] = {
+            "toelichting": "Een deel van de gegevens verstrekken wij (nog) niet. Dat mag als dat noodzakelijk en "
+                           "evenredig is ter waarborging van een belang uit artikel 41 lid 1 van de "
+                           "Uitvoeringswet AVG. Wij beoordelen dit periodiek opnieuw. U kunt hierover een klacht "
+                           "indienen bij de Autoriteit Persoonsgegevens.",
+            "gronden": [Ground(g).label for g in sorted(withheld_grounds)],
+        }
+    return package
+
+
+def generate(user, request: AccessRequest) -> dict:
+    """Build the package for the privacyfunctionaris, after every item is decided; logged (P2)."""
+    from .services import InzageError
+
+    selectors.require_handler(user)
+    request = AccessRequest.objects.get(pk=request.pk)
+    if request.searched_at is None:
+        raise InzageError("Zoek eerst wat er over de betrokkene is vastgelegd.")
+    if request.items.filter(decision="").exists():
+        raise InzageError("Neem eerst over elk onderdeel een besluit; daarna kan het antwoord worden gemaakt.")
+    package = build(request)
+    subjects = [log.DataSubject(SubjectType.BSN, request.subject_bsn)] if request.subject_bsn else [
+        log.DataSubject(SubjectType.INTERNAL, f"inzageverzoek:{request.pk}")]
+    log.record("inzage_verstrekken", "inzage", subjects, user=user, obj=request,
+               basis=f"AVG art. 15; {len(package['gegevens'])} onderdelen")
+    return package
+
+
+__all__ = ["REDACTED", "build", "context_for", "generate", "item_content"]
