@@ -28,7 +28,8 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        return bool(self.roles & PERSONAL_DATA_ROLES)
+        # Staff reach Django's admin, which shows personal data outside the page rules.
+        return self.is_staff or self.is_superuser or bool(self.roles & PERSONAL_DATA_ROLES)
 
     def ordered_roles(self) -> list[Role]:
         return [p.role for p in ROLE_PROFILES if p.role in self.roles]

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     DEELNEMER = "deelnemer", "Casusoverleg-deelnemer"
     UITVOERDER = "uitvoerder", "Uitvoerder"
     FG = "fg", "Functionaris gegevensbescherming"
+    # Internal or external auditor (design §5a "FG / auditor"): the FG's read-only view, no decisions.
+    AUDITOR = "auditor", "Auditor"
     ARCHIVARIS = "archivaris", "Archivaris"
     ANALIST = "analist", "Analist"
     BEHEERDER = "beheerder", "Functioneel beheerder"
@@ -39,6 +41,7 @@ ROLE_PROFILES: tuple[RoleProfile, ...] = (
     RoleProfile(Role.DEELNEMER, "web:mijn_casussen", True),
     RoleProfile(Role.UITVOERDER, "web:mijn_acties", True),
     RoleProfile(Role.FG, "web:toezicht", True),
+    RoleProfile(Role.AUDITOR, "web:toezicht", True),
     RoleProfile(Role.ARCHIVARIS, "web:bewaartermijnen", True),
     # The beheerder manages staff accounts (names, e-mail addresses): personal data too.
     RoleProfile(Role.BEHEERDER, "web:beheer", True),

@@ -13,6 +13,7 @@ import json
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -149,6 +150,8 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("minLeeftijdDagen", AGE_DAYS, description="Ten minste zoveel dagen geleden ontvangen."),
     OpenApiParameter("maxLeeftijdDagen", AGE_DAYS, description="Hoogstens zoveel dagen geleden ontvangen."),
     OpenApiParameter("teLaat", bool, description="Alleen signalen waarvan de termijn van de stap voorbij is."),
+    OpenApiParameter("zoek", {"type": "string", "maxLength": 100},
+                     description="Zoek in kenmerk en omschrijving (alleen in de signalen die u mag zien)."),
 ]
 
 
@@ -161,6 +164,7 @@ class QueueQuerySerializer(serializers.Serializer):
     minLeeftijdDagen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_AGE_DAYS)
     maxLeeftijdDagen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_AGE_DAYS)
     teLaat = serializers.BooleanField(required=False, default=False)
+    zoek = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     def validate_fenomeen(self, value):
         if value not in {p.code for p in selectors.phenomena()}:
@@ -184,7 +188,7 @@ class QueueQuerySerializer(serializers.Serializer):
         return selectors.QueueFilter(
             state=d.get("status", ""), phenomenon=d.get("fenomeen", ""), wijk=d.get("wijk", ""),
             buurt=d.get("buurt", ""), channel=d.get("kanaal", ""), min_age_days=d.get("minLeeftijdDagen"),
-            max_age_days=d.get("maxLeeftijdDagen"), overdue=d.get("teLaat", False),
+            max_age_days=d.get("maxLeeftijdDagen"), overdue=d.get("teLaat", False), text=d.get("zoek", ""),
         )
 
 
@@ -207,6 +211,13 @@ class SignalSummarySerializer(serializers.Serializer):
     statusSince = serializers.DateTimeField(allow_null=True)
     deadline = serializers.DateField(allow_null=True, help_text="Uiterste datum van de huidige stap.")
     overdue = serializers.BooleanField(help_text="De termijn van de huidige stap is voorbij.")
+
+
+class BuurtCountSerializer(serializers.Serializer):
+    """One area on the map: how many of your signals lie in it."""
+
+    buurt = serializers.CharField(allow_null=True, help_text="CBS-buurtcode; leeg als de plek onbekend is.")
+    aantal = serializers.IntegerField(min_value=1)
 
 
 def _overdue(signal) -> bool:
@@ -452,6 +463,7 @@ class SignalViewSet(viewsets.GenericViewSet):
         "list": ("signaal", "mijn_meldingen"),
         "retrieve": ("signaal",),
         "create": ("signaal_melden",),
+        "kaart": ("signaal",),
     }
     parser_classes = [JsonBodyParser]
     filter_backends = []
@@ -470,6 +482,19 @@ class SignalViewSet(viewsets.GenericViewSet):
             raise ValidationError(_indexed(query.errors))
         page = self.paginate_queryset(selectors.queue(request.user, query.to_filter()))
         return self.get_paginated_response(SignalSummarySerializer([summary(s) for s in page], many=True).data)
+
+    @extend_schema(
+        summary="Kaart van de werkvoorraad",
+        description="Het aantal signalen per CBS-buurt, met dezelfde filters als de werkvoorraad en alleen "
+                    "over de signalen die u mag zien. Zonder kenmerken: voor een kaart of overzicht.",
+        parameters=QUEUE_PARAMETERS, responses=BuurtCountSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="kaart", pagination_class=None)
+    def kaart(self, request):
+        query = QueueQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(_indexed(query.errors))
+        counts = selectors.map_counts(request.user, query.to_filter())
+        return Response(BuurtCountSerializer(counts, many=True).data)
 
     @extend_schema(summary="Eén signaal", parameters=[KENMERK_PARAMETER], responses=SignalDetailSerializer,
                    description="Het signaal met betrokkenen, tijdlijn (statussen, wegingen, doorzendingen) en de "

@@ -162,6 +162,8 @@ SubjectFormSet = forms.formset_factory(SubjectForm, extra=2, max_num=10)
 
 
 class QueueFilterForm(StyledForm):
+    text = forms.CharField(label="Zoeken", required=False, max_length=100,
+                           help_text="Een kenmerk of een woord uit de omschrijving.")
     state = forms.ChoiceField(label="Stap", required=False)
     phenomenon = forms.ChoiceField(label="Fenomeen", required=False)
     wijk = forms.ChoiceField(label="Wijk", required=False)
@@ -182,4 +184,5 @@ class QueueFilterForm(StyledForm):
         d = self.cleaned_data if self.is_valid() else {}
         return selectors.QueueFilter(state=d.get("state", ""), phenomenon=d.get("phenomenon", ""),
                                      wijk=d.get("wijk", ""), channel=d.get("channel", ""),
-                                     max_age_days=d.get("max_age_days"), overdue=d.get("overdue", False))
+                                     max_age_days=d.get("max_age_days"), overdue=d.get("overdue", False),
+                                     text=d.get("text", ""))

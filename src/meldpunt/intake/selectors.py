@@ -31,6 +31,8 @@ class QueueFilter:
     min_age_days: int | None = None
     max_age_days: int | None = None
     overdue: bool = False
+    # Free text: part of the kenmerk or of the description. Only the user's visible signals are searched.
+    text: str = ""
 
 
 def queue(user, filters: QueueFilter | None = None):
@@ -55,7 +57,42 @@ def queue(user, filters: QueueFilter | None = None):
         qs = qs.filter(received_at__gte=now - timedelta(days=f.max_age_days))
     if f.overdue:
         qs = qs.filter(deadline__lt=timezone.localdate())
+    if f.text.strip():
+        text = f.text.strip()
+        qs = qs.filter(Q(reference__icontains=text) | Q(description__icontains=text))
     return qs.order_by("deadline", "received_at", "id")
+
+
+# An export is for a worklist, not a copy of the register: above this the user narrows the filter.
+EXPORT_MAX_ROWS = 5000
+
+
+class ExportTooLarge(Exception):
+    """The message is user-facing Dutch."""
+
+
+def export(user, filters: QueueFilter | None = None) -> list[Signal]:
+    """The queue rows for a CSV export, same policy and filter as the queue. An export leaves the
+    system, so it is logged once per data subject of every exported signal (P2), even though the
+    columns hold no personal data: the file says which signals someone took along."""
+    rows = queue(user, filters)
+    if rows.count() > EXPORT_MAX_ROWS:
+        raise ExportTooLarge(
+            f"Een export kan ten hoogste {EXPORT_MAX_ROWS:,} signalen bevatten. Verfijn de filters en probeer "
+            "het opnieuw.".replace(",", "."))
+    signals = list(rows.prefetch_related("subjects"))
+    for signal in signals:
+        log.record("signalen_exporteren", "exporteren", subjects.of_signal(signal), user=user, obj=signal,
+                   basis="export van de werkvoorraad")
+    return signals
+
+
+def map_counts(user, filters: QueueFilter | None = None) -> list[dict]:
+    """The user's visible signals counted per CBS buurt (``None``: location unknown). Counts only,
+    no kenmerk: the same rows as the queue, so the map never shows more than the list."""
+    rows = (queue(user, filters).order_by().values("buurt_id").annotate(n=Count("id"))
+            .order_by("buurt_id"))
+    return [{"buurt": row["buurt_id"], "aantal": row["n"]} for row in rows]
 
 
 def queue_summary(user) -> tuple[dict[str, int], int]:

@@ -12,11 +12,18 @@ if len(SECRET_KEY) < 50:
 
 MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", True)
 
+# HTTPS only (BIO 13.1, NCSC TLS guidelines). Behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto; a proxy that already redirects may switch the redirect off.
 SECURE_SSL_REDIRECT = env_bool("MELDPUNT_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS for a year, subdomains included. The `preload` directive only makes the host *eligible*
+# for the browsers' preload list; nothing is preloaded until the domain owner submits it at
+# hstspreload.org, a conscious act for the whole registrable domain (ADR 0011). So the directive
+# is sent (and `check --deploy` stays clean) and submitting is left to the gemeente.
 SECURE_HSTS_SECONDS = env_int("MELDPUNT_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# Cookies: only over HTTPS, never readable by script, bound to this host (__Host- prefix).
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
