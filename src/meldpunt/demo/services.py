@@ -12,6 +12,7 @@ DEMO_NAMES = {
     "teamlid": ("Tess", "Teamlid"), "privacyfunctionaris": ("Priya", "Privacy"),
     "bronhouder": ("Bram", "Bronhouder"), "deelnemer": ("Dewi", "Deelnemer"),
     "uitvoerder": ("Umar", "Uitvoerder"), "fg": ("Femke", "Gegevensbescherming"),
+    "auditor": ("Aisha", "Audit"),
     "archivaris": ("Arno", "Archief"), "beheerder": ("Bea", "Beheer"),
     "analist": ("Anna", "Analist"), "melder_intern": ("Mick", "Handhaving"),
 }
@@ -46,9 +47,6 @@ def ensure_demo_users(new_passwords: bool = False) -> list[tuple[str, str, str |
 def _give_demo_users_work() -> None:
     """A staff melder with their own reports, and signals that went through step 1 for the team —
     through the protocol services, so they have their wegingen, history and log lines."""
-    from meldpunt.protocol import services as protocol
-    from meldpunt.protocol.services import WegingInput
-
     melder = User.objects.get(username="melder_intern")
     beoordelaar = User.objects.get(username="beoordelaar")
     if not Signal.objects.filter(reported_by=melder).exists():
@@ -56,6 +54,16 @@ def _give_demo_users_work() -> None:
         Signal.objects.filter(id__in=ids).update(reported_by=melder)
     if Signal.objects.exclude(state="ontvangen").exists():
         return
+    _walk_step1(beoordelaar)
+    from meldpunt.cases.demo import give_demo_casus
+
+    give_demo_casus()  # step 4: one casus with a planned casusoverleg and a release to decide
+
+
+def _walk_step1(beoordelaar) -> None:
+    from meldpunt.protocol import services as protocol
+    from meldpunt.protocol.services import WegingInput
+
     common = {"purpose": "Voorkomen en bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e"}
     checklist = {"kenmerken": ["openbare_orde"], "verankering": ["betrokkenheid_locatie_netwerk"],
                  "signalering": ["malafide_activiteiten"]}

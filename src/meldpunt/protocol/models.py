@@ -40,7 +40,11 @@ class Weging(models.Model):
     """One reasoned decision at a protocol step (design §3, domain §8.4). Never edited: a new
     decision is a new row."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="wegingen")
+    # A weging belongs to a signal (steps 1-3) or to a casus (PC2A, PC2B, linking a signal,
+    # re-opening): exactly one of the two, and it goes when its owner is destroyed.
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="wegingen")
+    casus = models.ForeignKey("cases.Casus", on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="wegingen")
     type = models.CharField("soort weging", max_length=4, choices=WegingType.choices)
     decision = models.CharField("besluit", max_length=30)
     reasoning = models.TextField("motivering")
@@ -74,9 +78,15 @@ class Weging(models.Model):
         verbose_name = "weging"
         verbose_name_plural = "wegingen"
         ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(signal__isnull=False, casus__isnull=True)
+                           | models.Q(signal__isnull=True, casus__isnull=False)),
+                name="weging_signal_xor_casus"),
+        ]
 
     def __str__(self):
-        return f"{self.type} {self.decision} bij {self.signal_id}"
+        return f"{self.type} {self.decision} bij {self.signal_id or f'casus {self.casus_id}'}"
 
 
 class StateChange(models.Model):

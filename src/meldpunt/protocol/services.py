@@ -4,7 +4,6 @@ signal row is locked so two people cannot move the same signal at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from meldpunt.core.workdays import add_working_days
 from meldpunt.intake import subjects
 from meldpunt.intake.models import Signal
 from meldpunt.privacy import log, trace
+from meldpunt.privacy.retention import dates as retention_dates
 
 from . import sealing, wegingen
 from .checklist import clean_checklist
@@ -172,7 +172,9 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
     for name in transition.required_fields:
         if not _has_field(signal, name):
             problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, name)}.")
-    if transition.needs_forward and not signal.forwards.filter(sent_at__gte=signal.state_since).exists():
+    # A signal made outside the services may lack state_since: then any forward since receipt counts.
+    since = signal.state_since or signal.received_at
+    if transition.needs_forward and not signal.forwards.filter(sent_at__gte=since).exists():
         problems.append("Leg eerst de doorzending vast: bestemming, grondslag en wat er wordt verzonden.")
     return problems, used
 
@@ -197,11 +199,12 @@ def _apply(signal: Signal, transition: Transition, used: list[Weging], user, rol
         signal.assigned_to = user
         fields.append("assigned_to")
     if transition.target == SignalState.GEEN_ACTIE:
-        # CCV step 2: kept encrypted for one year, then destroyed.
+        # CCV step 2: kept encrypted for one year (the result class's term), then destroyed.
         sealing.seal(signal)
-        signal.destroy_after = (now + timedelta(days=366)).date()
-        fields += ["sealed", "description", "location_text", "occurred_text", "destroy_after"]
+        fields += ["sealed", "description", "location_text", "occurred_text"]
     signal.save(update_fields=fields)
+    # Every state change is an input of the destruction date (P4, retention/dates.py).
+    retention_dates.recompute_signal(signal)
     return change
 
 
@@ -232,7 +235,26 @@ def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
     change = _apply(signal, step, used, user, _role_for(user, step.roles), note)
     log.record(f"overgang_{code}", "signaal_beoordelen", log_subjects, user=user, obj=signal,
                basis="; ".join(w.legal_basis for w in used))
+    if step.target == SignalState.CASUS:
+        # Step 4 starts here: W4 'casus' opens a casus in the same transaction.
+        from meldpunt.cases import services as case_services
+
+        case_services.open_from_signal(user, signal, change, used)
     return change
+
+
+LINKABLE_STATES = frozenset({SignalState.ONTVANGEN, SignalState.ZWAARTE, SignalState.BRONNENONDERZOEK})
+
+
+def join_casus(user, signal: Signal, note: str = "") -> StateChange:
+    """Move a signal into an existing casus. Only the cases service calls this, inside its own
+    transaction, after it recorded the link weging on the casus (design §3: linking is a
+    transition with its weging)."""
+    signal = _lock(signal)
+    if signal.is_sealed or signal.state not in LINKABLE_STATES:
+        raise WrongState("Alleen een signaal in intake, zwaarte of bronnenonderzoek kan bij een casus komen.")
+    return _apply(signal, Transition("casus_koppelen", signal.state, SignalState.CASUS, "Koppelen aan casus",
+                                     frozenset({Role.REGISSEUR})), [], user, Role.REGISSEUR.value, note)
 
 
 @transaction.atomic

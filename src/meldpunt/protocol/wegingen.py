@@ -20,6 +20,13 @@ DECISIONS: dict[str, dict[str, str]] = {
         "casus": "Casus starten",
     },
 }
+# Privacy checks 2A (before the casusoverleg) and 2B (for an intervention): what is shared. They
+# belong to a casus, never to one signal, so they are kept apart from the signal wegingen above
+# (which the protocol API lists); the cases app records them.
+RELEASE = {"vrijgeven": "Vrijgeven zoals gevraagd", "deels": "Deels vrijgeven", "weigeren": "Niet vrijgeven"}
+CASUS_DECISIONS: dict[str, dict[str, str]] = {"PC2A": RELEASE, "PC2B": RELEASE}
+CASUS_ONLY = frozenset(CASUS_DECISIONS)
+CASUS_WEGING_ROLES = {"PC2A": frozenset({"privacyfunctionaris"}), "PC2B": frozenset({"privacyfunctionaris"})}
 # Which roles may record which weging (design §2: beoordelaar does step 1, the team W3 and W4).
 WEGING_ROLES = {
     "W1": frozenset({"beoordelaar", "regisseur"}),
@@ -34,13 +41,15 @@ DEFAULT_LEGAL_BASIS = {
     "W2B": "AVG art. 6 lid 1 sub e",
     "W3": "AVG art. 6 lid 1 sub e; lokaal beleid weging 3",
     "W4": "AVG art. 6 lid 1 sub e",
+    "PC2A": "AVG art. 6 lid 1 sub e; Gemeentewet art. 172; Modelprotocol ondermijning stap 4 (privacytoets 2A)",
+    "PC2B": "AVG art. 6 lid 1 sub e; de wettelijke bevoegdheid van de interventie (privacytoets 2B)",
 }
 
 
 def missing(weging) -> list[str]:
     """The reasons, in Dutch, why this weging is not complete; empty when it is."""
     problems = []
-    decisions = DECISIONS.get(weging.type)
+    decisions = DECISIONS.get(weging.type) or CASUS_DECISIONS.get(weging.type)
     if decisions is None:
         return [f"Weging {weging.type} kan hier niet worden vastgelegd."]
     if weging.decision not in decisions:
@@ -66,6 +75,9 @@ def missing(weging) -> list[str]:
                                  ("subsidiarity", "subsidiariteit")):
                 if not (getattr(weging, field) or "").strip():
                     problems.append(f"Bronnenonderzoek vraagt een afweging van de {label}.")
+    if weging.type in CASUS_ONLY and weging.decision != "weigeren" and not (weging.necessity or "").strip():
+        problems.append(f"Vrijgeven bij {weging.type} vraagt een afweging van de noodzaak: waarom heeft de "
+                        "ontvanger precies deze gegevens nodig?")
     if (weging.art9_data or weging.art10_data) and not (weging.special_data_basis or "").strip():
         problems.append("Vermeld de grondslag voor de bijzondere of strafrechtelijke gegevens.")
     return problems

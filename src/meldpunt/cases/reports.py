@@ -1,0 +1,152 @@
+"""Reports of step 4 for the regisseur: interventions per period, department and instrument, and
+the funnel from signal to result with lead times per step. Counts and durations only, no
+references or names; as a page, CSV and PDF (one selector feeds all three)."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django import forms
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from meldpunt.intake.models import Signal
+from meldpunt.protocol.models import StateChange
+from meldpunt.web.access import page
+from meldpunt.web.forms import DateInput, StyledForm
+
+from . import selectors
+from .models import Casus, CasusStateChange, Intervention, InterventionStatus
+
+OPEN = [InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING]
+
+
+class PeriodForm(StyledForm):
+    van = forms.DateField(label="Van", required=False, widget=DateInput)
+    tot = forms.DateField(label="Tot en met", required=False, widget=DateInput)
+
+    def period(self) -> tuple[date, date]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("tot") or today
+        start = data.get("van") or end - timedelta(days=365)
+        return (start, end) if start <= end else (end, start)
+
+
+def interventions_per_period(user, start: date, end: date) -> list[dict]:
+    """Per month, department and instrument: added, finished, stopped, open and overdue."""
+    today = timezone.localdate()
+    rows = (Intervention.objects.filter(casus__in=selectors.visible_cases(user),
+                                        created_at__date__gte=start, created_at__date__lte=end)
+            .annotate(maand=TruncMonth("created_at"))
+            .values("maand", "department", "instrument__name")
+            .annotate(toegevoegd=Count("id"),
+                      afgerond=Count("id", filter=Q(status=InterventionStatus.AFGEROND)),
+                      gestopt=Count("id", filter=Q(status=InterventionStatus.GESTOPT)),
+                      open=Count("id", filter=Q(status__in=OPEN)),
+                      te_laat=Count("id", filter=Q(status__in=OPEN, deadline__lt=today)))
+            .order_by("maand", "department", "instrument__name"))
+    return [{"maand": r["maand"].strftime("%Y-%m"), "afdeling": r["department"], "instrument": r["instrument__name"],
+             "toegevoegd": r["toegevoegd"], "afgerond": r["afgerond"], "gestopt": r["gestopt"], "open": r["open"],
+             "te_laat": r["te_laat"]} for r in rows]
+
+
+@dataclass
+class FunnelStep:
+    step: str
+    count: int
+    median_days: float | None
+    p90_days: float | None
+
+
+def _durations(pairs) -> tuple[float | None, float | None]:
+    days = sorted((b - a).total_seconds() / 86400 for a, b in pairs if a and b and b >= a)
+    if not days:
+        return None, None
+    p90 = days[min(len(days) - 1, int(round(0.9 * (len(days) - 1))))]
+    return round(statistics.median(days), 1), round(p90, 1)
+
+
+def funnel(user, start: date, end: date) -> list[FunnelStep]:
+    """Signals received in the period, how far they came, and the lead time of each step (days from
+    entering the previous step). Aggregates only."""
+    signals = Signal.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
+    received = dict(signals.values_list("pk", "received_at"))
+    first_at: dict[str, dict[int, object]] = {"zwaarte": {}, "bronnenonderzoek": {}, "casus": {}}
+    for signal_id, target, at in (StateChange.objects.filter(signal_id__in=signals.values("pk"),
+                                                             target__in=list(first_at))
+                                  .order_by("at").values_list("signal_id", "target", "at")):
+        first_at[target].setdefault(signal_id, at)
+    cases = Casus.objects.filter(signal_links__signal_id__in=signals.values("pk")).distinct()
+    opened = {c.pk: c.opened_at for c in cases}
+    closed = dict(CasusStateChange.objects.filter(casus_id__in=list(opened), target="afgesloten")
+                  .order_by("at").values_list("casus_id", "at"))
+    steps = [FunnelStep("Ontvangen", len(received), None, None)]
+    previous = received
+    for key, label in (("zwaarte", "Door intake (stap 1)"), ("bronnenonderzoek", "Naar bronnenonderzoek (stap 2)"),
+                       ("casus", "Casus (stap 3 → 4)")):
+        reached = first_at[key]
+        median, p90 = _durations((previous.get(pk), at) for pk, at in reached.items())
+        steps.append(FunnelStep(label, len(reached), median, p90))
+        previous = reached
+    median, p90 = _durations((opened[pk], at) for pk, at in closed.items())
+    steps.append(FunnelStep("Casus afgesloten met resultaat", len(closed), median, p90))
+    return steps
+
+
+KINDS = {
+    "interventies": ("Interventies per periode, afdeling en instrument",
+                     ["maand", "afdeling", "instrument", "toegevoegd", "afgerond", "gestopt", "open", "te_laat"]),
+    "trechter": ("Van signaal tot resultaat, met doorlooptijden",
+                 ["stap", "aantal", "mediaan_dagen", "p90_dagen"]),
+}
+
+
+def _rows(user, kind: str, start: date, end: date) -> list[list]:
+    if kind == "interventies":
+        return [[r[c] for c in KINDS[kind][1]] for r in interventions_per_period(user, start, end)]
+    return [[s.step, s.count, s.median_days if s.median_days is not None else "",
+             s.p90_days if s.p90_days is not None else ""] for s in funnel(user, start, end)]
+
+
+@page("casus_rapportages")
+def rapportages(request):
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    return render(request, "cases/rapportages.html", {
+        "form": form, "start": start, "end": end, "query": f"van={start.isoformat()}&tot={end.isoformat()}",
+        "interventions": interventions_per_period(request.user, start, end),
+        "funnel": funnel(request.user, start, end)})
+
+
+@page("casus_rapportages")
+def export(request, kind, fmt):
+    if kind not in KINDS or fmt not in ("csv", "pdf"):
+        raise Http404("Deze rapportage bestaat niet.")
+    start, end = PeriodForm(request.GET or None).period()
+    title, columns = KINDS[kind]
+    rows = _rows(request.user, kind, start, end)
+    name = f"{kind}-{start.isoformat()}-{end.isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        html = render_to_string("cases/rapportage_print.html", {
+            "title": title, "columns": columns, "rows": rows, "start": start, "end": end,
+            "printed_at": timezone.localtime()})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,261 @@
+"""Reads of casussen, meetings, releases and interventions, always through the access policy
+(P1). Reads that show personal data write the processing log (P2).
+
+Participants and uitvoerders read only through ``released_*``: their content is built by
+``items.released_content`` from the decided release, nothing else is loaded for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from meldpunt.accounts import policy
+from meldpunt.accounts.roles import Role
+from meldpunt.intake import subjects as intake_subjects
+from meldpunt.intake.models import MentionedSubject, Signal
+from meldpunt.privacy import log
+from meldpunt.protocol.models import Weging
+
+from . import items as release_items
+from .models import (
+    AgendaItem,
+    Casus,
+    CasusSignal,
+    Instrument,
+    Intervention,
+    InterventionStatus,
+    Meeting,
+    Participant,
+    ReleaseKind,
+    ReleaseRequest,
+    ReleaseState,
+)
+
+OPEN_STATUSES = (InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING)
+
+
+def visible_cases(user):
+    return policy.cases_visible_to(user, Casus.objects.all())
+
+
+def case_list(user, state: str = ""):
+    qs = visible_cases(user).select_related("lead").annotate(
+        n_signals=Count("signal_links", distinct=True),
+        n_open=Count("interventions", filter=Q(interventions__status__in=OPEN_STATUSES), distinct=True),
+        n_overdue=Count("interventions", filter=Q(interventions__status__in=OPEN_STATUSES,
+                                                  interventions__deadline__lt=timezone.localdate()), distinct=True))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-opened_at", "-id")
+
+
+def casus_for(user, reference: str, *, action: str = "casus_inzien", log_read: bool = True) -> Casus:
+    """One casus; 404 when the user may not see it (a refusal must not reveal that it exists)."""
+    casus = visible_cases(user).select_related("lead", "result_class").filter(reference=reference).first()
+    if casus is None:
+        raise Http404("Deze casus bestaat niet of u mag hem niet zien.")
+    if log_read:
+        log.record(action, "casus", release_items.casus_subjects(casus), user=user, obj=casus)
+    return casus
+
+
+@dataclass
+class CasusPage:
+    casus: Casus
+    links: list
+    subjects: list
+    history: list
+    agenda: list
+    releases: list
+    interventions: list
+    wegingen: list = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[tuple]:
+        """States and casus wegingen in the order they happened: (at, kind, row)."""
+        events = [(h.at, "status", h) for h in self.history] + [(w.decided_at, "weging", w) for w in self.wegingen]
+        return sorted(events, key=lambda e: e[0])
+
+
+def casus_page(casus: Casus, user=None, *, action: str = "casus_inzien") -> CasusPage:
+    """Everything the casus page shows, in a fixed number of queries (bench/casus.py). With
+    ``user``, the read is logged per data subject shown (the casus was opened with
+    ``casus_for(..., log_read=False)``, so the subjects are loaded once)."""
+    links = list(CasusSignal.objects.filter(casus=casus).select_related("signal__phenomenon", "signal__buurt")
+                 .order_by("signal__received_at", "id"))
+    subjects = list(MentionedSubject.objects.filter(signal__casus_links__casus=casus)
+                    .select_related("signal", "address").order_by("signal__received_at", "pk"))
+    if user is not None:
+        shown = [s for s in (intake_subjects.of_mention(m) for m in subjects) if s]
+        shown += [log.DataSubject("bag", link.signal.address_id) for link in links if link.signal.address_id]
+        log.record(action, "casus", shown or [log.DataSubject("intern", f"casus:{casus.pk}")], user=user, obj=casus)
+    history = list(casus.history.select_related("by").order_by("at", "id"))
+    agenda = list(casus.agenda_items.select_related("meeting", "minutes_result_class").order_by("meeting__starts_at"))
+    releases = list(casus.release_requests.select_related("recipient", "participant", "intervention__instrument",
+                                                          "weging").order_by("requested_at", "id"))
+    interventions = list(casus.interventions.select_related("instrument", "owner").order_by("deadline", "id"))
+    wegingen = list(Weging.objects.filter(casus=casus).select_related("decided_by").order_by("decided_at", "id"))
+    return CasusPage(casus, links, subjects, history, agenda, releases, interventions, wegingen)
+
+
+def linkable_signals(user, casus: Casus):
+    """Signals this user may read that could join the casus (not yet in one)."""
+    from meldpunt.protocol.services import LINKABLE_STATES
+
+    return (policy.signals_visible_to(user, Signal.objects.filter(state__in=LINKABLE_STATES, sealed__isnull=True))
+            .exclude(casus_links__isnull=False).select_related("phenomenon").order_by("-received_at")[:200])
+
+
+# ---------------------------------------------------------------------------------- meetings
+
+
+def meetings_for(user):
+    """Meetings a regisseur organises or that have one of their casussen on the agenda."""
+    if not policy.may_open(user, "casusoverleg"):
+        return Meeting.objects.none()
+    mine = AgendaItem.objects.filter(casus__in=visible_cases(user)).values("meeting_id")
+    return Meeting.objects.filter(Q(organiser=user) | Q(pk__in=mine)).order_by("-starts_at")
+
+
+def meeting_for(user, pk: int) -> Meeting:
+    meeting = meetings_for(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("Dit overleg bestaat niet of u mag het niet zien.")
+    return meeting
+
+
+def meeting_agenda(user, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda items; casussen this user may not see are listed by reference only."""
+    visible = set(visible_cases(user).values_list("pk", flat=True))
+    agenda = list(meeting.agenda.select_related("casus", "minutes_result_class"))
+    for item in agenda:
+        item.visible = item.casus_id in visible
+    return agenda
+
+
+# ---------------------------------------------------------------------------------- releases
+
+
+def pending_releases(user):
+    if not policy.may_open(user, "vrijgave_besluiten"):
+        return ReleaseRequest.objects.none()
+    return (ReleaseRequest.objects.filter(state=ReleaseState.AANGEVRAAGD)
+            .select_related("casus", "recipient", "requested_by", "participant__meeting", "intervention__instrument")
+            .order_by("requested_at", "id"))
+
+
+def release_for_decision(user, pk: int) -> ReleaseRequest:
+    request = (ReleaseRequest.objects.filter(pk=pk).select_related(
+        "casus", "recipient", "requested_by", "participant__meeting", "intervention__instrument").first()
+        if policy.may_open(user, "vrijgave_besluiten") else None)
+    if request is None:
+        raise Http404("Deze vrijgave bestaat niet.")
+    return request
+
+
+def requested_items(user, request: ReleaseRequest) -> list[release_items.Item]:
+    """The labels of what was asked (the privacyfunctionaris reads them to decide: logged)."""
+    wanted = set(request.items)
+    shown = [i for i in release_items.catalogue(request.casus) if i.key in wanted]
+    log.record("vrijgave_beoordelen", "casus_delen",
+               release_items.released_content(request.casus, request.items).log_subjects
+               or [log.DataSubject("intern", f"casus:{request.casus_id}")], user=user, obj=request.casus)
+    return shown
+
+
+def _approved_keys(requests) -> list[str]:
+    keys: list[str] = []
+    for r in requests:
+        keys.extend(k for k in r.approved_items if k not in keys)
+    return keys
+
+
+@dataclass
+class ReleasedItem:
+    agenda_item: AgendaItem
+    content: release_items.Released
+
+
+@dataclass
+class ParticipantMeeting:
+    meeting: Meeting
+    participant: Participant
+    items: list[ReleasedItem]
+
+
+def released_to_participant(user, meeting_id: int | None = None, *, reader=None) -> list[ParticipantMeeting]:
+    """The meetings this participant is invited to, each agenda item with only what PC2A released
+    to them (P1). Every released subject shown is logged (P2), for ``reader`` when the regisseur
+    prints a participant's agenda."""
+    if not user.is_authenticated or not user.has_role(Role.DEELNEMER):
+        return []
+    seats = Participant.objects.filter(user=user).select_related("meeting").order_by("-meeting__starts_at")
+    if meeting_id is not None:
+        seats = seats.filter(meeting_id=meeting_id)
+    approved = Prefetch("release_requests", to_attr="approved",
+                        queryset=ReleaseRequest.objects.filter(kind=ReleaseKind.PC2A, state=ReleaseState.VRIJGEGEVEN,
+                                                               recipient=user))
+    result, shown = [], []
+    for seat in seats:
+        items = []
+        for item in seat.meeting.agenda.select_related("casus").prefetch_related(approved):
+            mine = [r for r in item.approved if r.participant_id == seat.pk]
+            content = release_items.released_content(item.casus, _approved_keys(mine))
+            shown.extend(content.log_subjects)
+            items.append(ReleasedItem(item, content))
+        result.append(ParticipantMeeting(seat.meeting, seat, items))
+    if shown:
+        log.record("vrijgave_inzien", "casus_delen", shown, user=reader or user)
+    return result
+
+
+def participant_meeting(user, meeting_id: int, *, as_seen_by=None) -> ParticipantMeeting:
+    found = released_to_participant(user, meeting_id, reader=as_seen_by)
+    if not found:
+        raise Http404("U bent niet uitgenodigd voor dit overleg.")
+    return found[0]
+
+
+# ----------------------------------------------------------------------------- interventions
+
+
+@dataclass
+class Action:
+    intervention: Intervention
+    content: release_items.Released
+    released: bool
+
+
+def actions_of(user, pk: int | None = None) -> list[Action]:
+    """The interventions this uitvoerder owns, each with what PC2B released for it."""
+    if not user.is_authenticated or not user.has_role(Role.UITVOERDER):
+        return []
+    approved = Prefetch("release_requests", to_attr="approved", queryset=ReleaseRequest.objects.filter(
+        kind=ReleaseKind.PC2B, state=ReleaseState.VRIJGEGEVEN, recipient=user))
+    result, shown = [], []
+    own = Intervention.objects.filter(owner=user)
+    if pk is not None:
+        own = own.filter(pk=pk)
+    for i in (own.select_related("casus", "instrument")
+              .prefetch_related(approved, "updates").order_by("deadline", "id")):
+        content = release_items.released_content(i.casus, _approved_keys(i.approved))
+        shown.extend(content.log_subjects)
+        result.append(Action(i, content, bool(i.approved)))
+    if shown:
+        log.record("vrijgave_inzien", "casus_delen", shown, user=user)
+    return result
+
+
+def action_of(user, pk: int) -> Action:
+    action = next(iter(actions_of(user, pk)), None)
+    if action is None:
+        raise Http404("Deze interventie bestaat niet of staat niet op uw naam.")
+    return action
+
+
+def instruments():
+    return Instrument.objects.filter(active=True).order_by("order", "name")

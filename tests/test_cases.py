@@ -1,0 +1,291 @@
+"""The casus (step 4): opened by W4 'casus', further signals linked with their own weging, the
+lifecycle on CASUS_TRANSITIONS with append-only history, need to know (P1) and closing with a
+result class. Helpers here are shared by the other casus test files."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from meldpunt.accounts import policy
+from meldpunt.cases import interventions, meetings, releases, selectors, services
+from meldpunt.cases.models import Casus, CasusSignal, CasusStateChange, Instrument
+from meldpunt.intake import services as intake
+from meldpunt.privacy.models import ProcessingLogEntry
+from meldpunt.privacy.retention.models import ResultClass
+from meldpunt.protocol import services as protocol
+from meldpunt.protocol.models import Weging
+from meldpunt.protocol.services import WegingInput
+from meldpunt.protocol.transitions import CASUS_TRANSITIONS, CasusState
+from meldpunt.registries.models import Nummeraanduiding
+
+pytestmark = pytest.mark.django_db
+
+BASIS = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e",
+         "reasoning": "Zo gewogen om deze reden."}
+W1_CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
+SECRET_NAME = "Geheime Betrokkene"
+OTHER_NAME = "Andere Betrokkene"
+
+
+def weging(kind, decision, **extra):
+    values = dict(BASIS)
+    if kind == "W1" and decision == "ja":
+        values["checklist"] = W1_CHECKLIST
+    if kind == "W3" and decision == "bronnenonderzoek" or kind in ("PC2A", "PC2B"):
+        values.update(necessity="nodig", proportionality="evenredig", subsidiarity="geen lichter middel")
+    values.update(extra)
+    return WegingInput(kind, decision, **values)
+
+
+def new_signal(user, name=SECRET_NAME, bsn="999993653", index=0):
+    address = Nummeraanduiding.objects.order_by("pk")[index]
+    data = intake.SignalInput(channel="intern", description="Sterke wietlucht, ramen afgeplakt.",
+                              phenomenon="hennepteelt_drugs", reporter_kind="medewerker", address=address.pk,
+                              subjects=[intake.SubjectInput(kind="persoon", name=name, bsn=bsn)])
+    return intake.create_signal(data, user=user)
+
+
+def to_research(user, signal):
+    protocol.decide(user, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
+                    "intake_doorzetten")
+    protocol.decide(user, signal, [weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
+    signal.refresh_from_db()
+    return signal
+
+
+def open_casus(team_and_regie, name=SECRET_NAME, bsn="999993653") -> Casus:
+    """A signal through steps 1-3 and W4 'casus': returns the casus it opened."""
+    signal = to_research(team_and_regie, new_signal(team_and_regie, name, bsn))
+    protocol.decide(team_and_regie, signal, [weging("W4", "casus")], "hits_casus")
+    return Casus.objects.get(signal_links__signal=signal)
+
+
+@pytest.fixture
+def regie(make_user):
+    """The regisseur, also team member and beoordelaar (a small gemeente: roles combine)."""
+    return make_user("regisseur", "teamlid", "beoordelaar")
+
+
+@pytest.fixture
+def pf(make_user):
+    return make_user("privacyfunctionaris")
+
+
+@pytest.fixture
+def result_class(db):
+    return ResultClass.objects.filter(active=True).order_by("pk").first() or ResultClass.objects.create(
+        code="handhaving-test", name="Handhaving uitgevoerd", selectielijst_item="12.2", term_months=120)
+
+
+def planned_meeting(regie, casus, *participants, third_parties=False):
+    meeting = meetings.plan(regie, "Casusoverleg ondermijning", timezone.now() + timedelta(days=3), "Stadhuis",
+                            third_parties)
+    item = meetings.add_to_agenda(regie, meeting, casus)
+    seats = [meetings.invite(regie, meeting, p, f"Afdeling {i}") for i, p in enumerate(participants)]
+    return meeting, item, seats
+
+
+def release(regie, pf, item, seat, keys, decision="vrijgeven", approved=None):
+    request = releases.request_pc2a(regie, item, seat, keys, "Nodig om de aanpak te bepalen.")
+    return releases.decide(pf, request, weging("PC2A", decision), approved)
+
+
+def subject_key(casus, name=SECRET_NAME):
+    from meldpunt.intake.models import MentionedSubject
+
+    return f"betrokkene:{MentionedSubject.objects.get(signal__casus_links__casus=casus, name=name).pk}"
+
+
+def run_to_uitvoering(regie, pf, casus, deelnemer, uitvoerder):
+    """The whole step 4 up to 'uitvoering'; returns the intervention."""
+    meeting, item, (seat,) = planned_meeting(regie, casus, deelnemer)
+    release(regie, pf, item, seat, ["veld:fenomeen"])
+    services.transition(regie, casus, "casus_agenderen")
+    meetings.record_minutes(regie, item, "Besproken: aanpak via sluiting.", "Sluiting 13b voorbereiden.")
+    meetings.record_attendance(regie, meeting, [seat.pk])
+    services.transition(regie, casus, "pva_vaststellen")
+    instrument = Instrument.objects.get(code="sluiting-13b-opiumwet")
+    action = interventions.add(regie, casus, instrument, "Sluiting voorbereiden.", uitvoerder,
+                               timezone.localdate() + timedelta(days=30))
+    request = releases.request_pc2b(regie, action, ["veld:locatie"], "De uitvoerder moet het adres kennen.")
+    releases.decide(pf, request, weging("PC2B", "vrijgeven"))
+    services.transition(regie, casus, "uitvoering_starten")
+    return action
+
+
+# ------------------------------------------------------------------------------------ tests
+
+
+def test_w4_casus_opens_a_casus_with_history_and_the_signal(regie):
+    casus = open_casus(regie)
+    assert casus.state == CasusState.VOORBEREIDING and casus.lead == regie
+    assert casus.reference.startswith(f"CA-{timezone.now():%Y}-")
+    link = casus.signal_links.get()
+    assert link.signal.state == "casus" and link.weging.type == "W4" and link.weging.decision == "casus"
+    first = casus.history.get()
+    assert (first.transition, first.source, first.target) == ("casus_starten", "", CasusState.VOORBEREIDING)
+    assert ProcessingLogEntry.objects.filter(action="casus_starten", object_id=str(casus.pk)).exists()
+
+
+def test_linking_a_further_signal_needs_its_own_w4_on_the_casus(regie):
+    casus = open_casus(regie)
+    other = new_signal(regie, OTHER_NAME, "999990019", index=1)
+    with pytest.raises(services.CaseError):  # no reasoning: incomplete weging, nothing written
+        services.link_signal(regie, casus, other, weging("W4", "casus", reasoning=""))
+    assert casus.signal_links.count() == 1 and not Weging.objects.filter(casus=casus).exists()
+    link = services.link_signal(regie, casus, other, weging("W4", "casus"))
+    other.refresh_from_db()
+    assert other.state == "casus" and link.weging.casus == casus and link.weging.signal is None
+    assert other.history.latest("at", "id").transition == "casus_koppelen"
+    with pytest.raises(services.CaseError):  # a signal belongs to one casus
+        services.link_signal(regie, casus, other, weging("W4", "casus"))
+
+
+def test_weging_belongs_to_exactly_one_of_signal_or_casus(regie):
+    from django.db import IntegrityError, transaction
+
+    casus = open_casus(regie)
+    signal = casus.signal_links.get().signal
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Weging.objects.create(signal=signal, casus=casus, type="W4", decision="casus", reasoning="x",
+                              decided_by=regie, role="regisseur", decided_at=timezone.now())
+    with pytest.raises(protocol.ProtocolError):  # a casus weging cannot be put on a signal
+        protocol.record_weging(regie, signal, weging("PC2A", "vrijgeven"))
+
+
+def test_lifecycle_refuses_every_step_without_its_requirements(regie, pf, make_user, result_class):
+    casus = open_casus(regie)
+    with pytest.raises(services.CaseError, match="agenda"):
+        services.transition(regie, casus, "casus_agenderen")
+    deelnemer = make_user("deelnemer")
+    meeting, item, (seat,) = planned_meeting(regie, casus, deelnemer)
+    with pytest.raises(services.CaseError, match="2A"):  # the participant's release is not decided
+        services.transition(regie, casus, "casus_agenderen")
+    request = releases.request_pc2a(regie, item, seat, ["veld:fenomeen"], "Voor het overleg.")
+    with pytest.raises(services.CaseError, match="2A"):
+        services.transition(regie, casus, "casus_agenderen")
+    releases.decide(pf, request, weging("PC2A", "weigeren"))
+    services.transition(regie, casus, "casus_agenderen")
+    with pytest.raises(services.CaseError, match="verslag"):
+        services.transition(regie, casus, "pva_vaststellen")
+    with pytest.raises(services.WrongState):
+        services.transition(regie, casus, "monitoren")
+    with pytest.raises(services.CaseError):
+        services.transition(regie, casus, "afsluiten")
+    assert list(casus.history.values_list("transition", flat=True)) == ["casus_starten", "casus_agenderen"]
+
+
+def test_whole_lifecycle_to_closed_with_result_class(regie, pf, make_user, result_class):
+    casus = open_casus(regie)
+    uitvoerder = make_user("uitvoerder")
+    action = run_to_uitvoering(regie, pf, casus, make_user("deelnemer"), uitvoerder)
+    interventions.report(uitvoerder, action, "in_uitvoering", "Gestart.")
+    services.transition(regie, casus, "monitoren")
+    with pytest.raises(services.CaseError, match="interventies"):
+        services.close(regie, casus, result_class, "Goed verlopen.")
+    interventions.report(uitvoerder, action, "afgerond", result="Pand gesloten voor zes maanden.")
+    with pytest.raises(services.CaseError, match="evaluatie"):
+        services.close(regie, casus, result_class, "  ")
+    signal = casus.signal_links.get().signal
+    services.close(regie, casus, result_class, "Goed verlopen.", {signal.pk: "Bevestigd: hennepkwekerij"})
+    casus.refresh_from_db()
+    assert casus.state == CasusState.AFGESLOTEN and casus.result_class == result_class and casus.closed_at
+    assert casus.signal_links.get().outcome == "Bevestigd: hennepkwekerij"
+    assert list(casus.history.values_list("target", flat=True)) == [
+        "voorbereiding", "casusoverleg", "pva_vastgesteld", "uitvoering", "monitoring", "afgesloten"]
+    # Re-opening needs a W4 on the casus and clears the retention inputs.
+    with pytest.raises(services.CaseError):
+        services.reopen(regie, casus, weging("W4", "casus", reasoning=""))
+    services.reopen(regie, casus, weging("W4", "casus"))
+    casus.refresh_from_db()
+    assert casus.state == CasusState.VOORBEREIDING and casus.closed_at is None and casus.result_class is None
+    assert casus.history.latest("at", "id").weging.type == "W4"
+
+
+def test_history_is_append_only_and_every_table_row_is_known():
+    codes = {t.code for t in CASUS_TRANSITIONS}
+    assert {"casus_agenderen", "pva_vaststellen", "uitvoering_starten", "monitoren", "afsluiten",
+            "heropenen"} <= codes
+    assert not hasattr(services, "delete_history")
+    assert CasusStateChange._meta.get_field("casus").remote_field.on_delete.__name__ == "CASCADE"
+
+
+def test_need_to_know_for_casussen(regie, make_user):
+    casus = open_casus(regie)
+    other_regie, team, outsider = make_user("regisseur"), make_user("teamlid"), make_user("deelnemer")
+    visible = lambda u: set(policy.cases_visible_to(u, Casus.objects.all()))  # noqa: E731
+    assert casus in visible(regie)
+    assert casus not in visible(other_regie) and casus not in visible(team) and casus not in visible(outsider)
+    services.set_team(regie, casus, [team])
+    assert casus in visible(team)
+    with pytest.raises(services.NotAllowed):
+        services.transition(other_regie, casus, "casus_agenderen")
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        selectors.casus_for(other_regie, casus.reference)
+
+
+def test_a_team_member_opens_a_casus_without_lead_and_a_regisseur_takes_it(make_user):
+    team, regisseur = make_user("teamlid", "beoordelaar"), make_user("regisseur")
+    signal = to_research(team, new_signal(team))
+    protocol.decide(team, signal, [weging("W4", "casus")], "hits_casus")
+    casus = Casus.objects.get(signal_links__signal=signal)
+    assert casus.lead is None and team in casus.team.all()
+    assert casus in policy.cases_visible_to(regisseur, Casus.objects.all())
+    services.take_lead(regisseur, casus)
+    casus.refresh_from_db()
+    assert casus.lead == regisseur
+
+
+def test_destroying_a_casus_removes_every_copy(regie, pf, make_user, result_class):
+    from meldpunt.cases.models import AgendaItem, InterventionUpdate, ReleaseRequest
+
+    casus = open_casus(regie)
+    uitvoerder = make_user("uitvoerder")
+    action = run_to_uitvoering(regie, pf, casus, make_user("deelnemer"), uitvoerder)
+    interventions.report(uitvoerder, action, "in_uitvoering", "Gestart.")
+    pk = casus.pk
+    casus.delete()
+    assert not CasusSignal.objects.filter(casus_id=pk).exists()
+    assert not CasusStateChange.objects.filter(casus_id=pk).exists()
+    assert not AgendaItem.objects.filter(casus_id=pk).exists()
+    assert not ReleaseRequest.objects.filter(casus_id=pk).exists()
+    assert not Weging.objects.filter(casus_id=pk).exists()
+    assert not InterventionUpdate.objects.filter(intervention_id=action.pk).exists()
+
+
+def test_api_lists_and_shows_only_involved_casussen(client, regie, make_user):
+    casus = open_casus(regie)
+    client.force_login(regie)
+    listing = client.get("/api/v1/casussen").json()
+    assert casus.reference in [c["kenmerk"] for c in listing["results"]]
+    detail = client.get(f"/api/v1/casussen/{casus.reference}")
+    assert detail.status_code == 200 and detail.json()["betrokkenen"][0]["naam"] == SECRET_NAME
+    assert ProcessingLogEntry.objects.filter(action="casus_inzien_api", user_id=regie.pk, subject_type="bsn").exists()
+    other = make_user("regisseur")
+    client.force_login(other)
+    assert casus.reference not in [c["kenmerk"] for c in client.get("/api/v1/casussen").json()["results"]]
+    assert client.get(f"/api/v1/casussen/{casus.reference}").status_code == 404
+
+
+def test_demo_gets_one_casus_with_a_planned_casusoverleg(make_user):
+    from meldpunt.accounts.models import User
+    from meldpunt.cases.demo import give_demo_casus
+    from meldpunt.cases.models import Meeting, ReleaseRequest
+
+    for name, roles in (("teamlid", ["teamlid"]), ("regisseur", ["regisseur"]), ("deelnemer", ["deelnemer"])):
+        if not User.objects.filter(username=name).exists():
+            make_user(*roles, username=name)
+    Casus.objects.all().delete()
+    beoordelaar = make_user("beoordelaar")
+    signal = new_signal(beoordelaar)
+    protocol.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
+                    "intake_doorzetten")
+    casus = give_demo_casus()
+    assert casus is not None and casus.lead.username == "regisseur"
+    meeting = Meeting.objects.get(agenda__casus=casus)
+    assert meeting.participants.get().user.username == "deelnemer"
+    assert ReleaseRequest.objects.get(casus=casus).state == "aangevraagd"
+    assert give_demo_casus() is None  # once

@@ -1,0 +1,159 @@
+"""The plan van aanpak: interventions from the instrument catalogue, an intervention cannot start
+without its PC2B release (P3), the uitvoerder sees only what PC2B released (P1), reminders for
+overdue interventions are idempotent, and progress is monitored."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from meldpunt.cases import interventions, meetings, releases, selectors, services
+from meldpunt.cases.catalogue import INSTRUMENTS
+from meldpunt.cases.models import Instrument, InterventionStatus, Reminder
+from meldpunt.privacy.models import ProcessingLogEntry
+from test_cases import SECRET_NAME, open_casus, planned_meeting, release, subject_key, weging
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def regie(make_user):
+    return make_user("regisseur", "teamlid", "beoordelaar")
+
+
+@pytest.fixture
+def pf(make_user):
+    return make_user("privacyfunctionaris")
+
+
+@pytest.fixture
+def planned(regie, pf, make_user):
+    """A casus in 'casusoverleg' (PC2A decided, minutes recorded), ready for its plan van aanpak."""
+    casus = open_casus(regie)
+    meeting, item, (seat,) = planned_meeting(regie, casus, make_user("deelnemer"))
+    release(regie, pf, item, seat, ["veld:fenomeen"])
+    services.transition(regie, casus, "casus_agenderen")
+    meetings.record_minutes(regie, item, "Besproken.", "Sluiting voorbereiden.")
+    return casus
+
+
+def add(regie, casus, owner, code="sluiting-13b-opiumwet", days=30):
+    return interventions.add(regie, casus, Instrument.objects.get(code=code), "Sluiting voorbereiden.", owner,
+                             timezone.localdate() + timedelta(days=days))
+
+
+def test_the_catalogue_is_seeded_with_basis_authority_and_department():
+    assert Instrument.objects.count() >= len(INSTRUMENTS)
+    damocles = Instrument.objects.get(code="sluiting-13b-opiumwet")
+    assert "13b" in damocles.legal_basis and damocles.competent_authority == "Burgemeester" and damocles.department
+    for code in ("sluiting-174a-gemeentewet", "bibob-onderzoek", "last-onder-dwangsom", "brp-adresonderzoek",
+                 "bestuurlijke-rapportage-riec", "gebiedsverbod", "preventief-gesprek-zorgtraject"):
+        assert Instrument.objects.filter(code=code, active=True).exists()
+
+
+def test_an_intervention_cannot_start_without_its_pc2b_release(regie, pf, planned, make_user):
+    uitvoerder = make_user("uitvoerder")
+    action = add(regie, planned, uitvoerder)
+    with pytest.raises(services.CaseError, match="2B"):
+        interventions.report(uitvoerder, action, InterventionStatus.IN_UITVOERING, "Start.")
+    request = releases.request_pc2b(regie, action, ["veld:locatie"], "Het adres van het pand.")
+    with pytest.raises(services.CaseError, match="2B"):  # asked is not released
+        interventions.report(uitvoerder, action, InterventionStatus.IN_UITVOERING, "Start.")
+    releases.decide(pf, request, weging("PC2B", "weigeren"))
+    with pytest.raises(services.CaseError, match="2B"):  # refused is not released either
+        interventions.report(uitvoerder, action, InterventionStatus.IN_UITVOERING, "Start.")
+    action.refresh_from_db()
+    assert action.status == InterventionStatus.GEPLAND and not action.updates.exists()
+    # The casus cannot go to 'uitvoering' either.
+    services.transition(regie, planned, "pva_vaststellen")
+    with pytest.raises(services.CaseError, match="2B"):
+        services.transition(regie, planned, "uitvoering_starten")
+    again = releases.request_pc2b(regie, action, ["veld:locatie"], "Het adres van het pand.")
+    releases.decide(pf, again, weging("PC2B", "vrijgeven"))
+    interventions.report(uitvoerder, action, InterventionStatus.IN_UITVOERING, "Start.")
+    action.refresh_from_db()
+    assert action.status == InterventionStatus.IN_UITVOERING and action.started_at
+    services.transition(regie, planned, "uitvoering_starten")
+
+
+def test_the_uitvoerder_sees_exactly_the_pc2b_release_and_nothing_else(regie, pf, planned, make_user, client):
+    uitvoerder, other = make_user("uitvoerder"), make_user("uitvoerder")
+    action = add(regie, planned, uitvoerder)
+    add(regie, planned, other, code="bibob-onderzoek")
+    request = releases.request_pc2b(regie, action, ["veld:locatie", subject_key(planned)], "Adres en bewoner.")
+    releases.decide(pf, request, weging("PC2B", "deels"), ["veld:locatie"])
+    client.force_login(uitvoerder)
+    page = client.get(reverse("web:mijn_acties")).content.decode()
+    assert "Sluiting drugspand" in page and "Bibob" not in page
+    detail = client.get(reverse("cases:actie", args=[action.pk])).content.decode()
+    assert "locatie" in detail.lower() and SECRET_NAME not in detail and "999993653" not in detail
+    body = json.dumps(client.get("/api/v1/mijn-acties").json())
+    assert "Sluiting drugspand" in body and SECRET_NAME not in body and "Bibob" not in body
+    assert client.get(reverse("cases:casus", args=[planned.reference])).status_code == 403
+    client.force_login(other)  # another uitvoerder cannot open this intervention
+    assert client.get(reverse("cases:actie", args=[action.pk])).status_code == 404
+
+
+def test_progress_through_the_page_and_rules_per_status(regie, pf, planned, make_user, client):
+    uitvoerder = make_user("uitvoerder")
+    action = add(regie, planned, uitvoerder)
+    releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
+    client.force_login(uitvoerder)
+    url = reverse("cases:actie", args=[action.pk])
+    assert client.post(url, {"status": "afgerond", "result": "Klaar."}).status_code == 200  # not started yet
+    assert client.post(url, {"status": "in_uitvoering", "note": "Gestart."}).status_code == 302
+    response = client.post(url, {"status": "afgerond", "result": ""})
+    assert response.status_code == 200 and "resultaat" in response.content.decode().lower()
+    assert client.post(url, {"status": "afgerond", "result": "Pand gesloten."}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == InterventionStatus.AFGEROND and action.result == "Pand gesloten." and action.finished_at
+    assert list(action.updates.values_list("status", flat=True)) == ["in_uitvoering", "afgerond"]
+    assert ProcessingLogEntry.objects.filter(action="interventie_afgerond", user_id=uitvoerder.pk).exists()
+
+
+def test_adding_interventions_checks_owner_deadline_and_state(regie, planned, make_user):
+    damocles = Instrument.objects.get(code="sluiting-13b-opiumwet")
+    with pytest.raises(services.CaseError, match="uitvoerder"):
+        interventions.add(regie, planned, damocles, "x", make_user("deelnemer"), timezone.localdate())
+    with pytest.raises(services.CaseError, match="verleden"):
+        interventions.add(regie, planned, damocles, "x", make_user("uitvoerder"),
+                          timezone.localdate() - timedelta(days=1))
+    fresh = open_casus(regie, "Nog Iemand", "999990019")
+    with pytest.raises(services.CaseError, match="plan van aanpak"):
+        interventions.add(regie, fresh, damocles, "x", make_user("uitvoerder"), timezone.localdate())
+
+
+def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make_user, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    uitvoerder = make_user("uitvoerder")
+    uitvoerder.email = "uitvoerder@example.org"
+    uitvoerder.save()
+    action = add(regie, planned, uitvoerder)
+    add(regie, planned, uitvoerder, code="bibob-onderzoek", days=60)
+    later = timezone.localdate() + timedelta(days=31)
+    assert [i.pk for i in interventions.overdue(later)] == [action.pk]
+    assert interventions.remind_overdue(later) == 1
+    assert interventions.remind_overdue(later) == 0  # same day: nothing new
+    call_command("interventie_herinneringen")  # today nothing is overdue
+    assert Reminder.objects.filter(intervention=action).count() == 1
+    assert len(mail.outbox) == 1 and planned.reference in mail.outbox[0].body
+    assert SECRET_NAME not in mail.outbox[0].body
+    assert interventions.remind_overdue(later + timedelta(days=1)) == 1  # the next day again
+    # Monitoring: the casus list counts what is over its deadline.
+    from meldpunt.cases.models import Intervention
+
+    Intervention.objects.filter(pk=action.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    (row,) = [c for c in selectors.case_list(regie) if c.pk == planned.pk]
+    assert (row.n_open, row.n_overdue) == (2, 1)
+
+
+def test_selectors_actions_of_only_own(regie, planned, make_user):
+    uitvoerder = make_user("uitvoerder")
+    add(regie, planned, uitvoerder)
+    assert len(selectors.actions_of(uitvoerder)) == 1
+    assert selectors.actions_of(make_user("uitvoerder")) == []
+    assert selectors.actions_of(make_user("deelnemer")) == []
