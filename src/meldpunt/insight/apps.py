@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class InsightConfig(AppConfig):
     name = "meldpunt.insight"
     label = "insight"
     verbose_name = "Ondermijningsbeeld"
+
+    def ready(self):
+        from .matrix import seed_matrix
+
+        post_migrate.connect(seed_matrix, sender=self, dispatch_uid="insight_seed_matrix")

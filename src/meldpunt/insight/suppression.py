@@ -1,0 +1,120 @@
+"""Small-count suppression (P6), primary and secondary, in DuckDB over the whole cell table.
+
+Primary: every count from 1 to 4 is hidden and shown as "<5". Zero is shown as 0.
+
+Secondary (complementary) suppression: the published counts add up along *lines*, and a line
+with exactly one hidden cell gives that cell away (total minus the visible rest). Lines:
+
+- category line: the categories of one breakdown (e.g. signals per channel) and their total;
+- phenomenon line: the phenomena of one measure and the all-phenomena total;
+- geography lines: the buurten of a wijk and the wijk; the wijken of a gemeente and the gemeente.
+
+A line is safe when it has no hidden cell, or at least two hidden cells and — if its total is
+visible — at least one secondary (≥ 5) hidden cell and enough *slack*: with p the hidden primary
+cells and s the hidden secondary ones, Σ(p − 1) + Σ(s − 5) ≥ 3. Without slack, knowing
+"primary is 1–4, secondary is ≥ 5" and the line's sum could pin a value (e.g. 1 + 5 = 6). An
+unsafe line hides one more cell: the smallest visible non-total cell that brings the slack to 3,
+else the smallest visible one. Rounds repeat until every line is safe; suppression only grows,
+so this ends. It is a standard heuristic (as in τ-ARGUS' hypercube method, simplified); the
+tests attack the result with exact linear algebra.
+"""
+
+from __future__ import annotations
+
+THRESHOLD = 5
+MIN_SLACK = 3
+MAX_ROUNDS = 500
+
+
+def build_lines(con, table: str = "cells") -> None:
+    """The membership of every count cell in every line it belongs to (lines of ≥ 2 cells)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE member (line UBIGINT, id BIGINT, is_total BOOLEAN)")
+    counts = f"(SELECT * FROM {table} WHERE kind = 'telling')"
+    con.execute(f"""
+        INSERT INTO member
+        SELECT hash('c', level, area, phenomenon, period, measure, dim), id, false FROM {counts} WHERE dim <> ''
+        UNION ALL
+        SELECT hash('c', s.level, s.area, s.phenomenon, s.period, s.measure, d.dim), s.id, true
+        FROM {counts} s JOIN (SELECT DISTINCT measure, dim FROM {counts} WHERE dim <> '') d USING (measure)
+        WHERE s.dim = ''
+        UNION ALL
+        SELECT hash('p', level, area, period, measure, dim, category), id, phenomenon = '*'
+        FROM {counts} WHERE measure IN (SELECT DISTINCT measure FROM {counts} WHERE phenomenon <> '*')
+        UNION ALL
+        SELECT hash('g', parent, phenomenon, period, measure, dim, category), id, false
+        FROM {counts} WHERE level IN ('buurt', 'wijk')
+        UNION ALL
+        SELECT hash('g', area, phenomenon, period, measure, dim, category), id, true
+        FROM {counts} WHERE level IN ('wijk', 'gemeente')
+    """)
+    con.execute("""
+        DELETE FROM member WHERE line IN (SELECT line FROM member GROUP BY line HAVING count(*) < 2)
+    """)
+
+
+def suppress(con, table: str = "cells", progress=None, primary_done: bool = False) -> dict[str, int]:
+    """Set ``hidden`` and ``primary_hidden`` on ``table`` (which needs id, kind, value and the key
+    columns). Returns the number of primary and secondary suppressions and the rounds taken.
+
+    Rounds are incremental: a line can only become unsafe when one of its cells was hidden, so
+    each round looks only at the lines of the cells hidden in the round before."""
+    if not primary_done:  # the pipeline sets the primary flags when it creates the cells
+        con.execute(f"""
+            UPDATE {table} SET primary_hidden = (kind = 'telling' AND value > 0 AND value < {THRESHOLD}),
+                               hidden = (kind = 'telling' AND value > 0 AND value < {THRESHOLD})
+        """)
+    build_lines(con, table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE newly AS SELECT id FROM {table} WHERE hidden")
+    rounds = 0
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE picked AS
+            WITH dirty AS (
+              SELECT DISTINCT line FROM member WHERE id IN (SELECT id FROM newly)
+            ), state AS (
+              SELECT m.line,
+                     count(*) FILTER (WHERE c.hidden) AS n_hidden,
+                     count(*) FILTER (WHERE c.hidden AND NOT c.primary_hidden) AS n_secondary,
+                     coalesce(sum(CASE WHEN c.hidden AND c.primary_hidden THEN c.value - 1
+                                       WHEN c.hidden THEN c.value - {THRESHOLD} END), 0) AS slack,
+                     bool_or(m.is_total AND NOT c.hidden) AS total_visible
+              FROM member m SEMI JOIN dirty USING (line) JOIN {table} c USING (id)
+              GROUP BY m.line
+            ), unsafe AS (
+              SELECT line, {THRESHOLD} + {MIN_SLACK} - slack AS need FROM state
+              WHERE n_hidden = 1
+                 OR (n_hidden >= 1 AND total_visible AND (n_secondary = 0 OR slack < {MIN_SLACK}))
+            ), candidate AS (
+              SELECT c.id, row_number() OVER (
+                       PARTITION BY u.line
+                       ORDER BY m.is_total, (c.value >= u.need) DESC, c.value, c.id) AS rn
+              FROM unsafe u JOIN member m USING (line) JOIN {table} c USING (id)
+              WHERE NOT c.hidden
+            )
+            SELECT DISTINCT id FROM candidate WHERE rn = 1
+        """)
+        changed = con.execute("SELECT count(*) FROM picked").fetchall()[0][0]
+        if progress:
+            progress(rounds, changed)
+        if not changed:
+            break
+        con.execute(f"UPDATE {table} SET hidden = true WHERE id IN (SELECT id FROM picked)")
+        con.execute("CREATE OR REPLACE TEMP TABLE newly AS SELECT id FROM picked")
+    primary, total = con.execute(
+        f"SELECT count(*) FILTER (WHERE primary_hidden), count(*) FILTER (WHERE hidden) FROM {table}"
+    ).fetchall()[0]
+    return {"primary": primary, "secondary": total - primary, "rounds": rounds}
+
+
+def display(value: float | None, kind: str, hidden: bool, primary: bool) -> str:
+    """How a cell is shown: "<5" for a small count, "×" for a count hidden to protect one."""
+    if kind == "telling" and hidden:
+        return "<5" if primary else "×"
+    if value is None:
+        return "–"
+    if kind == "telling":
+        return f"{int(value):,}".replace(",", ".")
+    if value == int(value):
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")

@@ -1,0 +1,154 @@
+"""Pages of the ondermijningsbeeld. Thin: figures come from selectors and dashboards, access from
+the policy (page rule "ondermijningsbeeld": analist — also for management — and regisseur).
+Everything shown is aggregate; there is no page with personal data here."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from meldpunt.web.access import page
+
+from . import dashboards, exports, report, selectors
+from .forms import DashboardFilterForm
+from .models import Availability, IndicatorKind
+from .pipeline import MEASURES
+
+
+@page("ondermijningsbeeld")
+def overview(request):
+    snap = selectors.latest_snapshot()
+    context = {"snapshot": snap, "themes": dashboards.THEMES.values(), "phenomena": selectors.matrix()}
+    if snap is not None:
+        gemeenten = selectors.snapshot_gemeenten(snap)
+        context["gemeenten"] = gemeenten
+        if gemeenten:
+            code = request.GET.get("gemeente") if request.GET.get("gemeente") in dict(gemeenten) else gemeenten[0][0]
+            cells = {c.measure: c for c in selectors.cells(snap, level="gemeente", area=code, phenomenon="*",
+                                                            dim="", category="*") if c.period in ("actueel",
+                                                                                                   snap.periods[-1])}
+            context["gemeente"] = dict(gemeenten)[code]
+            context["cards"] = [(MEASURES[m], cells[m].display if m in cells else "0")
+                                for m in ("signalen", "casussen", "interventies", "cbs_inwoners", "adressen")]
+            context["latest_period"] = snap.periods[-1] if snap.periods else ""
+    return render(request, "insight/overview.html", context)
+
+
+def _theme(slug: str) -> dashboards.Theme:
+    theme = dashboards.THEMES.get(slug)
+    if theme is None:
+        raise Http404("Dit thema bestaat niet.")
+    return theme
+
+
+@page("ondermijningsbeeld")
+def dashboard(request, theme):
+    theme = _theme(theme)
+    snap = selectors.latest_snapshot()
+    if snap is None:
+        return render(request, "insight/no_snapshot.html", {"title": theme.title})
+    form = DashboardFilterForm(request.GET or None, theme=theme, snapshot=snap,
+                               gemeenten=selectors.snapshot_gemeenten(snap))
+    board = dashboards.build(theme, snap, form.filters())
+    return render(request, "insight/dashboard.html", {"board": board, "form": form, "theme": theme,
+                                                      "themes": dashboards.THEMES.values(), "snapshot": snap})
+
+
+@page("ondermijningsbeeld")
+def matrix(request):
+    return render(request, "insight/matrix.html", {"phenomena": selectors.matrix(), "kinds": IndicatorKind})
+
+
+@page("ondermijningsbeeld")
+def phenomenon(request, code):
+    item = selectors.phenomenon(code)
+    if item is None:
+        raise Http404("Dit fenomeen bestaat niet.")
+    return render(request, "insight/phenomenon.html", {
+        "phenomenon": item, "measures": MEASURES, "availability": dict(Availability.choices)})
+
+
+@page("ondermijningsbeeld")
+def matrix_export(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="indicatormatrix-{timezone.localdate():%Y%m%d}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["fenomeen", "indicator", "soort", "toelichting", "vindplaats", "eigenaar", "juridische notitie",
+                     "beschikbaarheid", "maat in het beeld", "gewicht hotspotscore"])
+    availability = dict(Availability.choices)
+    for phen in selectors.matrix():
+        for indicator in phen.indicators.all():
+            sources = list(indicator.sources.all()) or [None]
+            for source in sources:
+                writer.writerow([
+                    phen.name, indicator.name, indicator.get_kind_display(), indicator.description,
+                    source.name if source else "", source.department if source else "",
+                    source.legal_note if source else "",
+                    availability.get(source.availability, "") if source else "",
+                    MEASURES.get(indicator.measure, ""), str(indicator.hotspot_weight).replace(".", ","),
+                ])
+    return response
+
+
+@page("ondermijningsbeeld")
+def snapshots(request):
+    return render(request, "insight/snapshots.html", {"snapshots": selectors.snapshots()[:50]})
+
+
+@page("ondermijningsbeeld")
+def snapshot_detail(request, version):
+    snap = selectors.snapshot(version)
+    if snap is None:
+        raise Http404("Deze versie bestaat niet.")
+    names = selectors.area_names({c["gebied"] for c in snap.diff.get("grootste_wijzigingen", [])})
+    return render(request, "insight/snapshot.html", {"snapshot": snap, "names": names, "measures": MEASURES})
+
+
+def _requested_snapshot(request):
+    """The snapshot asked for (?versie=), else the latest; None when none was made yet."""
+    version = request.GET.get("versie")
+    if version:
+        snap = selectors.snapshot(int(version)) if version.isdigit() else None
+        if snap is None:
+            raise Http404("Deze versie van het ondermijningsbeeld bestaat niet.")
+        return snap
+    return selectors.latest_snapshot()
+
+
+def _none_yet(request, title):
+    return render(request, "insight/no_snapshot.html", {"title": title})
+
+
+@page("ondermijningsbeeld")
+def report_html(request):
+    snap = _requested_snapshot(request)
+    if snap is None:
+        return _none_yet(request, "Rapport ondermijningsbeeld")
+    return render(request, "insight/report_page.html", report.context(snap, request.GET.get("gemeente")))
+
+
+@page("ondermijningsbeeld")
+def report_pdf(request):
+    snap = _requested_snapshot(request)
+    if snap is None:
+        return _none_yet(request, "Rapport ondermijningsbeeld")
+    response = HttpResponse(report.pdf(snap, request.GET.get("gemeente")), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ondermijningsbeeld-v{snap.version}.pdf"'
+    return response
+
+
+@page("ondermijningsbeeld")
+def export(request, fmt):
+    snap = _requested_snapshot(request)
+    if snap is None:
+        return _none_yet(request, "Export ondermijningsbeeld")
+    if fmt == "csv":
+        response = HttpResponse(exports.csv_bytes(snap), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.json_bytes(snap), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="ondermijningsbeeld-v{snap.version}.{fmt}"'
+    return response
