@@ -5,7 +5,9 @@ These tables hold what a municipality receives as periodic extracts (or the synt
 data). They are read through connectors (``connectors/``) and selectors, never by views.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from meldpunt.core import validators as v
 
@@ -107,7 +109,8 @@ class Nummeraanduiding(models.Model):
 
     class Meta:
         verbose_name_plural = "nummeraanduidingen"
-        indexes = [models.Index(fields=["postcode", "huisnummer"])]
+        indexes = [models.Index(fields=["postcode", "huisnummer"]),
+                   models.Index(fields=["openbare_ruimte", "huisnummer"])]  # linking by street
 
     def __str__(self):
         extra = f"{self.huisletter}{'-' + self.toevoeging if self.toevoeging else ''}"
@@ -152,7 +155,7 @@ class Persoon(models.Model):
     voornamen = models.CharField(max_length=200)
     voorvoegsel = models.CharField(max_length=20, blank=True)
     geslachtsnaam = models.CharField(max_length=200, db_index=True)
-    geboortedatum = models.DateField()
+    geboortedatum = models.DateField(db_index=True)  # blocking when linking mentions
 
     class Meta:
         verbose_name_plural = "personen"
@@ -279,3 +282,52 @@ class Vergunning(models.Model):
 
     def __str__(self):
         return f"{self.soort} ({self.status})"
+
+
+# ------------------------------------------------------- linking mentions to registry records
+
+
+class LinkedEntityKind(models.TextChoices):
+    PERSOON = "persoon", "Persoon (BRP)"
+    ONDERNEMING = "onderneming", "Onderneming (KvK)"
+    ADRES = "adres", "Adres (BAG)"
+
+
+class LinkVerdict(models.TextChoices):
+    BEVESTIGD = "bevestigd", "Bevestigd: dezelfde"
+    AFGEWEZEN = "afgewezen", "Afgewezen: niet dezelfde"
+
+
+class LinkJudgement(models.Model):
+    """A person's judgement that a subject mentioned in a signal is, or is not, a registry
+    record (nomenklatura's *judgement*). Proposals of the linker are never stored as facts and
+    nothing is merged: only these judgements say who is who. Append-only: a changed mind is a
+    new judgement; the latest one per mention and record counts.
+
+    The record is held by its natural key (BSN, KvK-nummer, nummeraanduiding-id), not by a
+    foreign key, because the extracts are replaced on every delivery.
+    """
+
+    mention = models.ForeignKey("intake.MentionedSubject", on_delete=models.CASCADE,
+                                related_name="link_judgements", verbose_name="betrokkene")
+    entity_kind = models.CharField("soort registratie", max_length=12, choices=LinkedEntityKind.choices)
+    entity_key = models.CharField("sleutel in de registratie", max_length=16)
+    verdict = models.CharField("oordeel", max_length=10, choices=LinkVerdict.choices)
+    score = models.FloatField("score van het voorstel", null=True, blank=True)
+    reasons = models.JSONField("redenen van het voorstel", default=list, blank=True)
+    explanation = models.TextField("toelichting", blank=True)
+    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="beoordeeld door")
+    judged_at = models.DateTimeField("beoordeeld op", default=timezone.now)
+
+    class Meta:
+        verbose_name = "koppeloordeel"
+        verbose_name_plural = "koppeloordelen"
+        ordering = ["-judged_at", "-pk"]
+        indexes = [
+            models.Index(fields=["mention", "entity_kind", "entity_key"]),
+            models.Index(fields=["entity_kind", "entity_key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_verdict_display()} voor betrokkene {self.mention_id}"

@@ -45,3 +45,40 @@ def address_lookup(postcode: str, huisnummer: int):
 
 def buurt_choices(gemeente_code: str | None = None) -> list[tuple[str, str]]:
     return [(b.code, f"{b.naam} ({b.wijk.naam})") for b in buurten(gemeente_code).order_by("naam")]
+
+
+# ------------------------------------------------------- linking mentions to registry records
+
+
+def latest_judgements(mention) -> dict[tuple[str, str], "LinkJudgement"]:  # noqa: F821
+    """The judgement that counts per registry record for this mention: the latest one."""
+    from .models import LinkJudgement
+
+    latest = {}
+    for judgement in LinkJudgement.objects.filter(mention=mention).select_related("judged_by"):
+        latest.setdefault((judgement.entity_kind, judgement.entity_key), judgement)  # newest first
+    return latest
+
+
+def confirmed_link(mention):
+    """The registry record this mention was confirmed to be (and not since rejected), or None."""
+    from .models import LinkVerdict
+
+    confirmed = [j for j in latest_judgements(mention).values() if j.verdict == LinkVerdict.BEVESTIGD]
+    return confirmed[0] if confirmed else None
+
+
+def link_candidates(user, mention, linker=None):
+    """Candidates in the registries for a subject mentioned in a signal, best first, each with
+    its score, reasons and the latest judgement on it. Checks access and logs the read (P2)."""
+    from meldpunt.privacy import log
+
+    from .linking import Linker, Mention
+    from .services import LOG_SUBJECT_TYPE, check_access
+
+    check_access(user, mention)
+    result = (linker or Linker()).link(Mention.from_subject(mention))
+    judgements = latest_judgements(mention)
+    log.record("koppelkandidaten_zoeken", "koppelen",
+               [log.DataSubject(LOG_SUBJECT_TYPE[c.kind], c.key) for c in result.candidates], user=user, obj=mention)
+    return result, [(c, judgements.get((c.kind, c.key))) for c in result.candidates]

@@ -1,4 +1,5 @@
-"""Registry connectors: one interface, a local implementation (extracts) and later HTTP ones."""
+"""Registry connectors: one interface, a local implementation (extracts) and HTTP ones
+(Haal Centraal BRP/BAG, KvK). ``connector(source)`` picks the implementation from settings."""
 
 from .base import (
     ConnectorError,
@@ -11,6 +12,20 @@ from .base import (
 )
 from .local import LOCAL_CONNECTORS, local_connector
 
+
+def connector(source: str) -> RegistryConnector:
+    """The connector for ``source`` as configured in ``MELDPUNT_REGISTRIES`` (default: local)."""
+    from django.conf import settings
+
+    config = getattr(settings, "MELDPUNT_REGISTRIES", {}).get(source) or {}
+    if config.get("implementation", "local") == "http":
+        from .http import http_connector
+
+        return http_connector(source, config, timeout=settings.MELDPUNT_HC_TIMEOUT_SECONDS,
+                              retries=settings.MELDPUNT_HC_RETRIES)
+    return local_connector(source)
+
+
 __all__ = [
     "LOCAL_CONNECTORS",
     "ConnectorError",
@@ -20,5 +35,6 @@ __all__ = [
     "Subject",
     "SubjectKind",
     "UnsupportedSubject",
+    "connector",
     "local_connector",
 ]
