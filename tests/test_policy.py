@@ -19,7 +19,7 @@ EXPECTED_PAGE_ROLES = {
     "bevragingen": {R.BRONHOUDER},
     "mijn_casussen": {R.DEELNEMER},
     "mijn_acties": {R.UITVOERDER},
-    "toezicht": {R.FG},
+    "toezicht": {R.FG, R.AUDITOR},
     "bewaartermijnen": {R.ARCHIVARIS},
     "ondermijningsbeeld": {R.ANALIST, R.REGISSEUR},
     "beheer": {R.BEHEERDER},
@@ -66,7 +66,8 @@ def test_no_page_for_anonymous_no_role_or_inactive_users(make_user):
 
 def test_pages_for_lists_the_pages_of_every_role(make_user):
     user = make_user(Role.ANALIST, Role.FG)
-    assert set(policy.pages_for(user)) == {"ondermijningsbeeld", "toezicht", "gebieden"}
+    assert set(policy.pages_for(user)) == {"ondermijningsbeeld", "toezicht", "gebieden", "bewaartermijnen_inzien",
+                                           "inzage_toezicht"}
 
 
 # ----------------------------------------------------------------------------- signals

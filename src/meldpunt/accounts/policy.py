@@ -25,6 +25,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "mijn_acties": frozenset({Role.UITVOERDER}),
     "toezicht": frozenset({Role.FG}),
     "bewaartermijnen": frozenset({Role.ARCHIVARIS}),
+    # The FG sees the retention watchlist, lists and statements read-only (P4).
+    "bewaartermijnen_inzien": frozenset({Role.ARCHIVARIS, Role.FG}),
     "ondermijningsbeeld": frozenset({Role.ANALIST, Role.REGISSEUR}),
     "beheer": frozenset({Role.BEHEERDER}),
     "mijn_meldingen": frozenset({Role.MELDER_INTERN}),
@@ -32,9 +34,25 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "signaal_melden": frozenset({Role.MELDER_INTERN, Role.BEOORDELAAR, Role.REGISSEUR}),
     "signaal": frozenset({Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID}),
     "bulkimport": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
+    # Step 4: the casus and its casusoverleg are led by the regisseur with the team (cases app);
+    # which casus a user reads is decided by cases_visible_to below.
+    "casussen": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    "casusoverleg": frozenset({Role.REGISSEUR}),
+    "vrijgave_besluiten": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    # Inzageverzoeken (AVG art. 15): handled by the privacyfunctionaris, overseen read-only by the FG.
+    "inzage": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    "inzage_toezicht": frozenset({Role.FG}),
+    "casus_rapportages": frozenset({Role.REGISSEUR}),
+    # Linking mentions to registry records (proposals with reasons; a person confirms or rejects).
+    "koppelen": frozenset({Role.REGISSEUR, Role.TEAMLID}),
     # Public CBS geography and aggregate key figures: every logged-in role.
     "gebieden": frozenset(Role.values),
 }
+# The auditor opens exactly what the FG opens (design §5a "FG / auditor"), derived rather than
+# listed so that no FG page can forget it; both only read (tests/test_read_only_roles.py).
+PAGE_ROLES = {page: roles | {Role.AUDITOR} if Role.FG in roles else roles for page, roles in PAGE_ROLES.items()}
+# Roles that look but never change (design §2: the FG's oversight is read-only; so is the auditor's).
+READ_ONLY_ROLES = frozenset({Role.FG, Role.AUDITOR})
 
 # Involvement through a queue: the step a role works on makes the signals in that step theirs.
 # Beoordelaar: step 1. Ondermijningsteam: steps 2 and 3 (W3, W4). Regisseur: steps 1 to 4.
@@ -57,6 +75,14 @@ def may_open(user: User, page: str) -> bool:
     return _active(user) and user.has_role(*PAGE_ROLES[page])
 
 
+def may_change(user: User, page: str) -> bool:
+    """May this user send a change (POST, PUT, PATCH, DELETE) to ``page``? Only through a role of the
+    page that is not read-only: the FG or auditor who opens a page never writes through it."""
+    if page not in PAGE_ROLES or not _active(user):
+        return False
+    return bool((user.roles & PAGE_ROLES[page]) - READ_ONLY_ROLES)
+
+
 def pages_for(user: User) -> list[str]:
     return [page for page in PAGE_ROLES if may_open(user, page)]
 
@@ -74,6 +100,12 @@ def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
         condition |= Q(state__in=REGIE_STATES) | Q(assigned_to=user)
     if user.has_role(Role.TEAMLID):
         condition |= Q(state__in=TEAM_STATES) | Q(assigned_to=user)
+    if user.has_role(Role.REGISSEUR, Role.TEAMLID):
+        # The lead and team of a casus read the signals that belong to it (step 4).
+        from meldpunt.cases.models import CasusSignal
+
+        on_casus = CasusSignal.objects.filter(Q(casus__lead=user) | Q(casus__team=user)).values("signal_id")
+        condition |= Q(pk__in=on_casus)
     return signals.filter(condition)
 
 
@@ -81,6 +113,21 @@ def may_read_signal(user: User, signal) -> bool:
     from meldpunt.intake.models import Signal
 
     return signals_visible_to(user, Signal.objects.filter(pk=signal.pk)).exists()
+
+
+def cases_visible_to(user: User, cases: QuerySet) -> QuerySet:
+    """Filter a Casus queryset (need to know, P1): the regisseur reads the casussen they lead or
+    are on the team of, and unassigned ones (to take the lead); a team member only their team's.
+    Participants and uitvoerders never read a casus: only their releases (cases.selectors)."""
+    if not _active(user):
+        return cases.none()
+    on_team = cases.model.team.through.objects.filter(user_id=user.pk).values("casus_id")
+    condition = Q(pk__in=[])
+    if user.has_role(Role.REGISSEUR):
+        condition |= Q(lead=user) | Q(pk__in=on_team) | Q(lead__isnull=True)
+    if user.has_role(Role.TEAMLID):
+        condition |= Q(lead=user) | Q(pk__in=on_team)
+    return cases.filter(condition)
 
 
 def may_read_registry_details(user: User) -> bool:

@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
+from meldpunt.cases import api as cases_api
 from meldpunt.intake import api as intake_api
 from meldpunt.protocol import api as protocol_api
 
@@ -30,5 +31,10 @@ urlpatterns = [
     re_path(rf"{SIGNAAL}/doorzendingen$", protocol_api.DoorzendingView.as_view(), name="signaal-doorzendingen"),
     re_path(rf"{SIGNAAL}/versleuteld-inzien$", protocol_api.VersleuteldInzienView.as_view(),
             name="signaal-versleuteld-inzien"),
+    path("casussen", cases_api.CasusListView.as_view(), name="casussen"),
+    re_path(rf"^casussen/(?P<kenmerk>{cases_api.CASUS_KENMERK_REGEX})$", cases_api.CasusDetailView.as_view(),
+            name="casus"),
+    path("mijn-casussen", cases_api.MijnCasussenView.as_view(), name="mijn-casussen"),
+    path("mijn-acties", cases_api.MijnActiesView.as_view(), name="mijn-acties"),
     path("", include(router.urls)),
 ]

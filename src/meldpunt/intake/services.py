@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from meldpunt.core import identifiers
 from meldpunt.privacy import log
+from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
 from . import files, subjects
@@ -248,12 +249,14 @@ def issue_token(name: str, *, replace: bool = False) -> tuple[PartnerOrganisatio
     partner = PartnerOrganisation.objects.select_for_update().filter(name=name).first()
     if partner is not None and not replace:
         raise PartnerTokenError(f"Partner '{name}' bestaat al. Gebruik --vervang voor een nieuw token.")
+    replaced = partner is not None
     if partner is None:
         partner = PartnerOrganisation.objects.create(name=name, token_hash=PartnerOrganisation.hash_token(token))
     else:
         partner.token_hash = PartnerOrganisation.hash_token(token)
         partner.active = True
         partner.save(update_fields=["token_hash", "active"])
+    security_log.partner_token(partner, replaced=replaced)
     return partner, token
 
 
@@ -265,4 +268,5 @@ def revoke(name: str) -> PartnerOrganisation:
         raise PartnerTokenError(f"Partner '{name}' bestaat niet.")
     partner.active = False
     partner.save(update_fields=["active"])
+    security_log.partner_token(partner, revoked=True)
     return partner

@@ -18,12 +18,71 @@ ACTIVITIES = [
     ("versleuteld_inzien", "Inzien van versleuteld bewaarde signalen",
      "Een signaal met besluit 'geen actie' inzien, met vastgelegde reden.",
      "AVG art. 6 lid 1 sub e; Modelprotocol ondermijning stap 2 (een jaar versleuteld bewaren)"),
+    ("casus", "Voeren van een casus (stap 4)",
+     "Signalen die samenhangen in een casus onder regie van de regisseur brengen, een casusoverleg voorbereiden "
+     "en verslaan, een plan van aanpak vaststellen en de casus afsluiten.",
+     "AVG art. 6 lid 1 sub e; Gemeentewet art. 172; Modelprotocol ondermijning stap 4"),
+    ("casus_delen", "Delen van casusgegevens met deelnemers en uitvoerders",
+     "Per deelnemer van een casusoverleg (privacytoets 2A) en per uitvoerder van een interventie (privacytoets "
+     "2B) alleen de vrijgegeven gegevens tonen.",
+     "AVG art. 6 lid 1 sub e; Modelprotocol ondermijning stap 4 (privacytoetsen 2A en 2B)"),
+    ("interventie", "Uitvoeren en volgen van interventies",
+     "Interventies uit het plan van aanpak uitvoeren op de eigen wettelijke bevoegdheid, de voortgang "
+     "vastleggen en bewaken.",
+     "AVG art. 6 lid 1 sub e; de wettelijke grondslag van het gekozen instrument (bv. Opiumwet art. 13b)"),
+    ("exporteren", "Exporteren van de werkvoorraad",
+     "Een medewerker neemt de signalen van de eigen werkvoorraad mee als CSV-bestand (kenmerk, fenomeen, "
+     "buurt, stap en termijn), bijvoorbeeld voor een overleg.",
+     "AVG art. 6 lid 1 sub e; AVG art. 32 (herleidbaarheid van wat het systeem verlaat)"),
+    ("vernietigen", "Bewaren en vernietigen",
+     "Dossiers na afloop van de bewaartermijn vernietigen (vernietigingslijst, verklaring van vernietiging), "
+     "bewaarplichten vastleggen en contactgegevens van melders na afsluiten anonimiseren.",
+     "AVG art. 5 lid 1 sub e en art. 17; Archiefwet 1995 art. 3 en 5; Archiefbesluit 1995 art. 8; "
+     "Selectielijst gemeenten en intergemeentelijke organen 2020"),
+    ("toezicht", "Toezicht op verwerkingen door de FG",
+     "De functionaris gegevensbescherming zoekt in het verwerkingslog en het beveiligingslog (per gebruiker, "
+     "betrokkene of periode) en exporteert de uitkomst, om toe te zien op naleving van de AVG.",
+     "AVG art. 38 en 39 (taken van de FG); AVG art. 5 lid 2 (verantwoordingsplicht); BIO 12.4.1"),
+    ("inzage", "Behandelen van inzageverzoeken",
+     "Een verzoek om inzage van een betrokkene registreren, alles over de betrokkene zoeken in signalen, "
+     "casussen en het verwerkingslog, per onderdeel besluiten over beperking en het antwoord verstrekken.",
+     "AVG art. 12 en 15; UAVG art. 41 (beperking); AVG art. 6 lid 1 sub c (wettelijke verplichting)"),
+    ("ondermijningsbeeld", "Samenstellen van het ondermijningsbeeld",
+     "Registraties (BRP-inschrijvingen per adres, BAG, NHR, WOZ, Kadaster) en signalen tellen per buurt, "
+     "fenomeen en periode tot een geaggregeerd beeld met afgeschermde kleine aantallen; geen persoonsgegevens "
+     "in de uitkomst.",
+     "AVG art. 6 lid 1 sub e; AVG art. 89 (statistische doeleinden, dataminimalisatie); Gemeentewet art. 172"),
+    ("koppelen", "Koppelen van genoemde betrokkenen aan basisregistraties",
+     "Bij een betrokkene uit een signaal kandidaten zoeken in de BRP, het Handelsregister en de BAG (met score "
+     "en redenen) en het oordeel van een medewerker vastleggen: dezelfde of niet dezelfde. Nooit automatisch "
+     "samenvoegen.",
+     "AVG art. 6 lid 1 sub e; AVG art. 5 lid 1 sub d (juistheid); Modelprotocol ondermijning stap 3 "
+     "(bronnenonderzoek)"),
 ]
+
+# "Which data" per activity (AVG art. 30 lid 1 sub c), copied onto each log line (NEN 7513).
+DATA_CATEGORIES = {
+    "intake": "signaalinhoud, adres (BAG), genoemde personen en bedrijven (BSN, KvK), contactgegevens melder",
+    "signaal_beoordelen": "signaalinhoud, genoemde personen en bedrijven, wegingen",
+    "doorzenden": "signaalinhoud en genoemde personen en bedrijven, voor zover doorgezonden",
+    "versleuteld_inzien": "versleuteld bewaarde signaalinhoud",
+    "exporteren": "kenmerk, fenomeen, buurt, stap en termijn van de meegenomen signalen (welke signalen, en "
+                  "daarmee over wie)",
+    "toezicht": "verwerkingslog (gepseudonimiseerde betrokkenen, gebruikers en rollen), beveiligingslog",
+    "inzage": "identificerende gegevens van de verzoeker en de betrokkene, gevonden signalen, casussen en logregels",
+    "ondermijningsbeeld": "per adres: aantal volwassen ingeschrevenen, vestigingen (SBI, data), WOZ en koopsommen; "
+                          "per signaal: datum, kanaal, fenomeen, buurt en stap — alleen geteld, nooit getoond",
+    "koppelen": "genoemde naam, geboortedatum, adres, BSN en KvK-nummer; van kandidaten in BRP, NHR en BAG: "
+                "naam, geboortedatum, adres, BSN, KvK-nummer; het oordeel en wie het gaf",
+}
 
 
 def seed_register(**_kwargs) -> None:
     from .models import ProcessingActivity
 
     for code, name, purpose, basis in ACTIVITIES:
-        ProcessingActivity.objects.get_or_create(
+        activity, _ = ProcessingActivity.objects.get_or_create(
             code=code, version=1, defaults={"name": name, "purpose": purpose, "legal_basis": basis})
+        if code in DATA_CATEGORIES and not activity.data_categories:
+            activity.data_categories = DATA_CATEGORIES[code]
+            activity.save(update_fields=["data_categories"])

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may answer early, so API refusals carry the headers too.
+    "meldpunt.api.middleware.ApiSecurityHeadersMiddleware",
     "meldpunt.privacy.trace.TraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -206,12 +208,40 @@ SPECTACULAR_SETTINGS = {
 MELDPUNT_ENCRYPTION_KEY = env_str("MELDPUNT_ENCRYPTION_KEY")
 MELDPUNT_PSEUDONYM_KEY = env_str("MELDPUNT_PSEUDONYM_KEY")
 
+# Tamper-evident logs (docs/adr/0008): the HMAC key of the hash chains lives outside the database
+# too (else a file in MELDPUNT_VAR_DIR). Security-log lines are kept this many months
+# (Selectielijst 19.1.24: login data 6 months); the retention job prunes older ones.
+MELDPUNT_LOG_CHAIN_KEY = env_str("MELDPUNT_LOG_CHAIN_KEY")
+MELDPUNT_SECURITY_LOG_MONTHS = env_int("MELDPUNT_SECURITY_LOG_MONTHS", 6)
+
 # Intake: attachments and abuse throttling of the public form.
 MELDPUNT_MAX_ATTACHMENT_MB = env_int("MELDPUNT_MAX_ATTACHMENT_MB", 10)
 MELDPUNT_MAX_ATTACHMENTS = env_int("MELDPUNT_MAX_ATTACHMENTS", 5)
 MELDPUNT_PUBLIC_RATE = env_str("MELDPUNT_PUBLIC_RATE", "10/hour")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Registry connectors (issue 5, ADR 0014): per source "local" (the extracts) or "http" (Haal
+# Centraal BRP Personen / BAG, KvK). MELDPUNT_HC_BRP=http with MELDPUNT_HC_BRP_URL and
+# MELDPUNT_HC_BRP_API_KEY (and optionally MELDPUNT_HC_BRP_CERT, a PEM with certificate and key).
+MELDPUNT_REGISTRIES = {
+    source: {
+        "implementation": env_str(f"MELDPUNT_HC_{source}", "local"),
+        "url": env_str(f"MELDPUNT_HC_{source}_URL"),
+        "api_key": env_str(f"MELDPUNT_HC_{source}_API_KEY"),
+        "cert": env_str(f"MELDPUNT_HC_{source}_CERT"),
+    }
+    for source in ("BRP", "BAG", "NHR")
+}
+MELDPUNT_HC_TIMEOUT_SECONDS = float(env_str("MELDPUNT_HC_TIMEOUT_SECONDS", "5"))
+MELDPUNT_HC_RETRIES = env_int("MELDPUNT_HC_RETRIES", 2)
+
+# Retention and destruction (P4, docs/adr/0009): the bedenktijd between approval and execution
+# of a destruction list, who may review a list (never its composer), and after how many days
+# the contact details of a reporter are anonymised once the signal is closed.
+MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS = env_int("MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS", 7)
+MELDPUNT_DESTRUCTION_REVIEWER_ROLES = env_list("MELDPUNT_DESTRUCTION_REVIEWER_ROLES", ["archivaris"])
+MELDPUNT_CONTACT_ANONYMISE_DAYS = env_int("MELDPUNT_CONTACT_ANONYMISE_DAYS", 365)
 
 # The throttle counters live in the cache, never in the signal. Redis in production
 # (MELDPUNT_REDIS_URL); the embedded default keeps them in memory per process.

@@ -4,6 +4,8 @@ from meldpunt.accounts import policy
 
 NAV_LABELS = {
     "werkvoorraad": "Werkvoorraad",
+    "casussen": "Casussen",
+    "casusoverleg": "Casusoverleggen",
     "te_beoordelen": "Te beoordelen",
     "bevragingen": "Bevragingen",
     "mijn_casussen": "Mijn casussen",
@@ -15,9 +17,13 @@ NAV_LABELS = {
     "mijn_meldingen": "Mijn meldingen",
     "gebieden": "Gebieden",
     "signaal_melden": "Signaal registreren",
+    "inzage": "Inzageverzoeken",
+    "inzage_toezicht": "Inzageverzoeken",
 }
 # Pages whose URL lives outside the web app; pages without a label (detail pages) are not in the menu.
-NAV_URLS = {"signaal_melden": "intake:signaal_nieuw"}
+NAV_URLS = {"signaal_melden": "intake:signaal_nieuw", "casussen": "cases:casussen",
+            "casusoverleg": "cases:overleggen", "inzage": "inzage:overzicht",
+            "inzage_toezicht": "inzage:toezicht"}
 
 
 def navigation(request):

@@ -1,17 +1,22 @@
 from django.urls import path
 
+from meldpunt.privacy import views as privacy_views
+from meldpunt.privacy.retention import views as retention_views
+
 from . import views
 
 app_name = "web"
 urlpatterns = [
     path("", views.start, name="start"),
     path("werkvoorraad/", views.werkvoorraad, name="werkvoorraad"),
+    path("werkvoorraad/export.csv", views.werkvoorraad_export, name="werkvoorraad_export"),
     path("te-beoordelen/", views.te_beoordelen, name="te_beoordelen"),
     path("bevragingen/", views.bevragingen, name="bevragingen"),
     path("mijn-casussen/", views.mijn_casussen, name="mijn_casussen"),
     path("mijn-acties/", views.mijn_acties, name="mijn_acties"),
-    path("toezicht/", views.toezicht, name="toezicht"),
-    path("bewaartermijnen/", views.bewaartermijnen, name="bewaartermijnen"),
+    path("toezicht/", privacy_views.toezicht, name="toezicht"),
+    # The retention watchlist lives in the retention app (P4).
+    path("bewaartermijnen/", retention_views.bewaartermijnen, name="bewaartermijnen"),
     path("ondermijningsbeeld/", views.ondermijningsbeeld, name="ondermijningsbeeld"),
     path("beheer/", views.beheer, name="beheer"),
     path("mijn-meldingen/", views.mijn_meldingen, name="mijn_meldingen"),

@@ -1,12 +1,18 @@
 """Landing pages per role. Thin: data comes from selectors, access from the policy."""
 
+import csv
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from meldpunt.accounts.roles import PROFILE_BY_ROLE
+from meldpunt.cases import meeting_views as case_meeting_views
+from meldpunt.cases import views as case_views
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.forms import QueueFilterForm
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
@@ -48,6 +54,34 @@ def werkvoorraad(request):
     })
 
 
+# Export columns: what a queue row shows, no personal data (the log still names the signals).
+EXPORT_COLUMNS = ("kenmerk", "ontvangen", "kanaal", "fenomeen", "buurtcode", "buurt", "stap", "uiterlijk")
+
+
+@page("werkvoorraad")
+def werkvoorraad_export(request):
+    """The werkvoorraad with the current filter as CSV: the same selector, so the same rows."""
+    form = QueueFilterForm(request.GET or None, states=list(SIGNAL_STATE_LABELS.items()))
+    try:
+        signals = intake_selectors.export(request.user, form.to_filter())
+    except intake_selectors.ExportTooLarge as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('web:werkvoorraad')}?{request.GET.urlencode()}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="werkvoorraad.csv"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(EXPORT_COLUMNS)
+    for s in signals:
+        writer.writerow([
+            s.reference, timezone.localtime(s.received_at).strftime("%Y-%m-%d %H:%M"), s.get_channel_display(),
+            s.phenomenon.name, s.buurt_id or "", s.buurt.naam if s.buurt_id else "",
+            SIGNAL_STATE_LABELS.get(s.state, s.state), s.deadline.isoformat() if s.deadline else "",
+        ])
+    return response
+
+
 @page("mijn_meldingen")
 def mijn_meldingen(request):
     return render(request, "web/mijn_meldingen.html", {"signals": intake_selectors.own_signals(request.user)})
@@ -55,12 +89,9 @@ def mijn_meldingen(request):
 
 @page("ondermijningsbeeld")
 def ondermijningsbeeld(request):
-    return render(
-        request,
-        "web/ondermijningsbeeld.html",
-        {"gemeenten": registry_selectors.gemeenten(), "wijken": registry_selectors.wijken()[:200],
-         "counts": registry_selectors.registry_counts()},
-    )
+    from meldpunt.insight.views import overview  # the insight app owns the ondermijningsbeeld
+
+    return overview(request)
 
 
 @page("gebieden")
@@ -68,14 +99,15 @@ def gebieden(request):
     return render(request, "web/gebieden.html", {"buurten": registry_selectors.buurten()[:500]})
 
 
+# 'Te beoordelen': one section per kind of decision of the privacyfunctionaris; each provider
+# takes the request and returns a Section (cases.meeting_views). Source requests (PC1) add theirs.
+TE_BEOORDELEN_SECTIONS = [case_meeting_views.release_section]
+
+
 @page("te_beoordelen")
 def te_beoordelen(request):
-    return _placeholder(
-        request, "Te beoordelen",
-        "Hier staan de verzoeken om bronnen te raadplegen (PC1) en de vrijgaven aan deelnemers "
-        "(PC2A/PC2B) die op uw besluit wachten, met het doel en de gevraagde gegevens.",
-        "Er wachten nu geen verzoeken op uw besluit.",
-    )
+    return render(request, "web/te_beoordelen.html",
+                  {"sections": [section(request) for section in TE_BEOORDELEN_SECTIONS]})
 
 
 @page("bevragingen")
@@ -88,42 +120,9 @@ def bevragingen(request):
     )
 
 
-@page("mijn_casussen")
-def mijn_casussen(request):
-    return _placeholder(
-        request, "Mijn casussen",
-        "Hier ziet u de casussen en agenda's van casusoverleggen waarvoor u bent uitgenodigd, "
-        "met alleen de gegevens die voor u zijn vrijgegeven.",
-        "U bent nog niet uitgenodigd voor een casusoverleg.",
-    )
-
-
-@page("mijn_acties")
-def mijn_acties(request):
-    return _placeholder(
-        request, "Mijn acties",
-        "Hier staan de interventies die u uitvoert, met wat voor uw interventie is vrijgegeven.",
-        "Er staan geen interventies op uw naam.",
-    )
-
-
-@page("toezicht")
-def toezicht(request):
-    return _placeholder(
-        request, "Toezicht",
-        "Hier ziet u als functionaris gegevensbescherming het verwerkingslog, de wegingen, de "
-        "bewaartermijnen en de inzageverzoeken. U kunt alles inzien en niets wijzigen.",
-        "Er zijn nog geen verwerkingen om te tonen.",
-    )
-
-
-@page("bewaartermijnen")
-def bewaartermijnen(request):
-    return _placeholder(
-        request, "Bewaartermijnen",
-        "Hier stelt u vernietigingslijsten op, beoordeelt u ze en voert u ze uit.",
-        "Er verlopen nu geen bewaartermijnen.",
-    )
+# The participant's and the uitvoerder's landing pages live with the casus (cases app).
+mijn_casussen = case_meeting_views.mijn_casussen
+mijn_acties = case_views.mijn_acties
 
 
 @page("beheer")
