@@ -60,6 +60,20 @@ def test_lines_are_numbered_chained_and_verify():
     assert report.checked == ProcessingLogEntry.objects.count()
 
 
+def test_a_large_batch_takes_the_bulk_path_and_still_verifies():
+    """From chain.COPY_FROM lines on, PostgreSQL inserts with COPY: the stored values must hash the same."""
+    start = LogChainHead.objects.get(chain="verwerking").last_seq
+    written = log.record("vernietigen", "vernietigen",
+                         [log.DataSubject(SubjectType.BSN, f"{i:09d}") for i in range(chain.COPY_FROM + 7)],
+                         basis="test in bulk")
+    assert written == chain.COPY_FROM + 7
+    lines = ProcessingLogEntry.objects.filter(seq__gt=start).order_by("seq")
+    assert [line.seq for line in lines] == list(range(start + 1, start + written + 1))
+    assert lines.first().basis == "test in bulk" and lines.first().started_at is not None
+    report = chain.verify(ProcessingLogEntry)
+    assert report.ok, report.problems
+
+
 def test_one_line_per_distinct_subject_with_pseudonym_and_data_categories():
     subjects = [log.DataSubject(SubjectType.BSN, BSN), log.DataSubject(SubjectType.BSN, BSN),
                 log.DataSubject(SubjectType.KVK, "12345678")]
