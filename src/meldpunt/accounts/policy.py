@@ -59,8 +59,9 @@ READ_ONLY_ROLES = frozenset({Role.FG, Role.AUDITOR})
 INTAKE_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 INTAKE_STATES = frozenset({"ontvangen"})
 TEAM_STATES = frozenset({"zwaarte", "bronnenonderzoek"})
+# Not 'casus': from step 4 on, a signal is read through its casus (lead, team), like the casus itself.
 REGIE_STATES = frozenset({"ontvangen", "zwaarte", "bronnenonderzoek", "geen_actie", "niet_in_behandeling",
-                          "doorgezet_afdeling", "doorgezet_riec", "afdeling_regie", "casus"})
+                          "doorgezet_afdeling", "doorgezet_riec", "afdeling_regie"})
 
 
 def _active(user) -> bool:
@@ -102,10 +103,11 @@ def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
         condition |= Q(state__in=TEAM_STATES) | Q(assigned_to=user)
     if user.has_role(Role.REGISSEUR, Role.TEAMLID):
         # The lead and team of a casus read the signals that belong to it (step 4).
-        from meldpunt.cases.models import CasusSignal
+        from meldpunt.cases.models import Casus, CasusSignal
 
-        on_casus = CasusSignal.objects.filter(Q(casus__lead=user) | Q(casus__team=user)).values("signal_id")
-        condition |= Q(pk__in=on_casus)
+        # The signals of every casus this user may open (cases_visible_to): never more than the casus.
+        casussen = cases_visible_to(user, Casus.objects.all()).values("pk")
+        condition |= Q(pk__in=CasusSignal.objects.filter(casus__in=casussen).values("signal_id"))
     return signals.filter(condition)
 
 
