@@ -130,7 +130,10 @@ def test_w4_casus_opens_a_casus_with_history_and_the_signal(regie):
 
 def test_linking_a_further_signal_needs_its_own_w4_on_the_casus(regie):
     casus = open_casus(regie)
-    other = new_signal(regie, OTHER_NAME, "999990019", index=1)
+    fresh = new_signal(regie, OTHER_NAME, "999990019", index=1)
+    with pytest.raises(protocol.WrongState):  # straight from intake would skip W1–W3 (P3)
+        services.link_signal(regie, casus, fresh, weging("W4", "casus"))
+    other = to_research(regie, fresh)
     with pytest.raises(services.CaseError):  # no reasoning: incomplete weging, nothing written
         services.link_signal(regie, casus, other, weging("W4", "casus", reasoning=""))
     assert casus.signal_links.count() == 1 and not Weging.objects.filter(casus=casus).exists()

@@ -21,6 +21,7 @@ from test_cases import (
     planned_meeting,
     release,
     subject_key,
+    to_research,
     weging,
 )
 
@@ -43,7 +44,8 @@ def setting(regie, pf, make_user):
     """A casus with two signals (two subjects) on the agenda; participant A gets only the
     phenomenon, participant B the secret subject too."""
     casus = open_casus(regie)
-    services.link_signal(regie, casus, new_signal(regie, OTHER_NAME, "999990019", index=1), weging("W4", "casus"))
+    further = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1))
+    services.link_signal(regie, casus, further, weging("W4", "casus"))
     a, b = make_user("deelnemer"), make_user("deelnemer")
     meeting, item, (seat_a, seat_b) = planned_meeting(regie, casus, a, b)
     release(regie, pf, item, seat_a, ["veld:fenomeen"])

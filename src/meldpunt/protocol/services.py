@@ -243,7 +243,8 @@ def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
     return change
 
 
-LINKABLE_STATES = frozenset({SignalState.ONTVANGEN, SignalState.ZWAARTE, SignalState.BRONNENONDERZOEK})
+# Only after W1–W3 (P3): a signal joins a casus from source research, with W4 on the casus as its weging.
+LINKABLE_STATES = frozenset({SignalState.BRONNENONDERZOEK})
 
 
 def join_casus(user, signal: Signal, note: str = "") -> StateChange:
@@ -252,7 +253,8 @@ def join_casus(user, signal: Signal, note: str = "") -> StateChange:
     transition with its weging)."""
     signal = _lock(signal)
     if signal.is_sealed or signal.state not in LINKABLE_STATES:
-        raise WrongState("Alleen een signaal in intake, zwaarte of bronnenonderzoek kan bij een casus komen.")
+        raise WrongState("Alleen een signaal in bronnenonderzoek (na wegingen 1 tot en met 3) kan bij een casus "
+                         "komen.")
     return _apply(signal, Transition("casus_koppelen", signal.state, SignalState.CASUS, "Koppelen aan casus",
                                      frozenset({Role.REGISSEUR})), [], user, Role.REGISSEUR.value, note)
 
