@@ -4,12 +4,11 @@ Everything shown is aggregate; there is no page with personal data here."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
 from . import dashboards, exports, report, selectors
@@ -73,25 +72,19 @@ def phenomenon(request, code):
 
 @page("ondermijningsbeeld")
 def matrix_export(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="indicatormatrix-{timezone.localdate():%Y%m%d}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["fenomeen", "indicator", "soort", "toelichting", "vindplaats", "eigenaar", "juridische notitie",
-                     "beschikbaarheid", "maat in het beeld", "gewicht hotspotscore"])
     availability = dict(Availability.choices)
-    for phen in selectors.matrix():
-        for indicator in phen.indicators.all():
-            sources = list(indicator.sources.all()) or [None]
-            for source in sources:
-                writer.writerow([
-                    phen.name, indicator.name, indicator.get_kind_display(), indicator.description,
-                    source.name if source else "", source.department if source else "",
-                    source.legal_note if source else "",
-                    availability.get(source.availability, "") if source else "",
-                    MEASURES.get(indicator.measure, ""), str(indicator.hotspot_weight).replace(".", ","),
-                ])
-    return response
+    header = ["fenomeen", "indicator", "soort", "toelichting", "vindplaats", "eigenaar", "juridische notitie",
+              "beschikbaarheid", "maat in het beeld", "gewicht hotspotscore"]
+    rows = [
+        [phen.name, indicator.name, indicator.get_kind_display(), indicator.description,
+         source.name if source else "", source.department if source else "", source.legal_note if source else "",
+         availability.get(source.availability, "") if source else "",
+         MEASURES.get(indicator.measure, ""), str(indicator.hotspot_weight).replace(".", ",")]
+        for phen in selectors.matrix()
+        for indicator in phen.indicators.all()
+        for source in (list(indicator.sources.all()) or [None])
+    ]
+    return csvexport.response(f"indicatormatrix-{timezone.localdate():%Y%m%d}.csv", header, rows)
 
 
 @page("ondermijningsbeeld")

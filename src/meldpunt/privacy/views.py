@@ -4,14 +4,13 @@ Read only: every view answers GET (and HEAD) and nothing else. Reads go through 
 which apply the policy; each page or export of log lines is itself logged (selectors.log_reading).
 """
 
-import csv
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
 from . import selectors
@@ -19,8 +18,6 @@ from .forms import ProcessingLogForm, SecurityLogForm
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_safe
@@ -66,22 +63,6 @@ def beveiligingslog(request):
         "form": form, "page": current, "lines": lines, "query": query, "searched": bool(request.GET)})
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    return response
-
-
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -110,7 +91,7 @@ def verwerkingslog_export(request):
     # Logged after reading, so the export does not contain its own log lines.
     exported = lines.filter(seq__gte=rows[-1][0], seq__lte=rows[0][0]) if rows else lines.none()
     selectors.log_reading(request.user, exported, "verwerkingslog_exporteren", filters=filters)
-    return _csv("verwerkingslog.csv", PROCESSING_COLUMNS, rows)
+    return csvexport.response("verwerkingslog.csv", PROCESSING_COLUMNS, rows)
 
 
 SECURITY_COLUMNS = ["regel", "tijdstip", "gebeurtenis", "resultaat", "gebruiker", "rollen", "netwerkadres",
@@ -129,7 +110,7 @@ def beveiligingslog_export(request):
         for line in lines[:EXPORT_LIMIT].iterator(chunk_size=2000)
     ]
     selectors.log_reading(request.user, lines, "beveiligingslog_exporteren")
-    return _csv("beveiligingslog.csv", SECURITY_COLUMNS, rows)
+    return csvexport.response("beveiligingslog.csv", SECURITY_COLUMNS, rows)
 
 
 def _chunks(lines, size: int = 2000):
