@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from meldpunt.api.permissions import PolicyPermission
 from meldpunt.api.problems import problem_response
 from meldpunt.intake import selectors as intake_selectors
-from meldpunt.intake.api import KENMERK_PARAMETER, JsonBodyParser, validated
+from meldpunt.intake.serializers import KENMERK_PARAMETER, JsonBodyParser, validated
 
 from . import selectors, services
 from .checklist import GROUPS
