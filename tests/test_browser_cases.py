@@ -180,6 +180,11 @@ def test_a_whole_casusoverleg_in_the_browser(live_server, browser):
     page.get_by_label("Waarvoor heeft de ontvanger dit nodig?").fill("Het adres van het pand.")
     regie.submit(page.get_by_role("button", name="Vrijgave aanvragen"))
 
+    # Before PC2B the uitvoerder sees neither the description nor any released data.
+    waiting = Intervention.objects.get(casus=casus)
+    uitvoerder.open(f"/mijn-acties/{waiting.pk}/", "actie-wacht-op-2b")
+    assert waiting.description not in uitvoerder.page.content()
+
     # PC2B, then the intervention runs and is reported done.
     _decide(pf, "pc2b")
     regie.open(f"/casussen/{casus.reference}/", "casus-pva")

@@ -5,6 +5,7 @@ result class. Helpers here are shared by the other casus test files."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection  # noqa: F401 - used by the skipif condition
 from django.utils import timezone
 
 from meldpunt.accounts import policy
@@ -74,8 +75,9 @@ def pf(make_user):
 
 @pytest.fixture
 def result_class(db):
-    return ResultClass.objects.filter(active=True).order_by("pk").first() or ResultClass.objects.create(
-        code="handhaving-test", name="Handhaving uitgevoerd", selectielijst_item="12.2", term_months=120)
+    return ResultClass.objects.filter(active=True, applies_to="casus").order_by("pk").first() or \
+        ResultClass.objects.create(code="handhaving-test", name="Handhaving uitgevoerd", selectielijst_item="12.2",
+                                   term_months=120, applies_to="casus")
 
 
 def planned_meeting(regie, casus, *participants, third_parties=False):
@@ -292,3 +294,73 @@ def test_demo_gets_one_casus_with_a_planned_casusoverleg(make_user):
     assert meeting.participants.get().user.username == "deelnemer"
     assert ReleaseRequest.objects.get(casus=casus).state == "aangevraagd"
     assert give_demo_casus() is None  # once
+
+
+def test_closing_needs_a_result_class_meant_for_a_casus(regie, pf, make_user, result_class):
+    casus = open_casus(regie)
+    uitvoerder = make_user("uitvoerder")
+    action = run_to_uitvoering(regie, pf, casus, make_user("deelnemer"), uitvoerder)
+    interventions.report(uitvoerder, action, "in_uitvoering", "Gestart.")
+    interventions.report(uitvoerder, action, "afgerond", result="Gesloten.")
+    services.transition(regie, casus, "monitoren")
+    minutes_class, _ = ResultClass.objects.get_or_create(code="overleg-intern-test", defaults={
+        "name": "Verslag intern overleg", "selectielijst_item": "19.1.9", "term_months": 12, "applies_to": "overleg"})
+    with pytest.raises(services.CaseError, match="niet bedoeld voor een casus"):
+        services.close(regie, casus, minutes_class, "Goed verlopen.")
+    casus.refresh_from_db()
+    assert casus.state == CasusState.MONITORING and casus.result_class is None and casus.closed_at is None
+    services.close(regie, casus, result_class, "Goed verlopen.")
+    casus.refresh_from_db()
+    assert casus.state == CasusState.AFGESLOTEN
+
+
+def test_a_taken_reference_is_retried_not_a_server_error(regie, monkeypatch):
+    """Two W4 decisions at once compute the same max + 1: the loser takes the next number."""
+    first = open_casus(regie)
+    real = services.new_reference
+    calls = []
+
+    def collide_once(now):
+        calls.append(now)
+        return first.reference if len(calls) == 1 else real(now)
+
+    monkeypatch.setattr(services, "new_reference", collide_once)
+    second = open_casus(regie, OTHER_NAME, "999990019")
+    assert len(calls) == 2 and second.reference != first.reference
+    assert Casus.objects.filter(reference=first.reference).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent transactions: PostgreSQL")
+def test_concurrent_casus_openings_get_distinct_references():
+    """Thread A inserts a reference and holds its transaction open; thread B computes the same
+    number, waits on the unique index, fails when A commits and retries with the next one."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    now = timezone.now()
+    inserted, errors, made = threading.Event(), [], []
+
+    def opener(first: bool):
+        try:
+            if not first:
+                inserted.wait(5)
+            with transaction.atomic():
+                made.append(services.create_casus(now, title="Gelijktijdig", opened_at=now).reference)
+                if first:
+                    inserted.set()
+                    time.sleep(0.5)  # B computes the same number meanwhile and blocks on it
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=opener, args=(first,)) for first in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(made) == 2 and len(set(made)) == 2

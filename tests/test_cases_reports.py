@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def result_class(db):
-    return ResultClass.objects.filter(active=True).order_by("pk").first() or ResultClass.objects.create(
-        code="handhaving-test", name="Handhaving uitgevoerd", selectielijst_item="12.2", term_months=120)
+    return ResultClass.objects.filter(active=True, applies_to="casus").order_by("pk").first() or \
+        ResultClass.objects.create(code="handhaving-test", name="Handhaving uitgevoerd", selectielijst_item="12.2",
+                                   term_months=120, applies_to="casus")
 
 
 @pytest.fixture
@@ -37,11 +38,12 @@ def test_reports_count_interventions_and_the_funnel(done):
     regie, casus = done
     start, end = reports.PeriodForm().period()
     (row,) = [r for r in reports.interventions_per_period(regie, start, end) if r["instrument"].startswith("Sluiting")]
-    assert row["toegevoegd"] == 1 and row["afgerond"] == 1 and row["open"] == 0
+    # One intervention: a small count, shown as "<5" (P6); zero stays 0.
+    assert row["toegevoegd"] == "<5" and row["afgerond"] == "<5" and row["open"] == 0 and row["gestopt"] == 0
     steps = {s.step: s for s in reports.funnel(regie, start, end)}
-    assert steps["Casus (stap 3 → 4)"].count >= 1
-    assert steps["Casus afgesloten met resultaat"].count >= 1
-    assert steps["Casus afgesloten met resultaat"].median_days is not None
+    assert steps["Casus (stap 3 → 4)"].count not in (0, 1)
+    closed = steps["Casus afgesloten met resultaat"]
+    assert closed.count == "<5" and closed.median_days is None and closed.p90_days is None
 
 
 def test_report_page_csv_and_pdf_show_no_persons(client, done, make_user):
@@ -58,3 +60,24 @@ def test_report_page_csv_and_pdf_show_no_persons(client, done, make_user):
     assert client.get(reverse("cases:rapportage_export", args=["onbekend", "csv"])).status_code == 404
     client.force_login(make_user("analist"))
     assert client.get(reverse("cases:rapportages")).status_code == 403
+
+
+def test_the_funnel_counts_only_what_the_user_may_see(done, make_user):
+    regie, casus = done
+    start, end = reports.PeriodForm().period()
+    other = make_user("regisseur")
+    steps = {s.step: s for s in reports.funnel(other, start, end)}
+    assert steps["Casus afgesloten met resultaat"].count == 0  # not their casus, not their signals
+    assert steps["Casus (stap 3 → 4)"].count == 0
+    assert steps["Ontvangen"].count != 0  # signals in the regie states they do read
+    assert all(s.count == 0 for s in reports.funnel(make_user("teamlid"), start, end)[3:])
+
+
+def test_small_counts_are_suppressed_and_totals_do_not_reveal_them():
+    row = reports._suppressed_row({"toegevoegd": 9, "afgerond": 2, "gestopt": 0, "open": 7, "te_laat": 6})
+    assert row == {"toegevoegd": "<5", "afgerond": "<5", "gestopt": 0, "open": 7, "te_laat": 6}
+    row = reports._suppressed_row({"toegevoegd": 7, "afgerond": 1, "gestopt": 1, "open": 5, "te_laat": 0})
+    assert row["toegevoegd"] == "<5" and row["afgerond"] == row["gestopt"] == "<5"
+    row = reports._suppressed_row({"toegevoegd": 12, "afgerond": 5, "gestopt": 0, "open": 7, "te_laat": 3})
+    assert row == {"toegevoegd": 12, "afgerond": 5, "gestopt": 0, "open": 7, "te_laat": "<5"}
+    assert [reports.suppressed(n) for n in (0, 1, 4, 5)] == [0, "<5", "<5", 5]

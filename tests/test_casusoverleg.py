@@ -4,13 +4,17 @@ complete weging, never on their own request; minutes get their retention class."
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from meldpunt.cases import meetings, releases, selectors, services
-from meldpunt.cases.models import ReleaseState
+from meldpunt.cases.models import Casus, Meeting, ReleaseState
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.privacy.retention.models import ResultClass
 from test_cases import (
@@ -200,3 +204,111 @@ def test_a_bad_release_decision_changes_nothing_and_says_why(client, setting, re
     assert response.status_code == 200 and "verplicht" in response.content.decode().lower()
     request.refresh_from_db()
     assert request.state == ReleaseState.AANGEVRAAGD
+
+
+@pytest.fixture
+def two_regies(regie, pf, make_user):
+    """One meeting, organised by ``regie``, with two casussen: ``regie``'s own (the secret
+    subject released to the participant) and one led by ``other`` (who put ``regie`` on the team
+    so the organiser could add it)."""
+    other = make_user("regisseur", "teamlid", "beoordelaar")
+    mine = open_casus(regie)
+    theirs = open_casus(other, OTHER_NAME, "999990019")
+    services.set_team(other, theirs, [regie])
+    deelnemer = make_user("deelnemer")
+    meeting, item, (seat,) = planned_meeting(regie, mine, deelnemer)
+    their_item = meetings.add_to_agenda(regie, meeting, theirs)
+    release(regie, pf, item, seat, ["veld:fenomeen", subject_key(mine)])
+    release(other, pf, their_item, seat, ["veld:fenomeen", subject_key(theirs, OTHER_NAME)])
+    return {"other": other, "mine": mine, "theirs": theirs, "meeting": meeting, "seat": seat,
+            "deelnemer": deelnemer}
+
+
+def test_a_regisseur_prints_only_their_own_casussen_of_a_participants_agenda(client, regie, two_regies):
+    other, meeting, seat = two_regies["other"], two_regies["meeting"], two_regies["seat"]
+    printed = pdf_text(client_for(client, other).get(reverse("cases:agenda_pdf", args=[meeting.pk, seat.pk])).content)
+    assert two_regies["theirs"].reference in printed and OTHER_NAME in printed
+    assert two_regies["mine"].reference not in printed and SECRET_NAME not in printed and "999993653" not in printed
+    # The read of the print is logged for the regisseur, and only for their casus's subject.
+    logged = ProcessingLogEntry.objects.filter(user_id=other.pk, action="vrijgave_inzien", subject_type="bsn")
+    assert logged.count() == 1
+    # The organiser (on both casussen) prints both; the participant still sees both.
+    printed = pdf_text(client_for(client, regie).get(reverse("cases:agenda_pdf", args=[meeting.pk, seat.pk])).content)
+    assert SECRET_NAME in printed and OTHER_NAME in printed
+    (view,) = selectors.released_to_participant(two_regies["deelnemer"])
+    assert len(view.items) == 2
+
+
+def test_only_the_organiser_puts_a_casus_on_the_agenda(regie, make_user):
+    other = make_user("regisseur", "teamlid", "beoordelaar")
+    theirs = open_casus(other, OTHER_NAME, "999990019")
+    meeting = meetings.plan(regie, "Overleg van een ander", timezone.now() + timedelta(days=2))
+    with pytest.raises(services.NotAllowed, match="organisator"):
+        meetings.add_to_agenda(other, meeting, theirs)
+    assert not meeting.agenda.exists()
+    assert not selectors.meetings_for(other).filter(pk=meeting.pk).exists()
+
+
+def test_a_field_release_does_not_cover_a_signal_linked_after_the_decision(regie, pf, make_user):
+    casus = open_casus(regie)
+    first = casus.signal_links.get().signal
+    deelnemer = make_user("deelnemer")
+    _, item, (seat,) = planned_meeting(regie, casus, deelnemer)
+    release(regie, pf, item, seat, ["veld:fenomeen", "veld:locatie"])
+    later = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1))
+    services.link_signal(regie, casus, later, weging("W4", "casus"))
+    (view,) = selectors.released_to_participant(deelnemer)
+    shown = [row["kenmerk"] for row in view.items[0].content.signals]
+    assert shown == [first.reference] and later.reference not in json.dumps(view.items[0].content.as_dict())
+    # A new release names the later signal too.
+    release(regie, pf, item, seat, ["veld:fenomeen"])
+    (view,) = selectors.released_to_participant(deelnemer)
+    rows = {row["kenmerk"]: row for row in view.items[0].content.signals}
+    assert set(rows) == {first.reference, later.reference}
+    assert "locatie" in rows[first.reference] and "locatie" not in rows[later.reference]
+
+
+def test_releases_end_after_the_meeting_and_with_the_casus(setting, settings):
+    a, meeting, casus = setting["a"], setting["meeting"], setting["casus"]
+    assert selectors.released_to_participant(a)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=31), state="gehouden")
+    assert selectors.released_to_participant(a) == []
+    settings.MELDPUNT_RELEASE_VISIBLE_DAYS = 60
+    (view,) = selectors.released_to_participant(a)
+    assert not view.items[0].content.empty
+    Casus.objects.filter(pk=casus.pk).update(state="afgesloten")
+    (view,) = selectors.released_to_participant(a)
+    assert view.items == []
+
+
+def test_showing_the_release_catalogue_and_the_minutes_is_logged(client, setting, regie):
+    meeting, item, casus = setting["meeting"], setting["item"], setting["casus"]
+    c = client_for(client, regie)
+    page = c.get(reverse("cases:vrijgave_vragen", args=[meeting.pk, item.pk, setting["seat_a"].pk])).content.decode()
+    assert SECRET_NAME in page
+    assert ProcessingLogEntry.objects.filter(user_id=regie.pk, action="vrijgave_onderdelen_inzien",
+                                             subject_type="bsn", object_id=str(casus.pk)).exists()
+    meetings.record_minutes(regie, item, f"Besproken: {SECRET_NAME}.", "")
+    page = c.get(reverse("cases:verslag", args=[meeting.pk, item.pk])).content.decode()
+    assert SECRET_NAME in page
+    assert ProcessingLogEntry.objects.filter(user_id=regie.pk, action="verslag_inzien", subject_type="bsn",
+                                             object_id=str(casus.pk)).exists()
+
+
+def test_the_meeting_page_reads_release_requests_once_for_the_whole_agenda(client, regie, pf, make_user):
+    deelnemer = make_user("deelnemer")
+    meeting, item, (seat,) = planned_meeting(regie, open_casus(regie), deelnemer)
+    release(regie, pf, item, seat, ["veld:fenomeen"])
+    c = client_for(client, regie)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(reverse("cases:overleg", args=[meeting.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries()
+    for n in range(2):
+        casus = open_casus(regie, f"Extra Betrokkene {n}", "999990019")
+        more = meetings.add_to_agenda(regie, meeting, casus)
+        release(regie, pf, more, seat, ["veld:fenomeen"])
+    assert queries() == one

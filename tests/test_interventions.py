@@ -8,14 +8,26 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from meldpunt.cases import interventions, meetings, releases, selectors, services
 from meldpunt.cases.catalogue import INSTRUMENTS
-from meldpunt.cases.models import Instrument, InterventionStatus, Reminder
+from meldpunt.cases.models import Casus, Instrument, Intervention, InterventionStatus, Reminder
 from meldpunt.privacy.models import ProcessingLogEntry
-from test_cases import SECRET_NAME, open_casus, planned_meeting, release, subject_key, weging
+from test_cases import (
+    OTHER_NAME,
+    SECRET_NAME,
+    new_signal,
+    open_casus,
+    planned_meeting,
+    release,
+    subject_key,
+    to_research,
+    weging,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +169,61 @@ def test_selectors_actions_of_only_own(regie, planned, make_user):
     assert len(selectors.actions_of(uitvoerder)) == 1
     assert selectors.actions_of(make_user("uitvoerder")) == []
     assert selectors.actions_of(make_user("deelnemer")) == []
+
+
+def test_the_description_shows_only_once_pc2b_is_released(regie, pf, planned, make_user, client):
+    uitvoerder = make_user("uitvoerder")
+    action = interventions.add(regie, planned, Instrument.objects.get(code="sluiting-13b-opiumwet"),
+                               f"Pand van {SECRET_NAME} sluiten.", uitvoerder, timezone.localdate() + timedelta(days=9))
+    client.force_login(uitvoerder)
+    url = reverse("cases:actie", args=[action.pk])
+    before = client.get(url).content.decode()
+    assert SECRET_NAME not in before and "privacytoets 2B" in before
+    releases.decide(pf, releases.request_pc2b(regie, action, ["veld:fenomeen"], "Wat er speelt."),
+                    weging("PC2B", "vrijgeven"))
+    assert SECRET_NAME in client.get(url).content.decode()
+
+
+def test_a_pc2b_release_covers_only_the_signals_linked_when_it_was_decided(regie, pf, planned, make_user):
+    uitvoerder = make_user("uitvoerder")
+    action = add(regie, planned, uitvoerder)
+    releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
+    first = planned.signal_links.get().signal
+    later = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1))
+    services.link_signal(regie, planned, later, weging("W4", "casus"))
+    (seen,) = selectors.actions_of(uitvoerder)
+    assert [row["kenmerk"] for row in seen.content.signals] == [first.reference]
+
+
+def test_the_uitvoerder_sees_nothing_once_the_release_has_ended(regie, pf, planned, make_user, settings):
+    uitvoerder = make_user("uitvoerder")
+    action = add(regie, planned, uitvoerder)
+    releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
+    assert selectors.action_of(uitvoerder, action.pk).content.signals
+    Intervention.objects.filter(pk=action.pk).update(status="afgerond", finished_at=timezone.now() - timedelta(days=31))
+    ended = selectors.action_of(uitvoerder, action.pk)
+    assert ended.ended and not ended.released and ended.content.empty
+    Intervention.objects.filter(pk=action.pk).update(finished_at=timezone.now() - timedelta(days=2))
+    assert selectors.action_of(uitvoerder, action.pk).content.signals
+    Casus.objects.filter(pk=planned.pk).update(state="afgesloten")
+    assert selectors.action_of(uitvoerder, action.pk).content.empty
+
+
+def test_the_action_list_loads_no_released_data_per_intervention(regie, pf, planned, make_user, client):
+    uitvoerder = make_user("uitvoerder")
+    client.force_login(uitvoerder)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("web:mijn_acties")).status_code == 200
+        return len(ctx.captured_queries)
+
+    action = add(regie, planned, uitvoerder)
+    releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
+    one = queries()
+    for code in ("bibob-onderzoek", "last-onder-dwangsom"):
+        more = add(regie, planned, uitvoerder, code=code)
+        releases.decide(pf, releases.request_pc2b(regie, more, ["veld:locatie"], "Adres."),
+                        weging("PC2B", "vrijgeven"))
+    assert queries() == one
+    assert not ProcessingLogEntry.objects.filter(user_id=uitvoerder.pk, action="vrijgave_inzien").exists()

@@ -97,22 +97,53 @@ class Released:
                 "betrokkenen": self.subjects, "documenten": self.documents, "wegingen": self.wegingen}
 
 
+def scoped_keys(request) -> list[str]:
+    """The approved keys of a decided release, with every ``veld:`` item narrowed to the signals
+    linked when it was decided (``veld:<name>:<signal id>``): a signal linked later is not
+    covered until a new release names it (P1/P3)."""
+    keys = []
+    for key in request.approved_items:
+        if key.startswith("veld:") and key != "veld:werktitel" and key.count(":") == 1:
+            keys.extend(f"{key}:{signal_id}" for signal_id in request.signal_scope)
+        else:
+            keys.append(key)
+    return keys
+
+
+def _field_scope(keys) -> dict[str, set[int] | None]:
+    """Per released field: the signal ids it covers, or None for every signal of the casus
+    (an unscoped key, used only to preview a request that is not decided yet)."""
+    scope: dict[str, set[int] | None] = {}
+    for key in keys:
+        parts = key.split(":")
+        if parts[0] != "veld" or parts[1] not in FIELDS or parts[1] == "werktitel":
+            continue
+        if len(parts) == 2:
+            scope[parts[1]] = None
+        elif len(parts) == 3 and parts[2].isdigit() and scope.get(parts[1], set()) is not None:
+            scope.setdefault(parts[1], set()).add(int(parts[2]))
+    return scope
+
+
 def released_content(casus, keys) -> Released:
     keys = set(keys)
     out = Released(reference=casus.reference)
     if "veld:werktitel" in keys:
         out.title = casus.title
-    fields = [name for name in FIELDS if name != "werktitel" and f"veld:{name}" in keys]
-    if fields:
+    scope = _field_scope(keys)
+    if scope:
         # The data subjects of a shown field are those of its signal: the mentioned subjects
         # (descriptions name them) and the address (P2: one log line per data subject).
         mentioned: dict[int, list[DataSubject]] = {}
-        if "omschrijving" in fields:
+        if "omschrijving" in scope:
             for m in MentionedSubject.objects.filter(signal__casus_links__casus=casus):
                 subject = intake_subjects.of_mention(m)
                 if subject:
                     mentioned.setdefault(m.signal_id, []).append(subject)
         for signal in signals_of(casus):
+            fields = [name for name, ids in scope.items() if ids is None or signal.pk in ids]
+            if not fields:
+                continue
             row = {"kenmerk": signal.reference}
             if "fenomeen" in fields:
                 row["fenomeen"] = signal.phenomenon.name

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.web.access import page
 
-from . import items, meetings, printing, releases, selectors
+from . import meetings, printing, releases, selectors
 from .forms import (
     AgendaForm,
     AttendanceForm,
@@ -118,7 +118,7 @@ def vrijgave_vragen(request, pk, item_pk, participant_pk):
     participant = Participant.objects.filter(meeting=item.meeting, pk=participant_pk).select_related("user").first()
     if participant is None:
         raise Http404("Deze deelnemer is niet uitgenodigd.")
-    form = ReleaseRequestForm(request.POST or None, catalogue=items.catalogue(item.casus))
+    form = ReleaseRequestForm(request.POST or None, catalogue=selectors.release_catalogue(request.user, item.casus))
     if request.method == "POST" and form.is_valid():
         try:
             releases.request_pc2a(request.user, item, participant, form.cleaned_data["items"],
@@ -139,7 +139,8 @@ def vrijgave_vragen(request, pk, item_pk, participant_pk):
 @require_http_methods(["GET", "POST"])
 def verslag(request, pk, item_pk):
     item = _agenda_item(request, pk, item_pk)
-    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes, "decisions": item.decisions})
+    form = MinutesForm(request.POST or None,
+                       initial=selectors.minutes_of(request.user, item) if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         try:
             meetings.record_minutes(request.user, item, form.cleaned_data["minutes"], form.cleaned_data["decisions"])
@@ -172,7 +173,8 @@ def aanwezigheid(request, pk):
 
 @page("casusoverleg")
 def agenda_pdf(request, pk, participant_pk):
-    """The printable agenda exactly as one participant gets it (only their released items)."""
+    """The printable agenda as one participant gets it (only their released items), limited to the
+    casussen the requesting regisseur may open: never another regisseur's casus on the agenda."""
     meeting = selectors.meeting_for(request.user, pk)
     participant = meeting.participants.filter(pk=participant_pk).select_related("user").first()
     if participant is None:

@@ -64,7 +64,11 @@ def _planned(meeting: Meeting) -> None:
 
 @transaction.atomic
 def add_to_agenda(user, meeting: Meeting, casus) -> AgendaItem:
+    """Only the organiser puts a casus on the agenda, and only one they are involved in: a casus
+    on an agenda lets its regisseur open the meeting, so nobody may join another's meeting."""
     _organiser(user)
+    if meeting.organiser_id != user.pk:
+        raise NotAllowed("Alleen de organisator van dit casusoverleg zet casussen op de agenda.")
     check_manager(user, casus)
     casus = lock(casus)
     _planned(meeting)

@@ -186,6 +186,9 @@ class ReleaseRequest(models.Model):
     state = models.CharField("status", max_length=12, choices=ReleaseState.choices,
                              default=ReleaseState.AANGEVRAAGD)
     approved_items = models.JSONField("vrijgegeven onderdelen", default=list)
+    # The signals linked when the decision was taken: 'veld:' items cover these and no signal
+    # linked later (a release never grows silently, P1/P3). Empty until decided.
+    signal_scope = models.JSONField("signalen bij het besluit", default=list, blank=True)
     weging = models.OneToOneField("protocol.Weging", on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="release")
     decided_at = models.DateTimeField("besloten op", null=True, blank=True)

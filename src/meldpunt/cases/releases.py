@@ -13,7 +13,7 @@ from meldpunt.privacy import log
 from meldpunt.protocol.services import WegingInput
 
 from . import items as release_items
-from .models import AgendaItem, Intervention, Participant, ReleaseKind, ReleaseRequest, ReleaseState
+from .models import AgendaItem, CasusSignal, Intervention, Participant, ReleaseKind, ReleaseRequest, ReleaseState
 from .services import CaseError, NotAllowed, casus_weging, check_manager, lock
 
 
@@ -94,7 +94,9 @@ def decide(user, request: ReleaseRequest, data: WegingInput, approved_keys=None)
     weging = casus_weging(user, casus, data)
     request.state = ReleaseState.GEWEIGERD if data.decision == "weigeren" else ReleaseState.VRIJGEGEVEN
     request.approved_items, request.weging, request.decided_at = approved, weging, timezone.now()
-    request.save(update_fields=["state", "approved_items", "weging", "decided_at"])
+    # Freeze what 'veld:' items cover: the signals linked now, never one linked later (P1/P3).
+    request.signal_scope = sorted(CasusSignal.objects.filter(casus=casus).values_list("signal_id", flat=True))
+    request.save(update_fields=["state", "approved_items", "signal_scope", "weging", "decided_at"])
     shown = release_items.released_content(casus, request.items).log_subjects
     log.record(f"vrijgave_{request.kind}", "casus_delen",
                shown or [log.DataSubject("intern", f"casus:{casus.pk}")], user=user, obj=casus,

@@ -1,6 +1,11 @@
 """Reports of step 4 for the regisseur: interventions per period, department and instrument, and
 the funnel from signal to result with lead times per step. Counts and durations only, no
-references or names; as a page, CSV and PDF (one selector feeds all three)."""
+references or names; as a page, CSV and PDF (one selector feeds all three).
+
+Both start from what the user may see (P1: ``policy.signals_visible_to``, the casussen they may
+open) and suppress small counts (P6, as insight.suppression): 1-4 is shown as "<5", and a
+total with a hidden part is hidden too, so it cannot give that part away. A lead time over fewer than 5
+signals or casussen is not shown (it would describe single cases)."""
 
 from __future__ import annotations
 
@@ -18,15 +23,27 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from meldpunt.accounts import policy
+from meldpunt.insight.suppression import THRESHOLD
 from meldpunt.intake.models import Signal
 from meldpunt.protocol.models import StateChange
 from meldpunt.web.access import page
 from meldpunt.web.forms import DateInput, StyledForm
 
 from . import selectors
-from .models import Casus, CasusStateChange, Intervention, InterventionStatus
+from .models import CasusStateChange, Intervention, InterventionStatus
 
 OPEN = [InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING]
+SUPPRESSED = "<5"
+
+
+def _small(count: int) -> bool:
+    return 0 < count < THRESHOLD
+
+
+def suppressed(count: int) -> int | str:
+    """A count as it may be published (P6): 1-4 becomes "<5", zero stays 0."""
+    return SUPPRESSED if _small(count) else count
 
 
 class PeriodForm(StyledForm):
@@ -55,16 +72,32 @@ def interventions_per_period(user, start: date, end: date) -> list[dict]:
                       te_laat=Count("id", filter=Q(status__in=OPEN, deadline__lt=today)))
             .order_by("maand", "department", "instrument__name"))
     return [{"maand": r["maand"].strftime("%Y-%m"), "afdeling": r["department"], "instrument": r["instrument__name"],
-             "toegevoegd": r["toegevoegd"], "afgerond": r["afgerond"], "gestopt": r["gestopt"], "open": r["open"],
-             "te_laat": r["te_laat"]} for r in rows]
+             **_suppressed_row(r)} for r in rows]
+
+
+def _suppressed_row(r: dict) -> dict:
+    """Toegevoegd = afgerond + gestopt + open: a visible total would give away one hidden part (and
+    pin two small ones, 1 + 1), so a total with a hidden part is hidden too. Te laat is a part of
+    open, not a sum."""
+    parts = ("afgerond", "gestopt", "open")
+    row = {k: suppressed(r[k]) for k in ("toegevoegd", *parts, "te_laat")}
+    if any(_small(r[k]) for k in parts):
+        row["toegevoegd"] = SUPPRESSED
+    return row
 
 
 @dataclass
 class FunnelStep:
     step: str
-    count: int
+    count: int | str  # suppressed: "<5" for 1-4
     median_days: float | None
     p90_days: float | None
+
+
+def _step(label: str, count: int, median: float | None, p90: float | None) -> FunnelStep:
+    if count < THRESHOLD:
+        median = p90 = None  # a lead time of fewer than 5 describes single signals
+    return FunnelStep(label, suppressed(count), median, p90)
 
 
 def _durations(pairs) -> tuple[float | None, float | None]:
@@ -77,28 +110,30 @@ def _durations(pairs) -> tuple[float | None, float | None]:
 
 def funnel(user, start: date, end: date) -> list[FunnelStep]:
     """Signals received in the period, how far they came, and the lead time of each step (days from
-    entering the previous step). Aggregates only."""
-    signals = Signal.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
+    entering the previous step). Only signals and casussen this user may see (P1); small counts
+    suppressed (P6). The steps are nested, not parts of a sum, so no secondary suppression."""
+    signals = policy.signals_visible_to(user, Signal.objects.filter(received_at__date__gte=start,
+                                                                    received_at__date__lte=end))
     received = dict(signals.values_list("pk", "received_at"))
     first_at: dict[str, dict[int, object]] = {"zwaarte": {}, "bronnenonderzoek": {}, "casus": {}}
     for signal_id, target, at in (StateChange.objects.filter(signal_id__in=signals.values("pk"),
                                                              target__in=list(first_at))
                                   .order_by("at").values_list("signal_id", "target", "at")):
         first_at[target].setdefault(signal_id, at)
-    cases = Casus.objects.filter(signal_links__signal_id__in=signals.values("pk")).distinct()
+    cases = selectors.visible_cases(user).filter(signal_links__signal_id__in=signals.values("pk")).distinct()
     opened = {c.pk: c.opened_at for c in cases}
     closed = dict(CasusStateChange.objects.filter(casus_id__in=list(opened), target="afgesloten")
                   .order_by("at").values_list("casus_id", "at"))
-    steps = [FunnelStep("Ontvangen", len(received), None, None)]
+    steps = [_step("Ontvangen", len(received), None, None)]
     previous = received
     for key, label in (("zwaarte", "Door intake (stap 1)"), ("bronnenonderzoek", "Naar bronnenonderzoek (stap 2)"),
                        ("casus", "Casus (stap 3 → 4)")):
         reached = first_at[key]
         median, p90 = _durations((previous.get(pk), at) for pk, at in reached.items())
-        steps.append(FunnelStep(label, len(reached), median, p90))
+        steps.append(_step(label, len(reached), median, p90))
         previous = reached
     median, p90 = _durations((opened[pk], at) for pk, at in closed.items())
-    steps.append(FunnelStep("Casus afgesloten met resultaat", len(closed), median, p90))
+    steps.append(_step("Casus afgesloten met resultaat", len(closed), median, p90))
     return steps
 
 

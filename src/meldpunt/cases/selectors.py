@@ -8,7 +8,9 @@ Participants and uitvoerders read only through ``released_*``: their content is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +21,7 @@ from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
 from meldpunt.protocol.models import Weging
+from meldpunt.protocol.transitions import CasusState
 
 from . import items as release_items
 from .models import (
@@ -29,6 +32,7 @@ from .models import (
     Intervention,
     InterventionStatus,
     Meeting,
+    MeetingState,
     Participant,
     ReleaseKind,
     ReleaseRequest,
@@ -36,6 +40,13 @@ from .models import (
 )
 
 OPEN_STATUSES = (InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING)
+# A closed or destroyed casus shows its participants and uitvoerders nothing any more (P1).
+ENDED_CASUS_STATES = (CasusState.AFGESLOTEN, CasusState.VERNIETIGD)
+
+
+def release_window_start():
+    """Releases of a meeting held (or an intervention ended) before this moment are no longer shown."""
+    return timezone.now() - timedelta(days=settings.MELDPUNT_RELEASE_VISIBLE_DAYS)
 
 
 def visible_cases(user):
@@ -129,9 +140,12 @@ def meeting_for(user, pk: int) -> Meeting:
 
 
 def meeting_agenda(user, meeting: Meeting) -> list[AgendaItem]:
-    """The agenda items; casussen this user may not see are listed by reference only."""
+    """The agenda items, each with its release requests (prefetched: one query for the whole
+    agenda); casussen this user may not see are listed by reference only."""
     visible = set(visible_cases(user).values_list("pk", flat=True))
-    agenda = list(meeting.agenda.select_related("casus", "minutes_result_class"))
+    requests = ReleaseRequest.objects.filter(casus_id__in=visible).order_by("requested_at", "id")
+    agenda = list(meeting.agenda.select_related("casus", "minutes_result_class").prefetch_related(
+        Prefetch("release_requests", queryset=requests)))
     for item in agenda:
         item.visible = item.casus_id in visible
     return agenda
@@ -157,6 +171,25 @@ def release_for_decision(user, pk: int) -> ReleaseRequest:
     return request
 
 
+def release_catalogue(user, casus: Casus) -> list[release_items.Item]:
+    """The items the regisseur can ask to release; their labels name subjects and documents of the
+    casus, so showing them is a logged read (P2). Only for a user who may open the casus."""
+    if not visible_cases(user).filter(pk=casus.pk).exists():
+        raise Http404("Deze casus bestaat niet of u mag hem niet zien.")
+    log.record("vrijgave_onderdelen_inzien", "casus", release_items.casus_subjects(casus), user=user, obj=casus)
+    return release_items.catalogue(casus)
+
+
+def minutes_of(user, item: AgendaItem) -> dict:
+    """The minutes and decisions of one agenda item to edit them; they are about the casus's
+    subjects, so showing them is a logged read (P2)."""
+    if not visible_cases(user).filter(pk=item.casus_id).exists():
+        raise Http404("Dit agendapunt bestaat niet of u mag het niet zien.")
+    if item.minutes or item.decisions:
+        log.record("verslag_inzien", "casus", release_items.casus_subjects(item.casus), user=user, obj=item.casus)
+    return {"minutes": item.minutes, "decisions": item.decisions}
+
+
 def requested_items(user, request: ReleaseRequest) -> list[release_items.Item]:
     """The labels of what was asked (the privacyfunctionaris reads them to decide: logged)."""
     wanted = set(request.items)
@@ -170,7 +203,7 @@ def requested_items(user, request: ReleaseRequest) -> list[release_items.Item]:
 def _approved_keys(requests) -> list[str]:
     keys: list[str] = []
     for r in requests:
-        keys.extend(k for k in r.approved_items if k not in keys)
+        keys.extend(k for k in release_items.scoped_keys(r) if k not in keys)
     return keys
 
 
@@ -189,20 +222,28 @@ class ParticipantMeeting:
 
 def released_to_participant(user, meeting_id: int | None = None, *, reader=None) -> list[ParticipantMeeting]:
     """The meetings this participant is invited to, each agenda item with only what PC2A released
-    to them (P1). Every released subject shown is logged (P2), for ``reader`` when the regisseur
-    prints a participant's agenda."""
+    to them (P1). Releases end: only meetings still planned or held in the last
+    MELDPUNT_RELEASE_VISIBLE_DAYS days, and only casussen not closed or destroyed. Every released
+    subject shown is logged (P2), for ``reader`` when the regisseur prints a participant's agenda;
+    then only the casussen the reader may open are included (a regisseur never prints another
+    regisseur's casus)."""
     if not user.is_authenticated or not user.has_role(Role.DEELNEMER):
         return []
-    seats = Participant.objects.filter(user=user).select_related("meeting").order_by("-meeting__starts_at")
+    seats = (Participant.objects.filter(user=user, meeting__starts_at__gte=release_window_start(),
+                                        meeting__state__in=[MeetingState.GEPLAND, MeetingState.GEHOUDEN])
+             .select_related("meeting").order_by("-meeting__starts_at"))
     if meeting_id is not None:
         seats = seats.filter(meeting_id=meeting_id)
     approved = Prefetch("release_requests", to_attr="approved",
                         queryset=ReleaseRequest.objects.filter(kind=ReleaseKind.PC2A, state=ReleaseState.VRIJGEGEVEN,
                                                                recipient=user))
+    agenda = AgendaItem.objects.exclude(casus__state__in=ENDED_CASUS_STATES)
+    if reader is not None:
+        agenda = agenda.filter(casus__in=visible_cases(reader))
     result, shown = [], []
     for seat in seats:
         items = []
-        for item in seat.meeting.agenda.select_related("casus").prefetch_related(approved):
+        for item in agenda.filter(meeting=seat.meeting).select_related("casus").prefetch_related(approved):
             mine = [r for r in item.approved if r.participant_id == seat.pk]
             content = release_items.released_content(item.casus, _approved_keys(mine))
             shown.extend(content.log_subjects)
@@ -228,10 +269,19 @@ class Action:
     intervention: Intervention
     content: release_items.Released
     released: bool
+    ended: bool = False
 
 
-def actions_of(user, pk: int | None = None) -> list[Action]:
-    """The interventions this uitvoerder owns, each with what PC2B released for it."""
+def _release_ended(intervention: Intervention, since) -> bool:
+    """PC2B releases end with the casus, and some days after the intervention ended (P1)."""
+    return (intervention.casus.state in ENDED_CASUS_STATES
+            or (intervention.finished_at is not None and intervention.finished_at < since))
+
+
+def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> list[Action]:
+    """The interventions this uitvoerder owns, each with what PC2B released for it (nothing once
+    the release has ended: see ``_release_ended``). Without ``with_content`` (the list page shows
+    only whether something was released) no released data is loaded, shown or logged."""
     if not user.is_authenticated or not user.has_role(Role.UITVOERDER):
         return []
     approved = Prefetch("release_requests", to_attr="approved", queryset=ReleaseRequest.objects.filter(
@@ -240,11 +290,14 @@ def actions_of(user, pk: int | None = None) -> list[Action]:
     own = Intervention.objects.filter(owner=user)
     if pk is not None:
         own = own.filter(pk=pk)
+    since = release_window_start()
     for i in (own.select_related("casus", "instrument")
-              .prefetch_related(approved, "updates").order_by("deadline", "id")):
-        content = release_items.released_content(i.casus, _approved_keys(i.approved))
+              .prefetch_related(approved, "updates__by").order_by("deadline", "id")):
+        ended = _release_ended(i, since)
+        keys = _approved_keys(i.approved) if with_content and not ended else []
+        content = release_items.released_content(i.casus, keys)
         shown.extend(content.log_subjects)
-        result.append(Action(i, content, bool(i.approved)))
+        result.append(Action(i, content, bool(i.approved) and not ended, ended))
     if shown:
         log.record("vrijgave_inzien", "casus_delen", shown, user=user)
     return result

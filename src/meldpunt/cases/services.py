@@ -8,13 +8,14 @@ The casusoverleg, releases and interventions have their own modules (``meetings`
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.accounts import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.privacy import log, trace
+from meldpunt.privacy.retention.models import AppliesTo
 from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol import wegingen
 from meldpunt.protocol.models import Weging
@@ -68,6 +69,23 @@ def new_reference(now) -> str:
     return f"{prefix}{number:05d}"
 
 
+REFERENCE_ATTEMPTS = 5
+
+
+def create_casus(now, **fields) -> Casus:
+    """A new casus with the next free reference. Two W4 decisions at once can both compute the
+    same max + 1: the loser's insert fails on the unique reference, is rolled back to its
+    savepoint and tries the next number (reading the winner's committed row)."""
+    for _ in range(REFERENCE_ATTEMPTS - 1):
+        try:
+            with transaction.atomic():
+                return Casus.objects.create(reference=new_reference(now), **fields)
+        except IntegrityError:
+            continue  # another casus took this number first
+    with transaction.atomic():
+        return Casus.objects.create(reference=new_reference(now), **fields)
+
+
 def casus_weging(user, casus: Casus, data: WegingInput) -> Weging:
     """A complete weging that belongs to the casus (P3), or a refusal."""
     allowed = CASUS_WEGING_ROLES.get(data.type)
@@ -110,8 +128,7 @@ def open_from_signal(user, signal, change, used: list[Weging]) -> Casus:
     w4 = next((w for w in used if w.type == "W4"), None)
     area = signal.buurt.naam if signal.buurt_id else ""
     title = f"{signal.phenomenon.name}{f' – {area}' if area else ''}"
-    casus = Casus.objects.create(reference=new_reference(now), title=title[:200], opened_at=now,
-                                 lead=user if user.has_role(Role.REGISSEUR) else None)
+    casus = create_casus(now, title=title[:200], opened_at=now, lead=user if user.has_role(Role.REGISSEUR) else None)
     if user.has_role(Role.TEAMLID) and not user.has_role(Role.REGISSEUR):
         casus.team.add(user)
     CasusSignal.objects.create(casus=casus, signal=signal, linked_at=now, linked_by=user, weging=w4)
@@ -276,6 +293,9 @@ def close(user, casus: Casus, result_class, evaluation: str, outcomes: dict[int,
     problems = []
     if result_class is None or not result_class.active:
         problems.append("Kies een geldige resultaatklasse.")
+    elif result_class.applies_to != AppliesTo.CASUS:
+        problems.append(f"Resultaatklasse {result_class} is niet bedoeld voor een casus; kies een resultaatklasse "
+                        "voor casussen.")
     if not (evaluation or "").strip():
         problems.append("Schrijf een korte evaluatie van de casus.")
     if problems:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.web.access import page
 
-from . import interventions, items, releases, selectors, services
+from . import interventions, releases, selectors, services
 from .forms import CloseForm, InterventionForm, LinkForm, ProgressForm, ReleaseRequestForm, TeamForm, W4Form
 from .models import Intervention
 from .services import CASUS_STATE_LABELS
@@ -185,7 +185,7 @@ def interventie_vrijgave(request, reference, pk):
     """Ask PC2B: exactly what the uitvoerder of this intervention needs."""
     case = selectors.casus_for(request.user, reference, log_read=False)
     action = _intervention(case, pk)
-    form = ReleaseRequestForm(request.POST or None, catalogue=items.catalogue(case))
+    form = ReleaseRequestForm(request.POST or None, catalogue=selectors.release_catalogue(request.user, case))
     if request.method == "POST" and form.is_valid():
         try:
             releases.request_pc2b(request.user, action, form.cleaned_data["items"], form.cleaned_data["purpose"])
@@ -202,7 +202,7 @@ def interventie_vrijgave(request, reference, pk):
 
 @page("mijn_acties")
 def mijn_acties(request):
-    return render(request, "cases/mijn_acties.html", {"actions": selectors.actions_of(request.user),
+    return render(request, "cases/mijn_acties.html", {"actions": selectors.actions_of(request.user, with_content=False),
                                                       "today": timezone.localdate()})
 
 

@@ -242,6 +242,9 @@ MELDPUNT_HC_RETRIES = env_int("MELDPUNT_HC_RETRIES", 2)
 MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS = env_int("MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS", 7)
 MELDPUNT_DESTRUCTION_REVIEWER_ROLES = env_list("MELDPUNT_DESTRUCTION_REVIEWER_ROLES", ["archivaris"])
 MELDPUNT_CONTACT_ANONYMISE_DAYS = env_int("MELDPUNT_CONTACT_ANONYMISE_DAYS", 365)
+# How long after a casusoverleg (or the end of an intervention) its participants and uitvoerder
+# still see what was released to them (PC2A/PC2B, P1); a closed casus shows them nothing.
+MELDPUNT_RELEASE_VISIBLE_DAYS = env_int("MELDPUNT_RELEASE_VISIBLE_DAYS", 30)
 
 # The throttle counters live in the cache, never in the signal. Redis in production
 # (MELDPUNT_REDIS_URL); the embedded default keeps them in memory per process.
