@@ -13,7 +13,7 @@ from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake import services as intake
 from meldpunt.intake.models import Attachment, MentionedSubject, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.privacy.retention import destroy_hooks, destruction, jobs, services
+from meldpunt.privacy.retention import destroy_hooks, destruction, jobs, selectors, services
 from meldpunt.privacy.retention.models import (
     DestructionListItem,
     DestructionStatement,
@@ -290,3 +290,123 @@ def test_sqlite_overwrites_deleted_rows():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA secure_delete")
         assert cursor.fetchone()[0] == 1
+
+
+# ------------------------------------------------------------------ what keeps a dossier (blocks.py)
+
+
+def test_a_hold_on_a_signal_keeps_its_casus_when_composing_and_executing(people):
+    staff, archivaris = people["staff"], people["archivaris"]
+    casus = close_casus(to_casus(staff, new_signal(staff)), "toezicht-afgebroken", days_ago=400)
+    signal = casus.signal_links.get().signal
+    hold = services.place_hold(archivaris, "signaal", signal.reference, "Beroep tegen de last onder dwangsom.")
+    assert [r.reference for r in selectors.due_records(timezone.localdate())] == []
+    with pytest.raises(services.RetentionError):
+        services.compose(archivaris, "Lijst")  # nothing due: the casus is held through its signal
+    services.lift_hold(archivaris, hold)
+    destruction_list = approved_list(people)
+    # Placed during the bedenktijd: execution checks again and keeps casus and signal.
+    services.place_hold(archivaris, "signaal", signal.reference, "Beroep tegen de last onder dwangsom.")
+    outcome = destruction.execute(pass_cooling_off(destruction_list))
+    assert Casus.objects.filter(pk=casus.pk).exists() and Signal.objects.filter(pk=signal.pk).exists()
+    assert outcome.excluded == 1 and outcome.destroyed.total() == 0
+    item = destruction_list.items.get()
+    assert (item.status, item.note) == (ItemStatus.UITGEZONDERD, "bewaarplicht op signaal")
+    assert not Tombstone.objects.exists()
+
+
+def _open_request_on(signal_bsn, pf):
+    from meldpunt.privacy.inzage import services as inzage
+
+    request = inzage.register(pf, inzage.RequestInput(
+        received_on=timezone.localdate(), requester_name="A. Bewoner", requester_contact="per post",
+        identity_document="digid", subject_bsn=signal_bsn))
+    inzage.search(pf, request)
+    return request
+
+
+def _close_request(request, pf):
+    from meldpunt.privacy.inzage import services as inzage
+
+    for item in request.items.all():
+        inzage.decide(pf, item, inzage.DecisionInput(decision="volledig"))
+    inzage.close(pf, request)
+
+
+def test_an_open_inzageverzoek_keeps_what_it_found_until_it_is_closed(people, make_user):
+    staff, pf = people["staff"], make_user("privacyfunctionaris")
+    signal = due_signal(staff)  # about BSN 999993653
+    casus = close_casus(to_casus(staff, new_signal(staff)), "toezicht-afgebroken", days_ago=400)
+    destruction_list = approved_list(people)
+    assert destruction_list.items.count() == 2
+    request = _open_request_on("999993653", pf)  # arrives during the bedenktijd
+    assert selectors.due_records(timezone.localdate()) == []
+    outcome = destruction.execute(pass_cooling_off(destruction_list))
+    assert outcome.excluded == 2 and outcome.destroyed.total() == 0
+    assert set(destruction_list.items.values_list("note", flat=True)) == {"open inzageverzoek"}
+    assert Signal.objects.filter(pk=signal.pk).exists() and Casus.objects.filter(pk=casus.pk).exists()
+    _close_request(request, pf)
+    second = destruction.execute(pass_cooling_off(approved_list(people, "Tweede lijst")))
+    assert second.destroyed == {"signaal": 2, "casus": 1}
+    assert not Signal.objects.filter(pk=signal.pk).exists() and not Casus.objects.filter(pk=casus.pk).exists()
+
+
+# ------------------------------------------------------------------ casusoverleg minutes and meetings
+
+
+def _meeting(staff, title, casussen, *, days_ago=0, third_parties=False, participant=None):
+    from meldpunt.cases import meetings
+    from meldpunt.cases.models import Meeting
+
+    meeting = meetings.plan(staff, title, timezone.now() + timedelta(days=1), with_third_parties=third_parties)
+    for casus in casussen:
+        meetings.add_to_agenda(staff, meeting, casus)
+    if participant is not None:
+        meetings.invite(staff, meeting, participant, "Afdeling Handhaving")
+    for item in meeting.agenda.all():
+        meetings.record_minutes(staff, item, f"Besproken in {title}: A. Bewoner is eigenaar.",
+                                "Besluit: een last onder dwangsom voorbereiden.")
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=days_ago))
+    return meeting
+
+
+def test_a_meeting_goes_with_the_last_casus_on_its_agenda(people, make_user):
+    from meldpunt.cases.models import AgendaItem, Meeting, Participant
+
+    staff = people["staff"]
+    going = to_casus(staff, new_signal(staff))
+    staying = to_casus(staff, new_signal(staff))
+    alone = _meeting(staff, "Overleg alleen", [going], participant=make_user("deelnemer"))
+    shared = _meeting(staff, "Overleg gedeeld", [going, staying])
+    close_casus(going, "toezicht-afgebroken", days_ago=400)
+    destruction.execute(pass_cooling_off(approved_list(people)))
+    assert not Casus.objects.filter(pk=going.pk).exists()
+    assert not Meeting.objects.filter(pk=alone.pk).exists()
+    assert not Participant.objects.filter(meeting_id=alone.pk).exists()
+    assert Meeting.objects.filter(pk=shared.pk).exists()
+    assert list(AgendaItem.objects.filter(meeting=shared).values_list("casus_id", flat=True)) == [staying.pk]
+
+
+def test_minutes_past_their_term_are_cleared_by_the_daily_job(people):
+    from meldpunt.cases.models import AgendaItem
+
+    staff, archivaris = people["staff"], people["archivaris"]
+    internal_old, third_old, recent, held = (to_casus(staff, new_signal(staff)) for _ in range(4))
+    _meeting(staff, "Intern, 13 maanden geleden", [internal_old], days_ago=400)
+    _meeting(staff, "Met derden, 13 maanden geleden", [third_old], days_ago=400, third_parties=True)
+    _meeting(staff, "Intern, vorige maand", [recent], days_ago=30)
+    _meeting(staff, "Intern, 13 maanden geleden, bewaarplicht", [held], days_ago=400)
+    services.place_hold(archivaris, "casus", held.reference, "Bezwaar tegen het besluit loopt nog.")
+
+    assert "Overlegverslagen die zouden worden vernietigd: 1." in str(jobs.run(dry_run=True))
+    assert AgendaItem.objects.get(casus=internal_old).decisions  # the dry run changed nothing
+    assert "Overlegverslagen vernietigd: 1." in str(jobs.run())
+    cleared = AgendaItem.objects.get(casus=internal_old)
+    today = timezone.localdate()
+    assert cleared.minutes == f"Verslag vernietigd op {today:%d-%m-%Y} (selectielijst 19.1.9)."
+    assert cleared.decisions == "" and "Bewoner" not in cleared.minutes
+    for kept in (third_old, recent, held):
+        assert AgendaItem.objects.get(casus=kept).decisions.startswith("Besluit")
+    assert ProcessingLogEntry.objects.filter(action="verslag_vernietigen", activity_code="vernietigen").exists()
+    assert Casus.objects.filter(pk=internal_old.pk).exists()  # the casus follows its own term
+    assert "Overlegverslagen vernietigd: 0." in str(jobs.run())  # idempotent

@@ -15,10 +15,11 @@ from pypdf import PdfReader
 
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Casus, CasusSignal
+from meldpunt.core.dates import add_months
 from meldpunt.intake import services as intake
 from meldpunt.privacy.inzage import package, pdf, selectors, services
 from meldpunt.privacy.inzage.models import AccessItem, AccessRequest, Decision, ItemKind, RequestStatus
-from meldpunt.privacy.inzage.services import DecisionInput, InzageError, RequestInput, add_months
+from meldpunt.privacy.inzage.services import DecisionInput, InzageError, RequestInput
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.models import Destination
@@ -505,3 +506,75 @@ def test_reevaluation_pages(world, pf, client):
     item.refresh_from_db()
     assert item.next_review_on == next_date and item.reviews.count() == 1
     assert item.label not in client.get(reverse("inzage:herbeoordelen")).content.decode()
+
+
+# ------------------------------------------------------------------------------ retention (ADR 0009)
+
+
+def _request_on(pf, bsn="999993653"):
+    """A request about the subject of the retention test helpers' signals, searched."""
+    request = services.register(pf, RequestInput(
+        received_on=timezone.localdate(), requester_name="A. Bewoner", requester_contact="per post",
+        identity_document="digid", subject_bsn=bsn))
+    services.search(pf, request)
+    return request
+
+
+def test_records_destroyed_after_the_answer_show_as_destroyed(pf, make_user, client):
+    from meldpunt.privacy.retention import destruction
+    from meldpunt.privacy.retention import services as retention
+    from test_retention_support import age, close_casus, new_signal, niet_in_behandeling, pass_cooling_off, to_casus
+
+    staff = make_user(Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID)
+    signal = age(niet_in_behandeling(staff, new_signal(staff)), 400)  # about BSN 999993653
+    casus = close_casus(to_casus(staff, new_signal(staff)), "toezicht-afgebroken", days_ago=400)
+    in_casus = casus.signal_links.get().signal
+    request = _request_on(pf)
+    assert {ItemKind.SIGNAAL, ItemKind.CASUS} <= set(request.items.values_list("kind", flat=True))
+    decide_all(pf, request)
+    services.close(pf, request)
+    archivaris = make_user("archivaris")
+    destruction_list = retention.compose(archivaris, "Lijst")
+    retention.review(make_user("archivaris"), destruction_list, True)
+    destruction.execute(pass_cooling_off(destruction_list))
+    assert not Casus.objects.filter(pk=casus.pk).exists()
+    day = timezone.localdate().strftime("%d-%m-%Y")
+    client.force_login(pf)
+    for item in request.items.exclude(kind=ItemKind.LOG):
+        page = client.get(reverse("inzage:besluit", args=[request.reference, item.pk]))
+        assert page.status_code == 200 and f"Vernietigd op {day}" in page.content.decode()
+    answer = json.loads(client.get(reverse("inzage:pakket_json", args=[request.reference])).content)
+    gone = {g["kenmerk"]: g["status"] for g in answer["gegevens"] if g.get("status", "").startswith("Vernietigd")}
+    assert gone == dict.fromkeys([signal.reference, in_casus.reference, casus.reference], f"Vernietigd op {day}")
+    assert client.get(reverse("inzage:pakket_pdf", args=[request.reference])).status_code == 200
+
+
+def test_a_closed_request_gets_a_date_and_is_anonymised_after_it(pf, make_user, client):
+    from meldpunt.privacy.retention import jobs
+    from meldpunt.privacy.retention.models import ResultClass
+    from test_retention_support import new_signal
+
+    new_signal(make_user(Role.BEOORDELAAR))
+    request = _request_on(pf)
+    assert request.items.filter(kind=ItemKind.SIGNAAL).exists()
+    assert AccessRequest.objects.get(pk=request.pk).destroy_after is None  # open: no date
+    decide_all(pf, request)
+    request = services.close(pf, request)
+    closed_on = timezone.localdate(request.closed_at)
+    assert request.destroy_after == add_months(closed_on, 60)  # Selectielijst 6.1, 5 years
+    result_class = ResultClass.objects.get(code="inzageverzoek-afgehandeld")
+    result_class.term_months = 12
+    result_class.save()  # recomputed like every other class
+    assert AccessRequest.objects.get(pk=request.pk).destroy_after == add_months(closed_on, 12)
+
+    AccessRequest.objects.filter(pk=request.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    assert "Inzageverzoeken geanonimiseerd: 1." in str(jobs.run())
+    request.refresh_from_db()
+    assert request.anonymised_at is not None and request.reference.startswith("IV-")
+    assert (request.subject_bsn, request.requester_name, request.requester_contact) == ("", "", "")
+    assert all("geanonimiseerd" in i.label and i.found_via == [] and i.decision for i in request.items.all())
+    assert ProcessingLogEntry.objects.filter(action="inzageverzoek_anonimiseren", subject_type="bsn").count() == 1
+    assert "Inzageverzoeken geanonimiseerd: 0." in str(jobs.run())  # idempotent
+    client.force_login(pf)
+    page = client.get(reverse("inzage:verzoek", args=[request.reference])).content.decode()
+    assert "999993653" not in page and "A. Bewoner" not in page

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meldpunt.cases.models import Casus
+from meldpunt.core.dates import add_months
 from meldpunt.intake.models import ReporterContact, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.privacy.retention import dates, jobs, selectors, services
 from meldpunt.privacy.retention.catalogue import SIGNAL_RULES
-from meldpunt.privacy.retention.dates import Hold, add_months, destruction_date
+from meldpunt.privacy.retention.dates import Hold, destruction_date
 from meldpunt.privacy.retention.models import ResultClass, SignalRetentionRule
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.transitions import SIGNAL_TRANSITIONS
@@ -147,6 +148,24 @@ def test_a_legal_hold_blocks_and_lifting_it_restores_the_date(make_user, staff):
     signal.refresh_from_db()
     assert signal.destroy_after == until + timedelta(days=1)
     assert ProcessingLogEntry.objects.filter(action="bewaarplicht_plaatsen", activity_code="vernietigen").count() == 2
+
+
+def test_deleting_a_hold_restores_the_date(make_user, staff):
+    signal = age(niet_in_behandeling(staff, new_signal(staff)), 400)
+    original = signal.destroy_after
+    hold = services.place_hold(make_user("archivaris"), "signaal", signal.reference, "Bezwaar van betrokkene loopt.")
+    signal.refresh_from_db()
+    assert signal.destroy_after is None
+    hold.delete()  # e.g. a hold placed by mistake, removed in the admin
+    signal.refresh_from_db()
+    assert signal.destroy_after == original
+
+
+def test_add_months_lives_in_one_place():
+    from meldpunt.core import dates as core_dates
+    from meldpunt.privacy.inzage import services as inzage
+
+    assert dates.add_months is core_dates.add_months and inzage.add_months is core_dates.add_months
 
 
 def test_holds_are_refused_without_role_reason_or_record(make_user, staff):

@@ -61,6 +61,10 @@ class AccessRequest(models.Model):
                                   related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention (ADR 0009 addendum): closed_at + the term of result class 'inzageverzoek-afgehandeld';
+    # then the daily job clears who the request was from and about (inzage/retention.py).
+    destroy_after = models.DateField("te anonimiseren na", null=True, blank=True)
+    anonymised_at = models.DateTimeField("geanonimiseerd op", null=True, blank=True)
 
     class Meta:
         verbose_name = "inzageverzoek"

@@ -228,7 +228,31 @@ def _assign_lines(findings: selectors.Findings, items: list[AccessItem]) -> dict
     return grouped
 
 
+def _destroyed_item(item: AccessItem) -> dict:
+    """A found signal or casus destroyed since the search (its term passed): what the tombstone says."""
+    from meldpunt.privacy.retention.models import Tombstone
+
+    kind = "casus" if item.kind == ItemKind.CASUS else "signaal"
+    stone = Tombstone.objects.filter(kind=kind, object_id=int(item.object_id)).order_by("-destroyed_at").first()
+    if stone is None:
+        return {"soort": item.get_kind_display(), "status": "Niet meer aanwezig",
+                "inhoud": "Dit onderdeel is niet meer in het systeem aanwezig."}
+    day = timezone.localtime(stone.destroyed_at).date()
+    return {"soort": item.get_kind_display(), "kenmerk": stone.reference,
+            "status": f"Vernietigd op {day:%d-%m-%Y}", "vernietigd_op": _day(day),
+            "inhoud": f"Dit onderdeel is vernietigd op {day:%d-%m-%Y}: de bewaartermijn was verstreken. "
+                      "Er zijn daarom geen gegevens meer om te verstrekken."}
+
+
+def _exists(item: AccessItem, context: Context) -> bool:
+    if item.kind in (ItemKind.MELDING, ItemKind.SIGNAAL):
+        return int(item.object_id) in context.signals
+    return Casus.objects.filter(pk=int(item.object_id)).exists()
+
+
 def item_content(item: AccessItem, context: Context, *, withheld: set[str] = frozenset(), mark: bool = True) -> dict:
+    if item.kind != ItemKind.LOG and not _exists(item, context):
+        return _destroyed_item(item)
     if item.kind == ItemKind.MELDING:
         return _report_item(item, context.signals[int(item.object_id)], context)
     if item.kind == ItemKind.SIGNAAL:

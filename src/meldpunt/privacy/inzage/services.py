@@ -4,7 +4,6 @@ user is the privacyfunctionaris, validates, writes, logs (P2), or changes nothin
 
 from __future__ import annotations
 
-import calendar
 import re
 import secrets
 from dataclasses import dataclass
@@ -14,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.core import identifiers
+from meldpunt.core.dates import add_months
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 from meldpunt.registries.models import Nummeraanduiding
 
-from . import selectors
+from . import retention, selectors
 from .models import (
     AccessItem,
     AccessRequest,
@@ -43,13 +43,6 @@ class InzageError(ValueError):
     def __init__(self, *messages: str):
         self.messages = list(messages)
         super().__init__(" ".join(messages))
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later, or the month's last day (31 jan + 1 = 28/29 feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _subjects_of(request: AccessRequest) -> list[log.DataSubject]:
@@ -350,6 +343,8 @@ def close(user, request: AccessRequest, *, mention_restrictions: bool = True,
     request.status = RequestStatus.AFGEHANDELD
     request.closed_at, request.closed_by = timezone.now(), user
     request.save(update_fields=["mention_restrictions", "no_mention_reasoning", "status", "closed_at", "closed_by"])
+    retention.recompute(AccessRequest.objects.filter(pk=request.pk))
+    request.destroy_after = AccessRequest.objects.filter(pk=request.pk).values_list("destroy_after", flat=True).get()
     log.record("inzageverzoek_afhandelen", ACTIVITY, _subjects_of(request), user=user, obj=request,
                basis="AVG art. 15")
     return request

@@ -17,9 +17,10 @@ class RetentionConfig(AppConfig):
     verbose_name = "Bewaartermijnen en vernietiging"
 
     def ready(self):
-        from . import triggers
+        from . import minutes, triggers
         from .catalogue import seed_retention
 
         post_migrate.connect(seed_retention, sender=self, dispatch_uid="retention_seed")
         connection_created.connect(_sqlite_secure_delete, dispatch_uid="retention_sqlite_secure_delete")
         triggers.connect()
+        minutes.connect()

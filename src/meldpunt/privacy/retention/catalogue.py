@@ -32,6 +32,12 @@ RESULT_CLASSES = [
      f"{SELECTIELIJST}, 19.1.9"),
     ("overleg-derden", "Agenda en verslag van ambtelijk overleg met derden", "19.1.11", "vernietigen", 60,
      "overleg", f"{SELECTIELIJST}, 19.1.11"),
+    # An inzageverzoek (AVG art. 15) is a request the gemeente grants by answering it, in full or
+    # restricted: 6.1 'Verzoeken behandelen: ingewilligd', 5 years after the answer. After that the
+    # request is anonymised, not destroyed (ADR 0009, addendum). A gemeente that classifies it as
+    # 6.2 'afgewezen' (1 year) changes the term in the admin.
+    ("inzageverzoek-afgehandeld", "Inzageverzoek (AVG art. 15) afgehandeld", "6.1", "vernietigen", 60,
+     "inzageverzoek", f"{SELECTIELIJST}, 6.1 Verzoeken behandelen: ingewilligd (5 jaar na afhandeling)"),
     ("archiefvernietiging", "Archiefvernietiging (verklaring van vernietiging)", "19.1.18", "blijvend_bewaren",
      None, "vernietiging", f"{SELECTIELIJST}, 19.1.18; Archiefbesluit 1995 art. 8"),
 ]

@@ -12,6 +12,8 @@ One pure function (:func:`destruction_date`) turns the inputs into a date:
 
 A signal in the state 'casus' belongs to its casus' dossier and follows the casus' date.
 
+Closed inzageverzoeken get a date the same way (privacy/inzage/retention.py): closed_at + term.
+
 The recompute functions are called from every event that changes an input (protocol transitions,
 casus saves, result class and rule edits, legal holds) and by the daily job as a safety net; they
 write only rows whose date actually changes, in bulk.
@@ -19,7 +21,6 @@ write only rows whose date actually changes, in bulk.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,17 +29,12 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import LegalHold, ResultClass, SignalRetentionRule, Valuation
+from meldpunt.core.dates import add_months
+
+from .models import AppliesTo, LegalHold, ResultClass, SignalRetentionRule, Valuation
 
 CHUNK = 2000
 CASUS_STATE = "casus"
-
-
-def add_months(start: date, months: int) -> date:
-    """Calendar months; the 31st plus one month is the last day of the next month."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -174,6 +170,10 @@ def recompute_result_class(result_class: ResultClass) -> int:
     from meldpunt.cases.models import Casus
     from meldpunt.intake.models import Signal
 
+    if result_class.applies_to == AppliesTo.INZAGE:
+        from meldpunt.privacy.inzage import retention as inzage_retention
+
+        return inzage_retention.recompute()
     states = list(SignalRetentionRule.objects.filter(result_class=result_class).values_list("state", flat=True))
     changed = recompute_cases(Casus.objects.filter(result_class=result_class))
     if states:
@@ -189,6 +189,9 @@ def recompute_all() -> int:
     changed = recompute_cases(Casus.objects.all())
     end_states = [*signal_rules(), CASUS_STATE]
     changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)))
+    from meldpunt.privacy.inzage import retention as inzage_retention
+
+    changed += inzage_retention.recompute()
     return changed
 
 

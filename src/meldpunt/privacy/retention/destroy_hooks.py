@@ -8,7 +8,9 @@ signal or casus by foreign key are found and deleted by the purge itself.
     def forget(destroyed: destroy_hooks.Destroyed) -> None:
         MyDerivedRow.objects.filter(signal_id__in=destroyed.signal_ids).delete()
 
-Hooks run inside the destruction's transaction: a failing hook rolls the whole list back.
+Hooks run inside the destruction's transaction: a failing hook rolls the whole list back. A hook
+registered with ``before_purge=True`` runs before the rows are deleted, so it can still see what
+hangs from them (a casusoverleg whose whole agenda goes with the destroyed casussen).
 """
 
 from __future__ import annotations
@@ -26,19 +28,22 @@ class Destroyed:
 
 Hook = Callable[[Destroyed], None]
 _hooks: list[Hook] = []
+_before_purge: list[Hook] = []
 
 
-def register(hook: Hook) -> Hook:
-    if hook not in _hooks:
-        _hooks.append(hook)
+def register(hook: Hook, *, before_purge: bool = False) -> Hook:
+    hooks = _before_purge if before_purge else _hooks
+    if hook not in hooks:
+        hooks.append(hook)
     return hook
 
 
 def unregister(hook: Hook) -> None:
-    if hook in _hooks:
-        _hooks.remove(hook)
+    for hooks in (_hooks, _before_purge):
+        if hook in hooks:
+            hooks.remove(hook)
 
 
-def run(destroyed: Destroyed) -> None:
-    for hook in list(_hooks):
+def run(destroyed: Destroyed, *, before_purge: bool = False) -> None:
+    for hook in list(_before_purge if before_purge else _hooks):
         hook(destroyed)

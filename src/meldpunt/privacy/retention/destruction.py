@@ -2,13 +2,15 @@
 
 In one transaction per list:
 1. lock the list; it must be approved and past its bedenktijd;
-2. recompute the dates of its records and exclude what is no longer due (a legal hold, a later
-   date, already gone) — excluded items stay on the list with the reason;
+2. recompute the dates of its records and exclude what is no longer due (a legal hold on the
+   record or, for a casus, on one of its signals; an open inzageverzoek; a later date; already
+   gone) — excluded items stay on the list with the reason (blocks.py);
 3. collect what must outlive the data: tombstones (metadata only) and the data subjects for
    the processing log (from the clear rows and, for sealed signals, the sealed payload);
 4. write the verklaring van vernietiging (Archiefbesluit 1995 art. 8) and the tombstones;
-5. purge the casussen and signals with everything hanging from them (purge.py), run the
-   registered destroy hooks (derived tables, caches) and log one line per data subject;
+5. run the destroy hooks registered for before the purge (casusoverleg rows shared by casussen),
+   purge the casussen and signals with everything hanging from them (purge.py), run the other
+   hooks (derived tables, caches) and log one line per data subject;
 6. after the commit, delete the files (attachments, sealed or not).
 """
 
@@ -27,13 +29,12 @@ from meldpunt.core import keys
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 
-from . import dates, destroy_hooks, purge
+from . import blocks, dates, destroy_hooks, purge
 from .models import (
     DestructionList,
     DestructionListItem,
     DestructionStatement,
     ItemStatus,
-    LegalHold,
     ListStatus,
     RecordKind,
     ResultClass,
@@ -97,13 +98,17 @@ def _exclude(destruction_list, kind, ids, note) -> int:
                                               object_id__in=ids).update(status=ItemStatus.UITGEZONDERD, note=note)
 
 
-def _exclude_rest(destruction_list, kind, ids, existing: set, held: set, ok: set) -> int:
+def _exclude_rest(destruction_list, kind, ids, existing: set, blocked: dict[int, str], ok: set) -> int:
     """Mark every listed record that will not be destroyed, with the reason."""
-    excluded = _exclude(destruction_list, kind, sorted(held & set(ids)), "bewaarplicht")
-    excluded += _exclude(destruction_list, kind, [pk for pk in ids if pk not in existing], "bestaat niet meer")
-    excluded += _exclude(destruction_list, kind, [pk for pk in ids if pk in existing and pk not in held
-                                                  and pk not in ok], "bewaartermijn nog niet verstreken")
-    return excluded
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for pk in ids:
+        if pk not in existing:
+            by_reason["bestaat niet meer"].append(pk)
+        elif pk in blocked:
+            by_reason[blocked[pk]].append(pk)
+        elif pk not in ok:
+            by_reason["bewaartermijn nog niet verstreken"].append(pk)
+    return sum(_exclude(destruction_list, kind, sorted(pks), note) for note, pks in sorted(by_reason.items()))
 
 
 def _eligible_cases(destruction_list, ids, today):
@@ -112,12 +117,13 @@ def _eligible_cases(destruction_list, ids, today):
     # Lock the cases: a regisseur re-opening one now waits, and then finds it gone.
     list(Casus.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
     dates.recompute_cases(Casus.objects.filter(pk__in=ids))
-    held = set(LegalHold.objects.filter(dates.active_holds_q(today), casus_id__in=ids)
-               .values_list("casus_id", flat=True))
+    # Holds on the casus and on every signal of its dossier, and open inzageverzoeken.
+    blocked = blocks.blocked_cases(ids, today)
     rows = {pk: (d, closed) for pk, d, closed in
             Casus.objects.filter(pk__in=ids).values_list("pk", "destroy_after", "closed_at")}
-    ok = [pk for pk in ids if pk in rows and pk not in held and rows[pk][1] and rows[pk][0] and rows[pk][0] <= today]
-    return ok, _exclude_rest(destruction_list, RecordKind.CASUS, ids, set(rows), held, set(ok))
+    ok = [pk for pk in ids if pk in rows and pk not in blocked and rows[pk][1] and rows[pk][0]
+          and rows[pk][0] <= today]
+    return ok, _exclude_rest(destruction_list, RecordKind.CASUS, ids, set(rows), blocked, set(ok))
 
 
 def _signals_of_cases(case_ids: list[int]) -> list[int]:
@@ -139,11 +145,10 @@ def _eligible_signals(destruction_list, ids, today):
     from meldpunt.intake.models import Signal
 
     dates.recompute_signals(Signal.objects.filter(pk__in=ids))
-    held = set(LegalHold.objects.filter(dates.active_holds_q(today), signal_id__in=ids)
-               .values_list("signal_id", flat=True))
+    blocked = blocks.blocked_signals(ids, today)
     due = dict(Signal.objects.filter(pk__in=ids).values_list("pk", "destroy_after"))
-    ok = [pk for pk in ids if pk in due and pk not in held and due[pk] and due[pk] <= today]
-    return ok, _exclude_rest(destruction_list, RecordKind.SIGNAAL, ids, set(due), held, set(ok))
+    ok = [pk for pk in ids if pk in due and pk not in blocked and due[pk] and due[pk] <= today]
+    return ok, _exclude_rest(destruction_list, RecordKind.SIGNAAL, ids, set(due), blocked, set(ok))
 
 
 def _chunks(ids, size=5000):
@@ -275,6 +280,11 @@ def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
     listed_signals, excluded_signals = _eligible_signals(destruction_list, by_kind[RecordKind.SIGNAAL], today)
     excluded += excluded_signals
     signal_ids = sorted(set(listed_signals) | set(_signals_of_cases(case_ids)))
+    # Last check on everything that is about to go, the signals taken along with a casus included:
+    # nothing held or asked about may slip through another path (refuse rather than destroy).
+    if blocks.blocked_signals(signal_ids, today) or blocks.blocked_cases(case_ids, today):
+        raise DestructionError("Een dossier op deze lijst valt onder een bewaarplicht of een open inzageverzoek; "
+                               "de lijst is niet uitgevoerd. Probeer het opnieuw of neem contact op met beheer.")
     clock.lap("controleren")
 
     statement = DestructionStatement.objects.create(
@@ -293,12 +303,14 @@ def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
     statement.save(update_fields=["specification", "grounds", "destroyed_count"])
     clock.lap("grafstenen_en_verklaring")
 
+    references = tuple(s.reference for s in stones)
+    destroyed = destroy_hooks.Destroyed(tuple(signal_ids), tuple(case_ids), references)
+    destroy_hooks.run(destroyed, before_purge=True)
     # The tombstones name exactly what goes: purge joins on them (one statement per table).
     gone = Tombstone.objects.filter(statement=statement)
     result = purge.purge(Casus, gone.filter(kind=RecordKind.CASUS).values("object_id"))
     purge.purge(Signal, gone.filter(kind=RecordKind.SIGNAAL).values("object_id"), result)
-    references = tuple(s.reference for s in stones)
-    destroy_hooks.run(destroy_hooks.Destroyed(tuple(signal_ids), tuple(case_ids), references))
+    destroy_hooks.run(destroyed)
     clock.lap("verwijderen")
 
     # Every item not excluded above was destroyed.

@@ -1,6 +1,7 @@
 """The daily retention run (`meldpunt retention run [--dry-run]`): recompute every destruction
-date, anonymise reporter contacts, execute approved lists whose bedenktijd has passed, prune the
-security log (when that module exists). Idempotent: a second run the same day changes nothing.
+date, anonymise reporter contacts and answered inzageverzoeken past their term, clear casusoverleg
+minutes past their term, execute approved lists whose bedenktijd has passed, prune the security
+log (when that module exists). Idempotent: a second run the same day changes nothing.
 With ``dry_run`` nothing changes; the summary says what would happen."""
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from . import anonymise, dates, destruction, selectors
+from meldpunt.privacy.inzage import retention as inzage_retention
+
+from . import anonymise, dates, destruction, minutes, selectors
 from .models import DestructionList, ListStatus
 
 
@@ -77,6 +80,13 @@ def run(dry_run: bool = False) -> Summary:
                     f"{anonymise.due_contacts().count()}.")
     else:
         summary.add(f"Contactgegevens van melders geanonimiseerd: {anonymise.anonymise_contacts()}.")
+
+    if dry_run:
+        summary.add(f"Overlegverslagen die zouden worden vernietigd: {len(minutes.due_minutes())}.")
+        summary.add(f"Inzageverzoeken die zouden worden geanonimiseerd: {inzage_retention.due().count()}.")
+    else:
+        summary.add(f"Overlegverslagen vernietigd: {minutes.destroy_due_minutes()}.")
+        summary.add(f"Inzageverzoeken geanonimiseerd: {inzage_retention.anonymise_due()}.")
 
     for destruction_list in ready_lists():
         if dry_run:

@@ -15,6 +15,7 @@ class AppliesTo(models.TextChoices):
     SIGNAAL = "signaal", "Signaal"
     CASUS = "casus", "Casus"
     OVERLEG = "overleg", "Overlegverslag"
+    INZAGE = "inzageverzoek", "Inzageverzoek"
     VERNIETIGING = "vernietiging", "Verklaring van vernietiging"
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import dates
+from . import blocks, dates
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -50,8 +50,9 @@ def _listed_ids(kind: str) -> set[int]:
     ).values_list("object_id", flat=True))
 
 
-def _held_ids(field: str) -> set[int]:
-    return set(LegalHold.objects.filter(dates.active_holds_q()).values_list(field, flat=True))
+def _blocked_ids(kind: str) -> set[int]:
+    """Held, or (for a casus) with a held signal, or asked about in an open inzageverzoek."""
+    return set(blocks.blocked_signals() if kind == RecordKind.SIGNAAL else blocks.blocked_cases())
 
 
 def _signal_rows(condition: Q, result_class: str, references, limit: int | None):
@@ -87,17 +88,17 @@ def _casus_rows(condition: Q, result_class: str, references, limit: int | None):
 
 def due_records(until: date, *, kind: str = "", result_class: str = "", references=None,
                 include_listed: bool = True, since: date | None = None, limit: int | None = None) -> list[DueRecord]:
-    """Records whose destruction date is on or before ``until`` (and after ``since``), without an
-    active legal hold; with ``include_listed`` False, not on an open destruction list either."""
+    """Records whose destruction date is on or before ``until`` (and after ``since``), not blocked
+    (a legal hold, a held signal in a casus, an open inzageverzoek: blocks.py); with
+    ``include_listed`` False, not on an open destruction list either."""
     condition = Q(destroy_after__lte=until)
     if since is not None:
         condition &= Q(destroy_after__gt=since)
     found: list[DueRecord] = []
-    for record_kind, rows, hold_field in ((RecordKind.SIGNAAL, _signal_rows, "signal_id"),
-                                          (RecordKind.CASUS, _casus_rows, "casus_id")):
+    for record_kind, rows in ((RecordKind.SIGNAAL, _signal_rows), (RecordKind.CASUS, _casus_rows)):
         if kind and kind != record_kind:
             continue
-        held, listed = _held_ids(hold_field), _listed_ids(record_kind)
+        held, listed = _blocked_ids(record_kind), _listed_ids(record_kind)
         for record in rows(condition, result_class, references, limit):
             if record.pk in held:
                 continue
@@ -123,7 +124,7 @@ def _count(condition: Q) -> int:
 
     signals = Signal.objects.filter(condition).exclude(state=dates.CASUS_STATE)
     cases = Casus.objects.filter(condition, closed_at__isnull=False)
-    held_signals, held_cases = _held_ids("signal_id"), _held_ids("casus_id")
+    held_signals, held_cases = _blocked_ids(RecordKind.SIGNAAL), _blocked_ids(RecordKind.CASUS)
     return (signals.count() - signals.filter(pk__in=held_signals).count()
             + cases.count() - cases.filter(pk__in=held_cases).count())
 

@@ -1,7 +1,7 @@
 """Recompute destruction dates when an input changes outside the protocol engine (which calls
 dates.recompute_signal itself): a casus saved (closed, reopened, result class changed), a signal
-linked to or unlinked from a casus, a result class or signal rule edited, a legal hold placed or
-lifted. Receivers use queryset updates, so they never trigger each other."""
+linked to or unlinked from a casus, a result class or signal rule edited, a legal hold placed,
+lifted or deleted. Receivers use queryset updates, so they never trigger each other."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -54,3 +54,5 @@ def connect() -> None:
     post_save.connect(_rule_changed, sender=SignalRetentionRule, dispatch_uid="retention_rule_saved")
     post_delete.connect(_rule_changed, sender=SignalRetentionRule, dispatch_uid="retention_rule_deleted")
     post_save.connect(_hold_changed, sender=LegalHold, dispatch_uid="retention_hold_saved")
+    # A hold deleted (in the admin, or a mistaken one removed) no longer blocks: recompute too.
+    post_delete.connect(_hold_changed, sender=LegalHold, dispatch_uid="retention_hold_deleted")

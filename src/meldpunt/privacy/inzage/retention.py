@@ -1,0 +1,81 @@
+"""Retention of inzageverzoeken (ADR 0009, addendum; ADR 0010).
+
+A closed request gets a date: closed_at + the term of result class ``inzageverzoek-afgehandeld``
+(Selectielijst 2020, 6.1 'Verzoeken behandelen: ingewilligd', 5 years; configurable). It is
+recomputed on closing, when that class changes, and by the daily job, with the one date function
+of the retention app.
+
+Past that date the daily job anonymises the request instead of destroying it: everything that says
+who asked and about whom is cleared — the requester's name and contact, the identity document's
+last characters, the subject's BSN, name, birth date, address and e-mail, and the free texts and
+labels of what was found (they name signals and describe the subject). What stays is metadata:
+reference, dates, deadline, status, how identity was checked, and per item its kind and the
+UAVG art. 41 decision with its ground — enough to account for how requests were handled, nothing
+that identifies the subject. Logged per subject (pseudonymised BSN).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.privacy import log
+from meldpunt.privacy.models import SubjectType
+from meldpunt.privacy.retention import dates
+from meldpunt.privacy.retention.models import ResultClass
+
+from .models import AccessItem, AccessRequest, RestrictionReview
+
+RESULT_CLASS = "inzageverzoek-afgehandeld"
+ANONYMISED_LABEL = "(geanonimiseerd na afloop van de bewaartermijn)"
+
+
+def result_class() -> ResultClass | None:
+    return ResultClass.objects.filter(code=RESULT_CLASS, active=True).first()
+
+
+def recompute(requests=None) -> int:
+    """Recompute ``destroy_after`` of these requests (all when None); returns how many changed."""
+    requests = AccessRequest.objects.all() if requests is None else requests
+    found = result_class()
+    term, valuation = (found.term_months, found.valuation) if found else (None, None)
+    changed = []
+    for pk, closed_at, current in requests.filter(anonymised_at__isnull=True).values_list(
+            "pk", "closed_at", "destroy_after"):
+        new = dates.destruction_date(dates.local_date(closed_at), term, valuation) if found else None
+        if new != current:
+            changed.append(AccessRequest(pk=pk, destroy_after=new))
+    AccessRequest.objects.bulk_update(changed, ["destroy_after"], batch_size=500)
+    return len(changed)
+
+
+def due(today: date | None = None):
+    return AccessRequest.objects.filter(anonymised_at__isnull=True, closed_at__isnull=False,
+                                        destroy_after__lte=today or timezone.localdate())
+
+
+@transaction.atomic
+def anonymise_due(today: date | None = None) -> int:
+    """Anonymise every closed request past its date; returns how many."""
+    now = timezone.now()
+    requests = list(due(today).select_for_update())
+    result = result_class()
+    for request in requests:
+        subjects = ([log.DataSubject(SubjectType.BSN, request.subject_bsn)] if request.subject_bsn
+                    else [log.DataSubject(SubjectType.INTERNAL, f"inzageverzoek:{request.pk}")])
+        log.record("inzageverzoek_anonimiseren", "vernietigen", subjects, obj=request,
+                   basis=f"{result.name} ({result.selectielijst_item}, {result.term_label})" if result
+                   else "bewaartermijn inzageverzoek verstreken")
+    ids = [r.pk for r in requests]
+    AccessRequest.objects.filter(pk__in=ids).update(
+        requester_name="", requester_contact="", identity_last4="", subject_bsn="", subject_name="",
+        subject_birth_date=None, subject_address=None, subject_address_text="", subject_email="",
+        extension_reason="", no_mention_reasoning="", anonymised_at=now)
+    for item in AccessItem.objects.filter(request_id__in=ids):
+        item.label = f"{item.get_kind_display()} {ANONYMISED_LABEL}"[:200]
+        item.found_via, item.reasoning, item.necessity = [], "", ""
+        item.save(update_fields=["label", "found_via", "reasoning", "necessity"])
+    RestrictionReview.objects.filter(item__request_id__in=ids).update(reasoning="")
+    return len(ids)
