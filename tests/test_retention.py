@@ -272,17 +272,31 @@ def test_dry_run_changes_nothing_and_says_what_it_would_do(staff, capsys):
     assert "herberekend: 0 gewijzigd" in capsys.readouterr().out
 
 
-def test_the_job_prunes_the_security_log_when_that_exists(monkeypatch, staff):
-    import sys
-    import types
+def test_the_job_prunes_the_security_log(monkeypatch, staff):
+    from meldpunt.privacy import security
 
     calls = []
-    module = types.ModuleType("meldpunt.privacy.security")
-    module.prune_security_log = lambda dry_run=False: calls.append(dry_run) or 3
-    monkeypatch.setitem(sys.modules, "meldpunt.privacy.security", module)
+    monkeypatch.setattr(security, "prune_security_log", lambda dry_run=False: calls.append(dry_run) or 3)
     assert "3 oude regels zouden worden verwijderd" in str(jobs.run(dry_run=True))
     assert "opgeschoond: 3 oude regels verwijderd" in str(jobs.run())
     assert calls == [True, False]
+
+
+def test_a_broken_security_chain_is_reported_and_fails_the_run(monkeypatch, staff, capsys):
+    """BIO 12.4.2/04: tampering is an incident. The job keeps every line, does the rest, and fails."""
+    from django.core.management.base import CommandError
+
+    from meldpunt.privacy import security
+
+    def broken(dry_run=False):
+        raise security.SecurityLogError("de keten klopt niet bij regel 12")
+
+    monkeypatch.setattr(security, "prune_security_log", broken)
+    summary = jobs.run()
+    assert summary.failed and "LET OP" in str(summary) and "regel 12" in str(summary)
+    with pytest.raises(CommandError):
+        call_command("retention", "run")
+    assert "niet opgeschoond" in capsys.readouterr().out
 
 
 def test_weging_inputs_keep_dates_in_step(staff):

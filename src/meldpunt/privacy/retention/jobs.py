@@ -6,8 +6,6 @@ With ``dry_run`` nothing changes; the summary says what would happen."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -23,6 +21,7 @@ from .models import DestructionList, ListStatus
 class Summary:
     dry_run: bool
     lines: list[str] = field(default_factory=list)
+    failed: bool = False
 
     def add(self, line: str) -> None:
         self.lines.append(line)
@@ -53,18 +52,16 @@ def ready_lists():
 
 
 def _prune_security_log(dry_run: bool, summary: Summary) -> None:
+    from meldpunt.privacy.security import SecurityLogError, prune_security_log
+
     try:
-        prune = importlib.import_module("meldpunt.privacy.security").prune_security_log
-    except (ImportError, AttributeError):
-        summary.add("Beveiligingslog: opschonen is (nog) niet beschikbaar.")
+        removed = prune_security_log(dry_run=dry_run)
+    except SecurityLogError as broken:
+        # A chain that does not verify is a security incident (BIO 12.4.2/04): keep every line,
+        # finish the other work, and make the run fail so the scheduler reports it.
+        summary.add(f"LET OP: het beveiligingslog is niet opgeschoond: {broken}")
+        summary.failed = True
         return
-    if "dry_run" in inspect.signature(prune).parameters:
-        removed = prune(dry_run=dry_run)
-    elif dry_run:
-        summary.add("Beveiligingslog: wordt opgeschoond (niet in een proefrun).")
-        return
-    else:
-        removed = prune()
     summary.add(f"Beveiligingslog: {removed} oude regels zouden worden verwijderd." if dry_run
                 else f"Beveiligingslog opgeschoond: {removed} oude regels verwijderd.")
 

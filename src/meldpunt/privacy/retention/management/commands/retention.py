@@ -1,7 +1,7 @@
 """`meldpunt retention run [--dry-run]`: the daily retention job (see retention/jobs.py and
 deploy/README.md for scheduling it)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -18,3 +18,5 @@ class Command(BaseCommand):
 
         summary = jobs.run(dry_run=dry_run)
         self.stdout.write(str(summary))
+        if summary.failed:
+            raise CommandError("De bewaartermijnentaak is met een waarschuwing geëindigd; zie hierboven.")
