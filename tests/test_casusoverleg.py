@@ -247,6 +247,9 @@ def test_only_the_organiser_puts_a_casus_on_the_agenda(regie, make_user):
         meetings.add_to_agenda(other, meeting, theirs)
     assert not meeting.agenda.exists()
     assert not selectors.meetings_for(other).filter(pk=meeting.pk).exists()
+    with pytest.raises(services.NotAllowed, match="organisator"):
+        meetings.invite(other, meeting, make_user("deelnemer"), "Afdeling Handhaving")
+    assert not meeting.participants.exists()
 
 
 def test_a_field_release_does_not_cover_a_signal_linked_after_the_decision(regie, pf, make_user):

@@ -87,6 +87,8 @@ def invite(user, meeting: Meeting, invitee, organisation: str, external: bool = 
     """Invite a participant: an internal department, or an external partner where the local
     protocol allows it (a meeting 'met externe partners')."""
     _organiser(user)
+    if meeting.organiser_id != user.pk:
+        raise NotAllowed("Alleen de organisator van dit casusoverleg nodigt deelnemers uit.")
     _planned(meeting)
     problems = []
     if not invitee.has_role(Role.DEELNEMER):
