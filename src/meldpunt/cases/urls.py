@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, reports, views
+from . import meeting_views, network_views, reports, views
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("casussen/rapportages/<str:kind>.<str:fmt>", reports.export, name="rapportage_export"),
     path("casussen/<str:reference>/", views.casus, name="casus"),
     path("casussen/<str:reference>/overgang/", views.overgang, name="overgang"),
+    path("casussen/<str:reference>/netwerk/", network_views.netwerk, name="netwerk"),
+    path("casussen/<str:reference>/netwerk.ftm.json", network_views.netwerk_ftm, name="netwerk_ftm"),
+    path("casussen/<str:reference>/netwerk.gexf", network_views.netwerk_gexf, name="netwerk_gexf"),
     path("casussen/<str:reference>/regie/", views.regie, name="regie"),
     path("casussen/<str:reference>/team/", views.team, name="team"),
     path("casussen/<str:reference>/koppelen/", views.koppelen, name="koppelen"),

@@ -58,6 +58,28 @@ ACTIVITIES = [
      "samenvoegen.",
      "AVG art. 6 lid 1 sub e; AVG art. 5 lid 1 sub d (juistheid); Modelprotocol ondermijning stap 3 "
      "(bronnenonderzoek)"),
+    ("bronnenonderzoek", "Bronnenonderzoek (stap 3)",
+     "Per signaal en bron na privacytoets 1 vragen of een gemeentelijke bron iets heeft over een betrokkene "
+     "(hit/no-hit), en na goedkeuring alleen de goedgekeurde gegevens openen.",
+     "AVG art. 6 lid 1 sub e en art. 6 lid 4 (verenigbaar verder gebruik); de grondslag van de bron; "
+     "Modelprotocol ondermijning stap 3 (privacytoets 1)"),
+    ("gerelateerd", "Tonen van gerelateerde gegevens bij een signaal",
+     "Bij een signaal dat de medewerker mag inzien tonen wat ermee samenhangt: andere signalen en casussen op "
+     "hetzelfde adres of over dezelfde betrokkene (alleen die de medewerker mag inzien), het aantal ingeschreven "
+     "personen en gevestigde ondernemingen op het adres, hun bestuurders en de andere ondernemingen van die "
+     "bestuurders; namen alleen na goedkeuring van bronnenonderzoek.",
+     "AVG art. 6 lid 1 sub e; Gemeentewet art. 172; Modelprotocol ondermijning stap 2-3 (privacytoets 1)"),
+    ("data_analyse", "Signalen uit registraties (dataregels)",
+     "Vastgestelde dataregels (indicatoren met drempels) toepassen op de basisregistraties (BRP-inschrijvingen "
+     "per adres, BAG, Handelsregister, Kadaster); een bevinding wordt een signaal in stap 1 dat een medewerker "
+     "weegt zoals elk ander signaal. Geen geautomatiseerd besluit, geen nationaliteit, etniciteit of afkomst.",
+     "AVG art. 6 lid 1 sub e; AVG art. 22 (een medewerker beslist); Gemeentewet art. 172; de grondslag die "
+     "bij elke dataregel is vastgelegd"),
+    ("netwerk", "Netwerkbeeld van een casus",
+     "Voor het casusteam de personen, ondernemingen, adressen en voertuigen uit de signalen van een casus en hun "
+     "onderlinge verbanden tonen (met verbanden uit BRP en Handelsregister tussen wie al genoemd is) en exporteren "
+     "voor netwerkanalyse (FollowTheMoney, GEXF).",
+     "AVG art. 6 lid 1 sub e; Gemeentewet art. 172; Modelprotocol ondermijning stap 4"),
 ]
 
 # "Which data" per activity (AVG art. 30 lid 1 sub c), copied onto each log line (NEN 7513).
@@ -74,6 +96,13 @@ DATA_CATEGORIES = {
                           "per signaal: datum, kanaal, fenomeen, buurt en stap — alleen geteld, nooit getoond",
     "koppelen": "genoemde naam, geboortedatum, adres, BSN en KvK-nummer; van kandidaten in BRP, NHR en BAG: "
                 "naam, geboortedatum, adres, BSN, KvK-nummer; het oordeel en wie het gaf",
+    "bronnenonderzoek": "BSN, KvK-nummer of BAG-id van de gekozen betrokkenen; per bron hit of geen hit; "
+                        "na goedkeuring alleen de goedgekeurde gegevens uit de bron",
+    "gerelateerd": "kenmerk, fenomeen en datum van andere signalen en casussen; aantallen ingeschrevenen (BRP), "
+                   "ondernemingen en bestuurders (NHR) op een adres; na goedkeuring namen, BSN en KvK-nummers",
+    "data_analyse": "per adres: aantal volwassen ingeschrevenen en oppervlakte; vestigingen (KvK-nummer, SBI, data) "
+                    "en aantallen bijgekomen en vertrokken bestuurders; data en koopsommen van overdrachten; "
+                    "geen namen van personen",
 }
 
 
