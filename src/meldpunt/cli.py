@@ -12,6 +12,7 @@ COMMANDS = [
     ("retention", "Bewaartermijnen: retention run [--dry-run] herberekent, anonimiseert en vernietigt."),
     ("beeld", "Ondermijningsbeeld: beeld regenerate maakt een nieuwe momentopname."),
     ("interventie_herinneringen", "Stuur herinneringen voor interventies over hun termijn."),
+    ("datasignalen", "Signalen uit registraties: datasignalen run [--dry-run] past de dataregels toe."),
     ("migrate", "Werk de database bij naar de nieuwste versie."),
     ("createsuperuser", "Maak een beheerder aan."),
     ("check", "Controleer de instellingen (met --deploy: voor productie)."),

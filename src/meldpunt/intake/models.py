@@ -194,3 +194,64 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"bijlage {self.pk} bij {self.signal_id}"
+
+
+class DataRuleKind(models.TextChoices):
+    """The evaluators in ``rules.py``; a rule is one of them with its own thresholds."""
+
+    OVERBEWONING = "overbewoning", "Veel volwassenen op weinig m² (BRP × BAG)"
+    BEDRIJVEN_WOONADRES = "bedrijven_woonadres", "Meerdere bedrijven op één woonadres (NHR × BAG)"
+    RISICOBRANCHE_WISSELINGEN = "risicobranche_wisselingen", "Risicobranche in één straat met veel wisselingen (NHR)"
+    ABC_DOORVERKOOP = "abc_doorverkoop", "Snelle doorverkoop met waardesprong (Kadaster)"
+
+
+class DataRule(models.Model):
+    """A registry indicator that produces signals in channel 'data-analyse'. Configurable data
+    (functioneel beheer): thresholds in ``parameters``, the legal basis with it. A rule only
+    creates a signal in step 1; a person decides (P7). Parameters are validated by
+    ``rules.validate_rule`` — never nationality, ethnicity or origin."""
+
+    code = models.SlugField(max_length=60, primary_key=True)
+    kind = models.CharField("soort regel", max_length=40, choices=DataRuleKind.choices)
+    name = models.CharField("naam", max_length=120)
+    description = models.TextField("omschrijving")
+    parameters = models.JSONField("parameters (drempels)", default=dict, blank=True)
+    legal_basis = models.TextField("grondslag en juridische toelichting")
+    phenomenon = models.ForeignKey(Phenomenon, on_delete=models.PROTECT, related_name="data_rules",
+                                   verbose_name="fenomeen")
+    active = models.BooleanField("actief", default=True)
+    version = models.PositiveIntegerField("versie", default=1)
+    changed_at = models.DateTimeField("gewijzigd op", auto_now=True)
+
+    class Meta:
+        verbose_name = "dataregel"
+        verbose_name_plural = "dataregels"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    def clean(self):
+        from .rules import validate_rule
+
+        validate_rule(self)
+
+
+class DataRuleHit(models.Model):
+    """Which rule produced which signal for which finding, so a re-run creates nothing twice.
+    The finding is kept only as a keyed hash (no address or KvK number in clear), and goes with
+    its signal when the signal is destroyed."""
+
+    rule = models.ForeignKey(DataRule, on_delete=models.PROTECT, related_name="hits", verbose_name="regel")
+    rule_version = models.PositiveIntegerField("versie van de regel")
+    object_pseudonym = models.CharField("bevinding (gepseudonimiseerd)", max_length=64)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="data_rule_hits")
+    found_at = models.DateTimeField("gevonden op", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "treffer dataregel"
+        verbose_name_plural = "treffers dataregels"
+        constraints = [models.UniqueConstraint(fields=["rule", "object_pseudonym"], name="one_hit_per_finding")]
+
+    def __str__(self):
+        return f"treffer {self.rule_id} → signaal {self.signal_id}"
