@@ -45,6 +45,10 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "casus_rapportages": frozenset({Role.REGISSEUR}),
     # Linking mentions to registry records (proposals with reasons; a person confirms or rejects).
     "koppelen": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    # Bronnenonderzoek (step 3): the regisseur asks, the team reads hits for W4; the privacyfunctionaris
+    # decides privacy check 1 per source and per details request (never their own).
+    "bronnenonderzoek": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    "bron_besluiten": frozenset({Role.PRIVACYFUNCTIONARIS}),
     # Public CBS geography and aggregate key figures: every logged-in role.
     "gebieden": frozenset(Role.values),
 }
@@ -132,10 +136,42 @@ def cases_visible_to(user: User, cases: QuerySet) -> QuerySet:
     return cases.filter(condition)
 
 
-def may_read_registry_details(user: User) -> bool:
-    """Registry details are opened only through approved source research (issue: step 3).
+def may_read_registry_details(user: User, detail_request=None) -> bool:
+    """Registry details are opened only through approved source research (design §3, step 3):
+    an approved details request, read by the person who asked it or the signal's lead, who must
+    still read the signal. Which fields: only ``detail_request.approved_fields`` (the caller
+    fetches exactly those). Without a request: nobody."""
+    if detail_request is None or not _active(user) or not user.has_role(Role.REGISSEUR, Role.TEAMLID):
+        return False
+    if detail_request.state != "toegestaan" or not detail_request.approved_fields:
+        return False
+    signal = detail_request.hit.request.signal
+    if user.pk not in (detail_request.requested_by_id, signal.assigned_to_id):
+        return False
+    return may_read_signal(user, signal)
 
-    Until that flow exists nobody reads registry details through the UI or API; the local
-    connectors are used by services and by the generator only.
-    """
-    return False
+
+# Related items (registries/related.py): the approved details, (source, field) on the signal, that open
+# the names of each group; without them a group is counts only. The hops behind the companies at the
+# address (their directors and the directors' other companies) need the functionarissen as well.
+RELATED_GROUP_FIELDS = {
+    "persons": frozenset({("BRP", "ingeschrevenen.burgerservicenummer")}),
+    "companies": frozenset({("NHR", "vestigingen")}),
+    "directors": frozenset({("NHR", "vestigingen"), ("NHR", "functionarissen")}),
+    "other_companies": frozenset({("NHR", "vestigingen"), ("NHR", "functionarissen")}),
+}
+
+
+def related_identity_groups(user: User, signal) -> frozenset[str]:
+    """Which groups of related registry records this user may see by name for ``signal`` (None: none)."""
+    if signal is None or not _active(user):
+        return frozenset()
+    from meldpunt.protocol.research_models import DetailRequest
+
+    approved: set[tuple[str, str]] = set()
+    requests = DetailRequest.objects.filter(hit__request__signal=signal, state="toegestaan").select_related(
+        "hit__request__signal", "hit__request__source")
+    for request in requests:
+        if may_read_registry_details(user, request):
+            approved |= {(request.hit.request.source.code, field) for field in request.approved_fields}
+    return frozenset(group for group, needed in RELATED_GROUP_FIELDS.items() if needed <= approved)

@@ -121,22 +121,11 @@ def signal_for(user, reference: str, *, action: str = "signaal_inzien") -> Signa
 
 
 def related_hints(user, signal: Signal, limit: int = 10) -> list[Signal]:
-    """Other signals on the same address or subject — only those this user may see."""
-    mentions = list(signal.subjects.all())
-    condition = Q(pk__in=[])
-    addresses = {m.address_id for m in mentions if m.address_id}
-    if signal.address_id:
-        addresses.add(signal.address_id)
-    if addresses:
-        condition |= Q(address_id__in=addresses) | Q(subjects__address_id__in=addresses)
-    for field in ("bsn", "kvk_nummer", "kenteken"):
-        values = {getattr(m, field) for m in mentions if getattr(m, field)}
-        if values:
-            condition |= Q(**{f"subjects__{field}__in": values})
-    if condition == Q(pk__in=[]):
-        return []
-    return list(visible_signals(user).filter(condition).exclude(pk=signal.pk).distinct()
-                .select_related("phenomenon").order_by("-received_at")[:limit])
+    """Other signals on the same address or subject — only those this user may see. Kept for the
+    API; the signal page shows the full related items (``meldpunt.registries.related``)."""
+    from meldpunt.registries import related
+
+    return related.other_signals(user, signal, limit)
 
 
 def mentions_of(signal: Signal):

@@ -4,7 +4,7 @@ pointing at the text it was weighed against."""
 
 from django.contrib import admin
 
-from .models import Criteria, Destination, StepNorm
+from .models import Criteria, Destination, Source, StepNorm
 
 
 @admin.register(Destination)
@@ -29,3 +29,13 @@ class CriteriaAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """The source catalogue of bronnenonderzoek: functioneel beheer sets the bronhouders of sources
+    without a connector, the fields that may be asked and the note for privacy check 1."""
+
+    list_display = ("name", "code", "department", "connector", "active")
+    list_filter = ("active",)
+    filter_horizontal = ("bronhouders",)

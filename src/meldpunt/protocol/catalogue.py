@@ -39,3 +39,6 @@ def seed_protocol(**_kwargs) -> None:
                                                                "default_legal_basis": basis})
     for state, days in STEP_NORMS.items():
         StepNorm.objects.get_or_create(state=state, defaults={"working_days": days})
+    from .sources import seed_sources
+
+    seed_sources()

@@ -172,3 +172,7 @@ class StepNorm(models.Model):
 
     def __str__(self):
         return f"{self.state}: {self.working_days} werkdagen"
+
+
+# Bronnenonderzoek (step 3) lives in its own module; imported here so Django registers the models.
+from .research_models import DetailRequest, HitResult, Source, SourceRequest  # noqa: E402,F401

@@ -176,6 +176,11 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
     since = signal.state_since or signal.received_at
     if transition.needs_forward and not signal.forwards.filter(sent_at__gte=since).exists():
         problems.append("Leg eerst de doorzending vast: bestemming, grondslag en wat er wordt verzonden.")
+    if transition.source == SignalState.BRONNENONDERZOEK:
+        # W4 weighs the hits: every source request must be decided (PC1) and answered first.
+        from .research import open_problems  # research builds on this module
+
+        problems.extend(open_problems(signal))
     return problems, used
 
 
@@ -255,6 +260,11 @@ def join_casus(user, signal: Signal, note: str = "") -> StateChange:
     if signal.is_sealed or signal.state not in LINKABLE_STATES:
         raise WrongState("Alleen een signaal in bronnenonderzoek (na wegingen 1 tot en met 3) kan bij een casus "
                          "komen.")
+    from .research import open_problems  # the W4 on the casus weighs the hits, like hits_casus does
+
+    problems = open_problems(signal)
+    if problems:
+        raise ProtocolError(*problems)
     return _apply(signal, Transition("casus_koppelen", signal.state, SignalState.CASUS, "Koppelen aan casus",
                                      frozenset({Role.REGISSEUR})), [], user, Role.REGISSEUR.value, note)
 

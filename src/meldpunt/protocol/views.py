@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.accounts import policy
 from meldpunt.intake import selectors as intake_selectors
+from meldpunt.registries import related
 from meldpunt.web.access import page
 
-from . import letters, selectors, services
+from . import letters, research_selectors, selectors, services
 from .forms import ForwardForm, IntakeDecisionForm, RevealForm, ZwaarteForm
 from .transitions import SIGNAL_STATE_LABELS, SignalState
 
@@ -20,16 +21,18 @@ def _context(request, signal, **extra):
     return {
         "signal": signal, "state_label": SIGNAL_STATE_LABELS.get(signal.state, signal.state),
         "subjects": intake_selectors.mentions_of(signal), "timeline": selectors.timeline(signal),
-        "related": intake_selectors.related_hints(request.user, signal),
         "transitions": services.available(request.user, signal),
-        "attachments": signal.attachments.all(), **extra,
+        "attachments": signal.attachments.all(),
+        "research": research_selectors.for_signal(request.user, signal), **extra,
     }
 
 
 @page("signaal")
 def signaal(request, reference):
     signal = intake_selectors.signal_for(request.user, reference)
-    return render(request, "protocol/signaal.html", _context(request, signal))
+    # Related items only here: they write their own log lines, so only where they are shown.
+    return render(request, "protocol/signaal.html",
+                  _context(request, signal, related=related.related_for_signal(request.user, signal)))
 
 
 def _after_step(request, signal, done: str):

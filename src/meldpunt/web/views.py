@@ -1,11 +1,9 @@
 """Landing pages per role. Thin: data comes from selectors, access from the policy."""
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +11,10 @@ from django.utils import timezone
 from meldpunt.accounts.roles import PROFILE_BY_ROLE
 from meldpunt.cases import meeting_views as case_meeting_views
 from meldpunt.cases import views as case_views
+from meldpunt.core import csvexport
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.forms import QueueFilterForm
+from meldpunt.protocol import research_views
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.registries import selectors as registry_selectors
 
@@ -27,10 +27,6 @@ def start(request):
     for role in request.user.ordered_roles():
         return redirect(reverse(PROFILE_BY_ROLE[role].landing_url_name))
     return render(request, "web/no_role.html", status=403)
-
-
-def _placeholder(request, title, intro, empty):
-    return render(request, "web/placeholder.html", {"title": title, "intro": intro, "empty": empty})
 
 
 @page("werkvoorraad")
@@ -67,19 +63,11 @@ def werkvoorraad_export(request):
     except intake_selectors.ExportTooLarge as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('web:werkvoorraad')}?{request.GET.urlencode()}")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="werkvoorraad.csv"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
-    for s in signals:
-        writer.writerow([
-            s.reference, timezone.localtime(s.received_at).strftime("%Y-%m-%d %H:%M"), s.get_channel_display(),
-            s.phenomenon.name, s.buurt_id or "", s.buurt.naam if s.buurt_id else "",
-            SIGNAL_STATE_LABELS.get(s.state, s.state), s.deadline.isoformat() if s.deadline else "",
-        ])
-    return response
+    rows = ([s.reference, timezone.localtime(s.received_at).strftime("%Y-%m-%d %H:%M"), s.get_channel_display(),
+             s.phenomenon.name, s.buurt_id or "", s.buurt.naam if s.buurt_id else "",
+             SIGNAL_STATE_LABELS.get(s.state, s.state), s.deadline.isoformat() if s.deadline else ""]
+            for s in signals)
+    return csvexport.response("werkvoorraad.csv", EXPORT_COLUMNS, rows)
 
 
 @page("mijn_meldingen")
@@ -100,8 +88,8 @@ def gebieden(request):
 
 
 # 'Te beoordelen': one section per kind of decision of the privacyfunctionaris; each provider
-# takes the request and returns a Section (cases.meeting_views). Source requests (PC1) add theirs.
-TE_BEOORDELEN_SECTIONS = [case_meeting_views.release_section]
+# takes the request and returns a Section (cases.meeting_views); source requests (PC1) add theirs.
+TE_BEOORDELEN_SECTIONS = [research_views.pc1_section, case_meeting_views.release_section]
 
 
 @page("te_beoordelen")
@@ -110,14 +98,8 @@ def te_beoordelen(request):
                   {"sections": [section(request) for section in TE_BEOORDELEN_SECTIONS]})
 
 
-@page("bevragingen")
-def bevragingen(request):
-    return _placeholder(
-        request, "Bevragingen",
-        "Hier beantwoordt u als bronhouder hit/no-hit-vragen over uw bron en levert u na "
-        "goedkeuring alleen de goedgekeurde gegevens.",
-        "Er staan geen vragen voor uw bron open.",
-    )
+# The bronhouder's questions live with bronnenonderzoek (protocol app).
+bevragingen = research_views.bevragingen
 
 
 # The participant's and the uitvoerder's landing pages live with the casus (cases app).

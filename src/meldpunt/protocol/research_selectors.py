@@ -1,0 +1,183 @@
+"""Reads of bronnenonderzoek, filtered by the access policy. Details are fetched here only, and
+only for an approved request: exactly the approved fields, each opening logged (P2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from meldpunt.accounts import policy
+from meldpunt.accounts.roles import Role
+from meldpunt.privacy import log
+from meldpunt.registries.connectors import ConnectorError, connector
+
+from . import sources
+from .research import ACTIVITY, _mention_subjects
+from .research_models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
+
+
+@dataclass
+class SignalResearch:
+    """What the signal page shows under 'Bronnenonderzoek'."""
+
+    requests: list = field(default_factory=list)
+    may_request: bool = False
+    open_problems: list = field(default_factory=list)
+
+
+def active_sources():
+    return Source.objects.filter(active=True).order_by("name")
+
+
+def queryable_mentions(signal):
+    return [m for m in signal.subjects.select_related("address").order_by("pk") if sources.subject_kind(m)]
+
+
+def for_signal(user, signal) -> SignalResearch:
+    """The caller read the signal through ``intake.selectors.signal_for`` (policy + log)."""
+    from .research import open_problems
+
+    details = Prefetch("detail_requests", queryset=DetailRequest.objects.order_by("requested_at", "pk"))
+    hits = Prefetch("hits", queryset=HitResult.objects.select_related("subject").prefetch_related(details)
+                    .order_by("pk"))
+    requests = list(SourceRequest.objects.filter(signal=signal).select_related("source", "requested_by", "weging")
+                    .prefetch_related(hits))
+    may_request = signal.state == "bronnenonderzoek" and user.has_role(Role.REGISSEUR)
+    for item in requests:
+        item.may_retry = may_request and item.source.has_connector and any(
+            h.hit is None and h.error for h in item.hits.all())
+        for hit in item.hits.all():
+            hit.question = sources.question_label(hit.subject)
+            hit.may_ask_details = (hit.hit is True and user.has_role(Role.REGISSEUR)
+                                   and not any(d.state == DetailState.AANGEVRAAGD for d in hit.detail_requests.all()))
+            for detail in hit.detail_requests.all():
+                detail.hit = hit
+                hit.request = item
+                detail.may_open = policy.may_read_registry_details(user, detail) and (
+                    item.source.has_connector or bool(detail.supplied_at))
+    return SignalResearch(
+        requests=requests,
+        may_request=may_request,
+        open_problems=open_problems(signal) if signal.state == "bronnenonderzoek" else [],
+    )
+
+
+def hit_for_requester(user, signal, hit_id: int) -> HitResult:
+    hit = (HitResult.objects.select_related("request__source", "subject")
+           .filter(pk=hit_id, request__signal=signal).first())
+    if hit is None:
+        raise Http404("Deze hit bestaat niet.")
+    return hit
+
+
+# ------------------------------------------------------------------------------ privacyfunctionaris
+
+
+def pending_pc1(user):
+    """Source requests waiting for privacy check 1, never the user's own (four-eyes)."""
+    if not user.has_role(Role.PRIVACYFUNCTIONARIS):
+        return SourceRequest.objects.none()
+    return (SourceRequest.objects.filter(state=RequestState.AANGEVRAAGD).exclude(requested_by=user)
+            .select_related("signal__phenomenon", "source", "requested_by").prefetch_related("subjects")
+            .order_by("requested_at", "pk"))
+
+
+def pending_details(user):
+    if not user.has_role(Role.PRIVACYFUNCTIONARIS):
+        return DetailRequest.objects.none()
+    return (DetailRequest.objects.filter(state=DetailState.AANGEVRAAGD).exclude(requested_by=user)
+            .select_related("hit__request__signal", "hit__request__source", "hit__subject", "requested_by")
+            .order_by("requested_at", "pk"))
+
+
+def request_for_decision(user, pk: int) -> SourceRequest:
+    item = pending_pc1(user).filter(pk=pk).first() or SourceRequest.objects.filter(
+        pk=pk, state__in=[RequestState.TOEGESTAAN, RequestState.GEWEIGERD]).exclude(requested_by=user).first()
+    if item is None:
+        raise Http404("Dit bronverzoek bestaat niet of is uw eigen verzoek.")
+    log.record("pc1_inzien", ACTIVITY, _mention_subjects(item.subjects.all()), user=user, obj=item.signal,
+               basis=item.source.code)
+    return item
+
+
+def details_for_decision(user, pk: int) -> DetailRequest:
+    item = DetailRequest.objects.exclude(requested_by=user).select_related(
+        "hit__request__signal", "hit__request__source", "hit__subject", "requested_by").filter(pk=pk).first()
+    if item is None or not user.has_role(Role.PRIVACYFUNCTIONARIS):
+        raise Http404("Dit verzoek bestaat niet of is uw eigen verzoek.")
+    log.record("details_verzoek_inzien", ACTIVITY, _mention_subjects([item.hit.subject]), user=user,
+               obj=item.hit.request.signal, basis=item.hit.request.source.code)
+    return item
+
+
+def subject_lines(mentions) -> list[str]:
+    """How the privacyfunctionaris sees the subjects: kind, role in the signal and registry number."""
+    return [f"{sources.question_label(m)}{f' ({m.role})' if m.role else ''}" for m in mentions]
+
+
+# ------------------------------------------------------------------------------ bronhouder
+
+
+def bronhouder_hits(user):
+    """Hit/no-hit questions for the user's sources without connector: the question only."""
+    if not user.has_role(Role.BRONHOUDER):
+        return []
+    hits = list(HitResult.objects.filter(hit__isnull=True, request__state=RequestState.TOEGESTAAN,
+                                         request__source__connector="", request__source__bronhouders=user)
+                .select_related("request__source", "subject").order_by("request__decided_at", "pk"))
+    for hit in hits:
+        hit.question = sources.question_label(hit.subject)
+    return hits
+
+
+def bronhouder_details(user):
+    if not user.has_role(Role.BRONHOUDER):
+        return []
+    items = list(DetailRequest.objects.filter(state=DetailState.TOEGESTAAN, supplied_at__isnull=True,
+                                              hit__request__source__connector="",
+                                              hit__request__source__bronhouders=user)
+                 .select_related("hit__request__source", "hit__subject").order_by("decided_at", "pk"))
+    for item in items:
+        labels = item.hit.request.source.field_labels(sources.subject_kind(item.hit.subject))
+        item.question = sources.question_label(item.hit.subject)
+        item.labelled_fields = [(f, labels.get(f, f)) for f in item.approved_fields]
+    return items
+
+
+# ------------------------------------------------------------------------------ details
+
+
+@dataclass
+class OpenedDetails:
+    request: DetailRequest
+    values: list  # (label, value)
+    error: str = ""
+
+
+def open_details(user, signal, pk: int) -> OpenedDetails:
+    """Open an approved details request: only the approved fields, each opening logged. Refused
+    (404) when the policy says no: never fetched without approval."""
+    item = (DetailRequest.objects.select_related("hit__request__source", "hit__request__signal", "hit__subject")
+            .filter(pk=pk, hit__request__signal=signal).first())
+    if item is None or not policy.may_read_registry_details(user, item):
+        raise Http404("Deze gegevens zijn niet (of nog niet) voor u vrijgegeven.")
+    source, mention = item.hit.request.source, item.hit.subject
+    labels = source.field_labels(sources.subject_kind(mention))
+    fields = list(item.approved_fields)
+    error = ""
+    if source.has_connector:
+        try:
+            record = connector(source.connector).details(sources.registry_subject(mention), fields)
+        except ConnectorError as failure:
+            record, error = {}, str(failure)
+    else:
+        record = {f: item.supplied.get(f, "") for f in fields} if item.supplied_at else {}
+        if not item.supplied_at:
+            error = "De bronhouder heeft de gegevens nog niet geleverd."
+    values = [(labels.get(f, f), record[f]) for f in fields if f in record]
+    log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
+               basis=f"{source.code}: {', '.join(fields)}",
+               status=log.LogStatus.OK if not error else log.LogStatus.ERROR)
+    return OpenedDetails(item, values, error)

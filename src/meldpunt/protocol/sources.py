@@ -1,0 +1,92 @@
+"""The source catalogue for bronnenonderzoek (seeded; functioneel beheer edits it in the admin),
+and how a mentioned subject becomes a question to a source."""
+
+from __future__ import annotations
+
+from meldpunt.registries.connectors import Subject, SubjectKind
+
+PERSOON, ONDERNEMING, ADRES = SubjectKind.PERSOON.value, SubjectKind.ONDERNEMING.value, SubjectKind.ADRES.value
+
+# code, name, department, connector, fields per subject kind, primary basis, note for PC1
+SOURCES = [
+    ("BRP", "BRP (Basisregistratie Personen)", "Burgerzaken", "BRP", {
+        PERSOON: [["burgerservicenummer", "BSN"], ["naam.voornamen", "Voornamen"],
+                  ["naam.voorvoegsel", "Voorvoegsel"], ["naam.geslachtsnaam", "Geslachtsnaam"],
+                  ["geboorte.datum", "Geboortedatum"], ["verblijfplaats.adres", "Woonadres"],
+                  ["verblijfplaats.datumAanvangAdreshouding", "Ingeschreven sinds"]],
+        ADRES: [["aantalIngeschrevenen", "Aantal ingeschrevenen"],
+                ["ingeschrevenen.burgerservicenummer", "BSN's van de ingeschrevenen"]],
+    }, "AVG art. 6 lid 1 sub c en e; Wet BRP art. 3.2",
+     "Gemeentelijke afnemer van de BRP: verstrekking voor een gemeentelijke taak (Wet BRP art. 3.2)."),
+    ("BAG", "BAG (Basisregistratie Adressen en Gebouwen)", "Geo-informatie", "BAG", {
+        ADRES: [["adres", "Adres"], ["postcode", "Postcode"], ["oppervlakte", "Oppervlakte (m²)"],
+                ["gebruiksdoel", "Gebruiksdoel"], ["buurtcode", "Buurtcode"], ["pand.bouwjaar", "Bouwjaar pand"],
+                ["verblijfsobject.identificatie", "Verblijfsobject-id"]],
+    }, "AVG art. 6 lid 1 sub c; Wet BAG", "Openbare basisregistratie; geen persoonsgegevens behalve via het adres."),
+    ("NHR", "Handelsregister (KvK)", "Economische zaken", "NHR", {
+        ONDERNEMING: [["naam", "Naam"], ["rechtsvorm", "Rechtsvorm"], ["datumOprichting", "Datum oprichting"],
+                      ["datumOpheffing", "Datum opheffing"], ["vestigingen", "Vestigingen"],
+                      ["functionarissen", "Functionarissen"]],
+        ADRES: [["vestigingen", "Vestigingen op dit adres"]],
+        PERSOON: [["functies", "Functies bij ondernemingen"]],
+    }, "AVG art. 6 lid 1 sub c; Handelsregisterwet 2007", "Openbaar register; functionarissen zijn personen."),
+    ("WOZ", "WOZ (waardering onroerende zaken)", "Belastingen", "WOZ", {
+        ADRES: [["waarde", "WOZ-waarde"], ["peildatum", "Peildatum"], ["waardeHistorie", "Waardeverloop"]],
+    }, "AVG art. 6 lid 1 sub c; Wet WOZ art. 40", "Gebruik buiten de belastingheffing alleen voor een publieke taak."),
+    ("VERGUNNINGEN", "Vergunningen", "Vergunningen, Toezicht en Handhaving", "VERGUNNINGEN", {
+        ADRES: [["vergunningen", "Vergunningen op dit adres"]],
+        ONDERNEMING: [["vergunningen", "Vergunningen van deze onderneming"]],
+    }, "AVG art. 6 lid 1 sub e; Omgevingswet, Alcoholwet, APV", "Verleende exploitatie-, drank- en "
+       "omgevingsvergunningen."),
+    ("VTH_DOSSIERS", "Toezicht- en handhavingsdossiers (VTH)", "Vergunningen, Toezicht en Handhaving", "", {
+        ADRES: [["controles", "Controles en bevindingen"], ["handhaving", "Lopende handhavingstrajecten"]],
+        ONDERNEMING: [["controles", "Controles en bevindingen"], ["handhaving", "Lopende handhavingstrajecten"]],
+    }, "AVG art. 6 lid 1 sub e; Omgevingswet hfst. 18; Gemeentewet art. 125",
+     "Kan strafrechtelijke gegevens bevatten (bestuurlijke boetes, processen-verbaal): art. 10 afwegen."),
+    ("SOCIAAL_DOMEIN", "Sociaal domein (Participatiewet, Wmo, Jeugdwet)", "Werk, Inkomen en Zorg", "", {
+        PERSOON: [["uitkering", "Lopende uitkering (ja/nee en soort)"],
+                  ["woonadres_uitkering", "Adres waarop de uitkering is verstrekt"],
+                  ["wmo_voorziening", "Wmo-voorziening (ja/nee)"]],
+        ADRES: [["uitkeringen_op_adres", "Aantal uitkeringen op dit adres"]],
+    }, "AVG art. 6 lid 1 sub c en e; Participatiewet art. 64; Wmo 2015 art. 5.1.1",
+     "Gezondheidsgegevens (Wmo, Jeugdwet) zijn bijzondere persoonsgegevens (art. 9): alleen als het strikt "
+     "noodzakelijk is. Participatiewet art. 64 beperkt verder gebruik."),
+]
+
+
+def seed_sources() -> None:
+    """Add missing sources; never overwrite what functioneel beheer changed."""
+    from .research_models import Source
+
+    for code, name, department, connector, fields, basis, note in SOURCES:
+        Source.objects.get_or_create(code=code, defaults={
+            "name": name, "department": department, "connector": connector, "fields": fields,
+            "primary_basis": basis, "legal_note": note})
+
+
+def subject_kind(mention) -> str:
+    """The registry kind a mention can be asked about, or '' when it has no registry number."""
+    if mention.kind == PERSOON and mention.bsn:
+        return PERSOON
+    if mention.kind == ONDERNEMING and mention.kvk_nummer:
+        return ONDERNEMING
+    if mention.address_id and mention.kind in (ADRES, PERSOON, ONDERNEMING):
+        return ADRES
+    return ""
+
+
+def identifier(mention) -> str:
+    kind = subject_kind(mention)
+    return {PERSOON: mention.bsn, ONDERNEMING: mention.kvk_nummer, ADRES: mention.address_id}.get(kind, "")
+
+
+def registry_subject(mention) -> Subject:
+    return Subject(subject_kind(mention), identifier(mention))
+
+
+KIND_LABELS = {PERSOON: "persoon (BSN)", ONDERNEMING: "onderneming (KvK-nummer)", ADRES: "adres (BAG-id)"}
+
+
+def question_label(mention) -> str:
+    """What a bronhouder sees: the kind and the registry number, never the signal."""
+    return f"{KIND_LABELS.get(subject_kind(mention), 'betrokkene')} {identifier(mention)}"
