@@ -275,6 +275,16 @@ def test_api_lists_and_shows_only_involved_casussen(client, regie, make_user):
     assert client.get(f"/api/v1/casussen/{casus.reference}").status_code == 404
 
 
+def test_api_status_filter_refuses_an_unknown_status_in_dutch(client, regie):
+    casus = open_casus(regie)
+    client.force_login(regie)
+    listing = client.get("/api/v1/casussen?status=voorbereiding").json()
+    assert casus.reference in [c["kenmerk"] for c in listing["results"]]
+    refused = client.get("/api/v1/casussen?status=bestaat-niet")
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("application/problem+json")
+    assert "Onbekende status" in refused.content.decode()
+
+
 def test_demo_gets_one_casus_with_a_planned_casusoverleg(make_user):
     from meldpunt.accounts.models import User
     from meldpunt.cases.demo import give_demo_casus

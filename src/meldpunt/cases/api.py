@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -157,8 +157,9 @@ class CasusListView(GenericAPIView):
                    responses=CasusSamenvattingSerializer(many=True))
     def get(self, request):
         state = request.query_params.get("status", "")
-        page = self.paginate_queryset(selectors.case_list(request.user, state if state in CASUS_STATE_LABELS
-                                                          else ""))
+        if state and state not in CASUS_STATE_LABELS:
+            raise ValidationError({"status": [f"Onbekende status. Kies uit: {', '.join(CASUS_STATE_LABELS)}."]})
+        page = self.paginate_queryset(selectors.case_list(request.user, state))
         return self.get_paginated_response(CasusSamenvattingSerializer(page, many=True).data)
 
 
