@@ -12,6 +12,7 @@ from meldpunt.accounts.roles import Role
 from meldpunt.demo.generator.mentions import plant_mentions
 from meldpunt.intake.models import MentionedSubject, Phenomenon, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
+from meldpunt.protocol.research_models import Source, SourceRequest
 from meldpunt.registries import matching as mt
 from meldpunt.registries import models as m
 from meldpunt.registries import selectors, services
@@ -159,7 +160,13 @@ def linking_world(db, make_user, monkeypatch):
     mention = MentionedSubject.objects.create(
         signal=signal, kind="persoon", name=f"{persoon.voornamen} {persoon.geslachtsnaam}",
         birth_date=persoon.geboortedatum)
-    return {"regisseur": make_user(Role.REGISSEUR), "persoon": persoon, "mention": mention, "signal": signal}
+    regisseur = make_user(Role.REGISSEUR)
+    # Candidates are shown only after an approved privacy check 1 for the BRP covering the mention
+    # (tests/test_linking_page.py walks that through the protocol; here it is simply in place).
+    approved = SourceRequest.objects.create(signal=signal, source=Source.objects.get(code="BRP"), purpose="test",
+                                            requested_by=regisseur, requested_at=timezone.now(), state="toegestaan")
+    approved.subjects.add(mention)
+    return {"regisseur": regisseur, "persoon": persoon, "mention": mention, "signal": signal}
 
 
 def test_candidates_are_read_with_access_check_and_logged(linking_world):

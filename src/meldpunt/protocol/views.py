@@ -32,7 +32,8 @@ def signaal(request, reference):
     signal = intake_selectors.signal_for(request.user, reference)
     # Related items only here: they write their own log lines, so only where they are shown.
     return render(request, "protocol/signaal.html",
-                  _context(request, signal, related=related.related_for_signal(request.user, signal)))
+                  _context(request, signal, related=related.related_for_signal(request.user, signal),
+                           may_link=policy.may_open(request.user, "koppelen")))
 
 
 def _after_step(request, signal, done: str):

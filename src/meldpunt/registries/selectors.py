@@ -68,15 +68,45 @@ def confirmed_link(mention):
     return confirmed[0] if confirmed else None
 
 
+# The registry whose records the candidates for a mention of this kind come from (bronnenonderzoek source code).
+LINKING_SOURCE = {"persoon": "BRP", "onderneming": "NHR", "adres": "BAG"}
+
+
+class SourceResearchNeeded(Exception):
+    """Candidates may not be shown yet; the message is user-facing Dutch."""
+
+
+def linking_permitted(mention) -> bool:
+    """Whether the signal has an approved privacy check 1 for the registry of this mention's kind
+    that covers this very mention (protocol.research_models.SourceRequest). Fails closed."""
+    from meldpunt.protocol.research_models import RequestState, SourceRequest
+
+    code = LINKING_SOURCE.get(mention.kind)
+    return bool(code) and SourceRequest.objects.filter(
+        signal_id=mention.signal_id, source__code=code, state=RequestState.TOEGESTAAN, subjects=mention).exists()
+
+
+def source_research_needed_message(mention) -> str:
+    code = LINKING_SOURCE.get(mention.kind)
+    if not code:
+        return "Dit soort betrokkene kan niet aan een basisregistratie worden gekoppeld."
+    return (f"Kandidaten uit de {code} worden pas getoond na bronnenonderzoek met een goedgekeurde privacytoets 1 "
+            f"voor de bron {code} waarin deze betrokkene is opgenomen. Vraag dat eerst aan op de signaalpagina.")
+
+
 def link_candidates(user, mention, linker=None):
     """Candidates in the registries for a subject mentioned in a signal, best first, each with
-    its score, reasons and the latest judgement on it. Checks access and logs the read (P2)."""
+    its score, reasons and the latest judgement on it. Checks access and logs the read (P2).
+    Raises SourceResearchNeeded (nothing read, nothing logged) without an approved PC1."""
     from meldpunt.privacy import log
 
     from .linking import Linker, Mention
     from .services import LOG_SUBJECT_TYPE, check_access
 
     check_access(user, mention)
+    if not linking_permitted(mention):
+        # Candidates reveal registry data: only after an approved privacy check 1 (design §3).
+        raise SourceResearchNeeded(source_research_needed_message(mention))
     result = (linker or Linker()).link(Mention.from_subject(mention))
     judgements = latest_judgements(mention)
     log.record("koppelkandidaten_zoeken", "koppelen",
