@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import os
 import secrets
 import shutil
@@ -38,51 +37,20 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from _support import admin_execute, log, percentile, setup_django
+
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "meldpunt_bench_casus"
 SEED = 479
 SIGNALS, SUBJECTS, INTERVENTIONS, PARTICIPANTS, FILLER_CASES = 200, 50, 30, 5, 500
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
-    return ordered[rank - 1]
 
 
-def admin_execute(pg_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
 
 
-def setup_django(pg_url: str, work: Path) -> None:
-    import base64
-
-    from cryptography.fernet import Fernet
-
-    (work / "var" / "static").mkdir(parents=True, exist_ok=True)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "meldpunt.settings.base",
-        "MELDPUNT_DATABASE_URL": f"{pg_url}/{DB_NAME}",
-        "MELDPUNT_VAR_DIR": str(work / "var"),
-        "MELDPUNT_SECRET_KEY": secrets.token_urlsafe(50),
-        "MELDPUNT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "MELDPUNT_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "MELDPUNT_DEBUG": "false",
-        "MELDPUNT_REQUIRE_2FA": "false",
-        "MELDPUNT_LOG_LEVEL": "WARNING",
-    })
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
 
 
 def prepare_database(size: str, work: Path) -> None:
@@ -217,7 +185,7 @@ def timed(client, url: str, runs: int, label: str) -> list[float]:
 def run(size: str, pg_url: str, work: Path, runs: int, profile: bool = False) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
-    setup_django(pg_url, work)
+    setup_django(pg_url, DB_NAME, work)
     log(f"Preparing {DB_NAME} (size {size}) …")
     prepare_database(size, work)
     casus, lead, participant = build_casus()

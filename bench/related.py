@@ -29,10 +29,8 @@ Progress goes to stderr; the figures end up on stdout as one JSON line each::
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import json
-import math
 import os
 import random
 import secrets
@@ -43,6 +41,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _support import admin_execute, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -55,40 +55,12 @@ STATES = [("ontvangen", 10), ("zwaarte", 5), ("bronnenonderzoek", 5), ("niet_in_
 KENTEKENS = 200_000  # pool: a plate is shared by a few signals
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
-    return ordered[rank - 1]
 
 
-def admin_execute(pg_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
 
 
-def setup_django(pg_url: str, work: Path) -> None:
-    from cryptography.fernet import Fernet
-
-    (work / "var" / "static").mkdir(parents=True, exist_ok=True)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "meldpunt.settings.base",
-        "MELDPUNT_DATABASE_URL": f"{pg_url}/{DB_NAME}",
-        "MELDPUNT_VAR_DIR": str(work / "var"),
-        "MELDPUNT_SECRET_KEY": secrets.token_urlsafe(50),
-        "MELDPUNT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "MELDPUNT_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "MELDPUNT_LOG_LEVEL": "WARNING",
-    })
-    import django
-
-    django.setup()
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -316,7 +288,7 @@ def measure(user, signal_ids: list[int], names: bool) -> tuple[list[float], int]
 def run(size: str, pg_url: str, work: Path, data_dir: Path | None, lookups: int) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
-    setup_django(pg_url, work)
+    setup_django(pg_url, DB_NAME, work)
     from django.core.management import call_command
 
     from meldpunt.accounts import policy

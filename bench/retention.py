@@ -30,10 +30,8 @@ Size L is Parquet-only by design (national scale is not loaded into a database),
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import json
-import os
 import random
 import secrets
 import shutil
@@ -43,6 +41,8 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from _support import admin_execute, log, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -58,36 +58,13 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------------ database and Django
 
 
-def admin_execute(pg_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
 
 
-def setup_django(pg_url: str, work: Path) -> None:
-    from cryptography.fernet import Fernet
-
-    (work / "var" / "static").mkdir(parents=True, exist_ok=True)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "meldpunt.settings.base",
-        "MELDPUNT_DATABASE_URL": f"{pg_url}/{DB_NAME}",
-        "MELDPUNT_VAR_DIR": str(work / "var"),
-        "MELDPUNT_SECRET_KEY": secrets.token_urlsafe(50),
-        "MELDPUNT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "MELDPUNT_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "MELDPUNT_LOG_LEVEL": "WARNING",
-    })
-    import django
-
-    django.setup()
 
 
 def prepare_database(size: str, work: Path):
@@ -351,7 +328,7 @@ def residue(token: str, data: dict) -> tuple[int, dict]:
 def run(size: str, pg_url: str, work: Path) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
-    setup_django(pg_url, work)
+    setup_django(pg_url, DB_NAME, work)
     from django.conf import settings
     from django.db import connection
 
