@@ -394,3 +394,79 @@ def test_an_unreachable_connector_leaves_the_answer_open_until_asked_again(peopl
     assert {h.subject.bsn: h.hit for h in item.hits.select_related("subject")} == {
         demo["bsn"]: True, demo["unknown_bsn"]: False}
     assert research.open_problems(signal) == []
+
+
+# ------------------------------------------------- persons known only by name and birth date
+
+
+def typo_person():
+    """A demo person and a way the reporter may have misspelt the surname (two letters swapped)."""
+    persoon = (Persoon.objects.filter(geslachtsnaam__regex=r"^.{6,}$", geboortedatum__isnull=False)
+               .order_by("pk").first())
+    last = persoon.geslachtsnaam
+    typo = last[0] + last[2] + last[1] + last[3:]
+    return persoon, f"{persoon.voornamen} {persoon.voorvoegsel} {typo}".replace("  ", " ")
+
+
+def signal_with_named_people(people):
+    """A signal in bronnenonderzoek that names a demo person (with a typo) and an invented person,
+    both only by name and birth date: no BSN, no address."""
+    from datetime import date
+
+    persoon, written = typo_person()
+    walker = people["walker"]
+    data = intake.SignalInput(
+        channel="intern", description="Twee personen genoemd, zonder BSN.", phenomenon="hennepteelt_drugs",
+        reporter_kind="medewerker", address=_address(),
+        subjects=[intake.SubjectInput(kind="persoon", name=written, birth_date=persoon.geboortedatum),
+                  intake.SubjectInput(kind="persoon", name="Xander Quintus Zwartveld", birth_date=date(1971, 2, 3)),
+                  intake.SubjectInput(kind="persoon", name="Alleen Een Naam")])
+    signal = intake.create_signal(data, user=walker)
+    services.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
+                    "intake_doorzetten")
+    services.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
+    signal.refresh_from_db()
+    known = signal.subjects.get(name=written)
+    invented = signal.subjects.get(name="Xander Quintus Zwartveld")
+    return signal, persoon, known, invented
+
+
+def test_a_person_known_by_name_and_birth_date_goes_to_the_brp_only(people, client):
+    signal, _persoon, known, invented = signal_with_named_people(people)
+    nameless_date = signal.subjects.get(name="Alleen Een Naam")
+    for code in ("NHR", "SOCIAAL_DOMEIN"):
+        with pytest.raises(ProtocolError, match="alleen een naam en geboortedatum: vraag daarvoor alleen de BRP"):
+            research.request_sources(people["regisseur"], signal, [Source.objects.get(code=code)], [known.pk], "doel")
+    with pytest.raises(ProtocolError, match="geen BSN, KvK-nummer of adres"):
+        research.request_sources(people["regisseur"], signal, [Source.objects.get(code="BRP")],
+                                 [nameless_date.pk], "doel")  # a name alone is not enough
+    assert not SourceRequest.objects.filter(signal=signal).exists()
+    client.force_login(people["regisseur"])
+    form = client.get(reverse("protocol:bronnen_aanvragen", args=[signal.reference])).context["form"]
+    offered = {str(value) for value, _label in form.fields["subjects"].choices}
+    assert {str(known.pk), str(invented.pk)} <= offered and str(nameless_date.pk) not in offered
+    item = research.request_sources(people["regisseur"], signal, [Source.objects.get(code="BRP")],
+                                    [known.pk, invented.pk], "Bestaan deze personen in de BRP?")[0]
+    assert set(item.subjects.all()) == {known, invented}
+
+
+def test_the_linker_answers_hit_or_no_hit_after_pc1_and_never_who(people, spy, client):
+    signal, persoon, known, invented = signal_with_named_people(people)
+    item = research.request_sources(people["regisseur"], signal, [Source.objects.get(code="BRP")],
+                                    [known.pk, invented.pk], "Bestaan deze personen in de BRP?")[0]
+    assert not item.hits.exists()  # nothing asked before privacy check 1
+    research.decide_pc1(people["pf"], item, pc1())
+    answers = {h.subject_id: h for h in item.hits.all()}
+    assert answers[known.pk].hit is True and answers[invented.pk].hit is False
+    assert all(h.answered_by_connector and h.answered_at and not h.answered_by for h in answers.values())
+    assert not spy  # the connector had no BSN to be asked: the linker answered
+    assert ProcessingLogEntry.objects.filter(action="hit_bevraagd", basis__contains="koppelen",
+                                             object_id=str(signal.pk)).count() == 2
+    client.force_login(people["regisseur"])
+    page = client.get(reverse("protocol:signaal", args=[signal.reference])).content.decode()
+    assert "persoon (naam en geboortedatum, alleen BRP)" in page
+    assert persoon.bsn not in page and persoon.geslachtsnaam not in page  # hit/no-hit only, never who
+    with pytest.raises(ProtocolError, match="Koppel de persoon eerst op de koppelpagina"):
+        research.request_details(people["regisseur"], answers[known.pk], ["naam.geslachtsnaam"], "Wie is het?")
+    assert not answers[known.pk].detail_requests.exists()
+    assert not [c for c in spy if c[1] == "details"]

@@ -11,8 +11,9 @@ from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import research
 from meldpunt.protocol.research_models import Source
 from meldpunt.registries import selectors
+from meldpunt.registries import services as linking
 from meldpunt.registries.models import LinkJudgement
-from test_bronnenonderzoek import pc1, signal_in_research
+from test_bronnenonderzoek import pc1, signal_in_research, signal_with_named_people
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,42 @@ def test_need_to_know_and_read_only_roles(world, client):
     assert _client(client, w["regisseur"]).get(url).status_code == 404
     assert not LinkJudgement.objects.exists()
     assert not ProcessingLogEntry.objects.filter(**SEARCHED, user_id__in=[w["analist"].pk, w["fg"].pk]).exists()
+
+
+def test_a_person_known_by_name_and_birth_date_is_linked_after_the_brp_pc1(world, client):
+    w = world
+    signal, persoon, known, invented = signal_with_named_people(w)
+    url = reverse("registries:koppelen", args=[signal.reference, known.pk])
+    c = _client(client, w["regisseur"])
+    # Without PC1: no candidates on the page, and the service refuses a judgement all the same.
+    assert "voor de bron BRP" in c.get(url).content.decode()
+    with pytest.raises(linking.SourceResearchNeeded, match="goedgekeurde privacytoets 1"):
+        linking.confirm_link(w["regisseur"], known, persoon.bsn)
+    refused = c.post(url, {"entity_key": persoon.bsn, "verdict": "bevestigd"})
+    assert refused.status_code == 422 and not LinkJudgement.objects.exists()
+    item = research.request_sources(w["regisseur"], signal, [Source.objects.get(code="BRP")],
+                                    [known.pk, invented.pk], "Bestaan deze personen in de BRP?")[0]
+    research.decide_pc1(w["pf"], item, pc1())
+    assert item.hits.get(subject=known).hit is True
+    response = c.get(url)
+    rows = response.context["rows"]
+    assert rows and rows[0][0].key == persoon.bsn and response.context["blocked"] == ""
+    assert c.post(url, {"entity_key": persoon.bsn, "verdict": "bevestigd"}).status_code == 302
+    assert selectors.confirmed_link(known).entity_key == persoon.bsn
+    # The invented person may be searched too, but nothing is proposed.
+    result, _rows = selectors.link_candidates(w["regisseur"], invented)
+    assert result.proposal is None
+
+
+def test_services_refuse_judgements_without_an_approved_pc1(world):
+    w = world
+    with pytest.raises(linking.SourceResearchNeeded, match="Er is niets vastgelegd"):
+        linking.confirm_link(w["regisseur"], w["mention"], w["persoon"].bsn)
+    item = research.request_sources(w["regisseur"], w["signal"], [Source.objects.get(code="BRP")],
+                                    [w["mention"].pk], "Is dit de genoemde betrokkene?")[0]
+    research.decide_pc1(w["pf"], item, pc1("geweigerd"))  # refused: still no linking
+    with pytest.raises(linking.SourceResearchNeeded):
+        linking.reject_link(w["regisseur"], w["mention"], w["persoon"].bsn, "Niet dezelfde.")
+    with pytest.raises(linking.SourceResearchNeeded, match="voor de bron NHR"):
+        linking.confirm_link(w["regisseur"], w["company"], w["company"].kvk_nummer)
+    assert not LinkJudgement.objects.exists()

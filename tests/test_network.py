@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from followthemoney import model
 
 from meldpunt.cases import network, network_export, network_layout, services
@@ -14,6 +15,7 @@ from meldpunt.cases.models import Casus
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
+from meldpunt.protocol.research_models import Source, SourceRequest
 from meldpunt.registries import models as registry
 from meldpunt.registries import services as linking
 from test_cases import to_research, weging
@@ -79,8 +81,13 @@ def build_casus_network(regie):
     ])
     services.link_signal(regie, casus, second, weging("W4", "casus"))
     piet = first.subjects.get(name="Piet Onbekend")
-    linking.confirm_link(regie, piet, other.bsn)
     klaas = first.subjects.get(name="Klaas Afgewezen")  # confirmed, then a changed mind: not the same
+    # Linking needs an approved privacy check 1 for the BRP covering the mention (tests/test_linking_page.py
+    # walks that through the protocol; here it is simply in place).
+    approved = SourceRequest.objects.create(signal=first, source=Source.objects.get(code="BRP"), purpose="test",
+                                            requested_by=regie, requested_at=timezone.now(), state="toegestaan")
+    approved.subjects.add(piet, klaas)
+    linking.confirm_link(regie, piet, other.bsn)
     linking.confirm_link(regie, klaas, other.bsn)
     linking.reject_link(regie, klaas, other.bsn, "Andere geboortedatum dan in de melding.")
     return {"casus": casus, "director": director, "company": company, "home": home, "site": site,

@@ -93,7 +93,12 @@ def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str
             problems.append(f"De bron {source.name} is voor dit signaal al aangevraagd.")
         for mention in mentions:
             kind = sources.subject_kind(mention)
-            if not kind:
+            if sources.asked_via_linker(mention, source):
+                continue
+            if not kind and sources.linkable_by_name(mention):
+                problems.append(f"{mention.name} heeft alleen een naam en geboortedatum: vraag daarvoor alleen de "
+                                f"{sources.LINKER_SOURCE}, niet de bron {source.name}.")
+            elif not kind:
                 problems.append(f"{mention.get_kind_display()} {mention.name or ''} heeft geen BSN, KvK-nummer of "
                                 "adres uit de BAG: dat kan geen bron opzoeken.".replace("  ", " "))
             elif kind not in (source.fields or {}):
@@ -190,20 +195,33 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
     return item
 
 
+def _linker_hit(mention) -> bool:
+    """A person known only by name and birth date: a hit when the linker proposes a BRP record
+    (one candidate above its threshold, clearly ahead). Who it is stays on the linking page."""
+    from meldpunt.registries.linking import Linker, Mention
+
+    return Linker().link(Mention.from_subject(mention)).proposal is not None
+
+
 def _ask_connector(item: SourceRequest, user) -> None:
-    """Hit/no-hit from the connector: only whether the source has something, never what."""
+    """Hit/no-hit from the connector (or, for a person without BSN, the linker): only whether
+    the source has something, never what."""
     registry = connector(item.source.connector)
     for hit in item.hits.filter(hit__isnull=True).select_related("subject"):
+        by_linker = sources.asked_via_linker(hit.subject, item.source)
         try:
-            hit.hit = registry.hit(sources.registry_subject(hit.subject))
+            hit.hit = _linker_hit(hit.subject) if by_linker else registry.hit(sources.registry_subject(hit.subject))
         except (ConnectorError, ValueError) as error:
             hit.error = str(error)[:300]
             hit.save(update_fields=["error"])
             continue
+        # answered_by_connector: answered by the system, not a bronhouder; the log says whether
+        # the connector or the linker ("koppelen") answered.
         hit.answered_by_connector, hit.answered_at, hit.error = True, timezone.now(), ""
         hit.save(update_fields=["hit", "answered_by_connector", "answered_at", "error"])
         log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=user, obj=item.signal,
-                   basis=item.source.code)
+                   basis=f"{item.source.code} via koppelen (naam en geboortedatum)" if by_linker
+                   else item.source.code)
 
 
 @transaction.atomic
@@ -261,6 +279,9 @@ def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest
         problems.append("Details aanvragen kan alleen in de stap bronnenonderzoek.")
     if hit.hit is not True:
         problems.append("Details kunnen alleen bij een hit worden aangevraagd.")
+    if sources.asked_via_linker(hit.subject, hit.request.source):
+        raise ProtocolError("Deze persoon is alleen bekend op naam en geboortedatum. Koppel de persoon eerst op de "
+                            "koppelpagina aan een registratie (bevestigen); er is niets aangevraagd.")
     allowed = hit.request.source.field_labels(sources.subject_kind(hit.subject))
     fields = list(dict.fromkeys(fields or []))
     if not fields:

@@ -32,7 +32,8 @@ def active_sources():
 
 
 def queryable_mentions(signal):
-    return [m for m in signal.subjects.select_related("address").order_by("pk") if sources.subject_kind(m)]
+    return [m for m in signal.subjects.select_related("address").order_by("pk")
+            if sources.subject_kind(m) or sources.linkable_by_name(m)]
 
 
 def for_signal(user, signal) -> SignalResearch:
@@ -51,6 +52,7 @@ def for_signal(user, signal) -> SignalResearch:
         for hit in item.hits.all():
             hit.question = sources.question_label(hit.subject)
             hit.may_ask_details = (hit.hit is True and user.has_role(Role.REGISSEUR)
+                                   and not sources.asked_via_linker(hit.subject, item.source)
                                    and not any(d.state == DetailState.AANGEVRAAGD for d in hit.detail_requests.all()))
             for detail in hit.detail_requests.all():
                 detail.hit = hit

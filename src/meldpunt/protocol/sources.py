@@ -75,6 +75,21 @@ def subject_kind(mention) -> str:
     return ""
 
 
+# The one source a person known only by name and birth date may be asked: its hit/no-hit comes from
+# the linker (registries.linking), since without a BSN there is nothing to put to the connector.
+LINKER_SOURCE = "BRP"
+
+
+def linkable_by_name(mention) -> bool:
+    """A person without a BSN (or address) but with a name and a birth date: the BRP only, via the linker."""
+    return (mention.kind == PERSOON and not subject_kind(mention) and bool((mention.name or "").strip())
+            and mention.birth_date is not None)
+
+
+def asked_via_linker(mention, source) -> bool:
+    return source.code == LINKER_SOURCE and linkable_by_name(mention)
+
+
 def identifier(mention) -> str:
     kind = subject_kind(mention)
     return {PERSOON: mention.bsn, ONDERNEMING: mention.kvk_nummer, ADRES: mention.address_id}.get(kind, "")
@@ -89,4 +104,6 @@ KIND_LABELS = {PERSOON: "persoon (BSN)", ONDERNEMING: "onderneming (KvK-nummer)"
 
 def question_label(mention) -> str:
     """What a bronhouder sees: the kind and the registry number, never the signal."""
+    if linkable_by_name(mention):
+        return "persoon (naam en geboortedatum, alleen BRP)"
     return f"{KIND_LABELS.get(subject_kind(mention), 'betrokkene')} {identifier(mention)}"

@@ -30,6 +30,10 @@ class NotAllowed(LinkingError):
     pass
 
 
+class SourceResearchNeeded(LinkingError):
+    """No approved privacy check 1 for the registry of this mention that covers it (design §3)."""
+
+
 def check_access(user, mention) -> None:
     if not (policy.may_open(user, LINKING_PAGE) and policy.may_read_signal(user, mention.signal)):
         raise NotAllowed("U mag betrokkenen bij dit signaal niet koppelen aan registraties.")
@@ -64,6 +68,9 @@ def judge_link(user, mention, *, entity_key: str, verdict: str, explanation: str
     if kind is None:
         raise LinkingError("Een voertuig kan niet aan een basisregistratie worden gekoppeld: er is geen "
                            "kentekenregister aangesloten.")
+    if not selectors.linking_permitted(mention):
+        # Judging a record means having read it: only after the approved PC1 (as link_candidates).
+        raise SourceResearchNeeded(selectors.source_research_needed_message(mention) + " Er is niets vastgelegd.")
     if verdict not in m.LinkVerdict.values:
         raise LinkingError("Kies bevestigen of afwijzen.")
     key = _entity(kind, entity_key)
