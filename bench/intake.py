@@ -35,7 +35,6 @@ import contextlib
 import http.client
 import itertools
 import json
-import math
 import os
 import random
 import re
@@ -53,6 +52,8 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
+
+from _support import admin_execute, log, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # gunicorn lives next to the interpreter in the virtualenv
@@ -96,6 +97,7 @@ from meldpunt.urls import handler403, handler404  # noqa: F401
 from meldpunt.urls import urlpatterns as app_urlpatterns
 
 
+
 class BareSignalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Signal
@@ -129,25 +131,13 @@ REPORTER_KIND = {"webformulier": "anoniem", "partner": "partner", "import": "mma
                  "intern": "medewerker"}
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
-    return ordered[rank - 1]
 
 
 # ------------------------------------------------------------------------ database and Django
 
 
-def admin_execute(pg_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
 
 
 def recreate_database(pg_url: str) -> None:

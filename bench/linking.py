@@ -31,20 +31,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _support import admin_execute, log
+
 REPO = Path(__file__).resolve().parent.parent
 DATA_SEED = 479
 DB_NAME = "meldpunt_bench_linking"
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
-def admin_execute(pg_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as con:
-        con.execute(sql)
 
 
 def run(size: str, seed: int, work: Path, report: str = "") -> list[dict]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.web.access import page
+from meldpunt.web.forms import add_service_errors, flash_service_errors
 
 from . import meetings, printing, releases, selectors
 from .forms import (
@@ -26,12 +27,6 @@ from .forms import (
 )
 from .models import AgendaItem, Participant
 from .services import ProtocolError
-from .views import errors_to_form
-
-
-def _flash(request, error: ProtocolError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 @page("casusoverleg")
@@ -43,7 +38,7 @@ def overleggen(request):
         try:
             meeting = meetings.plan(request.user, d["title"], d["starts_at"], d["location"], d["with_third_parties"])
         except ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Het casusoverleg is gepland. Zet casussen op de agenda en nodig deelnemers uit.")
             return redirect("cases:overleg", meeting.pk)
@@ -79,7 +74,7 @@ def agenderen(request, pk):
         try:
             meetings.add_to_agenda(request.user, meeting, form.cleaned_data["casus"])
         except ProtocolError as error:
-            _flash(request, error)
+            flash_service_errors(request, error)
     else:
         messages.error(request, "Kies een casus.")
     return redirect("cases:overleg", pk)
@@ -95,7 +90,7 @@ def uitnodigen(request, pk):
         try:
             meetings.invite(request.user, meeting, d["user"], d["organisation"], d["external"])
         except ProtocolError as error:
-            _flash(request, error)
+            flash_service_errors(request, error)
         else:
             messages.success(request, "De deelnemer is uitgenodigd. Vraag per casus aan wat hij mag zien (2A).")
     else:
@@ -124,7 +119,7 @@ def vrijgave_vragen(request, pk, item_pk, participant_pk):
             releases.request_pc2a(request.user, item, participant, form.cleaned_data["items"],
                                   form.cleaned_data["purpose"])
         except ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om vrijgave (privacytoets 2A) ligt bij de privacyfunctionaris.")
             return redirect("cases:overleg", pk)
@@ -145,7 +140,7 @@ def verslag(request, pk, item_pk):
         try:
             meetings.record_minutes(request.user, item, form.cleaned_data["minutes"], form.cleaned_data["decisions"])
         except ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Het verslag is vastgelegd.")
             return redirect("cases:overleg", pk)
@@ -165,7 +160,7 @@ def aanwezigheid(request, pk):
         try:
             meetings.record_attendance(request.user, meeting, form.cleaned_data["present"])
         except ProtocolError as error:
-            _flash(request, error)
+            flash_service_errors(request, error)
         else:
             messages.success(request, "De aanwezigheid is vastgelegd; het overleg is gehouden.")
     return redirect("cases:overleg", pk)
@@ -224,7 +219,7 @@ def vrijgave_besluiten(request, pk):
         try:
             releases.decide(request.user, release, form.weging(), form.cleaned_data["approved"])
         except ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Uw besluit is vastgelegd.")
             return redirect("web:te_beoordelen")

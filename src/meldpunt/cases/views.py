@@ -12,16 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.web.access import page
+from meldpunt.web.forms import add_service_errors
 
 from . import interventions, releases, selectors, services
 from .forms import CloseForm, InterventionForm, LinkForm, ProgressForm, ReleaseRequestForm, TeamForm, W4Form
 from .models import Intervention
 from .services import CASUS_STATE_LABELS
-
-
-def errors_to_form(form, error: services.ProtocolError) -> None:
-    for text in error.messages:
-        form.add_error(None, text)
 
 
 @page("casussen")
@@ -94,7 +90,7 @@ def koppelen(request, reference):
         try:
             services.link_signal(request.user, case, form.cleaned_data["signal"], form.weging())
         except services.ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Signaal {form.cleaned_data['signal'].reference} hoort nu bij de casus.")
             return redirect("cases:casus", reference)
@@ -122,7 +118,7 @@ def afsluiten(request, reference):
         try:
             services.close(request.user, case, d["result_class"], d["evaluation"], form.outcomes())
         except services.ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De casus is afgesloten.")
             return redirect("cases:casus", reference)
@@ -141,7 +137,7 @@ def heropenen(request, reference):
         try:
             services.reopen(request.user, case, form.weging())
         except services.ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De casus is weer open.")
             return redirect("cases:casus", reference)
@@ -161,7 +157,7 @@ def interventie_nieuw(request, reference):
             interventions.add(request.user, case, d["instrument"], d["description"], d["owner"], d["deadline"],
                               d["department"])
         except services.ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De interventie staat in het plan van aanpak. Vraag nu privacytoets 2B "
                                       "aan voor wat de uitvoerder nodig heeft.")
@@ -190,7 +186,7 @@ def interventie_vrijgave(request, reference, pk):
         try:
             releases.request_pc2b(request.user, action, form.cleaned_data["items"], form.cleaned_data["purpose"])
         except services.ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om vrijgave (privacytoets 2B) ligt bij de privacyfunctionaris.")
             return redirect("cases:casus", reference)
@@ -216,7 +212,7 @@ def actie(request, pk):
         try:
             interventions.report(request.user, action.intervention, d["status"], d["note"], d["result"])
         except services.ProtocolError as error:
-            errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De voortgang is vastgelegd.")
             return redirect("cases:actie", pk)

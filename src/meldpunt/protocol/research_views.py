@@ -8,18 +8,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.web.access import page
+from meldpunt.web.forms import add_service_errors
 
 from . import research, sources
 from . import research_selectors as selectors
 from .research_forms import DetailDecisionForm, DetailRequestForm, HitAnswerForm, Pc1Form, SourceRequestForm, SupplyForm
 from .research_models import DetailState, HitResult, RequestState, SourceRequest
 from .services import ProtocolError
-
-
-def _errors_to_form(form, error: ProtocolError) -> None:
-    for text in error.messages:
-        form.add_error(None, text)
-
 
 # ------------------------------------------------------------------------------ regisseur
 
@@ -35,7 +30,7 @@ def bronnen_aanvragen(request, reference):
         try:
             research.request_sources(request.user, signal, d["sources"], d["subjects"], d["purpose"])
         except ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De bronnen zijn aangevraagd. De privacyfunctionaris beslist per bron.")
             return redirect("protocol:signaal", reference)
@@ -67,7 +62,7 @@ def details_aanvragen(request, reference, hit_id):
             research.request_details(request.user, hit, form.cleaned_data["fields_wanted"],
                                      form.cleaned_data["purpose"])
         except ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om details wacht op de privacyfunctionaris.")
             return redirect("protocol:signaal", reference)
@@ -115,7 +110,7 @@ def bron_pc1(request, pk):
         try:
             research.decide_pc1(request.user, item, form.data_input())
         except ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Privacytoets 1 voor {item.source.name} is vastgelegd.")
             return redirect("web:te_beoordelen")
@@ -137,7 +132,7 @@ def bron_details_besluit(request, pk):
         try:
             research.decide_details(request.user, item, form.data_input())
         except ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Uw besluit over de details is vastgelegd.")
             return redirect("web:te_beoordelen")
@@ -187,7 +182,7 @@ def gegevens_leveren(request, pk):
         try:
             research.supply_details(request.user, item, form.cleaned_data)
         except ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De goedgekeurde gegevens zijn geleverd.")
             return redirect("web:bevragingen")

@@ -11,6 +11,7 @@ from meldpunt.accounts import policy
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.registries import related
 from meldpunt.web.access import page
+from meldpunt.web.forms import add_service_errors
 
 from . import letters, research_selectors, selectors, services
 from .forms import ForwardForm, IntakeDecisionForm, RevealForm, ZwaarteForm
@@ -49,11 +50,6 @@ def _after_step(request, signal, done: str):
     return redirect("web:werkvoorraad")
 
 
-def _errors_to_form(form, error: services.ProtocolError) -> None:
-    for text in error.messages:
-        form.add_error(None, text)
-
-
 @page("signaal")
 @require_http_methods(["GET", "POST"])
 def stap1(request, reference):
@@ -66,7 +62,7 @@ def stap1(request, reference):
         try:
             services.decide(request.user, signal, form.wegingen(), form.transition_code())
         except services.ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _after_step(request, signal, "De wegingen van stap 1 zijn vastgelegd.")
     return render(request, "protocol/stap1.html", _context(request, signal, form=form))
@@ -93,7 +89,7 @@ def stap2(request, reference):
                                          d["note"])
                     services.decide(request.user, signal, [form.weging()], f"zwaarte_{decision}")
             except services.ProtocolError as error:
-                _errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 return _after_step(request, signal, "Weging 3 is vastgelegd.")
         else:
@@ -112,7 +108,7 @@ def doorzenden(request, reference):
         try:
             services.forward(request.user, signal, d["destination"], d["legal_basis"], d["items"], d["note"])
         except services.ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"De doorzending naar {d['destination'].name} is vastgelegd.")
             return redirect("protocol:signaal", reference)
@@ -141,7 +137,7 @@ def versleuteld(request, reference):
         try:
             payload = services.reveal_sealed(request.user, signal, form.cleaned_data["reason"])
         except services.ProtocolError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     return render(request, "protocol/versleuteld.html", _context(request, signal, form=form, payload=payload))
 
 

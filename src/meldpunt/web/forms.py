@@ -50,3 +50,22 @@ class StyledForm(forms.Form):
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-fout"
+
+
+def messages_of(error) -> list[str]:
+    """The Dutch, user-facing messages of a refused service call (ProtocolError, InzageError, …)."""
+    return list(getattr(error, "messages", None) or [str(error)])
+
+
+def add_service_errors(form, error) -> None:
+    """Show a refused service call above the form: nothing was written (P8)."""
+    for text in messages_of(error):
+        form.add_error(None, text)
+
+
+def flash_service_errors(request, error) -> None:
+    """Show a refused service call on the next page (after a redirect)."""
+    from django.contrib import messages
+
+    for text in messages_of(error):
+        messages.error(request, text)

@@ -12,15 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 from meldpunt.web.access import page
+from meldpunt.web.forms import add_service_errors
 
 from . import package, pdf, selectors, services
 from .forms import CloseForm, DecisionForm, ExtendForm, RequestForm, ReviewForm
 from .models import Ground
-
-
-def _add_errors(form, error: services.InzageError) -> None:
-    for text in error.messages:
-        form.add_error(None, text)
 
 
 def _log_read(request, access_request, action: str) -> None:
@@ -46,7 +42,7 @@ def nieuw(request):
         try:
             created = services.register(request.user, form.to_input())
         except services.InzageError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Inzageverzoek {created.reference} is geregistreerd. Uiterste antwoorddatum: "
                                       f"{created.deadline:%d-%m-%Y}.")
@@ -92,7 +88,7 @@ def verlengen(request, reference):
         try:
             services.extend(request.user, access_request, d["months"], d["reason"], d["informed_on"])
         except services.InzageError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De termijn is verlengd.")
             return redirect("inzage:verzoek", reference)
@@ -111,7 +107,7 @@ def besluit(request, reference, item_id):
         try:
             services.decide(request.user, item, form.to_input())
         except services.InzageError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Het besluit over '{item.label}' is vastgelegd.")
             return redirect("inzage:verzoek", reference)
@@ -133,7 +129,7 @@ def afhandelen(request, reference):
             services.close(request.user, access_request, mention_restrictions=d["mention_restrictions"],
                            no_mention_reasoning=d["no_mention_reasoning"])
         except services.InzageError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek is afgehandeld; de besluiten liggen nu vast.")
             return redirect("inzage:verzoek", reference)
@@ -193,7 +189,7 @@ def herbeoordeling(request, item_id):
         try:
             services.review(request.user, item, d["outcome"], d["reasoning"], d["next_review_on"])
         except services.InzageError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De herbeoordeling is vastgelegd.")
             return redirect("inzage:herbeoordelen")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from meldpunt.accounts import policy
 from meldpunt.web.access import page
+from meldpunt.web.forms import flash_service_errors
 
 from . import selectors, services
 from .destruction import DestructionError
@@ -36,11 +37,6 @@ def inzien(request):
     return _overview(request, readonly=not policy.may_open(request.user, "bewaartermijnen"))
 
 
-def _refused(request, error) -> None:
-    for text in getattr(error, "messages", [str(error)]):
-        messages.error(request, text)
-
-
 @page("bewaartermijnen")
 @require_POST
 def opstellen(request):
@@ -53,7 +49,7 @@ def opstellen(request):
         destruction_list = services.compose(request.user, data["name"], kind=data["kind"],
                                             result_class=data["result_class"], until=data["until"])
     except services.RetentionError as error:
-        _refused(request, error)
+        flash_service_errors(request, error)
         return redirect("web:bewaartermijnen")
     messages.success(request, "De lijst is opgesteld en staat ter beoordeling.")
     return redirect("retention:lijst", destruction_list.pk)
@@ -93,7 +89,7 @@ def beoordelen(request, pk):
         services.review(request.user, destruction_list, form.cleaned_data["decision"] == "goedkeuren",
                         form.cleaned_data["note"])
     except services.RetentionError as error:
-        _refused(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "Uw beoordeling is vastgelegd.")
     return redirect("retention:lijst", pk)
@@ -107,7 +103,7 @@ def annuleren(request, pk):
     try:
         services.cancel(request.user, _list(pk), form.cleaned_data.get("note", ""))
     except services.RetentionError as error:
-        _refused(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "De lijst is geannuleerd; de dossiers blijven bewaard.")
     return redirect("retention:lijst", pk)
@@ -119,7 +115,7 @@ def uitvoeren(request, pk):
     try:
         outcome = services.execute(request.user, _list(pk))
     except (services.RetentionError, DestructionError) as error:
-        _refused(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, f"De lijst is uitgevoerd: {sum(outcome.destroyed.values())} dossiers vernietigd. "
                                   f"De verklaring van vernietiging is {outcome.statement.number}.")
@@ -172,7 +168,7 @@ def bewaarplicht(request):
     try:
         services.place_hold(request.user, data["kind"], data["reference"], data["reason"], data["until"])
     except services.RetentionError as error:
-        _refused(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, f"Bewaarplicht geplaatst op {data['reference']}; dit dossier wordt niet vernietigd.")
     return redirect("web:bewaartermijnen")
@@ -187,7 +183,7 @@ def bewaarplicht_opheffen(request, pk):
     try:
         services.lift_hold(request.user, hold)
     except services.RetentionError as error:
-        _refused(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "De bewaarplicht is opgeheven; de bewaartermijn is opnieuw berekend.")
     return redirect("web:bewaartermijnen")
