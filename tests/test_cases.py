@@ -374,3 +374,19 @@ def test_concurrent_casus_openings_get_distinct_references():
         thread.join()
     assert errors == []
     assert len(made) == 2 and len(set(made)) == 2
+
+
+def test_the_link_page_links_a_further_signal_to_the_casus(client, regie):
+    """The page offered the newest 200 signals as a sliced queryset and every choice failed
+    (TypeError on .get()); the choice now validates and the signal joins with its own W4."""
+    casus = open_casus(regie)
+    other = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1))
+    client.force_login(regie)
+    page = client.get(f"/casussen/{casus.reference}/koppelen/")
+    assert other.reference in page.content.decode() and "(bronnenonderzoek)" not in page.content.decode()
+    answer = client.post(f"/casussen/{casus.reference}/koppelen/", {
+        "signal": other.pk, "decision": "casus", **BASIS}, follow=True)
+    assert answer.status_code == 200, answer.content
+    other.refresh_from_db()
+    assert other.state == "casus" and casus.signal_links.filter(signal=other).exists()
+    assert f"Signaal {other.reference} hoort nu bij de casus." in answer.content.decode()

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from meldpunt.accounts.roles import Role
 from meldpunt.protocol.services import WegingInput
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.protocol.wegingen import CASUS_DECISIONS, DEFAULT_LEGAL_BASIS
 from meldpunt.web.forms import DateInput, StyledForm
 
@@ -45,7 +46,8 @@ class LinkForm(W4Form):
     def __init__(self, *args, signals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signal"].queryset = signals
-        self.fields["signal"].label_from_instance = lambda s: f"{s.reference} – {s.phenomenon.name} ({s.state})"
+        self.fields["signal"].label_from_instance = (
+            lambda s: f"{s.reference} – {s.phenomenon.name} ({SIGNAL_STATE_LABELS.get(s.state, s.state)})")
 
 
 class TeamForm(StyledForm):
@@ -77,7 +79,8 @@ class CloseForm(StyledForm):
 
 class MeetingForm(StyledForm):
     title = forms.CharField(label="Naam van het overleg", max_length=200, initial="Casusoverleg ondermijning")
-    starts_at = forms.DateTimeField(label="Datum en tijd", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    starts_at = forms.DateTimeField(label="Datum en tijd", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                         format="%Y-%m-%dT%H:%M"),
                                     input_formats=["%Y-%m-%dT%H:%M"])
     location = forms.CharField(label="Plaats", max_length=200, required=False)
     with_third_parties = forms.BooleanField(

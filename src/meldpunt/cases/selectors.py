@@ -117,8 +117,12 @@ def linkable_signals(user, casus: Casus):
     """Signals this user may read that could join the casus (not yet in one)."""
     from meldpunt.protocol.services import LINKABLE_STATES
 
-    return (policy.signals_visible_to(user, Signal.objects.filter(state__in=LINKABLE_STATES, sealed__isnull=True))
-            .exclude(casus_links__isnull=False).select_related("phenomenon").order_by("-received_at")[:200])
+    candidates = (policy.signals_visible_to(user, Signal.objects.filter(state__in=LINKABLE_STATES, sealed__isnull=True))
+                  .exclude(casus_links__isnull=False).order_by("-received_at"))
+    # The newest 200 as an unsliced queryset: a form field validates its choice with .get() on it,
+    # which a sliced queryset refuses (the link page raised TypeError on every choice).
+    newest = list(candidates.values_list("pk", flat=True)[:200])
+    return Signal.objects.filter(pk__in=newest).select_related("phenomenon").order_by("-received_at")
 
 
 # ---------------------------------------------------------------------------------- meetings
