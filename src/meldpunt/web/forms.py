@@ -15,7 +15,13 @@ TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. `<input type=date>` only takes ISO dates (the Dutch dd-mm-jjjj of
+    the locale left the field empty, and an entered date vanished after a validation error)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
