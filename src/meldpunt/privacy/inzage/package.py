@@ -9,17 +9,18 @@ staff (roles only, never names). Free text is redacted for every known third-par
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils import timezone
 
 from meldpunt.accounts.roles import Role
-from meldpunt.cases.models import Casus
+from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake.models import Channel, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.models import LogStatus, ProcessingActivity, SubjectType
 from meldpunt.protocol.models import Forward, StateChange, Weging
 from meldpunt.protocol.services import FORWARD_ITEMS
-from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
 from meldpunt.protocol.wegingen import DECISIONS
 
 from . import avg15, selectors
@@ -27,6 +28,17 @@ from .models import AccessItem, AccessRequest, Decision, Ground, ItemKind, Part
 from .redaction import REDACTED, Redactor, normalise
 
 OBJECT_LABELS = {"signal": "signaal", "casus": "casus", "accessrequest": "inzageverzoek"}
+
+# The log of handling inzageverzoeken itself (ADR 0010, amendment). The decisions and their
+# re-evaluation are the UAVG art. 41 restriction itself: their lines are never shown. Every other
+# step shows once per request with a fixed ground, so neither the number of lines nor their text
+# depends on what was found or withheld.
+INZAGE_ACTIVITY = "inzage"
+HIDDEN_INZAGE_ACTIONS = frozenset({"inzage_besluiten", "inzage_herbeoordelen"})
+INZAGE_BASIS = {"inzageverzoek_verlengen": "AVG art. 12 lid 3"}
+# Lines of these activities concern a casus even when they name none (e.g. a participant reading
+# what was released to them): they go out only when no casus item is withheld.
+CASUS_ACTIVITIES = frozenset({"casus", "casus_delen", "interventie", "netwerk"})
 
 
 def _day(value) -> str:
@@ -51,6 +63,11 @@ class Context:
     redact: Redactor
     signals: dict[int, Signal]
     lines_by_item: dict[tuple[str, str], list] = field(default_factory=dict)
+    # Signals in a fully restricted casus → the moment step 4 began for them: the signal is shown
+    # as it stood just before (ADR 0010, amendment).
+    cuts: dict[int, datetime] = field(default_factory=dict)
+    # 'signaal <kenmerk>' of signals left out of the answer (never named as how a casus was found).
+    hidden_signals: set[str] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
     activities: set[str] = field(default_factory=set)
 
@@ -95,12 +112,14 @@ def _redactor(request: AccessRequest, findings: selectors.Findings, signals: dic
 
 def _log_line(line, context: Context) -> dict:
     context.activities.add(line.activity_code)
+    basis = (INZAGE_BASIS.get(line.action, "AVG art. 15") if line.activity_code == INZAGE_ACTIVITY
+             else context.redact(line.basis))
     return {
         "tijdstip": _moment(line.started_at), "handeling": line.action.replace("_", " "),
         "verwerkingsactiviteit": _activity_name(line.activity_code),
         # Which data (NEN 7513), where the log records it.
         "gegevens": getattr(line, "data_categories", ""),
-        "door": _role(line.role), "grondslag": context.redact(line.basis),
+        "door": _role(line.role), "grondslag": basis,
         "onderwerp": OBJECT_LABELS.get(line.object_type, line.object_type or "–"),
         "resultaat": LogStatus(line.status).label if line.status in LogStatus.values else line.status,
     }
@@ -133,10 +152,19 @@ def _own_mention(mention: MentionedSubject, context: Context) -> dict:
 def _signal_item(item: AccessItem, signal: Signal, context: Context, withheld: set[str], mark: bool) -> dict:
     redact, identity = context.redact, context.findings.identity
     context.categories.update({"signaal", "log"})
+    # In a fully restricted casus, the signal as it stood before step 4 (ADR 0010, amendment).
+    cut = context.cuts.get(signal.pk)
+    changes = StateChange.objects.filter(signal=signal).order_by("at", "id")
+    if cut is not None:
+        changes = changes.filter(at__lt=cut)
+        last = changes.last()
+        state, destroy_after = (last.target if last else SignalState.ONTVANGEN), None
+    else:
+        state, destroy_after = signal.state, signal.destroy_after
     data = {"soort": item.get_kind_display(), "kenmerk": signal.reference, "ontvangen_op": _moment(signal.received_at),
             "bron": Channel(signal.channel).label, "fenomeen": signal.phenomenon.name,
-            "gevonden_via": item.found_via, "status": SIGNAL_STATE_LABELS.get(signal.state, signal.state),
-            "te_vernietigen_na": _day(signal.destroy_after)}
+            "gevonden_via": item.found_via, "status": SIGNAL_STATE_LABELS.get(state, state),
+            "te_vernietigen_na": _day(destroy_after)}
     own = MentionedSubject.objects.filter(signal=signal, pk__in=context.findings.own_mentions).select_related("address")
     data["over_u"] = [_own_mention(m, context) for m in own]
     if signal.is_sealed:
@@ -151,6 +179,8 @@ def _signal_item(item: AccessItem, signal: Signal, context: Context, withheld: s
         sections["waarneming"] = " ".join(p for p in (_day(signal.occurred_on), redact(signal.occurred_text)) if p)
     if Part.WEGINGEN not in withheld:
         wegingen = Weging.objects.filter(signal=signal).order_by("decided_at", "id")
+        if cut is not None:
+            wegingen = wegingen.filter(decided_at__lt=cut).exclude(type="W4", decision="casus")
         if any(w.art10_data for w in wegingen):
             context.categories.add("strafrechtelijk")
         sections["wegingen"] = [
@@ -159,12 +189,12 @@ def _signal_item(item: AccessItem, signal: Signal, context: Context, withheld: s
              "grondslag": w.legal_basis}
             for w in wegingen]
     if Part.DOORZENDINGEN not in withheld:
-        sections["doorzendingen"] = _forwards(signal)
+        sections["doorzendingen"] = _forwards(signal, cut)
     if Part.VERLOOP not in withheld:
         sections["verloop"] = [
             {"datum": _moment(c.at), "status": SIGNAL_STATE_LABELS.get(c.target, c.target), "door": _role(c.role),
              "toelichting": redact(c.note)}
-            for c in StateChange.objects.filter(signal=signal).order_by("at", "id")]
+            for c in changes]
     if Part.LOG not in withheld:
         sections["verwerkingen"] = [_log_line(line, context)
                                     for line in context.lines_by_item.get((ItemKind.SIGNAAL, str(signal.pk)), [])]
@@ -178,11 +208,14 @@ def _mark_withheld(data: dict, withheld: set[str], mark: bool) -> None:
         data["niet_verstrekt"] = [Part(p).label for p in Part.values if p in withheld]
 
 
-def _forwards(signal: Signal) -> list[dict]:
+def _forwards(signal: Signal, cut: datetime | None = None) -> list[dict]:
+    forwards = Forward.objects.filter(signal=signal).select_related("destination").order_by("sent_at", "id")
+    if cut is not None:
+        forwards = forwards.filter(sent_at__lt=cut)
     return [{"ontvanger": f.destination.name, "soort_ontvanger": f.destination.get_kind_display(),
              "datum": _moment(f.sent_at), "grondslag": f.legal_basis,
              "onderdelen": [FORWARD_ITEMS.get(i, i) for i in f.items]}
-            for f in Forward.objects.filter(signal=signal).select_related("destination").order_by("sent_at", "id")]
+            for f in forwards]
 
 
 def _report_item(item: AccessItem, signal: Signal, context: Context) -> dict:
@@ -201,7 +234,8 @@ def _casus_item(item: AccessItem, context: Context, withheld: set[str], mark: bo
     casus = Casus.objects.select_related("result_class").get(pk=int(item.object_id))
     data = {"soort": item.get_kind_display(), "kenmerk": casus.reference, "werktitel": context.redact(casus.title),
             "gestart_op": _moment(casus.opened_at), "afgesloten_op": _moment(casus.closed_at),
-            "gevonden_via": item.found_via, "resultaatklasse": str(casus.result_class) if casus.result_class else "",
+            "gevonden_via": [via for via in item.found_via if via not in context.hidden_signals],
+            "resultaatklasse": str(casus.result_class) if casus.result_class else "",
             "te_vernietigen_na": _day(casus.destroy_after)}
     if Part.LOG not in withheld:
         data["verwerkingen"] = [_log_line(line, context)
@@ -210,20 +244,56 @@ def _casus_item(item: AccessItem, context: Context, withheld: set[str], mark: bo
     return data
 
 
-def _assign_lines(findings: selectors.Findings, items: list[AccessItem]) -> dict:
+def _withheld(item: AccessItem) -> bool:
+    """Left out of the answer entirely: fully restricted, or not about the subject."""
+    return item.decision == Decision.NIET_BETROKKENE or (item.decision == Decision.GEHEEL and item.restricted)
+
+
+def _casus_cuts(items: list[AccessItem]) -> dict[int, datetime]:
+    """For every signal in a fully restricted casus, the moment its step 4 began: the earliest of
+    the W4 'casus' weging, the move into the state 'casus' and the link itself."""
+    covered = [int(i.object_id) for i in items if i.kind == ItemKind.CASUS and i.decision == Decision.GEHEEL
+               and i.restricted]
+    cuts: dict[int, datetime] = {}
+    for link in CasusSignal.objects.filter(casus_id__in=covered).select_related("weging"):
+        moments = [link.linked_at]
+        if link.weging_id:
+            moments.append(link.weging.decided_at)
+        moments += Weging.objects.filter(signal_id=link.signal_id, type="W4", decision="casus").values_list(
+            "decided_at", flat=True)
+        moments += StateChange.objects.filter(signal_id=link.signal_id, target=SignalState.CASUS).values_list(
+            "at", flat=True)
+        cut = min(m for m in moments if m is not None)
+        cuts[link.signal_id] = min(cuts.get(link.signal_id, cut), cut)
+    return cuts
+
+
+def _assign_lines(findings: selectors.Findings, items: list[AccessItem], cuts: dict[int, datetime]) -> dict:
     keys = {(i.kind, i.object_id) for i in items}
+    casus_withheld = any(i.kind == ItemKind.CASUS and (_withheld(i) or (i.restricted and Part.LOG in i.withheld_parts))
+                         for i in items)
     grouped: dict[tuple[str, str], list] = {}
     seen = set()
     for line in selectors.log_lines(findings):
-        # One action on several of the subject's identifiers is one event for the reader.
-        event = (line.trace_id, line.span_id, line.action, line.object_type, line.object_id)
+        if line.activity_code == INZAGE_ACTIVITY:
+            # Handling an inzageverzoek: never the decisions, every other step once per request.
+            if line.action in HIDDEN_INZAGE_ACTIONS:
+                continue
+            event = (INZAGE_ACTIVITY, line.object_type, line.object_id, line.action)
+        else:
+            # One action on several of the subject's identifiers is one event for the reader.
+            event = (line.trace_id, line.span_id, line.action, line.object_type, line.object_id)
         if event in seen:
             continue
         seen.add(event)
         key = {"signal": (ItemKind.SIGNAAL, line.object_id), "casus": (ItemKind.CASUS, line.object_id)}.get(
             line.object_type)
         if key not in keys:
+            if casus_withheld and line.activity_code in CASUS_ACTIVITIES:
+                continue  # it might be about the withheld casus
             key = (ItemKind.LOG, "")
+        elif key[0] == ItemKind.SIGNAAL and int(key[1]) in cuts and line.started_at >= cuts[int(key[1])]:
+            continue  # step 4 of a signal in a fully restricted casus
         grouped.setdefault(key, []).append(line)
     return grouped
 
@@ -272,7 +342,10 @@ def context_for(request: AccessRequest) -> Context:
     signals = {s.pk: s for s in Signal.objects.filter(pk__in=ids).select_related("phenomenon", "address", "buurt")}
     findings.signals = {pk: via for pk, via in findings.signals.items() if pk in signals}
     context = Context(request, findings, _redactor(request, findings, signals), signals)
-    context.lines_by_item = _assign_lines(findings, items)
+    context.cuts = _casus_cuts(items)
+    context.lines_by_item = _assign_lines(findings, items, context.cuts)
+    context.hidden_signals = {f"signaal {signals[int(i.object_id)].reference}" for i in items
+                              if i.kind == ItemKind.SIGNAAL and _withheld(i) and int(i.object_id) in signals}
     return context
 
 
