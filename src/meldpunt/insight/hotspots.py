@@ -36,6 +36,12 @@ STABILISER = 0.25
 SMALL_STAND_IN = 2.5  # a count shown as "<5" (1 … 4)
 SECONDARY_STAND_IN = 5.0  # a count shown as "×" (at least 5)
 LEVEL_LABELS = {0: "", 1: "verhoogd", 2: "sterk verhoogd"}
+# The score cells as the export names them (the measure codes are never shown to people).
+SCORE_MEASURES = {
+    "hotspotscore": "Hotspotscore (berekend uit de gepubliceerde, afgeschermde tellingen)",
+    "hotspotrang": "Plaats in de hotspotlijst van de gemeente",
+    "hotspot": "Niveau van een indicator in de hotspotscore (0 niet, 1 verhoogd, 2 sterk verhoogd)",
+}
 # Bands of the published score (score ≥ bound), shown instead of the number.
 BANDS = ((10.0, "hoog"), (3.0, "verhoogd"), (0.0, "gemiddeld"))
 
