@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from meldpunt.intake.models import Channel, Phenomenon
 
 from . import charts, maps, selectors
-from .hotspots import LEVEL_LABELS
+from .hotspots import LEVEL_LABELS, band
 from .pipeline import MEASURES, RISK_BRANCH_SBI
 
 OUTCOME_LABELS = {
@@ -163,17 +163,20 @@ def _wijken_of(snap, filters: Filters) -> list[str]:
 
 
 def hotspot_list(buurt_cells, names: dict[str, str], top: int = 10) -> list[dict]:
-    """The buurten with the highest hotspot score, with the indicators that raise it."""
+    """The buurten with the highest hotspot score, with their place in the gemeente, their band
+    and the indicators that raise it. Everything here is computed from published cells only
+    (see hotspots.py), and the page shows the place and the band, not the score."""
     scores = [c for c in buurt_cells if c.measure == "hotspotscore"]
+    places = {c.area: int(c.value) for c in buurt_cells if c.measure == "hotspotrang" and c.value}
     components: dict[str, list[tuple[str, int]]] = {}
     for c in buurt_cells:
         if c.measure == "hotspot" and c.value:
             components.setdefault(c.area, []).append((c.category, int(c.value)))
-    ranked = sorted(scores, key=lambda c: (-(c.value or 0), c.area))[:top]
+    ranked = sorted(scores, key=lambda c: (-(c.value or 0), places.get(c.area, 0), c.area))[:top]
     return [{
-        "rank": i, "code": c.area, "naam": names.get(c.area, c.area), "score": f"{c.value:.1f}".replace(".", ","),
+        "rank": places.get(c.area, i), "code": c.area, "naam": names.get(c.area, c.area), "niveau": band(c.value),
         "indicatoren": [f"{MEASURES.get(m, m)} ({LEVEL_LABELS[level]})"
-                        for m, level in sorted(components.get(c.area, []), key=lambda x: -x[1])],
+                        for m, level in sorted(components.get(c.area, []), key=lambda x: (-x[1], x[0]))],
     } for i, c in enumerate(ranked, start=1) if (c.value or 0) > 0]
 
 

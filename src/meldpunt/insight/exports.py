@@ -8,6 +8,7 @@ import io
 import json
 
 from . import selectors
+from .hotspots import SCORE_MEASURES
 from .pipeline import MEASURES
 
 HEADER = ["gebiedsniveau", "gebiedscode", "cbs_indeling_jaar", "fenomeen", "periode", "maat", "maat_omschrijving",
@@ -18,7 +19,8 @@ def _rows(snap):
     for c in sorted(selectors.cells(snap), key=lambda c: (c.level, c.area, c.measure, c.phenomenon, c.period,
                                                            c.dim, c.category)):
         hidden = ("primair" if c.primary_hidden else "secundair") if c.hidden else ""
-        yield [c.level, c.area, snap.area_year, c.phenomenon, c.period, c.measure, MEASURES.get(c.measure, c.measure),
+        yield [c.level, c.area, snap.area_year, c.phenomenon, c.period, c.measure,
+               MEASURES.get(c.measure) or SCORE_MEASURES.get(c.measure, c.measure),
                c.dim, c.category, c.kind, c.display, hidden]
 
 

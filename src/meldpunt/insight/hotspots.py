@@ -1,18 +1,29 @@
 """The hotspot score: an explainable ranking of buurten, never a judgement about people (P7).
 
+The score is computed from the *published* cells only — after suppression, from what anyone
+with the beeld can read — so it can never give a suppressed count away (P6, ADR 0013 amendment
+"the hotspot score from published values"). A score computed from the exact counts would: with
+the weights and the method public, a buurt whose only raised indicator is a "<5" count gives
+that count back from its score (or from its level, or from how it moves between snapshots).
+
 Per buurt b and indicator i (a measure of the indicator matrix with a weight > 0):
 
-    expected  X = rate of i in the gemeente × exposure of b
-                  (exposure: inhabitants for signals in the last 12 months; establishments for
-                  company indicators, so a business park is not a hotspot for having businesses;
-                  addresses for the others)
-    component s = (observed − X) / √(X + 0.25), clipped to 0 … 5
+    observed  O = the published buurt count; a count shown as "<5" counts as 2.5 (the middle of
+                  1 … 4), one shown as "×" as 5 (it is at least 5). For signals: the published
+                  count of the reference year plus the part of the year before that falls in the
+                  last twelve months (pro rata), so a stand early in the year is not empty.
+    expected  X = rate of i in the gemeente (Σ O / Σ exposure) × exposure of b
+                  (exposure, all published: inhabitants (CBS) for signals, addresses (BAG) for
+                  the registry indicators)
+    component s = (O − X) / √(X + 0.25), clipped to 0 … 5
     score       = Σ weight_i × s_i
 
 So a buurt scores when it has clearly more than its size predicts, on several indicators or
-strongly on one. The score and each component's level ("verhoogd" from 0.5, "sterk verhoogd"
-from 2) are stored in the snapshot as cells of kind ``score``; observed counts are only shown
-through the suppressed count cells. Nothing in it refers to nationality, ethnicity or origin.
+strongly on one. The score, the buurt's rank in its gemeente and each component's level
+("verhoogd" from 0.5, "sterk verhoogd" from 2) are stored in the snapshot as cells of kind
+``score``; pages show the rank and a band ("hoog", "verhoogd"), not the number. Two data sets
+with the same published counts get the same hotspots, to the last digit. Nothing in it refers
+to nationality, ethnicity or origin.
 """
 
 from __future__ import annotations
@@ -22,27 +33,56 @@ from datetime import date
 ELEVATED, STRONG = 0.5, 2.0
 CAP = 5.0
 STABILISER = 0.25
+SMALL_STAND_IN = 2.5  # a count shown as "<5" (1 … 4)
+SECONDARY_STAND_IN = 5.0  # a count shown as "×" (at least 5)
 LEVEL_LABELS = {0: "", 1: "verhoogd", 2: "sterk verhoogd"}
-COMPANY_MEASURES = ("risicobranche_vestigingen", "risicobranche_nieuw", "risicobranche_straten",
-                    "vestigingen_kortlevend", "adressen_veel_bedrijven")
-_COMPANY_SQL = ", ".join(f"'{m}'" for m in COMPANY_MEASURES)
+# The score cells as the export names them (the measure codes are never shown to people).
+SCORE_MEASURES = {
+    "hotspotscore": "Hotspotscore (berekend uit de gepubliceerde, afgeschermde tellingen)",
+    "hotspotrang": "Plaats in de hotspotlijst van de gemeente",
+    "hotspot": "Niveau van een indicator in de hotspotscore (0 niet, 1 verhoogd, 2 sterk verhoogd)",
+}
+# Bands of the published score (score ≥ bound), shown instead of the number.
+BANDS = ((10.0, "hoog"), (3.0, "verhoogd"), (0.0, "gemiddeld"))
 
-HOTSPOT_SQL = f"""
+
+def band(score: float | None) -> str:
+    for bound, label in BANDS:
+        if (score or 0) >= bound:
+            return label
+    return BANDS[-1][1]
+
+
+def hotspot_sql(reference_date: date) -> str:
+    """The components per buurt and indicator, from the published cells of table ``cells``
+    (after suppression) and the geography; weights in ``hotspot_weights``."""
+    year = reference_date.year
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    previous_share = 1 - reference_date.timetuple().tm_yday / days
+    return f"""
 CREATE OR REPLACE TEMP TABLE hotspot_components AS
-WITH obs AS (
-  SELECT buurt, 'signalen' AS measure, sum(n_recent) AS o FROM sig GROUP BY buurt
-  UNION ALL SELECT buurt, measure, n FROM reg
-), addr AS (SELECT buurt, n FROM reg WHERE measure = 'adressen'),
-firms AS (SELECT buurt, n FROM reg WHERE measure = 'vestigingen'),
-expo AS (
-  SELECT g.buurt, g.wijk, g.gemeente, coalesce(a.n, 0) AS addresses, coalesce(f.n, 0) AS establishments,
-         coalesce(b.inwoners, 2 * coalesce(a.n, 0)) AS inhabitants
-  FROM geo g LEFT JOIN addr a USING (buurt) LEFT JOIN firms f USING (buurt) LEFT JOIN buurten b ON b.code = g.buurt
+WITH pub AS (
+  SELECT area AS buurt, measure, period,
+         CASE WHEN NOT hidden THEN value WHEN primary_hidden THEN {SMALL_STAND_IN}
+              ELSE {SECONDARY_STAND_IN} END AS v
+  FROM cells
+  WHERE level = 'buurt' AND kind = 'telling' AND phenomenon = '*' AND dim = '' AND category = '*'
+), obs AS (
+  SELECT buurt, measure, sum(v * CASE WHEN period = '{year}' THEN 1.0 ELSE {previous_share} END) AS o
+  FROM pub WHERE measure = 'signalen' AND period IN ('{year}', '{year - 1}') GROUP BY ALL
+  UNION ALL
+  SELECT buurt, measure, v FROM pub WHERE measure <> 'signalen' AND period = 'actueel'
+), ctx AS (
+  SELECT area AS buurt, max(value) FILTER (WHERE measure = 'adressen') AS addresses,
+         max(value) FILTER (WHERE measure = 'cbs_inwoners') AS inwoners
+  FROM cells WHERE level = 'buurt' AND kind = 'context' GROUP BY ALL
+), expo AS (
+  SELECT g.buurt, g.wijk, g.gemeente, coalesce(c.addresses, 0) AS addresses,
+         coalesce(c.inwoners, 2 * coalesce(c.addresses, 0)) AS inhabitants
+  FROM geo g LEFT JOIN ctx c USING (buurt)
 ), comp AS (
   SELECT e.buurt, e.wijk, e.gemeente, w.measure, w.weight, coalesce(o.o, 0) AS observed,
-         CASE WHEN w.measure = 'signalen' THEN e.inhabitants
-              WHEN w.measure IN ({_COMPANY_SQL}) THEN greatest(e.establishments, 1)
-              ELSE e.addresses END AS exposure
+         CASE WHEN w.measure = 'signalen' THEN e.inhabitants ELSE e.addresses END AS exposure
   FROM expo e CROSS JOIN hotspot_weights w LEFT JOIN obs o ON o.buurt = e.buurt AND o.measure = w.measure
   WHERE e.addresses > 0
 ), rated AS (
@@ -55,18 +95,19 @@ FROM rated
 """
 
 
-def hotspot_rows(con, sql: str, weights: dict[str, float], reference_date: date, top: int = 10) -> list[dict]:
-    """Score every buurt, add the score cells to ``cells``, return the top ``top`` per gemeente."""
+def hotspot_rows(con, weights: dict[str, float], reference_date: date, top: int = 10) -> list[dict]:
+    """Score every buurt from the published cells, add the score cells to ``cells``, return the
+    top ``top`` per gemeente. Run after suppression."""
     con.execute("CREATE OR REPLACE TEMP TABLE hotspot_weights (measure VARCHAR, weight DOUBLE)")
     rows = [(m, float(w)) for m, w in weights.items() if float(w) > 0]
     if rows:
         con.execute("INSERT INTO hotspot_weights VALUES " + ", ".join("(?, ?)" for _ in rows),
                     [v for row in rows for v in row])
-    con.execute(sql)
+    con.execute(hotspot_sql(reference_date))
     con.execute("""
         CREATE OR REPLACE TEMP TABLE hotspot_scores AS
         SELECT buurt, wijk, gemeente, round(raw, 1) AS score,
-               row_number() OVER (PARTITION BY gemeente ORDER BY raw DESC, buurt) AS rank
+               row_number() OVER (PARTITION BY gemeente ORDER BY round(raw, 1) DESC, buurt) AS rank
         FROM (SELECT buurt, wijk, gemeente, sum(weight * component) AS raw
               FROM hotspot_components GROUP BY buurt, wijk, gemeente)
     """)
@@ -75,6 +116,9 @@ def hotspot_rows(con, sql: str, weights: dict[str, float], reference_date: date,
         SELECT -1000000000 - row_number() OVER (), 'buurt', buurt, wijk, '*', 'actueel', 'hotspotscore', '', '*',
                score, 'score', false, false FROM hotspot_scores
         UNION ALL
+        SELECT -3000000000 - row_number() OVER (), 'buurt', buurt, wijk, '*', 'actueel', 'hotspotrang', '', '*',
+               rank, 'score', false, false FROM hotspot_scores
+        UNION ALL
         SELECT -2000000000 - row_number() OVER (), 'buurt', buurt, wijk, '*', 'actueel', 'hotspot', 'component',
                measure, CASE WHEN component >= {STRONG} THEN 2 WHEN component >= {ELEVATED} THEN 1 ELSE 0 END,
                'score', false, false
@@ -82,9 +126,11 @@ def hotspot_rows(con, sql: str, weights: dict[str, float], reference_date: date,
     """)
     top_rows = con.execute(f"""
         SELECT s.gemeente, s.buurt, s.wijk, s.score, s.rank,
-               list(c.measure ORDER BY c.weight * c.component DESC) FILTER (WHERE c.component >= {ELEVATED})
+               list(c.measure ORDER BY c.weight * c.component DESC, c.measure) FILTER (WHERE c.component >= {ELEVATED})
         FROM hotspot_scores s JOIN hotspot_components c USING (buurt)
-        WHERE s.rank <= {int(top)} GROUP BY s.gemeente, s.buurt, s.wijk, s.score, s.rank ORDER BY s.gemeente, s.rank
+        WHERE s.rank <= {int(top)} AND s.score > 0
+        GROUP BY s.gemeente, s.buurt, s.wijk, s.score, s.rank ORDER BY s.gemeente, s.rank
     """).fetchall()
-    return [{"gemeente": g, "buurt": b, "wijk": w, "score": float(score), "rank": int(rank), "indicatoren": inds or []}
+    return [{"gemeente": g, "buurt": b, "wijk": w, "score": float(score), "band": band(float(score)),
+             "rank": int(rank), "indicatoren": inds or []}
             for g, b, w, score, rank, inds in top_rows]

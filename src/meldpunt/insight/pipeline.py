@@ -20,11 +20,11 @@ from pathlib import Path
 
 import duckdb
 
-from .hotspots import HOTSPOT_SQL, hotspot_rows
+from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
 from .sources import SourceSet
 from .suppression import THRESHOLD, suppress
 
-PIPELINE_VERSION = "1.0"
+PIPELINE_VERSION = "1.1"
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -73,6 +73,16 @@ REGISTRY_MEASURES = ("adressen_overbewoning", "adressen_veel_bedrijven", "vestig
                      "abc_doorverkopen", "woz_afwijkingen")
 CONTEXT_MEASURES = ("adressen", "cbs_inwoners", "cbs_woz_gemiddeld", "cbs_misdrijven_per_1000")
 
+
+
+def _num(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def _bands() -> str:
+    return ", ".join(f"{label} vanaf {_num(bound)}" for bound, label in BANDS if bound > 0)
+
+
 METHOD = f"""Methode ondermijningsbeeld (versie {PIPELINE_VERSION})
 
 Gebieden: CBS-gemeenten, -wijken en -buurten (indeling met jaartal). Elke telling is per buurt
@@ -91,11 +101,15 @@ CBS-context: inwoners, gemiddelde WOZ-waarde en geregistreerde misdrijven per 1.
 Afscherming (regel P6): tellingen van 1 tot en met 4 worden getoond als "<5". Daarnaast worden
 zo nodig andere cellen afgeschermd ("×"), zodat een kleine telling niet uit totalen of
 deeltotalen (kanalen, fenomenen, buurten van een wijk, wijken van een gemeente) is terug te rekenen.
-Hotspotscore: per buurt en indicator het verschil tussen de waargenomen en de verwachte telling
-(het gemeentelijk gemiddelde per inwoner voor signalen, per vestiging voor bedrijfsindicatoren en
-per adres voor de andere), gedeeld door de wortel van verwachting + 0,25,
-begrensd op 0 tot 5, gewogen met het gewicht uit de indicatormatrix en opgeteld. Een hoge score is
-een aanwijzing om te kijken, nooit een oordeel over personen: mensen beslissen.
+Hotspotscore: berekend uit de gepubliceerde (afgeschermde) tellingen, zodat de score geen
+afgeschermde telling kan verraden: een telling "<5" telt mee als {_num(SMALL_STAND_IN)}, een telling "×" als
+{_num(SECONDARY_STAND_IN)}. Per buurt en indicator het verschil tussen de waargenomen en de verwachte telling
+(het gemeentelijk gemiddelde per inwoner voor signalen en per adres voor de registratie-
+indicatoren), gedeeld door de wortel van verwachting + 0,25, begrensd op 0 tot 5, gewogen met het
+gewicht uit de indicatormatrix en opgeteld. Signalen: de telling van het jaar van de peildatum plus
+naar rato het deel van het jaar ervoor dat in de laatste twaalf maanden valt. Dashboards en rapport
+tonen de plaats in de gemeente en een niveau ({_bands()}). Een hoge score is een
+aanwijzing om te kijken, nooit een oordeel over personen: mensen beslissen.
 Geen persoonsgegevens: de pijplijn telt per adres en per buurt; namen, BSN's, KvK-nummers en
 huisnummers komen niet in het beeld."""
 
@@ -314,7 +328,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
              lambda: aggregate(con, source.reference_date, source.crowded_sql(OVERCROWDED_MIN_ADULTS)))
         step("optellen naar wijk en gemeente", lambda: build_cells(con))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
-        hotspots = step("hotspotscore", lambda: hotspot_rows(con, HOTSPOT_SQL, weights, source.reference_date))
+        hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_suffix(".partial")

@@ -39,6 +39,11 @@ SOURCE_DESCRIPTIONS = {
 }
 
 
+# The application's own tables are what the cells count: their row counts are totals over the
+# years (and buurten) of published cells, so one of them would give a hidden year away (P6).
+COUNTED_TABLES = ("signalen", "casussen", "interventies")
+
+
 class NotDue(Exception):
     pass
 
@@ -76,7 +81,8 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
             diff = diffing.compare(storage.verified_path(previous), result.cells_path, previous.version)
         except storage.SnapshotFileError as error:
             diff = {"vorige_versie": previous.version, "fout": str(error)}
-    sources = [{"tabel": name, "omschrijving": SOURCE_DESCRIPTIONS.get(name, name), "rijen": n,
+    sources = [{"tabel": name, "omschrijving": SOURCE_DESCRIPTIONS.get(name, name),
+                "rijen": None if name in COUNTED_TABLES else n,
                 "peildatum": reference_date.isoformat()} for name, n in counts.items()]
     try:
         with transaction.atomic():
