@@ -87,7 +87,9 @@ def _token_pattern(token: str) -> str:
 
 def sequence_pattern(parts: list[str]) -> str:
     """Words in this order, with any punctuation or spaces (or none) between them."""
-    return _START + f"{_SEP}*".join(_token_pattern(t) for t in parts) + _END
+    # An abbreviation at the end ("B.V.") takes its full stop with it.
+    tail = r"\.?" if len(parts[-1]) == 1 else ""
+    return _START + f"{_SEP}*".join(_token_pattern(t) for t in parts) + tail + _END
 
 
 def digits_pattern(digits: str) -> str:
@@ -241,9 +243,17 @@ def _postcode_check(folded: str, original: str) -> bool:
     letters = re.sub(r"[^a-z]", "", folded)[:2]
     if letters in ("sa", "sd", "ss"):
         return False
-    # A postcode without a house number counts when written as one (capitals): "1234 AB".
-    return bool(re.search(r"[a-z]{2}[\s,.\-]{1,3}\d", folded)
-                or re.fullmatch(r"[1-9]\d{3}\s?[A-Z]{2}", original.strip()))
+    # "1234 AB" or "1234ab", not "2024 om 12" or "1000 kg"; without a house number only as "1234 AB".
+    code = re.match(r"[1-9]\d{3}(\s?)([^\W\d_]{2})", original)
+    if code is None or not (code.group(2).isupper() or not code.group(1)):
+        return False
+    return bool(re.search(r"[a-z]{2}[\s,.\-]{1,3}\d", folded) or code.group(2).isupper())
+
+
+def _kenteken_check(folded: str, original: str) -> bool:
+    # Both letters and digits; written with spaces only in capitals ("XK 12 BZ", not "in 20 24").
+    return bool(re.search("[a-z]", folded) and re.search(r"\d", folded)
+                and (not re.search(r"\s", original) or not re.search("[a-z]", original)))
 
 
 SHAPES = [
@@ -256,7 +266,7 @@ SHAPES = [
           ADRES, _postcode_check),
     Shape(rf"{_START}{_W}+(?:{'|'.join(STREET_SUFFIXES)})\s+\d{{1,5}}(?:-?[a-z]{{1,2}})?{_END}", ADRES),
     Shape(_START + "(?:" + "|".join(_sidecode(c) for c in KENTEKEN_SIDECODES) + ")" + _END, KENTEKEN,
-          lambda folded, original: bool(re.search("[a-z]", folded) and re.search(r"\d", folded))),
+          _kenteken_check),
 ]
 
 
