@@ -259,9 +259,12 @@ def test_the_uitvoerder_gets_the_masked_text_under_pc2b(client, regie, pf, make_
     services.transition(regie, casus, "casus_agenderen")
     meetings.record_minutes(regie, item, "Besproken.", "Sluiting voorbereiden.")
     action = add(regie, casus, uitvoerder)
+    # The regisseur writes the intervention in free text too.
+    type(action).objects.filter(pk=action.pk).update(description=f"Sluiting van de loods; {PERSON} aanschrijven.")
     releases.decide(pf, releases.request_pc2b(regie, action, FIELDS, "Adres en aanleiding."),
                     weging("PC2B", "vrijgeven"))
     client.force_login(uitvoerder)
-    for text in (client.get(reverse("cases:actie", args=[action.pk])).content.decode(),
-                 json.dumps(client.get("/api/v1/mijn-acties").json(), ensure_ascii=False)):
+    page = client.get(reverse("cases:actie", args=[action.pk])).content.decode()
+    assert "Sluiting van de loods; [persoon] aanschrijven." in page
+    for text in (page, json.dumps(client.get("/api/v1/mijn-acties").json(), ensure_ascii=False)):
         assert MARKER in text and "[persoon]" in text and leaks(text) == []

@@ -120,6 +120,8 @@ class Released:
     # unmasked (ADR 0021). Neither is part of what the recipient gets (``as_dict``).
     masks: Counter = field(default_factory=Counter)
     unmasked: bool = False
+    # Masks another free text of the casus for this recipient (e.g. what an intervention is).
+    free_text: object = field(default=lambda value: "", repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -319,6 +321,7 @@ def released_content(casus, keys) -> Released:
         out.masks.update(masker.findings(value))
         return masker.mask(value)
 
+    out.free_text = lambda value: text(value, None)
     if "veld:werktitel" in keys:
         out.title = text(casus.title, None)
     if set(scope) - {UNMASKED}:

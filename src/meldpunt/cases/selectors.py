@@ -335,6 +335,8 @@ class Action:
     content: release_items.Released
     released: bool
     ended: bool = False
+    # What the intervention is, masked like every free text under the release (ADR 0021).
+    description: str = ""
 
 
 def _release_ended(intervention: Intervention, since) -> bool:
@@ -362,7 +364,9 @@ def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> lis
         keys = _approved_keys(i.approved) if with_content and not ended else []
         content = release_items.released_content(i.casus, keys)
         shown.extend(content.log_subjects)
-        result.append(Action(i, content, bool(i.approved) and not ended, ended))
+        released = bool(i.approved) and not ended
+        description = content.free_text(i.description) if released and with_content else ""
+        result.append(Action(i, content, released, ended, description))
     if shown:
         log.record("vrijgave_inzien", "casus_delen", shown, user=user)
     return result
