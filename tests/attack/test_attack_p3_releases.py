@@ -188,18 +188,22 @@ def test_the_weging_explanation_and_working_title_are_masked_too(regie, pf, make
 def test_the_privacyfunctionaris_decides_on_the_text_as_the_participant_will_get_it(client, regie, pf, make_user):
     casus = casus_with(regie)
     _, item, (seat,) = planned_meeting(regie, casus, make_user("deelnemer"))
-    request = releases.request_pc2a(regie, item, seat, FIELDS, "Voor het overleg.")
+    # The regisseur is warned when asking, and after asking, without being shown the text itself.
+    client.force_login(regie)
+    url = reverse("cases:vrijgave_vragen", args=[item.meeting_id, item.pk, seat.pk])
+    form = client.get(url).content.decode()
+    assert "gemaskeerd" in form and f"signaal {casus.signal_links.get().signal.reference} noemt: persoon" in form
+    done = client.post(url, {"items": FIELDS, "purpose": "Voor het overleg."}, follow=True).content.decode()
+    assert "wordt gemaskeerd wat niet is vrijgegeven: persoon" in done
+    request = casus.release_requests.get()
     client.force_login(pf)
     page = client.get(reverse("cases:vrijgave_besluiten", args=[request.pk])).content.decode()
-    assert MARKER in page and "[persoon]" in page and "[BSN]" in page
-    assert leaks(page.split("Zo ziet de ontvanger het", 1)[1]) == []
-    # The regisseur was warned when asking, without the text itself.
-    client.force_login(regie)
-    form = client.get(reverse("cases:vrijgave_vragen", args=[item.meeting_id, item.pk, seat.pk])).content.decode()
-    assert "gemaskeerd" in form and f"signaal {casus.signal_links.get().signal.reference} noemt" in form
+    preview = page.split("Zo ziet de ontvanger het", 1)[1]
+    assert MARKER in preview and "[persoon]" in preview and "[BSN]" in preview
+    assert leaks(preview) == []
 
 
-def test_unmasked_text_only_after_its_own_explicit_decision(regie, pf, make_user):
+def test_unmasked_text_only_after_its_own_explicit_decision(client, regie, pf, make_user):
     casus = casus_with(regie)
     deelnemer = make_user("deelnemer")
     _, item, (seat,) = planned_meeting(regie, casus, deelnemer)
@@ -209,6 +213,10 @@ def test_unmasked_text_only_after_its_own_explicit_decision(regie, pf, make_user
     assert not casus.release_requests.exists()
     # Asked with the description: the privacyfunctionaris releases the description, not the rest.
     asked = releases.request_pc2a(regie, item, seat, [*FIELDS, "veld:ongemaskeerd"], "Voor het overleg.")
+    client.force_login(pf)
+    page = client.get(reverse("cases:vrijgave_besluiten", args=[asked.pk])).content.decode()
+    assert "Gevraagd: vrije tekst zonder maskering" in page
+    assert leaks(page.split('Zonder "vrije tekst zonder maskering"', 1)[1]) == []
     releases.decide(pf, asked, weging("PC2A", "deels"), FIELDS)
     (view,) = selectors.released_to_participant(deelnemer)
     assert leaks(view.items[0].content.signals[0]["omschrijving"]) == []
