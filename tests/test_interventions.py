@@ -181,7 +181,12 @@ def test_the_description_shows_only_once_pc2b_is_released(regie, pf, planned, ma
     assert SECRET_NAME not in before and "privacytoets 2B" in before
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:fenomeen"], "Wat er speelt."),
                     weging("PC2B", "vrijgeven"))
-    assert SECRET_NAME in client.get(url).content.decode()
+    # Free text under the release (ADR 0021): the subject's name only once the subject is released.
+    after = client.get(url).content.decode()
+    assert "Pand van [persoon] sluiten." in after and SECRET_NAME not in after
+    releases.decide(pf, releases.request_pc2b(regie, action, [subject_key(planned)], "Wie het is."),
+                    weging("PC2B", "vrijgeven"))
+    assert f"Pand van {SECRET_NAME} sluiten." in client.get(url).content.decode()
 
 
 def test_a_pc2b_release_covers_only_the_signals_linked_when_it_was_decided(regie, pf, planned, make_user):

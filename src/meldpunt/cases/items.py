@@ -5,24 +5,37 @@ An item is a key: ``veld:<name>`` (a field of every signal of the casus, or the 
 ``betrokkene:<id>`` (one subject), ``document:<id>`` (one attachment), ``weging:<id>`` (the
 outcome of one weging of steps 1-3). Everything a recipient sees is built here from the keys
 they were given, so no page, print, export or API can show more than ``released_content``.
+
+Free text (descriptions, locations and dates in the reporter's words, the working title, the
+explanation of a weging, a subject's role, a document's name) can name anyone: it is shown
+through ``release_masker``, which masks the names and numbers of every subject not released to
+this recipient (ADR 0021). Only the separate item ``veld:ongemaskeerd`` shows it as written.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from meldpunt.intake import subjects as intake_subjects
-from meldpunt.intake.models import Attachment, MentionedSubject, Signal
+from meldpunt.intake.models import Attachment, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy.log import DataSubject
 from meldpunt.protocol.models import Weging
 from meldpunt.protocol.wegingen import DECISIONS
 
+from . import masking
+
+# The separate, explicit choice to show free text as written (ADR 0021).
+UNMASKED = "ongemaskeerd"
+UNMASKED_KEY = f"veld:{UNMASKED}"
 FIELDS = {
     "werktitel": "Werktitel van de casus",
     "fenomeen": "Fenomeen van de signalen",
     "omschrijving": "Omschrijving van de signalen",
     "locatie": "Locatie (adres of buurt) van de signalen",
     "waarneming": "Datum van de waarneming",
+    UNMASKED: "Vrije tekst ZONDER maskering: namen en nummers van betrokkenen die niet zijn vrijgegeven, blijven "
+              "leesbaar in de omschrijving, locatie, werktitel en motivering van wegingen",
 }
 GROUPS = {"veld": "Gegevens", "betrokkene": "Betrokkenen", "document": "Documenten",
           "weging": "Uitkomsten van wegingen"}
@@ -72,6 +85,22 @@ def valid_keys(casus, keys) -> tuple[list[str], list[str]]:
     return [k for k in known if k in wanted], sorted(wanted - set(known))
 
 
+# Items with free text that 'veld:ongemaskeerd' can show as written.
+FREE_TEXT_FIELDS = ("omschrijving", "locatie", "waarneming", "werktitel")
+
+
+def unmasked_problem(keys) -> str:
+    """Why ``keys`` cannot be released as they are ("" when they can): showing free text as
+    written is a choice on top of an item with free text, never on its own."""
+    keys = set(keys)
+    if UNMASKED_KEY not in keys:
+        return ""
+    if any(f"veld:{name}" in keys for name in FREE_TEXT_FIELDS) or any(k.startswith("weging:") for k in keys):
+        return ""
+    return ("'Vrije tekst zonder maskering' kan alleen samen met een onderdeel met vrije tekst: de omschrijving, "
+            "de locatie, de werktitel of een weging.")
+
+
 def _ids(keys, prefix) -> list[int]:
     return [int(k.split(":", 1)[1]) for k in keys if k.startswith(prefix + ":") and k.split(":", 1)[1].isdigit()]
 
@@ -87,10 +116,20 @@ class Released:
     documents: list[dict] = field(default_factory=list)
     wegingen: list[dict] = field(default_factory=list)
     log_subjects: list[DataSubject] = field(default_factory=list)
+    # What was masked in the free text (label -> count), and whether some free text is shown
+    # unmasked (ADR 0021). Neither is part of what the recipient gets (``as_dict``).
+    masks: Counter = field(default_factory=Counter)
+    unmasked: bool = False
+    # Masks another free text of the casus for this recipient (e.g. what an intervention is).
+    free_text: object = field(default=lambda value: "", repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
         return not (self.title or self.signals or self.subjects or self.documents or self.wegingen)
+
+    @property
+    def masks_text(self) -> str:
+        return masking.describe(self.masks)
 
     def as_dict(self) -> dict:
         return {"kenmerk": self.reference, "werktitel": self.title, "signalen": self.signals,
@@ -125,13 +164,167 @@ def _field_scope(keys) -> dict[str, set[int] | None]:
     return scope
 
 
+def _covers(scope, name: str, signal_id: int) -> bool:
+    return name in scope and (scope[name] is None or signal_id in scope[name])
+
+
+# ------------------------------------------------------------------------ masking (ADR 0021)
+
+# Registry details a bronhouder supplied that name someone (field names of sources.SOURCES).
+IDENTITY_DETAIL_FIELDS = {"burgerservicenummer": masking.BSN, "naam": None, "naam.geslachtsnaam": masking.PERSOON,
+                          "verblijfplaats.adres": masking.ADRES, "adres": masking.ADRES}
+
+
+def _mention_identity(m: MentionedSubject) -> set[str]:
+    keys = set()
+    if m.bsn:
+        keys.add(f"bsn:{m.bsn}")
+    if m.kvk_nummer:
+        keys.add(f"kvk:{m.kvk_nummer}")
+    if m.address_id:
+        keys.add(f"bag:{m.address_id}")
+    if m.kenteken:
+        keys.add("kenteken:" + "".join(masking.tokens(m.kenteken)))
+    return keys
+
+
+def _address_terms(address) -> list[masking.Term]:
+    return masking.address_terms(address.openbare_ruimte, address.huisnummer, address.huisletter,
+                                 address.toevoeging, address.postcode, address.woonplaats)
+
+
+def _mention_terms(m: MentionedSubject) -> list[masking.Term]:
+    label = masking.KIND_LABELS.get(m.kind, masking.PERSOON)
+    terms = masking.name_terms(m.name, label, m.kind)
+    terms += masking.number_terms(m.bsn, masking.BSN) + masking.number_terms(m.kvk_nummer, masking.KVK)
+    terms += masking.kenteken_terms(m.kenteken) + masking.address_text_terms(m.address_text)
+    if m.kind == "persoon":
+        terms += masking.date_terms(m.birth_date)
+    if m.address_id:
+        terms += _address_terms(m.address)
+    return terms
+
+
+def _registry_terms(mentions) -> dict[int, list[masking.Term]]:
+    """Per mention, the names and numbers of the registry record a person confirmed it to be, and
+    of registry details approved (PC1) and supplied for it: they may be spelled otherwise in the
+    text than the reporter spelled them."""
+    from meldpunt.protocol.research_models import DetailRequest, DetailState
+    from meldpunt.registries import models as registry
+
+    from .network import confirmed_links
+
+    found: dict[int, list[masking.Term]] = {}
+    confirmed = confirmed_links(mentions)
+    by_kind: dict[str, dict[str, list[int]]] = {}
+    for mention_id, judgement in confirmed.items():
+        by_kind.setdefault(judgement.entity_kind, {}).setdefault(judgement.entity_key, []).append(mention_id)
+    if by_kind.get("persoon"):
+        for p in registry.Persoon.objects.filter(bsn__in=list(by_kind["persoon"])):
+            terms = (masking.name_terms(p.naam, masking.PERSOON) + masking.name_terms(
+                " ".join(x for x in (p.voorvoegsel, p.geslachtsnaam) if x), masking.PERSOON)
+                + masking.number_terms(p.bsn, masking.BSN) + masking.date_terms(p.geboortedatum))
+            for mention_id in by_kind["persoon"][p.bsn]:
+                found.setdefault(mention_id, []).extend(terms)
+    if by_kind.get("onderneming"):
+        for o in (registry.Onderneming.objects.filter(kvk_nummer__in=list(by_kind["onderneming"]))
+                  .prefetch_related("vestigingen")):
+            terms = masking.name_terms(o.naam, masking.BEDRIJF, "onderneming") + masking.number_terms(
+                o.kvk_nummer, masking.KVK)
+            for v in o.vestigingen.all():
+                terms += masking.name_terms(v.handelsnaam, masking.BEDRIJF, "onderneming")
+            for mention_id in by_kind["onderneming"][o.kvk_nummer]:
+                found.setdefault(mention_id, []).extend(terms)
+    if by_kind.get("adres"):
+        for a in registry.Nummeraanduiding.objects.filter(pk__in=list(by_kind["adres"])):
+            for mention_id in by_kind["adres"][a.pk]:
+                found.setdefault(mention_id, []).extend(_address_terms(a))
+    kinds = {m.pk: m.kind for m in mentions}
+    for item in DetailRequest.objects.filter(state=DetailState.TOEGESTAAN, supplied_at__isnull=False,
+                                             hit__subject_id__in=list(kinds)).select_related("hit"):
+        mention_id = item.hit.subject_id
+        for name, value in (item.supplied or {}).items():
+            if name not in IDENTITY_DETAIL_FIELDS or not isinstance(value, str) or not value.strip():
+                continue
+            label = IDENTITY_DETAIL_FIELDS[name] or masking.KIND_LABELS.get(kinds[mention_id], masking.PERSOON)
+            if label == masking.BSN:
+                terms = masking.number_terms(value, label)
+            elif label == masking.ADRES:
+                terms = masking.address_text_terms(value)
+            else:
+                terms = masking.name_terms(value, label, kinds[mention_id])
+            found.setdefault(mention_id, []).extend(terms)
+    return found
+
+
+def release_masker(casus, keys, signals=None) -> masking.Masker:
+    """The masker for free text released to one recipient of one casus: hides every subject of
+    the casus's signals (and their reporters) not released to them by a ``betrokkene:`` key, keeps
+    the released subjects and the locations released by ``veld:locatie``. The one place that
+    decides what free text hides (ADR 0021)."""
+    keys = set(keys)
+    scope = _field_scope(keys)
+    signals = list(signals_of(casus)) if signals is None else signals
+    signal_ids = [s.pk for s in signals]
+    mentions = list(MentionedSubject.objects.filter(signal_id__in=signal_ids).select_related("address"))
+    released_ids = set(_ids(keys, "betrokkene"))
+    released = [m for m in mentions if m.pk in released_ids]
+    shown_identity = set().union(*(_mention_identity(m) for m in released)) if released else set()
+    shown: list[masking.Term] = []
+    hidden: list[masking.Term] = []
+    for signal in signals:
+        if _covers(scope, "locatie", signal.pk):
+            if signal.address_id:
+                shown_identity.add(f"bag:{signal.address_id}")
+                shown += _address_terms(signal.address)
+            shown += masking.address_text_terms(signal.location_text)
+    registry_terms = _registry_terms(mentions)
+    for m in mentions:
+        terms = _mention_terms(m) + registry_terms.get(m.pk, [])
+        if m.pk in released_ids or (_mention_identity(m) and _mention_identity(m) <= shown_identity):
+            shown += terms
+        else:
+            hidden += terms
+    for signal in signals:
+        if signal.address_id and f"bag:{signal.address_id}" not in shown_identity:
+            hidden += _address_terms(signal.address)
+    # The reporter is never a released subject: their name and contact details are always masked.
+    for contact in ReporterContact.objects.filter(signal_id__in=signal_ids):
+        hidden += (masking.name_terms(contact.name, masking.MELDER) + masking.email_terms(contact.email)
+                   + masking.phone_terms(contact.phone))
+    return masking.Masker(hidden=hidden, shown=[t.shown() for t in shown])
+
+
 def released_content(casus, keys) -> Released:
     keys = set(keys)
     out = Released(reference=casus.reference)
-    if "veld:werktitel" in keys:
-        out.title = casus.title
     scope = _field_scope(keys)
-    if scope:
+    signals: list | None = None
+    masker: masking.Masker | None = None
+
+    def all_signals() -> list:
+        nonlocal signals
+        if signals is None:
+            signals = list(signals_of(casus))
+        return signals
+
+    def text(value: str, signal_id: int | None) -> str:
+        """Free text as this recipient may read it: masked unless released unmasked."""
+        nonlocal masker
+        if not value:
+            return value or ""
+        if (_covers(scope, UNMASKED, signal_id) if signal_id is not None else UNMASKED in scope):
+            out.unmasked = True
+            return value
+        if masker is None:
+            masker = release_masker(casus, keys, all_signals())
+        out.masks.update(masker.findings(value))
+        return masker.mask(value)
+
+    out.free_text = lambda value: text(value, None)
+    if "veld:werktitel" in keys:
+        out.title = text(casus.title, None)
+    if set(scope) - {UNMASKED}:
         # The data subjects of a shown field are those of its signal: the mentioned subjects
         # (descriptions name them) and the address (P2: one log line per data subject).
         mentioned: dict[int, list[DataSubject]] = {}
@@ -140,22 +333,25 @@ def released_content(casus, keys) -> Released:
                 subject = intake_subjects.of_mention(m)
                 if subject:
                     mentioned.setdefault(m.signal_id, []).append(subject)
-        for signal in signals_of(casus):
-            fields = [name for name, ids in scope.items() if ids is None or signal.pk in ids]
+        for signal in all_signals():
+            fields = [name for name, ids in scope.items()
+                      if name != UNMASKED and (ids is None or signal.pk in ids)]
             if not fields:
                 continue
             row = {"kenmerk": signal.reference}
             if "fenomeen" in fields:
                 row["fenomeen"] = signal.phenomenon.name
             if "omschrijving" in fields:
-                row["omschrijving"] = "" if signal.is_sealed else signal.description
+                row["omschrijving"] = "" if signal.is_sealed else text(signal.description, signal.pk)
             if "locatie" in fields:
                 row["locatie"] = (str(signal.address) if signal.address_id
-                                  else signal.buurt.naam if signal.buurt_id else signal.location_text)
+                                  else signal.buurt.naam if signal.buurt_id
+                                  else text(signal.location_text, signal.pk))
                 if signal.address_id:
                     out.log_subjects.append(DataSubject("bag", signal.address_id))
             if "waarneming" in fields:
-                row["waarneming"] = signal.occurred_on.isoformat() if signal.occurred_on else signal.occurred_text
+                row["waarneming"] = (signal.occurred_on.isoformat() if signal.occurred_on
+                                     else text(signal.occurred_text, signal.pk))
             out.signals.append(row)
             if "omschrijving" in fields:
                 out.log_subjects.extend(mentioned.get(signal.pk)
@@ -165,7 +361,7 @@ def released_content(casus, keys) -> Released:
     for s in (MentionedSubject.objects.filter(pk__in=_ids(keys, "betrokkene"), signal_id__in=signal_ids)
               .select_related("address").order_by("pk")):
         out.subjects.append({
-            "soort": s.get_kind_display(), "rol": s.role, "naam": s.name,
+            "soort": s.get_kind_display(), "rol": text(s.role, s.signal_id), "naam": s.name,
             "geboortedatum": s.birth_date.isoformat() if s.birth_date else "", "bsn": s.bsn,
             "kvkNummer": s.kvk_nummer, "adres": str(s.address) if s.address_id else s.address_text,
             "kenteken": s.kenteken})
@@ -173,13 +369,14 @@ def released_content(casus, keys) -> Released:
         if subject:
             out.log_subjects.append(subject)
     for a in Attachment.objects.filter(pk__in=_ids(keys, "document"), signal_id__in=signal_ids).order_by("pk"):
-        out.documents.append({"id": a.pk, "naam": a.original_name or "bijlage", "soort": a.content_type,
-                              "grootte": a.size})
+        out.documents.append({"id": a.pk, "naam": text(a.original_name, a.signal_id) or "bijlage",
+                              "soort": a.content_type, "grootte": a.size})
     for w in (Weging.objects.filter(pk__in=_ids(keys, "weging"), signal_id__in=signal_ids)
               .select_related("signal").order_by("decided_at", "id")):
         out.wegingen.append({"soort": w.get_type_display(), "besluit": DECISIONS.get(w.type, {}).get(w.decision,
                                                                                                    w.decision),
-                             "motivering": w.reasoning, "grondslag": w.legal_basis, "signaal": w.signal.reference})
+                             "motivering": text(w.reasoning, w.signal_id), "grondslag": w.legal_basis,
+                             "signaal": w.signal.reference})
     return out
 
 

@@ -116,15 +116,19 @@ def vrijgave_vragen(request, pk, item_pk, participant_pk):
     form = ReleaseRequestForm(request.POST or None, catalogue=selectors.release_catalogue(request.user, item.casus))
     if request.method == "POST" and form.is_valid():
         try:
-            releases.request_pc2a(request.user, item, participant, form.cleaned_data["items"],
-                                  form.cleaned_data["purpose"])
+            asked = releases.request_pc2a(request.user, item, participant, form.cleaned_data["items"],
+                                          form.cleaned_data["purpose"])
         except ProtocolError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om vrijgave (privacytoets 2A) ligt bij de privacyfunctionaris.")
+            note = selectors.masking_note(item.casus, asked.items)
+            if note:
+                messages.warning(request, note)
             return redirect("cases:overleg", pk)
     return render(request, "cases/formulier.html", {
         "casus": item.casus, "form": form, "title": f"Vrijgave aan {participant.organisation}",
+        "warnings": selectors.free_text_warnings(item.casus), "masking": True,
         "intro": f"Wat moet {participant.user} ({participant.organisation}) van casus {item.casus.reference} zien "
                  "om de aanpak te bepalen? De privacyfunctionaris besluit (privacytoets 2A).",
         "button": "Vrijgave aanvragen", "back": reverse("cases:overleg", args=[pk])})
@@ -213,7 +217,8 @@ def vrijgave_besluiten(request, pk):
     if release.state != "aangevraagd":
         messages.info(request, "Over deze vrijgave is al besloten.")
         return redirect("web:te_beoordelen")
-    asked = selectors.requested_items(request.user, release)
+    review = selectors.release_review(request.user, release)
+    asked = review.asked
     form = ReleaseDecisionForm(request.POST or None, request=release, items=asked)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +228,8 @@ def vrijgave_besluiten(request, pk):
         else:
             messages.success(request, "Uw besluit is vastgelegd.")
             return redirect("web:te_beoordelen")
-    return render(request, "cases/vrijgave.html", {"release": release, "asked": asked, "form": form})
+    return render(request, "cases/vrijgave.html", {"release": release, "asked": asked, "form": form,
+                                                   "review": review})
 
 
 # ------------------------------------------------------------------------------ participant

@@ -1,6 +1,8 @@
 """Releases (vrijgaven): the regisseur asks, per participant (PC2A) or per intervention (PC2B),
 which items the recipient needs; the privacyfunctionaris decides with a complete weging, never on
 their own request (four-eyes per person). Only decided, released items are ever shown (P1/P3).
+Free text is shown masked unless the separate item ``veld:ongemaskeerd`` is released too; that
+choice is part of the decision and logged on its own (ADR 0021).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def _clean_request(casus, keys, purpose) -> list[str]:
         problems.append("Kies wat de ontvanger mag zien.")
     if not (purpose or "").strip():
         problems.append("Beschrijf waarvoor de ontvanger deze gegevens nodig heeft.")
+    if release_items.unmasked_problem(known):
+        problems.append(release_items.unmasked_problem(known))
     if problems:
         raise CaseError(*problems)
     return known
@@ -89,6 +93,8 @@ def decide(user, request: ReleaseRequest, data: WegingInput, approved_keys=None)
         approved = [k for k in request.items if k in wanted]
         if not approved or len(approved) == len(request.items) or wanted - set(request.items):
             raise CaseError("Kies bij 'deels vrijgeven' een deel van de gevraagde onderdelen, niet meer.")
+        if release_items.unmasked_problem(approved):
+            raise CaseError(release_items.unmasked_problem(approved))
     else:
         approved = []
     weging = casus_weging(user, casus, data)
@@ -101,4 +107,8 @@ def decide(user, request: ReleaseRequest, data: WegingInput, approved_keys=None)
     log.record(f"vrijgave_{request.kind}", "casus_delen",
                shown or [log.DataSubject("intern", f"casus:{casus.pk}")], user=user, obj=casus,
                basis=weging.legal_basis)
+    if release_items.UNMASKED_KEY in approved:
+        # Free text as written can name anyone of the casus, released or not (ADR 0021).
+        log.record(f"vrijgave_{request.kind}_ongemaskeerd", "casus_delen", release_items.casus_subjects(casus),
+                   user=user, obj=casus, basis=weging.legal_basis)
     return request

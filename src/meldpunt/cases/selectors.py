@@ -194,14 +194,79 @@ def minutes_of(user, item: AgendaItem) -> dict:
     return {"minutes": item.minutes, "decisions": item.decisions}
 
 
-def requested_items(user, request: ReleaseRequest) -> list[release_items.Item]:
-    """The labels of what was asked (the privacyfunctionaris reads them to decide: logged)."""
+@dataclass
+class ReleaseReview:
+    """What the privacyfunctionaris reads to decide a release: the labels of what was asked and
+    the content exactly as the recipient will see it if all is released (free text masked as
+    ``items.released_content`` masks it, ADR 0021)."""
+
+    asked: list[release_items.Item]
+    preview: release_items.Released
+    # When free text without masking is asked: the content without that item (masked).
+    masked_preview: release_items.Released | None = None
+
+    @property
+    def asks_unmasked(self) -> bool:
+        return any(i.key == release_items.UNMASKED_KEY for i in self.asked)
+
+
+def release_review(user, request: ReleaseRequest) -> ReleaseReview:
+    """The labels of what was asked and the preview (the privacyfunctionaris reads them to decide:
+    logged per data subject shown)."""
     wanted = set(request.items)
     shown = [i for i in release_items.catalogue(request.casus) if i.key in wanted]
+    preview = release_items.released_content(request.casus, request.items)
+    masked = None
+    if release_items.UNMASKED_KEY in wanted:
+        masked = release_items.released_content(
+            request.casus, [k for k in request.items if k != release_items.UNMASKED_KEY])
     log.record("vrijgave_beoordelen", "casus_delen",
-               release_items.released_content(request.casus, request.items).log_subjects
-               or [log.DataSubject("intern", f"casus:{request.casus_id}")], user=user, obj=request.casus)
-    return shown
+               preview.log_subjects or [log.DataSubject("intern", f"casus:{request.casus_id}")], user=user,
+               obj=request.casus)
+    return ReleaseReview(shown, preview, masked)
+
+
+def requested_items(user, request: ReleaseRequest) -> list[release_items.Item]:
+    return release_review(user, request).asked
+
+
+def free_text_warnings(casus: Casus, keys=()) -> list[str]:
+    """For the regisseur asking a release: which free texts of the casus name subjects or numbers
+    that will be masked for a recipient given ``keys`` (none: nothing released yet). Names the
+    kind of what is masked, never the text itself."""
+    masker = release_items.release_masker(casus, keys)
+    warnings = []
+    for signal in release_items.signals_of(casus):
+        for label, value in (("De omschrijving", "" if signal.is_sealed else signal.description),
+                             ("De locatie in eigen woorden", signal.location_text),
+                             ("Het tijdstip in eigen woorden", signal.occurred_text)):
+            found = masker.findings(value)
+            if found:
+                warnings.append(f"{label} van signaal {signal.reference} noemt: "
+                                f"{release_items.masking.describe(found)}.")
+    for w in (Weging.objects.filter(signal__casus_links__casus=casus, type__in=release_items.SIGNAL_WEGINGEN)
+              .select_related("signal").order_by("decided_at", "id")):
+        found = masker.findings(w.reasoning)
+        if found:
+            warnings.append(f"De motivering van {w.type} bij signaal {w.signal.reference} noemt: "
+                            f"{release_items.masking.describe(found)}.")
+    found = masker.findings(casus.title)
+    if found:
+        warnings.append(f"De werktitel noemt: {release_items.masking.describe(found)}.")
+    return warnings
+
+
+def masking_note(casus: Casus, keys) -> str:
+    """After a release request: what will be masked in the free text for this recipient, or that
+    the free text goes unmasked if released so (ADR 0021). Empty when there is nothing to say."""
+    content = release_items.released_content(casus, keys)
+    if content.unmasked:
+        return ("Let op: u vraagt vrije tekst zonder maskering. Als de privacyfunctionaris dat toestaat, leest de "
+                "ontvanger ook namen en nummers van betrokkenen die niet voor hem zijn vrijgegeven.")
+    if content.masks:
+        return ("Let op: in de vrije tekst voor deze ontvanger wordt gemaskeerd wat niet is vrijgegeven: "
+                f"{content.masks_text}. De privacyfunctionaris ziet de tekst zoals de ontvanger hem krijgt.")
+    return ""
 
 
 def _approved_keys(requests) -> list[str]:
@@ -274,6 +339,8 @@ class Action:
     content: release_items.Released
     released: bool
     ended: bool = False
+    # What the intervention is, masked like every free text under the release (ADR 0021).
+    description: str = ""
 
 
 def _release_ended(intervention: Intervention, since) -> bool:
@@ -301,7 +368,9 @@ def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> lis
         keys = _approved_keys(i.approved) if with_content and not ended else []
         content = release_items.released_content(i.casus, keys)
         shown.extend(content.log_subjects)
-        result.append(Action(i, content, bool(i.approved) and not ended, ended))
+        released = bool(i.approved) and not ended
+        description = content.free_text(i.description) if released and with_content else ""
+        result.append(Action(i, content, released, ended, description))
     if shown:
         log.record("vrijgave_inzien", "casus_delen", shown, user=user)
     return result

@@ -184,14 +184,19 @@ def interventie_vrijgave(request, reference, pk):
     form = ReleaseRequestForm(request.POST or None, catalogue=selectors.release_catalogue(request.user, case))
     if request.method == "POST" and form.is_valid():
         try:
-            releases.request_pc2b(request.user, action, form.cleaned_data["items"], form.cleaned_data["purpose"])
+            asked = releases.request_pc2b(request.user, action, form.cleaned_data["items"],
+                                          form.cleaned_data["purpose"])
         except services.ProtocolError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om vrijgave (privacytoets 2B) ligt bij de privacyfunctionaris.")
+            note = selectors.masking_note(case, asked.items)
+            if note:
+                messages.warning(request, note)
             return redirect("cases:casus", reference)
     return render(request, "cases/formulier.html", {
         "casus": case, "form": form, "title": f"Vrijgave voor {action.instrument.name}",
+        "warnings": selectors.free_text_warnings(case), "masking": True,
         "intro": f"Wat heeft {action.owner} nodig om deze interventie uit te voeren? De privacyfunctionaris "
                  "besluit (privacytoets 2B).", "button": "Vrijgave aanvragen"})
 

@@ -1,0 +1,330 @@
+"""Masking of free text under a release (ADR 0021, P1/P3).
+
+A description, a weging's explanation or a working title is free text: it can name anyone. A
+recipient released "fenomeen + locatie + omschrijving" must not read the name, BSN, KvK-nummer,
+address or kenteken of a subject that was not released to them. ``Masker`` replaces those in a
+text by a word for what was there ("[persoon]", "[BSN]", ...).
+
+What is masked:
+
+- the *hidden terms*: names and numbers of subjects known to the system (mentioned subjects,
+  registry records a person confirmed, approved registry details, the reporter) that were not
+  released to this recipient;
+- every number shaped like a BSN (elfproef), KvK-nummer, phone number, e-mail address, postcode
+  (with house number), street with house number or kenteken, unless it is a *shown term*: a
+  name or number of a subject (or the location) that was released to this recipient.
+
+Matching is on a folded text (case and accents ignored) and tolerates punctuation and spaces
+between and inside the parts of a name or number ("JANSEN", "Jan-sen", "P. Jansen",
+"999 99 3653"). Where matches overlap, the longest wins; at equal length a hidden term beats a
+shown one (two people with the same surname: masked), and a shown term beats a mere shape (the
+released subject's own BSN stays readable). Masking errs on the side of masking too much.
+
+This module is pure (no database): ``items.release_masker`` builds the terms of one casus and one
+release, and ``items.released_content`` masks every free text with it, so page, print, export
+and API cannot differ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from meldpunt.core.identifiers import elfproef
+
+PERSOON, BEDRIJF, ADRES, VOERTUIG = "[persoon]", "[bedrijf]", "[adres]", "[voertuig]"
+BSN, KVK, KENTEKEN, GEBOORTEDATUM = "[BSN]", "[KvK-nummer]", "[kenteken]", "[geboortedatum]"
+MELDER, TELEFOON, EMAIL = "[melder]", "[telefoonnummer]", "[e-mailadres]"
+# The Dutch word for what a mask hides, for warnings ("noemt een persoon en een BSN").
+DESCRIPTIONS = {PERSOON: "persoon", BEDRIJF: "bedrijf", ADRES: "adres", VOERTUIG: "voertuig", BSN: "BSN",
+                KVK: "KvK-nummer", KENTEKEN: "kenteken", GEBOORTEDATUM: "geboortedatum", MELDER: "melder",
+                TELEFOON: "telefoonnummer", EMAIL: "e-mailadres"}
+KIND_LABELS = {"persoon": PERSOON, "onderneming": BEDRIJF, "adres": ADRES, "voertuig": VOERTUIG}
+
+# Words of a name that identify no one on their own: never masked alone, only as part of a name.
+PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "t", "s", "von", "vom", "zu",
+             "la", "le", "du", "da", "di", "dos", "das", "del", "des", "el", "al", "bin", "ben", "en", "and"}
+GENERIC_COMPANY_WORDS = {"bv", "nv", "vof", "cv", "b", "v", "n", "o", "f", "c", "holding", "beheer", "groep",
+                         "group", "bedrijf", "bedrijven", "onderneming", "handel", "handelsonderneming",
+                         "services", "service", "diensten", "international", "internationaal", "nederland",
+                         "stichting", "vereniging", "cooperatie", "ua", "ba", "wa", "eenmanszaak", "en", "co",
+                         "the", "company", "trading", "import", "export", "investments", "vastgoed"}
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december"]
+
+_W = r"[^\W_]"  # a letter or digit
+_SEP = r"[\W_]"  # anything else: space, punctuation, underscore
+_START, _END = rf"(?<!{_W})", rf"(?!{_W})"
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """The text in lower case without accents, and for each folded character the index of the
+    original character it came from (so a match is cut out of the original text)."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+        for c in base:
+            out.append(c)
+            index.append(i)
+    return "".join(out), index
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(rf"{_W}+", fold(text or "")[0])
+
+
+def _token_pattern(token: str) -> str:
+    # A longer word may be split by punctuation or spaces ("Jan-sen", "J.A.N.S.E.N").
+    if len(token) >= 4 or (any(c.isdigit() for c in token) and any(c.isalpha() for c in token)):
+        return f"{_SEP}{{0,2}}".join(re.escape(c) for c in token)
+    return re.escape(token)
+
+
+def sequence_pattern(parts: list[str]) -> str:
+    """Words in this order, with any punctuation or spaces (or none) between them."""
+    # An abbreviation at the end ("B.V.") takes its full stop with it.
+    tail = r"\.?" if len(parts[-1]) == 1 else ""
+    return _START + f"{_SEP}*".join(_token_pattern(t) for t in parts) + tail + _END
+
+
+def digits_pattern(digits: str) -> str:
+    """A number, with spaces, dots or dashes anywhere between its digits."""
+    return r"(?<!\d)" + f"{_SEP}{{0,2}}".join(digits) + r"(?!\d)"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A name or number known to the system. ``label`` is the mask; None marks a shown term."""
+
+    pattern: str
+    label: str | None
+
+    def shown(self) -> Term:
+        return Term(self.pattern, None)
+
+
+def _subsequences(parts: list[str], significant) -> list[list[str]]:
+    """Every run of consecutive words that holds at least one significant word, longest first."""
+    runs = []
+    for length in range(len(parts), 0, -1):
+        for start in range(len(parts) - length + 1):
+            run = parts[start:start + length]
+            if any(significant(t) for t in run):
+                runs.append(run)
+    return runs
+
+
+def name_terms(name: str, label: str, kind: str = "persoon") -> list[Term]:
+    """A name, and every part of it that identifies on its own (a surname, "van der Berg"); for a
+    company not its legal form or generic words ("Holding", "B.V.")."""
+    parts = tokens(name)[:8]
+    if not parts:
+        return []
+    if kind == "adres":
+        return address_text_terms(name, label)
+    if kind == "onderneming":
+        def significant(t):
+            return len(t) >= 3 and t not in GENERIC_COMPANY_WORDS and t not in PARTICLES
+    else:
+        def significant(t):
+            return len(t) >= 3 and t not in PARTICLES and not t.isdigit()
+    terms = [Term(sequence_pattern(parts), label)]
+    terms += [Term(sequence_pattern(run), label) for run in _subsequences(parts, significant) if run != parts]
+    return terms
+
+
+def address_text_terms(text: str, label: str = ADRES) -> list[Term]:
+    """An address in someone's own words: the whole, and each run with a street and a number."""
+    parts = tokens(text)[:10]
+    if not parts:
+        return []
+    terms = [Term(sequence_pattern(parts), label)]
+    for run in _subsequences(parts, lambda t: True):
+        if run != parts and len(run) >= 2 and any(t.isdigit() for t in run) and any(
+                len(t) >= 3 and t.isalpha() for t in run):
+            terms.append(Term(sequence_pattern(run), label))
+    return terms
+
+
+def address_terms(street: str, number, letter: str = "", addition: str = "", postcode: str = "",
+                  city: str = "") -> list[Term]:
+    """A BAG address: "Dorpsstraat 12a", "1234 AB 12", and the full line."""
+    house = f"{number}{letter}{addition}"
+    terms = []
+    street_parts, house_parts = tokens(street), tokens(house)
+    if street_parts and house_parts:
+        terms.append(Term(sequence_pattern(street_parts + house_parts), ADRES))
+        terms.append(Term(sequence_pattern(street_parts + house_parts + tokens(postcode) + tokens(city)), ADRES))
+    if postcode and house_parts:
+        pc = tokens(postcode)
+        terms.append(Term(sequence_pattern(pc + house_parts), ADRES))
+        terms.append(Term(sequence_pattern(house_parts + pc), ADRES))
+    return terms
+
+
+def number_terms(value: str, label: str) -> list[Term]:
+    digits = re.sub(r"\D", "", value or "")
+    return [Term(digits_pattern(digits), label)] if len(digits) >= 6 else []
+
+
+def phone_terms(value: str, label: str = TELEFOON) -> list[Term]:
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) < 6:
+        return []
+    variants = {digits}
+    for prefix in ("0031", "31"):
+        if digits.startswith(prefix):
+            variants.add("0" + digits[len(prefix):])
+    if digits.startswith("0") and not digits.startswith("00"):
+        variants.add("31" + digits[1:])
+    return [Term(digits_pattern(v), label) for v in sorted(variants)]
+
+
+def kenteken_terms(value: str, label: str = KENTEKEN) -> list[Term]:
+    chars = "".join(tokens(value))
+    if len(chars) < 4:
+        return []
+    return [Term(_START + f"{_SEP}{{0,2}}".join(re.escape(c) for c in chars) + _END, label)]
+
+
+def email_terms(value: str, label: str = EMAIL) -> list[Term]:
+    value = fold((value or "").strip())[0]
+    return [Term(re.escape(value), label)] if "@" in value else []
+
+
+def date_terms(day: date | None, label: str = GEBOORTEDATUM) -> list[Term]:
+    if day is None:
+        return []
+    d, m, y = day.day, day.month, day.year
+    sep = f"{_SEP}{{1,3}}"
+    month = f"(?:{MONTHS[m - 1]}|{MONTHS[m - 1][:3]}\\.?)"
+    return [Term(rf"(?<!\d)0?{d}{sep}0?{m}{sep}{y}(?!\d)", label),
+            Term(rf"(?<!\d){y}{sep}0?{m}{sep}0?{d}(?!\d)", label),
+            Term(rf"(?<!\d)0?{d}{_SEP}*{month}{_SEP}*{y}(?!\d)", label)]
+
+
+# ---------------------------------------------------------------------------------- shapes
+
+_L, _D = "[a-z]", r"\d"
+KENTEKEN_SIDECODES = ["LL-DD-DD", "DD-DD-LL", "DD-LL-DD", "LL-DD-LL", "LL-LL-DD", "DD-LL-LL", "DD-LLL-D",
+                      "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "L-DD-LLL", "D-LL-DDD", "DDD-LL-D"]
+STREET_SUFFIXES = ("straat", "weg", "laan", "plein", "gracht", "kade", "singel", "dijk", "steeg", "pad", "hof",
+                   "dreef", "park", "baan", "markt", "plantsoen", "boulevard", "erf", "veld", "burg", "wal",
+                   "haven", "dam", "hoek", "pleintje", "straatje")
+
+
+def _sidecode(code: str) -> str:
+    groups = ["".join(_L if c == "L" else _D for c in group) for group in code.split("-")]
+    return r"[\s\-]?".join(groups)
+
+
+@dataclass(frozen=True)
+class Shape:
+    pattern: str
+    label: str
+    check: object = None  # (folded match, original match) -> bool
+
+
+def _bsn_check(folded: str, original: str) -> bool:
+    digits = re.sub(r"\D", "", folded)
+    return digits != "000000000" and elfproef(digits)
+
+
+def _kvk_check(folded: str, original: str) -> bool:
+    return bool(re.fullmatch(r"\d{8}|\d{4} \d{4}", folded))
+
+
+def _postcode_check(folded: str, original: str) -> bool:
+    letters = re.sub(r"[^a-z]", "", folded)[:2]
+    if letters in ("sa", "sd", "ss"):
+        return False
+    # "1234 AB" or "1234ab", not "2024 om 12" or "1000 kg"; without a house number only as "1234 AB".
+    code = re.match(r"[1-9]\d{3}(\s?)([^\W\d_]{2})", original)
+    if code is None or not (code.group(2).isupper() or not code.group(1)):
+        return False
+    return bool(re.search(r"[a-z]{2}[\s,.\-]{1,3}\d", folded) or code.group(2).isupper())
+
+
+def _kenteken_check(folded: str, original: str) -> bool:
+    # Both letters and digits; written with spaces only in capitals ("XK 12 BZ", not "in 20 24").
+    return bool(re.search("[a-z]", folded) and re.search(r"\d", folded)
+                and (not re.search(r"\s", original) or not re.search("[a-z]", original)))
+
+
+SHAPES = [
+    Shape(r"(?<![\d+])(?:\+31|0031|0)[\s\-.()]{0,3}\d(?:[\s\-.]{0,2}\d){8}(?!\d)", TELEFOON),
+    Shape(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", EMAIL),
+    Shape(r"(?<!\d)\d(?:[\s.\-]{0,2}\d){8}(?!\d)", BSN, _bsn_check),
+    Shape(r"kvk[\W_]{0,3}(?:nummer|nr)?[\W_]{0,3}\d(?:[\s.\-]{0,2}\d){7}(?!\d)", KVK),
+    Shape(r"(?<!\d)\d{4}\s?\d{4}(?!\d)", KVK, _kvk_check),
+    Shape(rf"{_START}[1-9]\d{{3}}\s?[a-z]{{2}}(?:[\s,.\-]{{1,3}}\d{{1,5}}(?:-?[a-z]{{1,2}})?)?{_END}",
+          ADRES, _postcode_check),
+    Shape(rf"{_START}{_W}+(?:{'|'.join(STREET_SUFFIXES)})\s+\d{{1,5}}(?:-?[a-z]{{1,2}})?{_END}", ADRES),
+    Shape(_START + "(?:" + "|".join(_sidecode(c) for c in KENTEKEN_SIDECODES) + ")" + _END, KENTEKEN,
+          _kenteken_check),
+]
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@dataclass
+class Masker:
+    """Masks the hidden terms and shapes in a text, keeping the shown terms."""
+
+    hidden: list[Term]
+    shown: list[Term]
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        folded, index = fold(text)
+        candidates = []  # (start, end, label or None, priority) in folded positions
+        for priority, terms in ((0, self.hidden), (1, self.shown)):
+            for term in terms:
+                for m in _compiled(term.pattern).finditer(folded):
+                    if m.end() > m.start():
+                        candidates.append((m.start(), m.end(), term.label if priority == 0 else None, priority))
+        for shape in SHAPES:
+            for m in _compiled(shape.pattern).finditer(folded):
+                if m.end() <= m.start():
+                    continue
+                original = text[index[m.start()]:index[m.end() - 1] + 1]
+                if shape.check is None or shape.check(m.group(0), original):
+                    candidates.append((m.start(), m.end(), shape.label, 2))
+        candidates.sort(key=lambda c: (c[0] - c[1], c[3], c[0]))
+        taken: list[tuple[int, int]] = []
+        chosen = []
+        for start, end, label, _ in candidates:
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            if label is not None:
+                chosen.append((index[start], index[end - 1] + 1, label))
+        return sorted(chosen)
+
+    def mask(self, text: str) -> str:
+        if not text:
+            return text or ""
+        out, at = [], 0
+        for start, end, label in self._spans(text):
+            out.append(text[at:start])
+            out.append(label)
+            at = end
+        out.append(text[at:])
+        return "".join(out)
+
+    def findings(self, text: str) -> Counter:
+        """How often each mask would be applied to ``text``."""
+        return Counter(label for _, _, label in self._spans(text)) if text else Counter()
+
+
+def describe(found: Counter) -> str:
+    """'persoon (2), BSN' for a warning."""
+    return ", ".join(f"{DESCRIPTIONS.get(label, label)}" + (f" ({n}×)" if n > 1 else "")
+                     for label, n in sorted(found.items(), key=lambda item: (-item[1], item[0])))
