@@ -129,7 +129,7 @@ def test_fenomenen_for_every_logged_in_role(client, login):
 
 
 def test_fenomenen_refuse_anonymous_and_roleless(client, make_user):
-    assert_problem(client.get(f"{BASE}/fenomenen"), 403)
+    assert_problem(client.get(f"{BASE}/fenomenen"), 401)  # no login: 401 with WWW-Authenticate
     client.force_login(make_user())
     assert_problem(client.get(f"{BASE}/fenomenen"), 403)
 
@@ -191,7 +191,7 @@ def test_queue_refuses_bad_filters(client, login, params, name):
 
 
 def test_queue_access(client, make_user):
-    assert_problem(client.get(f"{BASE}/signalen"), 403)
+    assert_problem(client.get(f"{BASE}/signalen"), 401)
     for role in (Role.ANALIST, Role.FG, Role.BRONHOUDER, Role.PRIVACYFUNCTIONARIS):
         client.force_login(make_user(role))
         assert_problem(client.get(f"{BASE}/signalen"), 403)
@@ -275,7 +275,7 @@ def test_meldpunt_registers_a_telephone_report_with_contact(client, login):
 
 def test_intake_access(client, make_user):
     before = counts()
-    assert_problem(post_json(client, f"{BASE}/signalen", good_body()), 403)
+    assert_problem(post_json(client, f"{BASE}/signalen", good_body()), 401)
     for role in (Role.ANALIST, Role.TEAMLID, Role.FG):
         client.force_login(make_user(role))
         assert_problem(post_json(client, f"{BASE}/signalen", good_body()), 403)
@@ -481,8 +481,8 @@ def test_protocol_endpoints_refuse_other_roles(client, make_user):
     urls = [f"{BASE}/signalen/{signal.reference}/{p}" for p in ("wegingen", "overgangen", "doorzendingen",
                                                                   "versleuteld-inzien")]
     for url in urls:
-        assert_problem(post_json(client, url, {}), 403)  # anonymous
-    assert_problem(client.get(f"{BASE}/bestemmingen"), 403)
+        assert_problem(post_json(client, url, {}), 401)  # anonymous
+    assert_problem(client.get(f"{BASE}/bestemmingen"), 401)
     client.force_login(make_user(Role.ANALIST, Role.MELDER_INTERN))
     before = counts()
     for url in urls:

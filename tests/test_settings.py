@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from meldpunt.settings.env import database_from_url, env_bool, env_list
+from meldpunt.settings.env import database_from_url, env_bool, env_list, env_networks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +124,13 @@ def test_env_helpers(monkeypatch):
     assert env_bool("MELDPUNT_X", True) is True
     monkeypatch.setenv("MELDPUNT_X", " a.example, ,b.example ")
     assert env_list("MELDPUNT_X", []) == ["a.example", "b.example"]
+
+
+def test_trusted_proxies_are_addresses_or_ranges(monkeypatch):
+    monkeypatch.setenv("MELDPUNT_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12 ,2001:db8::/32")
+    assert env_networks("MELDPUNT_TRUSTED_PROXIES") == ["10.0.0.1/32", "172.16.0.0/12", "2001:db8::/32"]
+    monkeypatch.setenv("MELDPUNT_TRUSTED_PROXIES", "10.0.0.0/8, proxy.intern")
+    with pytest.raises(ValueError, match="'proxy.intern' is geen IP-adres of CIDR-bereik"):
+        env_networks("MELDPUNT_TRUSTED_PROXIES")
+    monkeypatch.delenv("MELDPUNT_TRUSTED_PROXIES")
+    assert env_networks("MELDPUNT_TRUSTED_PROXIES") == []

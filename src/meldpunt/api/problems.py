@@ -1,9 +1,14 @@
-"""Errors as RFC 9457 problem details (application/problem+json), in Dutch."""
+"""Errors as RFC 9457 problem details (application/problem+json), in Dutch. A refusal (401, 403,
+404) is also a security event (meldpunt.privacy.refusals), written here for the whole API."""
 
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from meldpunt.privacy import refusals
+
+from .permissions import rules_for
 
 TITLES = {
     400: "Ongeldige invoer",
@@ -62,4 +67,22 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, exceptions.NotAuthenticated):
         detail = "Log in om de API te gebruiken."
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    if response.status_code in REFUSALS:
+        _record_refusal(exc, context, response.status_code, detail)
     return problem_response(response.status_code, detail, invalid, headers)
+
+
+REFUSALS = (401, 403, 404)
+
+
+def _record_refusal(exc, context, status_code: int, detail: str) -> None:
+    """One security event per refused call: who, which object, which rule (meldpunt.privacy.refusals)."""
+    request = context.get("request")
+    if request is None:
+        return
+    django_request = getattr(request, "_request", request)
+    # request.user is already settled here (DRF sets an anonymous user when authentication failed).
+    user = getattr(request, "_user", None)
+    reason = getattr(exc, "security_detail", None) or detail
+    refusals.record(django_request, status=status_code, rule=rules_for(context.get("view")), reason=reason,
+                    user=user, obj=getattr(exc, "security_object", None))

@@ -4,6 +4,9 @@ Only the SHA-256 hash of a token is stored (``PartnerOrganisation.token_hash``);
 is shown once, when it is issued (``meldpunt partner_token "Naam"``). A request with a valid
 token is authenticated as ``(AnonymousUser, partner)``: a partner is not a user of the system and
 reads nothing back, it can only submit signals.
+
+A refused token is a security event (meldpunt.privacy.refusals, via the API's exception handler):
+``TokenRefused`` says whether the token is unknown or was revoked, and whose it was (never the token).
 """
 
 from __future__ import annotations
@@ -14,9 +17,25 @@ from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from .models import PartnerOrganisation
-from .selectors import partner_for_token
+from .selectors import partner_for_token, partner_holding_token
 
 KEYWORD = "Bearer"
+
+
+class TokenRefused(exceptions.AuthenticationFailed):
+    """401 for the partner, with what the security log needs (``security_detail``, ``security_object``)."""
+
+    def __init__(self, detail: str, *, security_detail: str, partner=None):
+        super().__init__(detail)
+        self.security_detail, self.security_object = security_detail, partner
+
+
+def _refused(token: str) -> TokenRefused:
+    holder = partner_holding_token(token)
+    if holder is not None:
+        return TokenRefused("Dit token is ongeldig of ingetrokken.", partner=holder,
+                            security_detail=f"ingetrokken partnertoken van {holder.name}")
+    return TokenRefused("Dit token is ongeldig of ingetrokken.", security_detail="onbekend partnertoken")
 
 
 class PartnerTokenAuthentication(BaseAuthentication):
@@ -27,14 +46,16 @@ class PartnerTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != KEYWORD.lower().encode():
             return None  # not ours: the permission then refuses with 401
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Gebruik de header 'Authorization: Bearer <token>'.")
+            raise TokenRefused("Gebruik de header 'Authorization: Bearer <token>'.",
+                               security_detail="onleesbare Authorization-header")
         try:
             token = parts[1].decode("ascii")
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("Dit token is ongeldig of ingetrokken.") from None
+            raise TokenRefused("Dit token is ongeldig of ingetrokken.",
+                               security_detail="onbekend partnertoken") from None
         partner = partner_for_token(token)
         if partner is None:
-            raise exceptions.AuthenticationFailed("Dit token is ongeldig of ingetrokken.")
+            raise _refused(token)
         return AnonymousUser(), partner
 
     def authenticate_header(self, request):

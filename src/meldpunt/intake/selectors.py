@@ -145,7 +145,14 @@ def partner_for_token(token: str) -> PartnerOrganisation | None:
     """The active partner holding ``token``, or None."""
     if not token:
         return None
-    partner = PartnerOrganisation.objects.filter(token_hash=PartnerOrganisation.hash_token(token)).first()
+    partner = partner_holding_token(token)
     if partner is None or not partner.active:
         return None
     return partner
+
+
+def partner_holding_token(token: str) -> PartnerOrganisation | None:
+    """The partner whose token this is, also when it was revoked (for the security log), or None."""
+    if not token:
+        return None
+    return PartnerOrganisation.objects.filter(token_hash=PartnerOrganisation.hash_token(token)).first()

@@ -167,6 +167,7 @@ class SecurityEvent(models.TextChoices):
     ROLE_REVOKED = "rol_ingetrokken", "Rol ingetrokken"
     TOKEN_ISSUED = "token_uitgegeven", "Partnertoken uitgegeven"
     TOKEN_REVOKED = "token_ingetrokken", "Partnertoken ingetrokken"
+    ACCESS_DENIED = "toegang_geweigerd", "Geweigerde toegang"
 
 
 class SecurityResult(models.TextChoices):

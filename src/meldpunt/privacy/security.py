@@ -1,5 +1,5 @@
-"""The security log (BIO 12.4.1): logins, failures, lock-outs, second factor, administration,
-role changes and partner tokens, in a hash chain of its own (chain.py).
+"""The security log (BIO 12.4.1): logins, failures, lock-outs, refused access (refusals.py), second
+factor, administration, role changes and partner tokens, in a hash chain of its own (chain.py).
 
 BIO 12.4.1/01: each line holds the event, who (an account, traceable to a natural person), the
 device (network address and browser, or the host of a command), the result, date and time.
@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.core.clientip import client_ip
+
 from . import chain, trace
 from .models import LogChainHead, SecurityEvent, SecurityLogEntry, SecurityResult
 
@@ -31,7 +33,8 @@ def _device(request) -> tuple[str, str]:
         # A management command: the host and the operating-system account that ran it.
         return "", f"opdrachtregel {socket.gethostname()} ({getpass.getuser()})"[:200]
     meta = getattr(request, "META", {})
-    return meta.get("REMOTE_ADDR", "")[:45], meta.get("HTTP_USER_AGENT", "")[:200]
+    # The client, also behind the trusted proxies (meldpunt.core.clientip), never the proxy itself.
+    return client_ip(request)[:45], meta.get("HTTP_USER_AGENT", "")[:200]
 
 
 def _roles(user) -> str:
@@ -73,6 +76,8 @@ def on_logout(sender, request, user, **_kwargs):
 
 
 def on_login_failed(sender, credentials, request=None, **_kwargs):
+    if getattr(request, "meldpunt_refused_while_locked", False):
+        return  # refused by the lock-out before the password was checked: on_locked_out logs it
     # Only the user name: the credentials also hold the password (BIO 12.4.1/02).
     username = str((credentials or {}).get("username", ""))
     log_event(SecurityEvent.LOGIN_FAILED, SecurityResult.FAILURE, username=username, request=request,
@@ -80,8 +85,18 @@ def on_login_failed(sender, credentials, request=None, **_kwargs):
 
 
 def on_locked_out(sender, request, username, ip_address=None, **_kwargs):
+    from meldpunt.accounts.lockout import ADDRESS
+
+    if getattr(request, "meldpunt_lockout", "") == ADDRESS:
+        reason = "te veel mislukte pogingen met verschillende gebruikersnamen vanaf dit netwerkadres"
+    else:
+        reason = "te veel mislukte pogingen voor deze gebruikersnaam"
+    if getattr(request, "meldpunt_refused_while_locked", False):
+        detail = f"inlogpoging geweigerd tijdens de blokkade, wachtwoord niet gecontroleerd ({reason})"
+    else:
+        detail = f"geblokkeerd: {reason}"
     log_event(SecurityEvent.LOCKED_OUT, SecurityResult.FAILURE, username=str(username or ""), request=request,
-              detail="te veel mislukte pogingen")
+              detail=detail)
 
 
 def on_second_factor(sender, instance, created, update_fields=None, **_kwargs):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str, secret_key_from_file
+from .env import database_from_url, env_bool, env_int, env_list, env_networks, env_str, secret_key_from_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Where the embedded database, generated data and the local secret key live.
@@ -14,6 +14,9 @@ DEBUG = env_bool("MELDPUNT_DEBUG", False)
 SECRET_KEY = env_str("MELDPUNT_SECRET_KEY") or secret_key_from_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("MELDPUNT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("MELDPUNT_CSRF_TRUSTED_ORIGINS", [])
+# The TLS proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed (meldpunt.core.clientip,
+# docs/adr/0020). Empty: the app is reached directly and X-Forwarded-For is ignored.
+MELDPUNT_TRUSTED_PROXIES = env_networks("MELDPUNT_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "meldpunt.api.middleware.ApiVersionHeaderMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Every refused page (403, and the 404 of a record the user may not see) is a security event.
+    "meldpunt.privacy.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "meldpunt.urls"
@@ -113,12 +118,18 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = env_str("MELDPUNT_OTP_ISSUER", "Meldpunt Ondermijning")
 
-# Lock-out after repeated failed logins (django-axes): per user name (guessing one password)
-# and per network address (trying many user names). The access log of axes is the first
-# security log; the privacy issue adds the BIO 12.4.1 log on top.
+# Lock-out after repeated failed logins (django-axes, docs/adr/0020): per user name (guessing one
+# password), and per client address only when it fails with many different user names (trying
+# names): MELDPUNT_LOGIN_ADDRESS_LIMIT user names within the cool-off. So one user's typos never
+# block a colleague behind the same proxy. The client address comes through the trusted proxies.
 AXES_FAILURE_LIMIT = env_int("MELDPUNT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("MELDPUNT_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# ["username"], named by a function: the per-address limit is the handler's own (see there).
+AXES_LOCKOUT_PARAMETERS = "meldpunt.accounts.lockout.lockout_parameters"
+MELDPUNT_LOGIN_ADDRESS_LIMIT = env_int("MELDPUNT_LOGIN_ADDRESS_LIMIT", 10)
+AXES_HANDLER = "meldpunt.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "meldpunt.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "meldpunt.accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -171,7 +182,8 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Answers 401 with WWW-Authenticate (not 403) when no one is logged in.
+        "meldpunt.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "meldpunt.api.pagination.BoundedLimitOffsetPagination",
@@ -213,6 +225,9 @@ MELDPUNT_PSEUDONYM_KEY = env_str("MELDPUNT_PSEUDONYM_KEY")
 # (Selectielijst 19.1.24: login data 6 months); the retention job prunes older ones.
 MELDPUNT_LOG_CHAIN_KEY = env_str("MELDPUNT_LOG_CHAIN_KEY")
 MELDPUNT_SECURITY_LOG_MONTHS = env_int("MELDPUNT_SECURITY_LOG_MONTHS", 6)
+# Refused access is a security event (BIO 12.4.1); at most this many lines per minute per user (or,
+# without a login, per client address), then one line that sums up the rest (privacy/refusals.py).
+MELDPUNT_REFUSAL_LOG_PER_MINUTE = env_int("MELDPUNT_REFUSAL_LOG_PER_MINUTE", 10)
 
 # Intake: attachments and abuse throttling of the public form.
 MELDPUNT_MAX_ATTACHMENT_MB = env_int("MELDPUNT_MAX_ATTACHMENT_MB", 10)

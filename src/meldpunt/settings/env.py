@@ -1,5 +1,6 @@
 """Read settings from environment variables with safe defaults."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -27,6 +28,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or CIDR ranges (e.g. ``10.0.0.0/8, 2001:db8::/32``); a wrong one stops
+    the start-up with its name, rather than silently trusting nothing (or too much)."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is geen IP-adres of CIDR-bereik (bv. 10.0.0.0/8).") from None
+    return networks
 
 
 def database_from_url(url: str, base_dir: Path) -> dict:
