@@ -31,6 +31,9 @@ pytestmark = pytest.mark.attack
 
 SCENARIO = Path(__file__).with_name("residue_scenario.py")
 DB_FILES = ("meldpunt.sqlite3", "meldpunt.sqlite3-wal", "meldpunt.sqlite3-shm")
+# The scenario migrates a fresh database in a subprocess (~15 s, once per module). It tests the
+# embedded SQLite default whatever the test database is, so the PostgreSQL run may skip it.
+SCENARIO_TEST = pytest.mark.slow
 
 
 def _bsn(rng: random.Random) -> str:
@@ -81,6 +84,7 @@ def _content(scenario) -> dict[str, str]:
     return dict(scenario["needles"])
 
 
+@SCENARIO_TEST
 def test_the_attacker_finds_everything_before_sealing(scenario):
     """The search works: right after intake every needle is in the database files (and the
     attachment in the media folder). Without this, the tests below would prove nothing."""
@@ -91,6 +95,7 @@ def test_the_attacker_finds_everything_before_sealing(scenario):
     assert any(attachment in p.read_bytes() for p in (received / "media").rglob("*") if p.is_file())
 
 
+@SCENARIO_TEST
 def test_sealing_leaves_no_clear_text_in_the_database_file_wal_or_shm(scenario):
     """A 'geen actie' signal is sealed: description, free texts, the named person with BSN and the
     reporter's contact go into the sealed blob. None of it may still be readable in the raw
@@ -103,6 +108,7 @@ def test_sealing_leaves_no_clear_text_in_the_database_file_wal_or_shm(scenario):
     assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log is checkpointed and truncated"
 
 
+@SCENARIO_TEST
 def test_sealing_leaves_only_the_sealed_attachment_in_the_media_folder(scenario):
     sealed = scenario["snapshots"] / "verzegeld" / "media"
     attachment = bytes.fromhex(scenario["result"]["attachment_hex"])
@@ -111,6 +117,7 @@ def test_sealing_leaves_only_the_sealed_attachment_in_the_media_folder(scenario)
     assert not [p for p in files if attachment in p.read_bytes() or p.read_bytes().startswith(b"\x89PNG")]
 
 
+@SCENARIO_TEST
 def test_destruction_leaves_no_receipt_code_or_content_in_any_database_file(scenario):
     """After the destruction the receipt code (with which a reporter asks after the signal), the
     sealed content and every identifier are gone from the database file, -wal and -shm alike."""
@@ -125,6 +132,7 @@ def test_destruction_leaves_no_receipt_code_or_content_in_any_database_file(scen
     assert scenario["result"]["reference"].encode() in (destroyed / "meldpunt.sqlite3").read_bytes()
 
 
+@SCENARIO_TEST
 def test_destruction_leaves_nothing_in_media_or_the_log_output(scenario):
     destroyed = scenario["snapshots"] / "vernietigd"
     assert not [p for p in (destroyed / "media").rglob("*") if p.is_file()], "every attachment file is deleted"
@@ -136,6 +144,7 @@ def test_destruction_leaves_nothing_in_media_or_the_log_output(scenario):
     assert [(str(p), n) for p in others for n, v in needles.items() if v.encode() in p.read_bytes()] == []
 
 
+@SCENARIO_TEST
 def test_every_sqlite_connection_runs_with_secure_delete_and_the_job_reports_the_checkpoint(scenario):
     options = database_from_url("sqlite:///meldpunt.sqlite3", scenario["var"])["OPTIONS"]
     assert "secure_delete=ON" in options["init_command"].replace(" ", "")

@@ -145,33 +145,35 @@ def object_labels(lines) -> dict[tuple[str, str], str]:
 
     from meldpunt.privacy.retention.models import Tombstone
 
-    wanted: dict[str, set[int]] = {}
+    wanted: dict[str, set[str]] = {}
     for line in lines:
-        if line.object_type and line.object_id.isdigit():
-            wanted.setdefault(line.object_type, set()).add(int(line.object_id))
+        if line.object_type and line.object_id:
+            wanted.setdefault(line.object_type, set()).add(line.object_id)
     models = {m._meta.model_name: m for m in apps.get_models()}
     labels: dict[tuple[str, str], str] = {}
     for object_type, ids in wanted.items():
         model = models.get(object_type)
         if model is None:
-            labels.update({(object_type, str(pk)): "onbekend object" for pk in ids})
+            labels.update({(object_type, pk): "onbekend object" for pk in ids})
             continue
         noun = str(model._meta.verbose_name)
+        if model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField"):
+            ids = {pk for pk in ids if pk.isdigit()}
         has_reference = any(f.name == "reference" for f in model._meta.concrete_fields)
         rows = model._base_manager.filter(pk__in=ids)
-        live = dict(rows.values_list("pk", "reference")) if has_reference else {pk: None for pk in
-                                                                               rows.values_list("pk", flat=True)}
+        live = ({str(pk): reference for pk, reference in rows.values_list("pk", "reference")} if has_reference
+                else {str(pk): None for pk in rows.values_list("pk", flat=True)})
         for pk, reference in live.items():
-            labels[(object_type, str(pk))] = f"{noun} {reference}" if reference else f"{noun} nr. {pk}"
+            labels[(object_type, pk)] = f"{noun} {reference}" if reference else f"{noun} nr. {pk}"
         gone = ids - set(live)
         kind = TOMBSTONE_KINDS.get(object_type)
         if gone and kind:
-            for stone in (Tombstone.objects.filter(kind=kind, object_id__in=gone)
+            for stone in (Tombstone.objects.filter(kind=kind, object_id__in=[int(pk) for pk in gone])
                           .select_related("statement").only("object_id", "reference", "statement__number")):
                 labels[(object_type, str(stone.object_id))] = (
                     f"vernietigd: {noun} {stone.reference}, verklaring van vernietiging {stone.statement.number}")
         for pk in gone:
-            labels.setdefault((object_type, str(pk)), f"{noun}: niet meer aanwezig")
+            labels.setdefault((object_type, pk), f"{noun}: niet meer aanwezig")
     return labels
 
 
