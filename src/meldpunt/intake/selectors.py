@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from meldpunt.accounts import policy
 from meldpunt.privacy import log
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
 
 from . import subjects
 from .models import MentionedSubject, PartnerOrganisation, Phenomenon, Signal
@@ -115,9 +116,19 @@ def signal_for(user, reference: str, *, action: str = "signaal_inzien") -> Signa
               .filter(reference=reference).first())
     if signal is None:
         raise Http404("Dit signaal bestaat niet of u mag het niet zien.")
-    log.record(action, "signaal_beoordelen", subjects.of_signal(signal), user=user, obj=signal,
-               basis=f"rol in stap '{signal.state}'")
+    log.record(action, read_activity(signal), subjects.of_signal(signal), user=user, obj=signal,
+               basis=f"rol in stap '{SIGNAL_STATE_LABELS.get(signal.state, signal.state)}'")
     return signal
+
+
+# A read is logged under the activity of the register the signal is in now: once it joined a
+# casus (step 4) it is read for the casus, in step 3 for the bronnenonderzoek; before, for the
+# weging of steps 1-2.
+READ_ACTIVITIES = {SignalState.CASUS: "casus", SignalState.BRONNENONDERZOEK: "bronnenonderzoek"}
+
+
+def read_activity(signal: Signal) -> str:
+    return READ_ACTIVITIES.get(signal.state, "signaal_beoordelen")
 
 
 def related_hints(user, signal: Signal, limit: int = 10) -> list[Signal]:

@@ -208,7 +208,8 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     for mention in mentions:
         mention.signal = signal
     MentionedSubject.objects.bulk_create(mentions)
-    if not anonymous and any((data.contact_name, data.contact_email, data.contact_phone)):
+    contact_stored = not anonymous and any((data.contact_name, data.contact_email, data.contact_phone))
+    if contact_stored:
         ReporterContact.objects.create(signal=signal, name=data.contact_name.strip()[:200],
                                        email=data.contact_email.strip(), phone=data.contact_phone.strip())
     for upload, cleaned in clean["files"]:
@@ -223,8 +224,32 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
         # A backend that does not return keys from a bulk insert: read them back for the log.
         mentions = list(MentionedSubject.objects.filter(signal=signal))
     log.record("signaal_registreren", "intake", subjects.of_signal(signal, mentions), user=user, obj=signal,
-               basis=f"kanaal {signal.channel}")
+               basis=f"kanaal {signal.channel}",
+               data=stored_categories(signal, mentions, contact=contact_stored, attachments=len(clean["files"])))
     return signal
+
+
+MENTION_CATEGORIES = {SubjectKind.PERSOON: "personen", SubjectKind.ONDERNEMING: "bedrijven",
+                      SubjectKind.ADRES: "adressen", SubjectKind.VOERTUIG: "voertuigen (kenteken)"}
+
+
+def stored_categories(signal: Signal, mentions, *, contact: bool, attachments: int) -> str:
+    """Which data this intake stored, for the log line (NEN 7513): exactly what is there — an
+    anonymous report has no reporter contact, a report without names no mentioned persons."""
+    parts = ["signaalinhoud met bijlagen" if attachments else "signaalinhoud"]
+    if signal.address_id:
+        parts.append("adres (BAG)")
+    elif signal.buurt_id:
+        parts.append("buurt")
+    kinds = [label for kind, label in MENTION_CATEGORIES.items() if any(m.kind == kind for m in mentions)]
+    if kinds:
+        numbers = [name for name, present in (("BSN", any(m.bsn for m in mentions)),
+                                               ("KvK", any(m.kvk_nummer for m in mentions))) if present]
+        listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} en {kinds[-1]}"
+        parts.append(f"genoemde {listed}" + (f" ({', '.join(numbers)})" if numbers else ""))
+    if contact:
+        parts.append("contactgegevens melder")
+    return ", ".join(parts)
 
 
 class PartnerTokenError(ValueError):

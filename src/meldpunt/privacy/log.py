@@ -62,10 +62,13 @@ def _primary_role(user) -> str:
 
 
 def record(action: str, activity: str, subjects: Iterable[DataSubject | PseudonymousSubject], *, user=None,
-           obj=None, basis: str = "", status: str = LogStatus.OK, started_at=None, data: str | None = None) -> int:
+           obj=None, basis: str = "", status: str = LogStatus.OK, started_at=None, data: str | None = None,
+           role: str | None = None) -> int:
     """Log ``action`` once per distinct subject; returns the number of lines written.
 
-    ``data`` names which data were processed (NEN 7513); by default the activity's categories.
+    ``user`` is who processed (or for whom the system processed); ``role`` the role they acted in,
+    by default their first role. ``data`` names which data were processed (NEN 7513); by default
+    the activity's categories — pass exactly what was processed when that is less.
     """
     context = trace.current()
     now = timezone.now()
@@ -82,7 +85,7 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
             activity_code=activity, activity_version=version,
             subject_type=kind, subject_pseudonym=pseudonym,
             data_categories=(categories if data is None else data)[:300],
-            user_id=getattr(user, "pk", None), role=_primary_role(user),
+            user_id=getattr(user, "pk", None), role=(_primary_role(user) if role is None else role)[:32],
             object_type=obj._meta.model_name[:40] if obj is not None else "",
             object_id=str(obj.pk)[:40] if obj is not None else "", basis=basis[:300],
         )

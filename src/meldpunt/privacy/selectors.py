@@ -118,14 +118,63 @@ def log_reading(user, lines, action: str, *, filters: LogFilter | None = None) -
 
 
 def with_names(lines: list) -> list:
-    """Give each line ``username`` and, for processing lines, the register entry it ran under."""
+    """Give each line ``username`` and, for processing lines, the register entry it ran under and
+    ``object_label``: what it was about, in words (see object_labels)."""
     names = usernames(line.user_id for line in lines)
-    register = activities() if any(isinstance(line, ProcessingLogEntry) for line in lines) else {}
+    processing = [line for line in lines if isinstance(line, ProcessingLogEntry)]
+    register = activities() if processing else {}
+    labels = object_labels(processing)
     for line in lines:
         line.username_now = names.get(line.user_id, f"account {line.user_id} (verwijderd)" if line.user_id else "")
         if isinstance(line, ProcessingLogEntry):
             line.activity = register.get((line.activity_code, line.activity_version))
+            line.object_label = labels.get((line.object_type, line.object_id), "")
     return lines
+
+
+# Log lines name their object by model and primary key (never reused: AUTOINCREMENT on SQLite, a
+# sequence on PostgreSQL). A destroyed signal or casus keeps its tombstone with that key.
+TOMBSTONE_KINDS = {"signal": "signaal", "casus": "casus"}
+
+
+def object_labels(lines) -> dict[tuple[str, str], str]:
+    """(object_type, object_id) → what the FG reads: "signaal MO-2026-0000341" while it exists,
+    "vernietigd: signaal MO-2026-0000341, verklaring VV-2026-00003" once destroyed — never a bare
+    internal id of a record that is gone (docs/adr/0019)."""
+    from django.apps import apps
+
+    from meldpunt.privacy.retention.models import Tombstone
+
+    wanted: dict[str, set[str]] = {}
+    for line in lines:
+        if line.object_type and line.object_id:
+            wanted.setdefault(line.object_type, set()).add(line.object_id)
+    models = {m._meta.model_name: m for m in apps.get_models()}
+    labels: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        model = models.get(object_type)
+        if model is None:
+            labels.update({(object_type, pk): "onbekend object" for pk in ids})
+            continue
+        noun = str(model._meta.verbose_name)
+        if model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField"):
+            ids = {pk for pk in ids if pk.isdigit()}
+        has_reference = any(f.name == "reference" for f in model._meta.concrete_fields)
+        rows = model._base_manager.filter(pk__in=ids)
+        live = ({str(pk): reference for pk, reference in rows.values_list("pk", "reference")} if has_reference
+                else {str(pk): None for pk in rows.values_list("pk", flat=True)})
+        for pk, reference in live.items():
+            labels[(object_type, pk)] = f"{noun} {reference}" if reference else f"{noun} nr. {pk}"
+        gone = ids - set(live)
+        kind = TOMBSTONE_KINDS.get(object_type)
+        if gone and kind:
+            for stone in (Tombstone.objects.filter(kind=kind, object_id__in=[int(pk) for pk in gone])
+                          .select_related("statement").only("object_id", "reference", "statement__number")):
+                labels[(object_type, str(stone.object_id))] = (
+                    f"vernietigd: {noun} {stone.reference}, verklaring van vernietiging {stone.statement.number}")
+        for pk in gone:
+            labels.setdefault((object_type, pk), f"{noun}: niet meer aanwezig")
+    return labels
 
 
 def chain_heads() -> dict[str, LogChainHead]:

@@ -85,7 +85,7 @@ def verwerkingslog_export(request):
                 line.seq, _when(line.started_at), line.username_now, line.role, line.action,
                 activity.name if activity else line.activity_code, line.activity_version,
                 activity.legal_basis if activity else "", line.basis, line.data_categories,
-                line.get_subject_type_display(), line.subject_pseudonym, f"{line.object_type} {line.object_id}".strip(),
+                line.get_subject_type_display(), line.subject_pseudonym, line.object_label,
                 line.get_status_display(), line.trace_id, line.span_id, line.foreign_trace_id, line.foreign_span_id,
             ])
     # Logged after reading, so the export does not contain its own log lines.

@@ -191,7 +191,9 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
         for mention in mentions:
             HitResult.objects.create(request=item, subject=mention)
         if item.source.has_connector:
-            _ask_connector(item, user)
+            # The regisseur asked; the privacyfunctionaris only approved. The consultation is the
+            # system acting for the requester, and is logged so (with the approver named).
+            _ask_connector(item, item.requested_by)
     return item
 
 
@@ -203,10 +205,19 @@ def _linker_hit(mention) -> bool:
     return Linker().link(Mention.from_subject(mention)).proposal is not None
 
 
-def _ask_connector(item: SourceRequest, user) -> None:
+def _approver(item: SourceRequest) -> str:
+    decided_by = item.weging.decided_by if item.weging_id else None
+    if decided_by is None:
+        return ""
+    return f"; privacytoets 1 goedgekeurd door {decided_by.get_username()} (privacyfunctionaris)"
+
+
+def _ask_connector(item: SourceRequest, requester) -> None:
     """Hit/no-hit from the connector (or, for a person without BSN, the linker): only whether
-    the source has something, never what."""
+    the source has something, never what. Logged under the regisseur for whom the source is
+    consulted — never under the privacyfunctionaris who approved it, who is named as approver."""
     registry = connector(item.source.connector)
+    approved = _approver(item)
     for hit in item.hits.filter(hit__isnull=True).select_related("subject"):
         by_linker = sources.asked_via_linker(hit.subject, item.source)
         try:
@@ -219,9 +230,10 @@ def _ask_connector(item: SourceRequest, user) -> None:
         # the connector or the linker ("koppelen") answered.
         hit.answered_by_connector, hit.answered_at, hit.error = True, timezone.now(), ""
         hit.save(update_fields=["hit", "answered_by_connector", "answered_at", "error"])
-        log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=user, obj=item.signal,
-                   basis=f"{item.source.code} via koppelen (naam en geboortedatum)" if by_linker
-                   else item.source.code)
+        log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=requester, obj=item.signal,
+                   role=Role.REGISSEUR.value,
+                   basis=(f"{item.source.code} via koppelen (naam en geboortedatum)" if by_linker
+                          else item.source.code) + approved)
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """'Geen actie' signals are kept encrypted for a year (CCV step 2). The content — description,
 free texts, mentioned subjects, reporter contact and attachment files — is sealed with a key
-outside the database (meldpunt.core.keys) and removed from the clear-text rows."""
+outside the database (meldpunt.core.keys) and removed from the clear-text rows. After the commit
+the write-ahead log of SQLite is checkpointed and truncated, so the clear text does not linger in
+old page versions there (P4, docs/adr/0018)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from meldpunt.intake import subjects
 from meldpunt.intake.models import ReporterContact, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
+from meldpunt.privacy.retention import residue
 
 REVEAL_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLID})
 MIN_REASON = 15
@@ -54,6 +57,7 @@ def seal(signal: Signal) -> None:
     signal.description = ""
     signal.location_text = ""
     signal.occurred_text = ""
+    residue.checkpoint_on_commit()
 
 
 def reveal(user, signal: Signal, reason: str) -> dict:

@@ -229,6 +229,10 @@ MELDPUNT_SECURITY_LOG_MONTHS = env_int("MELDPUNT_SECURITY_LOG_MONTHS", 6)
 # without a login, per client address), then one line that sums up the rest (privacy/refusals.py).
 MELDPUNT_REFUSAL_LOG_PER_MINUTE = env_int("MELDPUNT_REFUSAL_LOG_PER_MINUTE", 10)
 
+# Destroyed data stays in database backups and the WAL archive until they expire (docs/adr/0018):
+# the gemeente's backup retention must not exceed this term; the verklaring van vernietiging says so.
+MELDPUNT_BACKUP_RETENTION_DAYS = env_int("MELDPUNT_BACKUP_RETENTION_DAYS", 30)
+
 # Intake: attachments and abuse throttling of the public form.
 MELDPUNT_MAX_ATTACHMENT_MB = env_int("MELDPUNT_MAX_ATTACHMENT_MB", 10)
 MELDPUNT_MAX_ATTACHMENTS = env_int("MELDPUNT_MAX_ATTACHMENTS", 5)

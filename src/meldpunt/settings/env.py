@@ -54,13 +54,14 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
-            # Persistent connections: the PRAGMAs below then run once per connection.
+            # Persistent connections: the PRAGMAs below then run once per connection. secure_delete:
+            # deleted content is overwritten, not left in free space of the file (P4, ADR 0018).
             "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
                 ),
             },
         }

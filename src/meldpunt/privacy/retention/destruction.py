@@ -11,7 +11,9 @@ In one transaction per list:
 5. run the destroy hooks registered for before the purge (casusoverleg rows shared by casussen),
    purge the casussen and signals with everything hanging from them (purge.py), run the other
    hooks (derived tables, caches) and log one line per data subject;
-6. after the commit, delete the files (attachments, sealed or not).
+6. after the commit, delete the files (attachments, sealed or not) and clear what the database
+   engine keeps of the deleted rows: checkpoint SQLite's write-ahead log, VACUUM the tables on
+   PostgreSQL (residue.py, docs/adr/0018).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from meldpunt.core import keys
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 
-from . import blocks, dates, destroy_hooks, purge
+from . import blocks, dates, destroy_hooks, purge, residue
 from .models import (
     DestructionList,
     DestructionListItem,
@@ -65,6 +67,8 @@ class Outcome:
     rows: dict = field(default_factory=dict)
     files: int = 0
     seconds: dict = field(default_factory=dict)  # per phase, for operators and the benchmark
+    tables: tuple[str, ...] = ()  # the tables rows were deleted from
+    residue: residue.Report | None = None  # set after the commit (checkpoint or VACUUM)
 
 
 class _Clock:
@@ -289,7 +293,7 @@ def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
 
     statement = DestructionStatement.objects.create(
         destruction_list=destruction_list, number=f"VV-{today.year}-{destruction_list.pk:05d}", made_at=now,
-        grounds="", method=METHOD, composed_by=_person(destruction_list.composed_by),
+        grounds="", method=f"{METHOD} {residue.backup_sentence()}", composed_by=_person(destruction_list.composed_by),
         approved_by=_person(destruction_list.reviewed_by), executed_by=_person(user),
         destroyed_count=0, excluded_count=excluded)
     case_stones, casus_class = _casus_tombstones(case_ids, statement, now)
@@ -329,6 +333,12 @@ def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
                    user=user, obj=destruction_list, basis=f"Verklaring {statement.number}")
     clock.lap("verwerkingslog")
     files = list(result.files)
-    transaction.on_commit(lambda: _delete_files(files))
-    return Outcome(destruction_list, statement, Counter(s.kind for s in stones), excluded, result.rows, len(files),
-                   clock.laps)
+    outcome = Outcome(destruction_list, statement, Counter(s.kind for s in stones), excluded, result.rows,
+                      len(files), clock.laps, tuple(sorted(result.tables)))
+
+    def after_commit():
+        _delete_files(files)
+        outcome.residue = residue.after_destruction(outcome.tables)
+
+    transaction.on_commit(after_commit)
+    return outcome

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meldpunt.privacy.inzage import retention as inzage_retention
 
-from . import anonymise, dates, destruction, minutes, selectors
+from . import anonymise, dates, destruction, minutes, residue, selectors
 from .models import DestructionList, ListStatus
 
 
@@ -66,6 +66,17 @@ def _prune_security_log(dry_run: bool, summary: Summary) -> None:
                 else f"Beveiligingslog opgeschoond: {removed} oude regels verwijderd.")
 
 
+def _report_residue(outcome: destruction.Outcome, summary: Summary) -> None:
+    """What the database still holds of the destroyed rows: the checkpoint (SQLite) or VACUUM
+    (PostgreSQL) done after the commit, or — when the job runs inside a caller's transaction and
+    nothing has committed yet — what is outstanding (docs/adr/0018)."""
+    report = outcome.residue or residue.after_destruction(outcome.tables)
+    for line in report.lines:
+        summary.add(line)
+    if not report.ok and outcome.residue is not None:
+        summary.failed = True
+
+
 def run(dry_run: bool = False) -> Summary:
     summary = Summary(dry_run)
     changed = _recompute(dry_run)
@@ -97,9 +108,25 @@ def run(dry_run: bool = False) -> Summary:
             continue
         summary.add(f"Lijst '{destruction_list.name}' uitgevoerd: {sum(outcome.destroyed.values())} vernietigd, "
                     f"{outcome.excluded} uitgezonderd; verklaring {outcome.statement.number}.")
+        _report_residue(outcome, summary)
 
     unlisted = len(selectors.due_records(timezone.localdate(), include_listed=False))
     if unlisted:
         summary.add(f"Dossiers met verstreken bewaartermijn die nog op geen lijst staan: {unlisted}.")
     _prune_security_log(dry_run, summary)
+    if not dry_run:
+        _checkpoint(summary)
     return summary
+
+
+def _checkpoint(summary: Summary) -> None:
+    """SQLite: the anonymised contacts and inzageverzoeken and the cleared minutes were changed in
+    place; their old page versions must not stay behind in the write-ahead log either."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    report = residue.checkpoint()
+    if not report.ok:
+        summary.failed = True
+        summary.lines += report.lines

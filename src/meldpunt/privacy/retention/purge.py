@@ -24,6 +24,7 @@ class DestructionBlocked(RuntimeError):
 class PurgeResult:
     rows: dict[str, int] = field(default_factory=dict)
     files: list[tuple[object, str]] = field(default_factory=list)  # (storage, name)
+    tables: set[str] = field(default_factory=set)  # deleted from or updated: for VACUUM (residue.py)
 
     def add(self, label: str, count: int) -> None:
         if count:
@@ -70,12 +71,16 @@ def _purge(model, queryset, result: PurgeResult, depth: int = 0, ids=None) -> No
         elif on_delete is models.SET_NULL or (on_delete in (models.PROTECT, models.RESTRICT) and child_field.null):
             # A nullable PROTECT inside the dossier (a weging pointing at the transition it was
             # used for) is released; the referring row goes in its own cascade.
-            children.update(**{child_field.name: None})
+            if children.update(**{child_field.name: None}):
+                result.tables.add(child_model._meta.db_table)
         elif on_delete in (models.PROTECT, models.RESTRICT) and children.exists():
             raise DestructionBlocked(f"{child_model._meta.verbose_name} verwijst nog naar dit dossier.")
     _collect_files(model, queryset, result)
     # _raw_delete: one DELETE ... WHERE, no loading, no signals; the dependants are gone already.
-    result.add(model._meta.label, queryset._raw_delete(queryset.db))
+    deleted = queryset._raw_delete(queryset.db)
+    result.add(model._meta.label, deleted)
+    if deleted:
+        result.tables.add(model._meta.db_table)
 
 
 def purge(model, ids, result: PurgeResult | None = None, chunk: int = 20_000) -> PurgeResult:
