@@ -55,7 +55,7 @@ def bron_opnieuw(request, reference, pk):
 def details_aanvragen(request, reference, hit_id):
     signal = intake_selectors.signal_for(request.user, reference)
     hit = selectors.hit_for_requester(request.user, signal, hit_id)
-    labels = hit.request.source.field_labels(sources.subject_kind(hit.subject))
+    labels = hit.request.source.field_labels(sources.detail_kind(hit.subject, hit.request.source))
     form = DetailRequestForm(request.POST or None, fields=labels.items())
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +125,7 @@ def bron_details_besluit(request, pk):
     if item.state != DetailState.AANGEVRAAGD:
         messages.info(request, "Over dit verzoek om details is al besloten.")
         return redirect("web:te_beoordelen")
-    labels = item.hit.request.source.field_labels(sources.subject_kind(item.hit.subject))
+    labels = item.hit.request.source.field_labels(sources.detail_kind(item.hit.subject, item.hit.request.source))
     asked = [(f, labels.get(f, f)) for f in item.fields]
     form = DetailDecisionForm(request.POST or None, fields=asked)
     if request.method == "POST" and form.is_valid():
