@@ -1,7 +1,7 @@
 """The linking page in a real browser: the signal page links to it, the candidates show with score
-and reasons after an approved privacy check 1 and an approved details request, a rejection without explanation gives a Dutch error,
-a confirmation is stored, axe finds nothing, and a screenshot goes to
-var/screenshots/koppelen.png to look at."""
+and reasons after an approved privacy check 1 and an approved details request, a rejection
+without explanation gives a Dutch error, a confirmation is stored, axe finds nothing, and a
+screenshot goes to var/screenshots/koppelen.png to look at."""
 
 from pathlib import Path
 

@@ -147,16 +147,17 @@ def test_the_service_refuses_judgements_without_approved_identity(people, client
     signal, persoon, known, _invented = signal_with_named_people(people)
     item = _brp_pc1(people, signal, known)
     # PC1 only: hit/no-hit. The service refuses, the page refuses, nothing is recorded.
-    with pytest.raises(linking.DetailsNeeded, match="Er is niets vastgelegd"):
+    with pytest.raises(linking.LinkingError, match="goedgekeurd verzoek om details"):
         linking.confirm_link(people["regisseur"], known, persoon.bsn)
-    with pytest.raises(linking.DetailsNeeded):
+    assert not LinkJudgement.objects.exists()
+    with pytest.raises(linking.LinkingError, match="Er is niets vastgelegd"):
         linking.reject_link(people["regisseur"], known, persoon.bsn, "Niet dezelfde.")
     response, text = _body(client, people["regisseur"], _url(signal, known), entity_key=persoon.bsn,
                            verdict="bevestigd")
     assert response.status_code == 422 and "goedgekeurd verzoek om details" in text
     # Approved details that open the BSN: for the regisseur who asked them, not for a colleague.
     _approve_details(people, item, known, ["burgerservicenummer"])
-    with pytest.raises(linking.DetailsNeeded):
+    with pytest.raises(linking.LinkingError, match="goedgekeurd verzoek om details"):
         linking.confirm_link(people["regisseur2"], known, persoon.bsn)
     response, text = _body(client, people["regisseur2"], _url(signal, known))
     assert response.context["rows"] == [] and persoon.bsn not in text
