@@ -466,7 +466,10 @@ def test_the_linker_answers_hit_or_no_hit_after_pc1_and_never_who(people, spy, c
     page = client.get(reverse("protocol:signaal", args=[signal.reference])).content.decode()
     assert "persoon (naam en geboortedatum, alleen BRP)" in page
     assert persoon.bsn not in page and persoon.geslachtsnaam not in page  # hit/no-hit only, never who
-    with pytest.raises(ProtocolError, match="Koppel de persoon eerst op de koppelpagina"):
-        research.request_details(people["regisseur"], answers[known.pk], ["naam.geslachtsnaam"], "Wie is het?")
-    assert not answers[known.pk].detail_requests.exists()
+    # Who it is opens only through a details request for the BRP person fields (issue 13 finding 1),
+    # shown on the linking page; nothing is fetched from the connector for it.
+    with pytest.raises(ProtocolError, match="alleen bij een hit"):
+        research.request_details(people["regisseur"], answers[invented.pk], ["naam.geslachtsnaam"], "Wie is het?")
+    research.request_details(people["regisseur"], answers[known.pk], ["naam.geslachtsnaam"], "Wie is het?")
+    assert answers[known.pk].detail_requests.get().state == "aangevraagd"
     assert not [c for c in spy if c[1] == "details"]

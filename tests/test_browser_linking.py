@@ -1,7 +1,7 @@
 """The linking page in a real browser: the signal page links to it, the candidates show with score
-and reasons after an approved privacy check 1, a rejection without explanation gives a Dutch error,
-a confirmation is stored, axe finds nothing, and a screenshot goes to
-var/screenshots/koppelen.png to look at."""
+and reasons after an approved privacy check 1 and an approved details request, a rejection
+without explanation gives a Dutch error, a confirmation is stored, axe finds nothing, and a
+screenshot goes to var/screenshots/koppelen.png to look at."""
 
 from pathlib import Path
 
@@ -34,6 +34,10 @@ def test_linking_page_confirms_and_rejects_accessibly(live_server, browser, demo
     item = research.request_sources(regisseur, signal, [Source.objects.get(code="BRP")], [mention.pk],
                                     "Is dit de genoemde bewoner?")[0]
     research.decide_pc1(pf, item, pc1())
+    # The PC1 gives hit/no-hit only; who the candidates are opens with an approved details request (issue 13).
+    details = research.request_details(regisseur, item.hits.get(subject=mention),
+                                       ["burgerservicenummer", "naam.geslachtsnaam"], "Is dit de genoemde bewoner?")
+    research.decide_details(pf, details, pc1())
 
     context = browser.new_context(bypass_csp=True, locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -12,7 +12,7 @@ from meldpunt.accounts.roles import Role
 from meldpunt.demo.generator.mentions import plant_mentions
 from meldpunt.intake.models import MentionedSubject, Phenomenon, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.protocol.research_models import Source, SourceRequest
+from meldpunt.protocol.research_models import DetailRequest, HitResult, Source, SourceRequest
 from meldpunt.registries import matching as mt
 from meldpunt.registries import models as m
 from meldpunt.registries import selectors, services
@@ -166,17 +166,23 @@ def linking_world(db, make_user, monkeypatch):
     approved = SourceRequest.objects.create(signal=signal, source=Source.objects.get(code="BRP"), purpose="test",
                                             requested_by=regisseur, requested_at=timezone.now(), state="toegestaan")
     approved.subjects.add(mention)
+    # ... and, to see who the candidates are and judge them, an approved details request (issue 13).
+    hit = HitResult.objects.create(request=approved, subject=mention, hit=True, answered_at=timezone.now())
+    DetailRequest.objects.create(hit=hit, fields=["burgerservicenummer"], approved_fields=["burgerservicenummer"],
+                                 purpose="test", requested_by=regisseur, requested_at=timezone.now(),
+                                 state="toegestaan")
     return {"regisseur": regisseur, "persoon": persoon, "mention": mention, "signal": signal}
 
 
 def test_candidates_are_read_with_access_check_and_logged(linking_world):
     w = linking_world
     before = ProcessingLogEntry.objects.filter(activity_code="koppelen").count()
-    result, rows = selectors.link_candidates(w["regisseur"], w["mention"])
-    assert result.proposal.key == w["persoon"].bsn
+    found = selectors.link_candidates(w["regisseur"], w["mention"])
+    rows = found.rows
+    assert rows[0][0].key == w["persoon"].bsn and found.hit is True
     assert rows[0][1] is None  # no judgement yet
     logged = ProcessingLogEntry.objects.filter(activity_code="koppelen", action="koppelkandidaten_zoeken")
-    assert logged.count() - before == len(result.candidates)
+    assert logged.count() - before == len(rows) == found.count
     assert not m.LinkJudgement.objects.exists()  # proposing never links anything
 
 

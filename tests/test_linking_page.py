@@ -41,6 +41,14 @@ def _approve(w, code, *mentions):
     return research.decide_pc1(w["pf"], item, pc1())
 
 
+def _details(w, item, mention, fields=("burgerservicenummer", "naam.voornamen", "naam.voorvoegsel",
+                                        "naam.geslachtsnaam")):
+    """Ask and approve a details request behind the mention's hit: only then are candidates shown."""
+    hit = item.hits.get(subject=mention)
+    request = research.request_details(w["regisseur"], hit, list(fields), "Is dit de genoemde betrokkene?")
+    return research.decide_details(w["pf"], request, pc1())
+
+
 def _url(w, mention=None):
     return reverse("registries:koppelen", args=[w["signal"].reference, (mention or w["mention"]).pk])
 
@@ -71,23 +79,30 @@ def test_without_an_approved_pc1_no_candidates_are_read_or_shown(world, client):
 
 
 def test_an_approved_pc1_shows_the_candidates_with_score_and_reasons_and_logs_them(world, client):
+    # Issue 13 finding 1: the PC1 alone allows hit/no-hit, no candidates (this test used to assert them).
     w = world
-    _approve(w, "BRP", w["mention"])
+    item = _approve(w, "BRP", w["mention"])
     response = _client(client, w["regisseur"]).get(_url(w))
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.context["rows"] == []
+    text = response.content.decode()
+    assert "De BRP heeft een treffer voor deze betrokkene" in text and w["persoon"].naam not in text
+    _details(w, item, w["mention"])
+    before = ProcessingLogEntry.objects.filter(**SEARCHED, object_id=str(w["mention"].pk)).count()
+    assert before == 1  # counting the candidates read them: logged too
+    response = client.get(_url(w))
     rows = response.context["rows"]
     assert rows and rows[0][0].key == w["persoon"].bsn and rows[0][1] is None
     text = response.content.decode()
     assert f"{round(rows[0][0].score * 100)}%" in text
     assert all(reason in text for reason in rows[0][0].reasons)
     assert "bronnenonderzoek met een goedgekeurde" not in text
-    assert ProcessingLogEntry.objects.filter(**SEARCHED, object_id=str(w["mention"].pk)).count() == len(rows)
+    assert ProcessingLogEntry.objects.filter(**SEARCHED, object_id=str(w["mention"].pk)).count() == before + len(rows)
     assert not LinkJudgement.objects.exists()  # showing proposes, never links
 
 
 def test_confirm_and_reject_through_the_page_are_stored_judgements(world, client):
     w = world
-    _approve(w, "BRP", w["mention"])
+    _details(w, _approve(w, "BRP", w["mention"]), w["mention"])
     c = _client(client, w["regisseur"])
     bsn = w["persoon"].bsn
     response = c.post(_url(w), {"entity_key": bsn, "verdict": "bevestigd"})
@@ -161,14 +176,20 @@ def test_a_person_known_by_name_and_birth_date_is_linked_after_the_brp_pc1(world
                                     [known.pk, invented.pk], "Bestaan deze personen in de BRP?")[0]
     research.decide_pc1(w["pf"], item, pc1())
     assert item.hits.get(subject=known).hit is True
+    # Hit/no-hit only until details are approved (issue 13 finding 1), then the candidates.
+    response = c.get(url)
+    assert response.context["rows"] == [] and persoon.bsn not in response.content.decode()
+    assert persoon.naam not in response.content.decode()
+    with pytest.raises(linking.DetailsNeeded, match="Er is niets vastgelegd"):
+        linking.confirm_link(w["regisseur"], known, persoon.bsn)
+    _details(w, item, known)
     response = c.get(url)
     rows = response.context["rows"]
     assert rows and rows[0][0].key == persoon.bsn and response.context["blocked"] == ""
     assert c.post(url, {"entity_key": persoon.bsn, "verdict": "bevestigd"}).status_code == 302
     assert selectors.confirmed_link(known).entity_key == persoon.bsn
     # The invented person may be searched too, but nothing is proposed.
-    result, _rows = selectors.link_candidates(w["regisseur"], invented)
-    assert result.proposal is None
+    assert selectors.link_candidates(w["regisseur"], invented).hit is False
 
 
 def test_services_refuse_judgements_without_an_approved_pc1(world):

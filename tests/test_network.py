@@ -15,7 +15,7 @@ from meldpunt.cases.models import Casus
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.research_models import Source, SourceRequest
+from meldpunt.protocol.research_models import DetailRequest, HitResult, Source, SourceRequest
 from meldpunt.registries import models as registry
 from meldpunt.registries import services as linking
 from test_cases import to_research, weging
@@ -87,6 +87,11 @@ def build_casus_network(regie):
     approved = SourceRequest.objects.create(signal=first, source=Source.objects.get(code="BRP"), purpose="test",
                                             requested_by=regie, requested_at=timezone.now(), state="toegestaan")
     approved.subjects.add(piet, klaas)
+    for mention in (piet, klaas):  # judging needs the identity: an approved details request (issue 13)
+        hit = HitResult.objects.create(request=approved, subject=mention, hit=True, answered_at=timezone.now())
+        DetailRequest.objects.create(hit=hit, fields=["burgerservicenummer"], approved_fields=["burgerservicenummer"],
+                                     purpose="test", requested_by=regie, requested_at=timezone.now(),
+                                     state="toegestaan")
     linking.confirm_link(regie, piet, other.bsn)
     linking.confirm_link(regie, klaas, other.bsn)
     linking.reject_link(regie, klaas, other.bsn, "Andere geboortedatum dan in de melding.")

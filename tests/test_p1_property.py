@@ -58,7 +58,9 @@ def may_read(user, roles: set, signal) -> bool:
     """The rule of design §2, written out independently of policy.signals_visible_to."""
     if not user.is_active:
         return False
-    mine = signal.assigned_to_id == user.pk
+    # Assigned (the team member who decided W3) involves a user until step 4: a signal in a casus is
+    # read through the casus only (issue 13, finding 3).
+    mine = signal.assigned_to_id == user.pk and signal.state != "casus"
     links = CasusSignal.objects.filter(signal=signal).select_related("casus")
     on_casus = any(link.casus.lead_id == user.pk or link.casus.team.filter(pk=user.pk).exists()
                    or (Role.REGISSEUR in roles and link.casus.lead_id is None) for link in links)
@@ -212,7 +214,8 @@ def test_the_oracle_and_the_policy_agree_on_a_fixed_world(make_user):
         ])
         users, signals = build(world)
         beoordelaar = users[0][0]
-        assert {s.reference for s in selectors.queue(beoordelaar)} == {signals[0].reference, signals[1].reference}
+        # signals[1] is assigned to the beoordelaar but in step 4 (casus): read through a casus only.
+        assert {s.reference for s in selectors.queue(beoordelaar)} == {signals[0].reference}
         assert {s.reference for s in selectors.queue(teamlid)} == {signals[2].reference}
         assert list(selectors.queue(melder)) == []
         for user, roles in [*users, (melder, {Role.MELDER_INTERN}), (teamlid, {Role.TEAMLID})]:

@@ -66,6 +66,8 @@ TEAM_STATES = frozenset({"zwaarte", "bronnenonderzoek"})
 # Not 'casus': from step 4 on, a signal is read through its casus (lead, team), like the casus itself.
 REGIE_STATES = frozenset({"ontvangen", "zwaarte", "bronnenonderzoek", "geen_actie", "niet_in_behandeling",
                           "doorgezet_afdeling", "doorgezet_riec", "afdeling_regie"})
+# Step 4: a signal in these states is read only through its casus (cases_visible_to).
+CASE_STATES = frozenset({"casus"})
 
 
 def _active(user) -> bool:
@@ -97,14 +99,18 @@ def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
     if not _active(user):
         return signals.none()
     condition = Q(pk__in=[])
+    # Being the signal's assigned person (the teamlid who decided W3) involves a user up to step 4 only:
+    # once the signal is in a casus it is read through that casus (lead, team), never through
+    # ``assigned_to`` (issue 13, finding 3: no reading after leaving).
+    assigned = Q(assigned_to=user) & ~Q(state__in=CASE_STATES)
     if user.has_role(Role.MELDER_INTERN):
         condition |= Q(reported_by=user)  # staff melders see their own reports only
     if user.has_role(Role.BEOORDELAAR):
-        condition |= Q(state__in=INTAKE_STATES) | Q(assigned_to=user)
+        condition |= Q(state__in=INTAKE_STATES) | assigned
     if user.has_role(Role.REGISSEUR):
-        condition |= Q(state__in=REGIE_STATES) | Q(assigned_to=user)
+        condition |= Q(state__in=REGIE_STATES) | assigned
     if user.has_role(Role.TEAMLID):
-        condition |= Q(state__in=TEAM_STATES) | Q(assigned_to=user)
+        condition |= Q(state__in=TEAM_STATES) | assigned
     if user.has_role(Role.REGISSEUR, Role.TEAMLID):
         # The lead and team of a casus read the signals that belong to it (step 4).
         from meldpunt.cases.models import Casus, CasusSignal
@@ -175,3 +181,21 @@ def related_identity_groups(user: User, signal) -> frozenset[str]:
         if may_read_registry_details(user, request):
             approved |= {(request.hit.request.source.code, field) for field in request.approved_fields}
     return frozenset(group for group, needed in RELATED_GROUP_FIELDS.items() if needed <= approved)
+
+
+def approved_detail_fields(user: User, mention, source_code: str) -> frozenset[str]:
+    """The fields of the source ``source_code`` about one mentioned subject that this user may read:
+    those of the approved details requests behind the mention's hit that ``may_read_registry_details``
+    grants. Empty: hit/no-hit only (design §3, step 3). Linking shows candidates through this."""
+    if mention is None or not _active(user):
+        return frozenset()
+    from meldpunt.protocol.research_models import DetailRequest
+
+    fields: set[str] = set()
+    requests = DetailRequest.objects.filter(
+        hit__subject=mention, hit__request__signal_id=mention.signal_id, hit__request__source__code=source_code,
+        hit__request__state="toegestaan", state="toegestaan").select_related("hit__request__signal")
+    for request in requests:
+        if may_read_registry_details(user, request):
+            fields |= set(request.approved_fields)
+    return frozenset(fields)

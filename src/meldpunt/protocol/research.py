@@ -291,10 +291,9 @@ def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest
         problems.append("Details aanvragen kan alleen in de stap bronnenonderzoek.")
     if hit.hit is not True:
         problems.append("Details kunnen alleen bij een hit worden aangevraagd.")
-    if sources.asked_via_linker(hit.subject, hit.request.source):
-        raise ProtocolError("Deze persoon is alleen bekend op naam en geboortedatum. Koppel de persoon eerst op de "
-                            "koppelpagina aan een registratie (bevestigen); er is niets aangevraagd.")
-    allowed = hit.request.source.field_labels(sources.subject_kind(hit.subject))
+    # A person known by name and birth date asks the person fields of the BRP: once approved, the
+    # linking page shows the candidates with exactly those fields (registries.selectors).
+    allowed = hit.request.source.field_labels(sources.detail_kind(hit.subject, hit.request.source))
     fields = list(dict.fromkeys(fields or []))
     if not fields:
         problems.append("Kies ten minste één gegeven.")

@@ -52,7 +52,6 @@ def for_signal(user, signal) -> SignalResearch:
         for hit in item.hits.all():
             hit.question = sources.question_label(hit.subject)
             hit.may_ask_details = (hit.hit is True and user.has_role(Role.REGISSEUR)
-                                   and not sources.asked_via_linker(hit.subject, item.source)
                                    and not any(d.state == DetailState.AANGEVRAAGD for d in hit.detail_requests.all()))
             for detail in hit.detail_requests.all():
                 detail.hit = hit
@@ -142,7 +141,7 @@ def bronhouder_details(user):
                                               hit__request__source__bronhouders=user)
                  .select_related("hit__request__source", "hit__subject").order_by("decided_at", "pk"))
     for item in items:
-        labels = item.hit.request.source.field_labels(sources.subject_kind(item.hit.subject))
+        labels = item.hit.request.source.field_labels(sources.detail_kind(item.hit.subject, item.hit.request.source))
         item.question = sources.question_label(item.hit.subject)
         item.labelled_fields = [(f, labels.get(f, f)) for f in item.approved_fields]
     return items
@@ -166,12 +165,22 @@ def open_details(user, signal, pk: int) -> OpenedDetails:
     if item is None or not policy.may_read_registry_details(user, item):
         raise Http404("Deze gegevens zijn niet (of nog niet) voor u vrijgegeven.")
     source, mention = item.hit.request.source, item.hit.subject
-    labels = source.field_labels(sources.subject_kind(mention))
+    labels = source.field_labels(sources.detail_kind(mention, source))
     fields = list(item.approved_fields)
     error = ""
-    if source.has_connector:
+    subject = sources.registry_subject(mention)
+    if sources.asked_via_linker(mention, source):
+        # Known by name and birth date only: the record is the one confirmed on the linking page.
+        from meldpunt.registries.selectors import confirmed_link
+
+        confirmed = confirmed_link(mention)
+        subject = sources.Subject(sources.PERSOON, confirmed.entity_key) if confirmed else None
+    if source.has_connector and subject is None:
+        record, error = {}, ("Deze persoon is nog niet gekoppeld aan een registratie. De goedgekeurde gegevens van "
+                             "de kandidaten staan op de koppelpagina.")
+    elif source.has_connector:
         try:
-            record = connector(source.connector).details(sources.registry_subject(mention), fields)
+            record = connector(source.connector).details(subject, fields)
         except ConnectorError as failure:
             record, error = {}, str(failure)
     else:

@@ -13,7 +13,7 @@ from meldpunt.web.forms import add_service_errors
 from . import research, sources
 from . import research_selectors as selectors
 from .research_forms import DetailDecisionForm, DetailRequestForm, HitAnswerForm, Pc1Form, SourceRequestForm, SupplyForm
-from .research_models import DetailState, HitResult, RequestState, SourceRequest
+from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
 from .services import ProtocolError
 
 # ------------------------------------------------------------------------------ regisseur
@@ -55,7 +55,7 @@ def bron_opnieuw(request, reference, pk):
 def details_aanvragen(request, reference, hit_id):
     signal = intake_selectors.signal_for(request.user, reference)
     hit = selectors.hit_for_requester(request.user, signal, hit_id)
-    labels = hit.request.source.field_labels(sources.subject_kind(hit.subject))
+    labels = hit.request.source.field_labels(sources.detail_kind(hit.subject, hit.request.source))
     form = DetailRequestForm(request.POST or None, fields=labels.items())
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +125,7 @@ def bron_details_besluit(request, pk):
     if item.state != DetailState.AANGEVRAAGD:
         messages.info(request, "Over dit verzoek om details is al besloten.")
         return redirect("web:te_beoordelen")
-    labels = item.hit.request.source.field_labels(sources.subject_kind(item.hit.subject))
+    labels = item.hit.request.source.field_labels(sources.detail_kind(item.hit.subject, item.hit.request.source))
     asked = [(f, labels.get(f, f)) for f in item.fields]
     form = DetailDecisionForm(request.POST or None, fields=asked)
     if request.method == "POST" and form.is_valid():
@@ -155,7 +155,8 @@ def bevragingen(request):
 @page("bevragingen")
 @require_POST
 def bevraging_beantwoorden(request, pk):
-    hit = get_object_or_404(HitResult, pk=pk)
+    # A question for another source is not there for this bronhouder (P1: 404, nothing told).
+    hit = get_object_or_404(HitResult, pk=pk, request__source__bronhouders=request.user)
     form = HitAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Kies 'hit' of 'geen hit'.")
@@ -175,6 +176,8 @@ def bevraging_beantwoorden(request, pk):
 def gegevens_leveren(request, pk):
     item = next((d for d in selectors.bronhouder_details(request.user) if d.pk == pk), None)
     if item is None:
+        # Not for one of the user's sources: 404 (P1). One of theirs that is not open: back to the list.
+        get_object_or_404(DetailRequest, pk=pk, hit__request__source__bronhouders=request.user)
         messages.info(request, "Dit verzoek staat niet (meer) voor u open.")
         return redirect("web:bevragingen")
     form = SupplyForm(request.POST or None, fields=item.labelled_fields)

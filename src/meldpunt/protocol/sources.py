@@ -90,6 +90,12 @@ def asked_via_linker(mention, source) -> bool:
     return source.code == LINKER_SOURCE and linkable_by_name(mention)
 
 
+def detail_kind(mention, source) -> str:
+    """The kind whose fields may be asked behind a hit: the registry kind, or for a person known by
+    name and birth date (asked through the linker) the person fields of the BRP."""
+    return PERSOON if asked_via_linker(mention, source) else subject_kind(mention)
+
+
 def identifier(mention) -> str:
     kind = subject_kind(mention)
     return {PERSOON: mention.bsn, ONDERNEMING: mention.kvk_nummer, ADRES: mention.address_id}.get(kind, "")

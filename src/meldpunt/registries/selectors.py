@@ -1,6 +1,9 @@
 """Reads of registry and geography data. Geography and CBS figures are public aggregates;
 personal registry data is read only through connectors after approval (see policy)."""
 
+from dataclasses import dataclass, field
+from datetime import date
+
 from django.db.models import Count
 
 from .models import Buurt, Gemeente, Wijk
@@ -94,10 +97,113 @@ def source_research_needed_message(mention) -> str:
             f"voor de bron {code} waarin deze betrokkene is opgenomen. Vraag dat eerst aan op de signaalpagina.")
 
 
-def link_candidates(user, mention, linker=None):
-    """Candidates in the registries for a subject mentioned in a signal, best first, each with
-    its score, reasons and the latest judgement on it. Checks access and logs the read (P2).
-    Raises SourceResearchNeeded (nothing read, nothing logged) without an approved PC1."""
+# Which approved detail fields (of the source in LINKING_SOURCE) open which part of a candidate: identities
+# only for the fields approved in a details request (design §3, step 3). "key" is the registry number a
+# judgement is recorded on: without it a candidate is never confirmed or rejected.
+CANDIDATE_FIELDS = {
+    "persoon": {"key": frozenset({"burgerservicenummer", "ingeschrevenen.burgerservicenummer"}),
+                "voornamen": frozenset({"naam.voornamen"}), "voorvoegsel": frozenset({"naam.voorvoegsel"}),
+                "geslachtsnaam": frozenset({"naam.geslachtsnaam"}), "birth_date": frozenset({"geboorte.datum"}),
+                "address": frozenset({"verblijfplaats.adres"})},
+    "onderneming": {"key": frozenset({"naam", "vestigingen"}), "name": frozenset({"naam", "vestigingen"})},
+    "adres": {"key": frozenset({"adres"}), "name": frozenset({"adres"})},
+}
+# A candidate that would show as 0 % is never listed (a co-resident at the same address is no candidate).
+MIN_SCORE_SHOWN = 0.005
+
+
+@dataclass(frozen=True)
+class ShownCandidate:
+    """A candidate as this user may see it: only the parts the approved details open."""
+
+    number: int
+    kind: str
+    key: str  # the registry number, "" unless its field is approved
+    label: str
+    score: float
+    reasons: tuple[str, ...]
+    birth_date: date | None = None
+    address: str = ""
+
+
+@dataclass
+class LinkCandidates:
+    """What the linking page (or any other reader) may show for one mention."""
+
+    source: str
+    kind: str  # the mention's kind (persoon, onderneming, adres)
+    hit: bool | None  # the hit/no-hit answer of the approved PC1 (None: not answered yet)
+    count: int  # candidates found (score above 0 %), told without who they are
+    fields: frozenset[str]  # the approved detail fields this user may read
+    rows: list = field(default_factory=list)  # (ShownCandidate, latest judgement), empty before details
+
+    @property
+    def identities(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def may_judge(self) -> bool:
+        return identity_approved(self.fields, self.kind)
+
+    @property
+    def hit_text(self) -> str:
+        if self.hit is None:
+            return f"De {self.source} heeft nog niet geantwoord of er een treffer is voor deze betrokkene."
+        if not self.hit:
+            return f"De {self.source} heeft geen treffer voor deze betrokkene."
+        return f"De {self.source} heeft een treffer voor deze betrokkene."
+
+
+def identity_approved(fields, kind: str) -> bool:
+    """Whether ``fields`` open the registry number of a candidate for a mention of ``kind``."""
+    return bool(CANDIDATE_FIELDS.get(kind, {}).get("key", frozenset()) & set(fields))
+
+
+def details_needed_message(mention) -> str:
+    code = LINKING_SOURCE.get(mention.kind, "")
+    return (f"Wie de kandidaten zijn, ziet u pas na een goedgekeurd verzoek om details bij de {code} "
+            "(privacytoets 1), en alleen de goedgekeurde gegevens. Vraag de details aan bij de hit op de "
+            "signaalpagina.")
+
+
+def _hit_of(mention, code: str):
+    from meldpunt.protocol.research_models import HitResult, RequestState
+
+    return (HitResult.objects.filter(subject=mention, request__signal_id=mention.signal_id, request__source__code=code,
+                                     request__state=RequestState.TOEGESTAAN).order_by("pk").first())
+
+
+def _shown(number: int, candidate, fields: frozenset[str]) -> ShownCandidate:
+    """Mask a candidate to the approved fields (nothing of it leaves this function otherwise)."""
+    from . import models as m
+
+    opens = {part: bool(needed & fields) for part, needed in CANDIDATE_FIELDS.get(candidate.kind, {}).items()}
+    key = candidate.key if opens.get("key") else ""
+    label, birth_date, address = "", None, ""
+    if candidate.kind == "persoon":
+        persoon = m.Persoon.objects.filter(bsn=candidate.key).first()
+        if persoon is not None:
+            label = " ".join(getattr(persoon, part) for part in ("voornamen", "voorvoegsel", "geslachtsnaam")
+                             if opens.get(part) and getattr(persoon, part))
+            birth_date = persoon.geboortedatum if opens.get("birth_date") else None
+            if opens.get("address"):
+                homes = [str(v.adres) for v in persoon.verblijfplaatsen.filter(datum_einde__isnull=True)
+                         .select_related("adres")]
+                address = "; ".join(homes)
+    elif opens.get("name"):
+        label = candidate.label
+    return ShownCandidate(number, candidate.kind, key, label or f"Kandidaat {number}", candidate.score,
+                          candidate.reasons, birth_date, address)
+
+
+def link_candidates(user, mention, linker=None) -> LinkCandidates:
+    """What this user may see of the candidates in the registries for a subject mentioned in a
+    signal (P1, design §3 step 3): after an approved PC1 only hit/no-hit and how many candidates;
+    each candidate (best first, score and reasons, the latest judgement) only once a details request
+    for the mention is approved, and of it only the approved fields. Candidates scored 0 % are never
+    listed. Checks access and logs the read (P2). Raises SourceResearchNeeded (nothing read, nothing
+    logged) without an approved PC1."""
+    from meldpunt.accounts import policy
     from meldpunt.privacy import log
 
     from .linking import Linker, Mention
@@ -107,8 +213,16 @@ def link_candidates(user, mention, linker=None):
     if not linking_permitted(mention):
         # Candidates reveal registry data: only after an approved privacy check 1 (design §3).
         raise SourceResearchNeeded(source_research_needed_message(mention))
+    code = LINKING_SOURCE[mention.kind]
+    hit = _hit_of(mention, code)
     result = (linker or Linker()).link(Mention.from_subject(mention))
-    judgements = latest_judgements(mention)
+    candidates = [c for c in result.candidates if c.score >= MIN_SCORE_SHOWN]
+    fields = policy.approved_detail_fields(user, mention, code)
+    found = LinkCandidates(code, mention.kind, hit.hit if hit else None, len(candidates), fields)
     log.record("koppelkandidaten_zoeken", "koppelen",
-               [log.DataSubject(LOG_SUBJECT_TYPE[c.kind], c.key) for c in result.candidates], user=user, obj=mention)
-    return result, [(c, judgements.get((c.kind, c.key))) for c in result.candidates]
+               [log.DataSubject(LOG_SUBJECT_TYPE[c.kind], c.key) for c in candidates], user=user, obj=mention)
+    if fields:
+        judgements = latest_judgements(mention)
+        found.rows = [(_shown(i, c, fields), judgements.get((c.kind, c.key)))
+                      for i, c in enumerate(candidates, start=1)]
+    return found

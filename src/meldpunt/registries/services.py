@@ -34,6 +34,15 @@ class SourceResearchNeeded(LinkingError):
     """No approved privacy check 1 for the registry of this mention that covers it (design §3)."""
 
 
+class DetailsNeeded(SourceResearchNeeded):
+    """A PC1 allows hit/no-hit only: judging a record needs its identity, opened only by an approved
+    details request for the mention (design §3, step 3)."""
+
+
+# What the details request must open before a person may judge a candidate of each kind.
+IDENTITY_LABEL = {"persoon": "het BSN", "onderneming": "de naam of de vestigingen", "adres": "het adres"}
+
+
 def check_access(user, mention) -> None:
     if not (policy.may_open(user, LINKING_PAGE) and policy.may_read_signal(user, mention.signal)):
         raise NotAllowed("U mag betrokkenen bij dit signaal niet koppelen aan registraties.")
@@ -58,11 +67,10 @@ def _entity(kind: str, key: str) -> str:
     return key
 
 
-@transaction.atomic
-def judge_link(user, mention, *, entity_key: str, verdict: str, explanation: str = "",
-               score: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> m.LinkJudgement:
-    """Record that ``mention`` is (``bevestigd``) or is not (``afgewezen``) the registry record
-    ``entity_key`` of the kind that fits the mention."""
+def check_may_judge(user, mention) -> str:
+    """Refuse (Dutch, nothing changed) unless this user may judge links of ``mention``: access to the
+    signal, an approved PC1 for the registry, and an approved details request that opens the identity.
+    Returns the registry kind of the mention."""
     check_access(user, mention)
     kind = ENTITY_OF_MENTION.get(mention.kind)
     if kind is None:
@@ -71,6 +79,20 @@ def judge_link(user, mention, *, entity_key: str, verdict: str, explanation: str
     if not selectors.linking_permitted(mention):
         # Judging a record means having read it: only after the approved PC1 (as link_candidates).
         raise SourceResearchNeeded(selectors.source_research_needed_message(mention) + " Er is niets vastgelegd.")
+    code = selectors.LINKING_SOURCE[mention.kind]
+    if not selectors.identity_approved(policy.approved_detail_fields(user, mention, code), mention.kind):
+        # Hit/no-hit first: who a candidate is opens only through an approved details request.
+        raise DetailsNeeded(f"Bevestigen of afwijzen kan pas na een goedgekeurd verzoek om details bij de {code} "
+                            f"dat {IDENTITY_LABEL[mention.kind]} van deze betrokkene opent. Er is niets vastgelegd.")
+    return kind
+
+
+@transaction.atomic
+def judge_link(user, mention, *, entity_key: str, verdict: str, explanation: str = "",
+               score: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> m.LinkJudgement:
+    """Record that ``mention`` is (``bevestigd``) or is not (``afgewezen``) the registry record
+    ``entity_key`` of the kind that fits the mention."""
+    kind = check_may_judge(user, mention)
     if verdict not in m.LinkVerdict.values:
         raise LinkingError("Kies bevestigen of afwijzen.")
     key = _entity(kind, entity_key)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from meldpunt.accounts.roles import Role
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.models import MentionedSubject
 from meldpunt.web.access import page
@@ -17,23 +18,33 @@ from .models import LinkVerdict
 
 
 def _candidates(user, mention):
-    """(rows, reason shown instead of candidates)."""
+    """(what may be shown, reason shown instead of candidates)."""
     try:
-        _, rows = selectors.link_candidates(user, mention)
+        return selectors.link_candidates(user, mention), ""
     except selectors.SourceResearchNeeded as gate:
-        return [], str(gate)
-    return rows, ""
+        return None, str(gate)
 
 
-def _judge(user, mention, rows, form) -> None:
+def _judge(user, mention, found, rows, form) -> None:
     """Record the judgement on one of the candidates shown (score and reasons as proposed)."""
     d = form.cleaned_data
-    candidate = next((c for c, _ in rows if c.key == d["entity_key"]), None)
-    if candidate is None:
-        raise services.LinkingError("Deze registratie staat niet (meer) bij de kandidaten. Er is niets vastgelegd.")
     judge = services.confirm_link if d["verdict"] == LinkVerdict.BEVESTIGD else services.reject_link
     extra = {"explanation": d["explanation"]} if d["verdict"] == LinkVerdict.AFGEWEZEN else {}
+    candidate = next((c for c, _ in rows if c.key and c.key == d["entity_key"]), None)
+    if candidate is None and not (found and found.may_judge):
+        # Nothing on the page may be judged yet: the service says why (PC1 or details).
+        services.check_may_judge(user, mention)
+    if candidate is None:
+        raise services.LinkingError("Deze registratie staat niet (meer) bij de kandidaten. Er is niets vastgelegd.")
     judge(user, mention, candidate.key, score=candidate.score, reasons=candidate.reasons, **extra)
+
+
+def _hit_id(mention, found):
+    """The hit behind which details can be asked (the regisseur's link on the page), or None."""
+    if not found or found.hit is not True:
+        return None
+    hit = selectors._hit_of(mention, found.source)
+    return hit.pk if hit else None
 
 
 @page("koppelen")
@@ -42,9 +53,10 @@ def koppelen(request, reference, mention_id):
     signal = intake_selectors.signal_for(request.user, reference, action="koppelen_inzien")
     mention = get_object_or_404(MentionedSubject, pk=mention_id, signal=signal)
     try:
-        rows, blocked = _candidates(request.user, mention)
+        found, blocked = _candidates(request.user, mention)
     except services.NotAllowed as error:
         raise PermissionDenied(str(error)) from None
+    rows = found.rows if found else []
     error, error_key = "", ""
     if request.method == "POST":
         form = JudgementForm(request.POST)
@@ -52,17 +64,25 @@ def koppelen(request, reference, mention_id):
             error, error_key = "Kies bevestigen of afwijzen bij een kandidaat. Er is niets vastgelegd.", ""
         else:
             try:
-                _judge(request.user, mention, rows, form)
+                _judge(request.user, mention, found, rows, form)
             except services.LinkingError as refused:
                 key = form.cleaned_data["entity_key"]
                 # Shown at the candidate's own form when it is on the page, else at the top.
-                error, error_key = str(refused), key if any(c.key == key for c, _ in rows) else ""
+                error, error_key = str(refused), key if key and any(c.key == key for c, _ in rows) else ""
             else:
                 done = "bevestigd" if form.cleaned_data["verdict"] == LinkVerdict.BEVESTIGD else "afgewezen"
                 messages.success(request, f"De koppeling is {done} en vastgelegd.")
                 return redirect("registries:koppelen", reference, mention.pk)
+    confirmed = selectors.confirmed_link(mention)
     return render(request, "registries/koppelen.html", {
-        "signal": signal, "mention": mention, "rows": rows, "blocked": blocked,
-        "confirmed": selectors.confirmed_link(mention), "error": error, "error_key": error_key,
+        "signal": signal, "mention": mention, "rows": rows, "blocked": blocked, "found": found,
+        "may_judge": bool(found and found.may_judge),
+        "details_needed": selectors.details_needed_message(mention) if found and not rows else "",
+        # Details are asked by the regisseur during bronnenonderzoek (protocol.research.request_details).
+        "hit_id": _hit_id(mention, found) if (request.user.has_role(Role.REGISSEUR)
+                                              and signal.state == "bronnenonderzoek") else None,
+        "confirmed": confirmed,
+        "confirmed_key": confirmed.entity_key if confirmed and found and found.may_judge else "",
+        "error": error, "error_key": error_key,
         "explanation": request.POST.get("explanation", "") if error_key else "",
     }, status=422 if error else 200)

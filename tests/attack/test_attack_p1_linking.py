@@ -1,0 +1,179 @@
+"""P1 need to know, attacked on the linking page (issue 13, finding 1).
+
+Design §3 step 3: bronnenonderzoek is hit/no-hit first. After a privacy check 1 that allows
+hit/no-hit only, the linking page (and the selector and services behind it) may tell whether the
+registry has a hit and how many candidates, never who; identities (BSN, name, birth date,
+address) open only through an approved details request, and only its approved fields. A
+co-resident scored 0 % is never listed, and no link is confirmed or rejected without the
+approved identity.
+"""
+
+import pytest
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from meldpunt.accounts.roles import Role
+from meldpunt.intake import services as intake
+from meldpunt.protocol import research
+from meldpunt.protocol import services as protocol
+from meldpunt.protocol.research_models import Source
+from meldpunt.registries import selectors
+from meldpunt.registries import services as linking
+from meldpunt.registries.linking import Linker, Mention
+from meldpunt.registries.models import LinkJudgement, Nummeraanduiding, Persoon
+from test_bronnenonderzoek import _weging, pc1, signal_with_named_people
+
+pytestmark = [pytest.mark.attack, pytest.mark.django_db]
+
+ALL_PERSON_FIELDS = ["burgerservicenummer", "naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam",
+                     "geboorte.datum", "verblijfplaats.adres"]
+
+
+@pytest.fixture
+def people(make_user):
+    return {"walker": make_user(*[r.value for r in Role]), "regisseur": make_user("regisseur"),
+            "regisseur2": make_user("regisseur"), "pf": make_user("privacyfunctionaris"),
+            "teamlid": make_user("teamlid")}
+
+
+def _brp_pc1(people, signal, *mentions):
+    item = research.request_sources(people["regisseur"], signal, [Source.objects.get(code="BRP")],
+                                    [m.pk for m in mentions], "Bestaat deze persoon in de BRP?")[0]
+    return research.decide_pc1(people["pf"], item, pc1())
+
+
+def _approve_details(people, item, mention, asked, approved=None):
+    request = research.request_details(people["regisseur"], item.hits.get(subject=mention), asked, "Wie is het?")
+    return research.decide_details(people["pf"], request, pc1(approved_fields=approved or asked))
+
+
+def _url(signal, mention):
+    return reverse("registries:koppelen", args=[signal.reference, mention.pk])
+
+
+def _body(client, user, url, **kwargs):
+    client.force_login(user)
+    response = client.post(url, kwargs) if kwargs else client.get(url)
+    return response, response.content.decode()
+
+
+def _household():
+    """A demo address where at least three people live now, and one of them."""
+    address = (Nummeraanduiding.objects
+               .annotate(n=Count("ingeschrevenen", filter=Q(ingeschrevenen__datum_einde__isnull=True)))
+               .filter(n__gte=3).order_by("pk").first())
+    residents = list(Persoon.objects.filter(verblijfplaatsen__adres=address,
+                                            verblijfplaatsen__datum_einde__isnull=True).distinct().order_by("pk"))
+    return address, residents[0], residents[1:]
+
+
+def _signal_naming_a_resident(people):
+    """A signal in bronnenonderzoek naming one resident by BSN at their home address."""
+    address, persoon, others = _household()
+    walker = people["walker"]
+    data = intake.SignalInput(
+        channel="intern", description="Veel aanloop aan huis.", phenomenon="hennepteelt_drugs",
+        reporter_kind="medewerker", address=address.pk,
+        subjects=[intake.SubjectInput(kind="persoon", name="De bewoner", bsn=persoon.bsn, address=address.pk)])
+    signal = intake.create_signal(data, user=walker)
+    protocol.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
+                    "intake_doorzetten")
+    protocol.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
+    signal.refresh_from_db()
+    return signal, signal.subjects.get(), persoon, others
+
+
+def test_after_pc1_the_page_says_hit_or_no_hit_and_never_who(people, client):
+    signal, persoon, known, invented = signal_with_named_people(people)
+    _brp_pc1(people, signal, known, invented)
+    candidates = Linker().link(Mention.from_subject(known)).candidates
+    assert candidates and candidates[0].key == persoon.bsn  # the registry has them: the page must not say
+    response, text = _body(client, people["regisseur"], _url(signal, known))
+    assert response.status_code == 200
+    assert "De BRP heeft een treffer voor deze betrokkene" in text
+    for candidate in candidates:
+        assert candidate.key not in text and candidate.label not in text
+    assert persoon.geslachtsnaam not in text and "Bevestigen: dezelfde" not in text
+    assert response.context["rows"] == []
+    # The selector every path shares hands out no candidate either.
+    found = selectors.link_candidates(people["regisseur"], known)
+    assert found.hit is True and found.count >= 1 and found.rows == []
+    _, text = _body(client, people["regisseur"], _url(signal, invented))
+    assert "De BRP heeft geen treffer voor deze betrokkene" in text
+
+
+def test_identities_only_for_the_fields_the_details_request_approved(people, client):
+    signal, persoon, known, _invented = signal_with_named_people(people)
+    item = _brp_pc1(people, signal, known)
+    # Asked BSN, name and birth date; the privacyfunctionaris approves the birth date only.
+    _approve_details(people, item, known, ["burgerservicenummer", "naam.geslachtsnaam", "geboorte.datum"],
+                     approved=["geboorte.datum"])
+    response, text = _body(client, people["regisseur"], _url(signal, known))
+    rows = response.context["rows"]
+    assert rows and all(c.key == "" and c.label.startswith("Kandidaat ") for c, _ in rows)
+    assert persoon.bsn not in text and persoon.geslachtsnaam not in text
+    assert persoon.geboortedatum.strftime("%-d-%-m-%Y") in text  # the approved field, and only that
+    assert "Bevestigen: dezelfde" not in text and f'value="{persoon.bsn}"' not in text
+    # Guessing the BSN into the form does not get a judgement recorded.
+    response, _ = _body(client, people["regisseur"], _url(signal, known), entity_key=persoon.bsn,
+                        verdict="bevestigd")
+    assert response.status_code == 422 and not LinkJudgement.objects.exists()
+    # A second request that opens the BSN makes the candidate judgeable, still without the name.
+    _approve_details(people, item, known, ["burgerservicenummer"])
+    response, text = _body(client, people["regisseur"], _url(signal, known))
+    first = response.context["rows"][0][0]
+    assert first.key == persoon.bsn and persoon.geslachtsnaam not in text and "Bevestigen: dezelfde" in text
+
+
+def test_co_residents_scored_zero_are_never_listed(people, client):
+    signal, mention, persoon, others = _signal_naming_a_resident(people)
+    item = _brp_pc1(people, signal, mention)
+    scored = {c.key: c.score for c in Linker(limit=50).link(Mention.from_subject(mention)).candidates}
+    zero = [p for p in others if p.bsn in scored and round(scored[p.bsn] * 100) == 0]
+    assert zero, "the household gives co-residents at 0 %: the attack needs them"
+    _approve_details(people, item, mention, ALL_PERSON_FIELDS)
+    response, text = _body(client, people["regisseur"], _url(signal, mention))
+    shown = [c.key for c, _ in response.context["rows"]]
+    assert persoon.bsn in shown
+    for other in zero:
+        assert other.bsn not in shown and other.bsn not in text and other.naam not in text
+    assert "<dd>0%</dd>" not in text
+    found = selectors.link_candidates(people["regisseur"], mention)
+    assert all(c.score >= selectors.MIN_SCORE_SHOWN for c, _ in found.rows)
+    assert found.count == len(found.rows)
+
+
+def test_the_service_refuses_judgements_without_approved_identity(people, client):
+    signal, persoon, known, _invented = signal_with_named_people(people)
+    item = _brp_pc1(people, signal, known)
+    # PC1 only: hit/no-hit. The service refuses, the page refuses, nothing is recorded.
+    with pytest.raises(linking.LinkingError, match="goedgekeurd verzoek om details"):
+        linking.confirm_link(people["regisseur"], known, persoon.bsn)
+    assert not LinkJudgement.objects.exists()
+    with pytest.raises(linking.LinkingError, match="Er is niets vastgelegd"):
+        linking.reject_link(people["regisseur"], known, persoon.bsn, "Niet dezelfde.")
+    response, text = _body(client, people["regisseur"], _url(signal, known), entity_key=persoon.bsn,
+                           verdict="bevestigd")
+    assert response.status_code == 422 and "goedgekeurd verzoek om details" in text
+    # Approved details that open the BSN: for the regisseur who asked them, not for a colleague.
+    _approve_details(people, item, known, ["burgerservicenummer"])
+    with pytest.raises(linking.LinkingError, match="goedgekeurd verzoek om details"):
+        linking.confirm_link(people["regisseur2"], known, persoon.bsn)
+    response, text = _body(client, people["regisseur2"], _url(signal, known))
+    assert response.context["rows"] == [] and persoon.bsn not in text
+    assert not LinkJudgement.objects.exists()
+    judgement = linking.confirm_link(people["regisseur"], known, persoon.bsn)
+    assert judgement.entity_key == persoon.bsn
+
+
+def test_a_team_member_reading_the_page_sees_hit_or_no_hit_only(people, client):
+    """The team reads the signal in step 3, but the approved details belong to the regisseur who asked."""
+    signal, persoon, known, _invented = signal_with_named_people(people)
+    item = _brp_pc1(people, signal, known)
+    _approve_details(people, item, known, ALL_PERSON_FIELDS)
+    response, text = _body(client, people["teamlid"], _url(signal, known))
+    assert response.status_code == 200 and response.context["rows"] == []
+    assert persoon.bsn not in text and persoon.geslachtsnaam not in text
+    response, _ = _body(client, people["teamlid"], _url(signal, known), entity_key=persoon.bsn,
+                        verdict="bevestigd")
+    assert response.status_code == 422 and not LinkJudgement.objects.exists()
