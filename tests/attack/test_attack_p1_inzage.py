@@ -287,6 +287,8 @@ def test_blanking_removes_third_party_names_but_not_ordinary_words(world, pf):
     for name in ("Han Dhaving", "HAN DHAVING", "Dhaving", "Dhäving", "Ad Res", "06 12345678"):
         assert name not in result, name
     assert result.count(REDACTED) == 6
+    # A name written together still goes (a capital where the next word starts).
+    assert redact("Gezien: HanDhaving en PietJansen.") == f"Gezien: {REDACTED} en PietJansen."
 
     _, content = answer(pf, ANNA, world["anna_bsn"])
     plain = by_reference(content)[world["plain"].reference]

@@ -59,15 +59,17 @@ for _plain, _accented in {"a": "àáâãäå", "e": "èéêë", "i": "ìíîï",
 def _loose(term: str) -> str:
     """A regex for ``term`` that ignores diacritics and lets separators vary.
 
-    Between two words of letters a separator is required: 'Han Dhaving' must not match the
-    ordinary word 'handhaving', nor 'H. Andhaving' either. Between letters and digits it may be
-    left out ('1234AB', 'XZ123Q' for '1234 AB', 'XZ-123-Q')."""
+    Between two words of letters a separator is required, or a capital where the next word
+    starts: 'Han Dhaving' must not match the ordinary word 'handhaving', but a name written
+    together ('PietJansen') still goes. Between letters and digits it may be left out ('1234AB',
+    'XZ123Q' for '1234 AB', 'XZ-123-Q')."""
     words = normalise(term).split()
     parts = []
     for index, word in enumerate(words):
         if index:
             joined = word[0].isalpha() and words[index - 1][-1].isalpha()
-            parts.append(r"[\s.\-]+" if joined else r"[\s.\-]*")
+            # The capital is checked case-sensitively inside the IGNORECASE pattern.
+            parts.append(r"(?:[\s.\-]+|(?=(?-i:[A-ZÀ-Þ])))" if joined else r"[\s.\-]*")
         parts.append("".join(_VARIANTS.get(char, re.escape(char)) for char in word))
     return "".join(parts)
 
