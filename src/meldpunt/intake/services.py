@@ -4,6 +4,7 @@ applies the access policy, writes the history and the processing log, or changes
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,6 +86,11 @@ def _receipt_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def visible(text: str) -> bool:
+    """True when ``text`` holds a character one can see (not only spaces or zero-width marks)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs") for ch in text or "")
+
+
 def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSubject | None:
     key = f"subjects.{index}"
     if item.kind not in SubjectKind.values:
@@ -111,8 +117,8 @@ def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSub
         mention.kenteken = plate
     if item.birth_date and item.birth_date > timezone.localdate():
         errors.setdefault(key, []).append("Een geboortedatum kan niet in de toekomst liggen.")
-    if not any((mention.name, mention.bsn, mention.kvk_nummer, mention.address_id, mention.address_text,
-                mention.kenteken)):
+    if not any((visible(mention.name), mention.bsn, mention.kvk_nummer, mention.address_id,
+                visible(mention.address_text), mention.kenteken)):
         errors.setdefault(key, []).append("Vul ten minste een naam, nummer, adres of kenteken in.")
     return mention
 
