@@ -379,7 +379,7 @@ class SubjectSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if direction == "request":
-            schema["anyOf"] = [{"required": [name], "properties": {name: {"minLength": 1}}}
+            schema["anyOf"] = [{"required": [name], "properties": {name: {"pattern": r"\S"}}}
                                for name in IDENTIFYING_FIELDS]
             schema["description"] = IDENTIFY_MESSAGE
         return schema
