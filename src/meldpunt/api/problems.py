@@ -22,6 +22,15 @@ TITLES = {
     500: "Interne fout",
 }
 
+# A refused CSRF check (session-authenticated writes): DRF's text is English and names the check.
+CSRF_DETAIL = ("De beveiligingscontrole (CSRF) van dit verzoek klopt niet. Stuur het kopveld X-CSRFToken mee "
+               "met de waarde van de cookie csrftoken.")
+
+
+def _is_csrf_failure(exc) -> bool:
+    # DRF's SessionAuthentication raises a plain PermissionDenied('CSRF Failed: <reason>'), untranslated.
+    return isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed")
+
 
 def _flatten(detail, prefix=""):
     """Turn DRF's nested error dict into the ADR 'invalidParams' list."""
@@ -66,6 +75,8 @@ def problem_exception_handler(exc, context):
     # authentication keeps its own message (e.g. a revoked partner token says so).
     if isinstance(exc, exceptions.NotAuthenticated):
         detail = "Log in om de API te gebruiken."
+    elif _is_csrf_failure(exc):
+        detail = CSRF_DETAIL
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     if response.status_code in REFUSALS:
         _record_refusal(exc, context, response.status_code, detail)

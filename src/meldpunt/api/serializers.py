@@ -44,3 +44,25 @@ class BuurtSerializer(AreaFiguresMixin, serializers.ModelSerializer):
 class MeSerializer(serializers.Serializer):
     gebruikersnaam = serializers.CharField()
     rollen = serializers.ListField(child=serializers.CharField())
+
+
+class StrictStringMixin:
+    """A text field that takes a JSON string only. DRF's CharField turns ``0`` or ``true`` into
+    ``"0"`` and ``"True"``, while the document says ``type: string``: refuse instead (P8)."""
+
+    default_error_messages = {
+        "not_a_string": "Vul hier tekst in (een JSON-string), geen getal, waar/onwaar, lijst of object.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class StrictRegexField(StrictStringMixin, serializers.RegexField):
+    pass

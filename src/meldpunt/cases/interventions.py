@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,6 +27,8 @@ from .models import (
 from .services import CaseError, check_manager, lock
 
 PLANNING_STATES = (CasusState.CASUSOVERLEG, CasusState.PVA_VASTGESTELD, CasusState.UITVOERING)
+# A deadline further ahead than this is a typing error (9999-12-31), not a plan (P8).
+MAX_DEADLINE_DAYS = 5 * 365
 S = InterventionStatus
 # Which status may follow which; the uitvoerder reports, the regisseur may stop.
 NEXT = {S.GEPLAND: {S.IN_UITVOERING, S.GESTOPT}, S.IN_UITVOERING: {S.AFGEROND, S.GESTOPT}}
@@ -54,6 +56,9 @@ def add(user, casus, instrument: Instrument, description: str, owner, deadline: 
         problems.append("Kies een uiterste datum.")
     elif deadline < timezone.localdate():
         problems.append("De uiterste datum ligt in het verleden.")
+    elif deadline > timezone.localdate() + timedelta(days=MAX_DEADLINE_DAYS):
+        problems.append(f"De uiterste datum ligt meer dan {MAX_DEADLINE_DAYS // 365} jaar vooruit; kies een "
+                        "haalbare datum.")
     if problems:
         raise CaseError(*problems)
     intervention = Intervention.objects.create(

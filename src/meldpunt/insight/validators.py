@@ -4,29 +4,22 @@ The matrix is configurable data, so the rule is enforced on the data itself: a f
 beheerder cannot save an indicator, source or score weight whose text names such a trait.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 
-# Word stems (Dutch and English) that point at nationality, ethnicity or origin.
-STIGMATISING_STEMS = (
-    "nationalit", "etnic", "etnisch", "ethnic", "afkomst", "herkomst", "origin", "geboorteland",
-    "land van geboorte", "allochto", "autochto", "migratieachtergrond", "migrant", "buitenlands",
-    "huidskleur",
-)
-_PATTERN = re.compile("|".join(re.escape(stem) for stem in STIGMATISING_STEMS), re.IGNORECASE)
+from meldpunt.core.stigmatising import find_stigmatising_terms
 
 
 def stigmatising_terms(text: str) -> list[str]:
-    """The stigmatising stems found in ``text`` (empty when the text is acceptable)."""
-    return sorted({match.group(0).lower().strip() for match in _PATTERN.finditer(f"{text} ")})
+    """The stigmatising terms found in ``text`` (empty when the text is acceptable); the same
+    vocabulary as the data rules (``core.stigmatising``)."""
+    return find_stigmatising_terms(text)
 
 
 def validate_not_stigmatising(text: str) -> None:
     found = stigmatising_terms(text)
     if found:
         raise ValidationError(
-            "Indicatoren, scores en filters mogen niet naar nationaliteit, etniciteit of herkomst "
+            "Indicatoren, scores en filters mogen niet naar nationaliteit, etniciteit, herkomst of geloof "
             "verwijzen (regel P7). Gevonden: %(found)s.",
             params={"found": ", ".join(found)}, code="stigmatising",
         )

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.core.keys import pseudonymise
+from meldpunt.core.stigmatising import find_stigmatising_terms
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.models import SubjectType
@@ -72,14 +73,9 @@ SCHEMAS: dict[str, dict[str, Parameter]] = {
     },
 }
 
-# P7: words that point at nationality, ethnicity, origin or religion. Matched on word starts in
-# the rule's code, name, description and every parameter name and value.
-_STIGMATISING = re.compile(
-    r"\b(nationalit|nationaliteit|etni|ethni|afkomst|herkomst|origin|geboorteland|landvanherkomst|"
-    r"countryofbirth|country of birth|land van herkomst|migrati|allochto|autochto|huidskleur|ras\b|race\b|"
-    r"religi|geloof|moslim|islam|joods|christelijk)",
-    re.IGNORECASE,
-)
+# P7: words that point at nationality, ethnicity, origin or religion: the shared vocabulary
+# (core.stigmatising), looked for in the rule's code, name, description and every parameter name
+# and value.
 _SBI = re.compile(r"^\d{4,5}$")
 
 
@@ -93,10 +89,10 @@ def _words(value) -> list[str]:
 
 
 def stigmatising_terms(*values) -> list[str]:
-    found = []
+    found = set()
     for text in _words(list(values)):
-        found += [m.group(0).lower() for m in _STIGMATISING.finditer(text)]
-    return sorted(set(found))
+        found.update(find_stigmatising_terms(text))
+    return sorted(found)
 
 
 def _check_value(name: str, spec: Parameter, value, errors: list[str]):

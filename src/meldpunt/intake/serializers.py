@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, ValidationError
@@ -16,6 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from meldpunt.api.problems import problem_response
+from meldpunt.api.serializers import StrictCharField, StrictRegexField
 from meldpunt.core import identifiers
 from meldpunt.protocol import selectors as protocol_selectors
 from meldpunt.protocol import services as protocol_services
@@ -23,7 +25,7 @@ from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SIGNAL_STATES
 
 from . import catalogue, selectors
 from .models import Channel, ReporterKind, SubjectKind
-from .services import IntakeError, SignalInput, SubjectInput
+from .services import IntakeError, SignalInput, SubjectInput, visible
 
 KENMERK_REGEX = "MO-[0-9]{4}-[0-9]{7,10}"
 KENMERK_PARAMETER = OpenApiParameter(
@@ -337,31 +339,50 @@ def detail(user, signal) -> dict:
 
 
 class LocationSerializer(serializers.Serializer):
-    address = serializers.CharField(required=False, allow_blank=True, max_length=20,
+    address = StrictCharField(required=False, allow_blank=True, max_length=20,
                                     help_text="BAG-id van de nummeraanduiding (16 cijfers).")
-    buurt = serializers.CharField(required=False, allow_blank=True, max_length=20,
+    buurt = StrictCharField(required=False, allow_blank=True, max_length=20,
                                   help_text="CBS-buurtcode, bv. BU04791111.")
-    text = serializers.CharField(required=False, allow_blank=True, max_length=300,
+    text = StrictCharField(required=False, allow_blank=True, max_length=300,
                                  help_text="De plek in eigen woorden.")
 
 
 class ContactSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    email = StrictCharField(required=False, allow_blank=True, max_length=254)
+    phone = StrictCharField(required=False, allow_blank=True, max_length=30)
+
+
+IDENTIFYING_FIELDS = ("name", "bsn", "kvkNummer", "address", "addressText", "kenteken")
+IDENTIFY_MESSAGE = ("Vul bij elke betrokkene ten minste één van deze velden in: " + ", ".join(IDENTIFYING_FIELDS)
+                    + " (naam, BSN, KvK-nummer, BAG-id, adres in tekst of kenteken).")
 
 
 class SubjectSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SubjectKind.choices)
-    role = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    role = StrictCharField(required=False, allow_blank=True, max_length=80)
+    name = StrictCharField(required=False, allow_blank=True, max_length=200)
     birthDate = serializers.DateField(required=False, allow_null=True)
-    bsn = serializers.CharField(required=False, allow_blank=True, max_length=11)
-    kvkNummer = serializers.CharField(required=False, allow_blank=True, max_length=10)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=20,
-                                    help_text="BAG-id van de nummeraanduiding (16 cijfers).")
-    addressText = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    kenteken = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    bsn = StrictCharField(required=False, allow_blank=True, max_length=11)
+    kvkNummer = StrictCharField(required=False, allow_blank=True, max_length=10)
+    address = StrictCharField(required=False, allow_blank=True, max_length=20,
+                              help_text="BAG-id van de nummeraanduiding (16 cijfers).")
+    addressText = StrictCharField(required=False, allow_blank=True, max_length=200)
+    kenteken = StrictCharField(required=False, allow_blank=True, max_length=10)
+
+
+class SubjectSchema(OpenApiSerializerExtension):
+    """The document says what ``validate_subjects`` checks: at least one identifying field with content."""
+
+    target_class = SubjectSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["anyOf"] = [{"required": [name], "properties": {name: {"pattern": r"\S"}}}
+                               for name in IDENTIFYING_FIELDS]
+            schema["description"] = IDENTIFY_MESSAGE
+        return schema
 
 
 class SignalContentSerializer(serializers.Serializer):
@@ -369,7 +390,7 @@ class SignalContentSerializer(serializers.Serializer):
 
     # The document states what the service checks (10 to 5000 characters, not starting or ending
     # with white space; a phenomenon from the catalogue), so a request that fits it is accepted.
-    description = serializers.RegexField(r"^\S[\s\S]{8,4998}\S$", max_length=5000, trim_whitespace=False,
+    description = StrictRegexField(r"^\S[\s\S]{8,4998}\S$", max_length=5000, trim_whitespace=False,
                                          help_text="Wat er is gezien of gehoord (10 tot 5000 tekens).",
                                          error_messages={"invalid": "Beschrijf in 10 tot 5000 tekens wat er is "
                                                                     "gezien, zonder witruimte aan begin of eind."})
@@ -378,7 +399,7 @@ class SignalContentSerializer(serializers.Serializer):
                                          error_messages={"invalid_choice": "Kies een fenomeen uit /fenomenen."})
     location = LocationSerializer(required=False)
     occurredOn = serializers.DateField(required=False, allow_null=True, help_text="Datum van de waarneming.")
-    occurredText = serializers.CharField(required=False, allow_blank=True, max_length=200,
+    occurredText = StrictCharField(required=False, allow_blank=True, max_length=200,
                                          help_text="Wanneer, in eigen woorden.")
     contact = ContactSerializer(required=False, allow_null=True,
                                   help_text="Contactgegevens van de melder; niet bij een anonieme melding.")
@@ -387,6 +408,12 @@ class SignalContentSerializer(serializers.Serializer):
     def validate_subjects(self, value):
         if len(value) > MAX_SUBJECTS:
             raise serializers.ValidationError(f"Noem hoogstens {MAX_SUBJECTS} betrokkenen.")
+        # A subject nobody can be found by is no subject (an invisible character counts as nothing);
+        # named by position, ``subjects.1``, like the other errors of a subject.
+        unnamed = {str(i): [IDENTIFY_MESSAGE] for i, subject in enumerate(value)
+                   if not any(visible(subject.get(name, "")) for name in IDENTIFYING_FIELDS)}
+        if unnamed:
+            raise serializers.ValidationError(unnamed)
         return value
 
 

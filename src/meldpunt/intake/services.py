@@ -4,7 +4,8 @@ applies the access policy, writes the history and the processing log, or changes
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -77,12 +78,19 @@ class SignalInput:
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_DESCRIPTION = 5000
+# An observation or a birth date before this is a typing error (0001-01-01, 1800), not a fact (P8).
+EARLIEST_DATE = date(1900, 1, 1)
 _KENTEKEN_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def _receipt_code() -> str:
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def visible(text: str) -> bool:
+    """True when ``text`` holds a character one can see (not only spaces or zero-width marks)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs") for ch in text or "")
 
 
 def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSubject | None:
@@ -111,15 +119,34 @@ def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSub
         mention.kenteken = plate
     if item.birth_date and item.birth_date > timezone.localdate():
         errors.setdefault(key, []).append("Een geboortedatum kan niet in de toekomst liggen.")
-    if not any((mention.name, mention.bsn, mention.kvk_nummer, mention.address_id, mention.address_text,
-                mention.kenteken)):
+    elif item.birth_date and item.birth_date < EARLIEST_DATE:
+        errors.setdefault(key, []).append(f"Een geboortedatum ligt niet voor {EARLIEST_DATE.year}.")
+    if not any((visible(mention.name), mention.bsn, mention.kvk_nummer, mention.address_id,
+                visible(mention.address_text), mention.kenteken)):
         errors.setdefault(key, []).append("Vul ten minste een naam, nummer, adres of kenteken in.")
     return mention
+
+
+NUL_MESSAGE = "Deze tekst bevat een NUL-teken (\\0); dat nemen we niet aan."
+
+
+def _nul_characters(data: SignalInput, errors: dict) -> None:
+    """A NUL character in any text is refused for every channel (PostgreSQL cannot store it, and a
+    file import or a client that sends it means something went wrong upstream)."""
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if isinstance(value, str) and "\x00" in value:
+            errors.setdefault(item.name, []).append(NUL_MESSAGE)
+    for index, subject in enumerate(data.subjects):
+        if any(isinstance(getattr(subject, f.name), str) and "\x00" in getattr(subject, f.name)
+               for f in fields(subject)):
+            errors.setdefault(f"subjects.{index}", []).append(NUL_MESSAGE)
 
 
 def _validate(data: SignalInput) -> tuple[dict, dict]:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
+    _nul_characters(data, errors)
     if data.channel not in Channel.values:
         errors["channel"] = ["Onbekend kanaal."]
     if data.reporter_kind not in ReporterKind.values:
@@ -154,6 +181,8 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
             errors["buurt"] = ["Kies een buurt uit de lijst."]
     if data.occurred_on and data.occurred_on > timezone.localdate():
         errors["occurred_on"] = ["De datum van de waarneming kan niet in de toekomst liggen."]
+    elif data.occurred_on and data.occurred_on < EARLIEST_DATE:
+        errors["occurred_on"] = [f"De datum van de waarneming ligt niet voor {EARLIEST_DATE.year}."]
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
     if anonymous and any((data.contact_name, data.contact_email, data.contact_phone)):
         errors["contact"] = ["Een anonieme melding heeft geen contactgegevens. Kies 'niet anoniem' of laat "

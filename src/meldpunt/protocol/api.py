@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from meldpunt.api.permissions import PolicyPermission
 from meldpunt.api.problems import problem_response
+from meldpunt.api.serializers import StrictCharField
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.serializers import KENMERK_PARAMETER, JsonBodyParser, validated
 
@@ -69,23 +70,23 @@ class WegingSerializer(serializers.Serializer):
         choices=DECISION_CODES,
         help_text="W1/W2A/W2B: ja of nee. W3: geen_actie, afdeling, riec, bronnenonderzoek. "
                   "W4: geen_hit, afdeling, riec, casus.")
-    motivering = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    doel = serializers.CharField(required=False, allow_blank=True, max_length=300,
+    motivering = StrictCharField(required=False, allow_blank=True, max_length=10000)
+    doel = StrictCharField(required=False, allow_blank=True, max_length=300,
                                  help_text="Doel van de verwerking.")
-    grondslag = serializers.CharField(required=False, allow_blank=True, max_length=300,
+    grondslag = StrictCharField(required=False, allow_blank=True, max_length=300,
                                       help_text="Wettelijke grondslag, bv. 'AVG art. 6 lid 1 sub e; Gemeentewet "
                                                 "art. 172'.")
     beoordelingskader = BeoordelingskaderSerializer(required=False, help_text="Alleen bij W1.")
     criteriaVersie = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=32767,
                                               help_text="W3: versie van de lokale criteria (leeg: de geldende).")
-    noodzaak = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    proportionaliteit = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    subsidiariteit = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    noodzaak = StrictCharField(required=False, allow_blank=True, max_length=10000)
+    proportionaliteit = StrictCharField(required=False, allow_blank=True, max_length=10000)
+    subsidiariteit = StrictCharField(required=False, allow_blank=True, max_length=10000)
     bijzondereGegevens = serializers.BooleanField(required=False, default=False,
                                                   help_text="Bijzondere persoonsgegevens (AVG art. 9).")
     strafrechtelijkeGegevens = serializers.BooleanField(required=False, default=False,
                                                         help_text="Strafrechtelijke gegevens (AVG art. 10).")
-    grondslagBijzondereGegevens = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    grondslagBijzondereGegevens = StrictCharField(required=False, allow_blank=True, max_length=300)
 
 
 def weging_input(d: dict) -> services.WegingInput:
@@ -138,7 +139,7 @@ class WegingView(APIView):
 class OvergangSerializer(serializers.Serializer):
     overgang = serializers.ChoiceField(choices=TRANSITION_CODES,
                                        help_text="Code van de stap (zie 'transitions' bij het signaal).")
-    toelichting = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    toelichting = StrictCharField(required=False, allow_blank=True, max_length=10000)
     wegingen = WegingSerializer(many=True, required=False,
                                        help_text="Wegingen om in dezelfde transactie vast te leggen.")
 
@@ -203,12 +204,12 @@ class BestemmingListView(APIView):
 
 class DoorzendingSerializer(serializers.Serializer):
     bestemming = serializers.SlugField(max_length=60, help_text="Code van de bestemming (zie /bestemmingen).")
-    grondslag = serializers.CharField(required=False, allow_blank=True, max_length=300,
+    grondslag = StrictCharField(required=False, allow_blank=True, max_length=300,
                                       help_text="Leeg: de gebruikelijke grondslag van de bestemming.")
     onderdelen = serializers.ListField(child=serializers.ChoiceField(choices=list(services.FORWARD_ITEMS.items())),
                                        max_length=len(services.FORWARD_ITEMS),
                                        help_text="Wat er wordt verzonden; alleen wat de ontvanger nodig heeft.")
-    toelichting = serializers.CharField(required=False, allow_blank=True, max_length=10000,
+    toelichting = StrictCharField(required=False, allow_blank=True, max_length=10000,
                                         help_text="Begeleidende tekst.")
 
 
@@ -253,7 +254,7 @@ class DoorzendingView(APIView):
 
 
 class InzienSerializer(serializers.Serializer):
-    reden = serializers.CharField(max_length=2000, help_text="Waarom u dit versleutelde signaal moet inzien "
+    reden = StrictCharField(max_length=2000, help_text="Waarom u dit versleutelde signaal moet inzien "
                                                              "(ten minste een zin); wordt gelogd.")
 
 

@@ -19,7 +19,14 @@ from meldpunt.privacy.retention import dates as retention_dates
 from . import sealing, wegingen
 from .checklist import clean_checklist
 from .models import Criteria, Destination, Forward, StateChange, StepNorm, Weging
-from .transitions import SIGNAL_TRANSITIONS, SignalState, Transition, signal_transition
+from .transitions import (
+    SIGNAL_STATE_LABELS,
+    SIGNAL_TRANSITIONS,
+    SignalState,
+    Transition,
+    from_state,
+    signal_transition,
+)
 
 
 class ProtocolError(ValueError):
@@ -119,11 +126,24 @@ def _build_weging(user, signal: Signal, data: WegingInput) -> Weging:
     return weging
 
 
+def _asked_now(signal: Signal) -> set[str]:
+    """The weging types a step from the signal's current status asks for."""
+    return {t for step in from_state(signal.state) if not step.system_only for t in (*step.wegingen,
+                                                                                     *step.any_negative)}
+
+
 @transaction.atomic
 def record_weging(user, signal: Signal, data: WegingInput) -> Weging:
-    """Record one weging (it is used by the next transition that needs its type)."""
+    """Record one weging (it is used by the next transition that needs its type). Only a type that
+    a step from the current status asks for: a W1 sent after step 1 (a second browser, a replay)
+    would otherwise lie around unused or be read as the weging of a step it never weighed (P3)."""
     _check_reader(user, signal)
     signal = _lock(signal)
+    allowed = wegingen.WEGING_ROLES.get(data.type)
+    if allowed and _role_for(user, allowed) and data.type not in _asked_now(signal):
+        label = SIGNAL_STATE_LABELS.get(signal.state, signal.state)
+        raise WrongState(f"Weging {data.type} hoort niet bij de status '{label}' van dit signaal; is de stap al "
+                         "gezet?")
     weging = _build_weging(user, signal, data)
     weging.save()
     log.record(f"weging_{data.type}", "signaal_beoordelen", subjects.of_signal(signal), user=user, obj=signal,

@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside every middleware that may answer early, so API refusals carry the headers too.
     "meldpunt.api.middleware.ApiSecurityHeadersMiddleware",
+    # No-store on every page for a logged-in user and on the public form (outside whatever may
+    # answer early, so refusals and redirects carry it too).
+    "meldpunt.web.middleware.NoStoreMiddleware",
     "meldpunt.privacy.trace.TraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -178,6 +181,8 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused CSRF check answers in Dutch (a page, or problem+json under /api/).
+CSRF_FAILURE_VIEW = "meldpunt.web.errors.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
