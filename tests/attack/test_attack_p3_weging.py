@@ -190,6 +190,7 @@ def test_a_replay_after_the_step_was_taken_elsewhere_writes_nothing(client, make
     response = post(browser_a, f"{BASE}/signalen/{signal.reference}/wegingen", api_weging("W1", "nee"))
     assert response.status_code == 409, response.content
     assert "hoort niet bij de status" in response.json()["detail"]
+    assert response.json()["title"] == "Conflict met de huidige stand"
     assert changed(before) == {}
     signal.refresh_from_db()
     assert signal.state == "zwaarte"

@@ -17,6 +17,7 @@ TITLES = {
     404: "Niet gevonden",
     405: "Methode niet toegestaan",
     406: "Formaat niet beschikbaar",
+    409: "Conflict met de huidige stand",
     415: "Mediatype niet ondersteund",
     429: "Te veel verzoeken",
     500: "Interne fout",
