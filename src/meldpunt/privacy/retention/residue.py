@@ -117,8 +117,10 @@ def _vacuum(using: str, tables: list[str]) -> Report:
                 f"{sum(dead.values())} ({_per_table(dead)}). Laat de databasebeheerder VACUUM uitvoeren.",
                 _backup_line()], ok=False)
         dead = _dead_tuples(cursor, tables)
+    # Plain VACUUM frees the space for reuse; it does not overwrite it (ADR 0018): say so.
     return Report([f"PostgreSQL: VACUUM uitgevoerd op {len(tables)} tabellen van de vernietiging; dode rijen nu: "
-                   f"{sum(dead.values())}.", _backup_line()])
+                   f"{sum(dead.values())}. De vrijgekomen ruimte wordt hergebruikt; tot dan kunnen de gegevens "
+                   "nog in de databasebestanden op de server staan, niet meer via de database.", _backup_line()])
 
 
 def _per_table(dead: dict[str, int]) -> str:
