@@ -9,10 +9,11 @@ from meldpunt.web.forms import StyledForm
 
 from . import selectors
 from .checklist import GROUP_LABELS, GROUPS
-from .services import FORWARD_ITEMS, WegingInput
+from .services import FORWARD_ITEMS, ForwardInput, WegingInput
 from .wegingen import DECISIONS, DEFAULT_LEGAL_BASIS
 
 PURPOSE = "Voorkomen en bestrijden van ondermijning (bestuurlijke aanpak)"
+REASONING_REQUIRED = "Motiveer het besluit: de motivering is verplicht."
 
 
 def _decision(weging_type: str, label: str) -> forms.ChoiceField:
@@ -20,7 +21,8 @@ def _decision(weging_type: str, label: str) -> forms.ChoiceField:
 
 
 def _reasoning(label: str) -> forms.CharField:
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}))
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": REASONING_REQUIRED})
 
 
 class IntakeDecisionForm(StyledForm):
@@ -98,8 +100,45 @@ class ZwaarteForm(StyledForm):
                            subsidiarity=d["subsidiarity"])
 
 
+# Weging 4 (design §3, end of step 3): the outcome in words, in the order people weigh them.
+W4_OUTCOMES = {
+    "casus": "Casus starten (stap 4): de gemeente pakt het integraal op",
+    "afdeling": "Afdeling regie: de afdelingen pakken het op eigen bevoegdheid op",
+    "riec": "Doorzetten naar het RIEC",
+    "geen_hit": "Niet in behandeling: geen hit of onvoldoende bevestigd",
+}
+
+
+class Weging4Form(StyledForm):
+    """Weging 4: which way the hits of the bronnenonderzoek point."""
+
+    decision = forms.ChoiceField(label="Uitkomst van weging 4", widget=forms.RadioSelect,
+                                 choices=list(W4_OUTCOMES.items()),
+                                 error_messages={"required": "Kies een uitkomst."})
+    reasoning = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text="Welke hits wegen mee en waarom leiden ze tot deze uitkomst?",
+                                error_messages={"required": REASONING_REQUIRED})
+    purpose = forms.CharField(label="Doel van de verwerking", initial=PURPOSE, max_length=300,
+                              error_messages={"required": "Vul het doel van de verwerking in."})
+    legal_basis = forms.CharField(label="Grondslag", initial=DEFAULT_LEGAL_BASIS["W4"], max_length=300,
+                                  error_messages={"required": "Vul de grondslag in."})
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if outcomes is not None:  # only the outcomes this user may take
+            self.fields["decision"].choices = [(k, v) for k, v in W4_OUTCOMES.items() if k in outcomes]
+
+    def weging(self) -> WegingInput:
+        d = self.cleaned_data
+        return WegingInput("W4", d["decision"], d["reasoning"], purpose=d["purpose"], legal_basis=d["legal_basis"])
+
+    def transition_code(self) -> str:
+        return f"hits_{self.cleaned_data['decision']}"
+
+
 class ForwardForm(StyledForm):
-    destination = forms.ModelChoiceField(label="Bestemming", queryset=None, empty_label="— kies —")
+    destination = forms.ModelChoiceField(label="Bestemming", queryset=None, empty_label="— kies —",
+                                         error_messages={"required": "Kies een bestemming."})
     legal_basis = forms.CharField(label="Grondslag voor de doorzending", max_length=300, required=False,
                                   help_text="Leeg laten: de gebruikelijke grondslag van de bestemming.")
     items = forms.MultipleChoiceField(
@@ -108,15 +147,21 @@ class ForwardForm(StyledForm):
         help_text="Alleen wat de ontvanger nodig heeft. Gegevens van de melder gaan nooit mee.")
     note = forms.CharField(label="Begeleidende tekst", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["destination"].queryset = selectors.destinations()
+        if kind:  # pre-select the usual destination of this kind (e.g. the RIEC at weging 4)
+            self.fields["destination"].initial = selectors.destinations().filter(kind=kind).first()
 
     def clean(self):
         data = super().clean()
         if data.get("destination") and not data.get("legal_basis"):
             data["legal_basis"] = data["destination"].default_legal_basis
         return data
+
+    def forward_input(self) -> ForwardInput:
+        d = self.cleaned_data
+        return ForwardInput(d["destination"], d["legal_basis"], d["items"], d["note"])
 
 
 class RevealForm(StyledForm):

@@ -55,3 +55,11 @@ def destinations():
 
 def forward_of(signal, forward_id: int) -> Forward | None:
     return Forward.objects.filter(signal=signal, pk=forward_id).select_related("destination", "sent_by").first()
+
+
+def casus_of(signal):
+    """The casus a signal belongs to (step 4), or None. The caller has read the signal already."""
+    from meldpunt.cases.models import CasusSignal
+
+    link = CasusSignal.objects.filter(signal=signal).select_related("casus").first()
+    return link.casus if link else None

@@ -165,6 +165,26 @@ def _has_field(signal: Signal, name: str) -> bool:
 FIELD_LABELS = {"phenomenon": "een fenomeen", "location": "een buurt of adres"}
 
 
+def blockers(user, signal: Signal, transition: Transition) -> list[str]:
+    """Why ``transition`` cannot be taken now whatever its form says: the table, the role, the
+    signal's fields and, for W4, the open source requests. The page of a step shows these instead
+    of its submit button (the wegingen and the doorzending are what its form records)."""
+    try:
+        _step_for(user, signal, transition.code)
+    except ProtocolError as refused:
+        return refused.messages
+    problems: list[str] = []
+    for name in transition.required_fields:
+        if not _has_field(signal, name):
+            problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, name)}.")
+    if transition.source == SignalState.BRONNENONDERZOEK:
+        # W4 weighs the hits: every source request must be decided (PC1) and answered first.
+        from .research import open_problems  # research builds on this module
+
+        problems.extend(open_problems(signal))
+    return problems
+
+
 def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list[Weging]]:
     """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use."""
     try:
@@ -189,18 +209,11 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
         if not negatives:
             problems.append("Niet in behandeling nemen vraagt een 'nee' bij weging 1, 2A of 2B.")
         used.extend(w for w in negatives if w not in used)
-    for name in transition.required_fields:
-        if not _has_field(signal, name):
-            problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, name)}.")
     # A signal made outside the services may lack state_since: then any forward since receipt counts.
     since = signal.state_since or signal.received_at
     if transition.needs_forward and not signal.forwards.filter(sent_at__gte=since).exists():
         problems.append("Leg eerst de doorzending vast: bestemming, grondslag en wat er wordt verzonden.")
-    if transition.source == SignalState.BRONNENONDERZOEK:
-        # W4 weighs the hits: every source request must be decided (PC1) and answered first.
-        from .research import open_problems  # research builds on this module
-
-        problems.extend(open_problems(signal))
+    problems.extend(p for p in blockers(user, signal, transition) if p not in problems)
     return problems, used
 
 
@@ -378,6 +391,31 @@ def forward(user, signal: Signal, destination: Destination, legal_basis: str, it
     log.record("doorzenden", "doorzenden", shared, user=user, obj=signal,
                basis=f"{destination.name}: {sent.legal_basis}")
     return sent
+
+
+@dataclass
+class ForwardInput:
+    """A doorzending that goes with a step (W3 or W4 'afdeling'/'RIEC'): where, on which basis, what."""
+
+    destination: Destination
+    legal_basis: str
+    items: list[str]
+    note: str = ""
+
+
+@transaction.atomic
+def decide_with_forward(user, signal: Signal, wegingen_in: list[WegingInput], code: str,
+                        sent: ForwardInput | None = None, note: str = "") -> StateChange:
+    """A step that sends the signal on: the doorzending, the wegingen and the transition in one
+    transaction, all or nothing (P8). Without ``sent`` this is ``decide``; a step that needs a
+    doorzending then uses one recorded earlier in this status, or is refused."""
+    _check_reader(user, signal)
+    step = _step_for(user, _lock(signal), code)
+    if sent is not None:
+        if not step.needs_forward:
+            raise ProtocolError("Bij deze uitkomst hoort geen doorzending.")
+        forward(user, signal, sent.destination, sent.legal_basis, sent.items, sent.note)
+    return decide(user, signal, wegingen_in, code, note)
 
 
 def reveal_sealed(user, signal: Signal, reason: str) -> dict:

@@ -2,7 +2,6 @@
 letter, and opening a sealed signal. Thin: reads via selectors, writes via services."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +13,7 @@ from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
 from . import letters, research_selectors, selectors, services
-from .forms import ForwardForm, IntakeDecisionForm, RevealForm, ZwaarteForm
+from .forms import ForwardForm, IntakeDecisionForm, RevealForm, Weging4Form, ZwaarteForm
 from .transitions import SIGNAL_STATE_LABELS, SignalState
 
 
@@ -34,7 +33,9 @@ def signaal(request, reference):
     # Related items only here: they write their own log lines, so only where they are shown.
     return render(request, "protocol/signaal.html",
                   _context(request, signal, related=related.related_for_signal(request.user, signal),
-                           may_link=policy.may_open(request.user, "koppelen")))
+                           may_link=policy.may_open(request.user, "koppelen"),
+                           may_weigh_hits=policy.may_change(request.user, "bronnenonderzoek") and any(
+                               t.code.startswith("hits_") for t in services.available(request.user, signal))))
 
 
 def _after_step(request, signal, done: str):
@@ -76,26 +77,64 @@ def stap2(request, reference):
         messages.info(request, "Dit signaal wacht niet op weging 3.")
         return redirect("protocol:signaal", reference)
     form = ZwaarteForm(request.POST or None)
-    forward_form = ForwardForm(request.POST or None, prefix="doorzending")
+    forward_form = _forward_form(request, ("afdeling", "riec"))
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
-        needs_forward = decision in ("afdeling", "riec")
-        if not needs_forward or forward_form.is_valid():
-            try:
-                with transaction.atomic():
-                    if needs_forward:
-                        d = forward_form.cleaned_data
-                        services.forward(request.user, signal, d["destination"], d["legal_basis"], d["items"],
-                                         d["note"])
-                    services.decide(request.user, signal, [form.weging()], f"zwaarte_{decision}")
-            except services.ProtocolError as error:
-                add_service_errors(form, error)
-            else:
-                return _after_step(request, signal, "Weging 3 is vastgelegd.")
-        else:
-            form.add_error(None, "Bij doorzetten naar een afdeling of het RIEC hoort een doorzending: kies de "
-                                 "bestemming en wat er wordt verzonden.")
+        if _take_step(form, forward_form, [form.weging()], f"zwaarte_{decision}", request, signal,
+                      needs_forward=decision in ("afdeling", "riec")):
+            return _after_step(request, signal, "Weging 3 is vastgelegd.")
     return render(request, "protocol/stap2.html", _context(request, signal, form=form, forward_form=forward_form))
+
+
+def _forward_form(request, outcomes: tuple[str, ...], kind: str = "") -> ForwardForm:
+    """The doorzending part of a step's page: checked only when the chosen outcome sends the signal
+    on, so another outcome does not show errors on fields it does not use."""
+    bound = request.method == "POST" and request.POST.get("decision") in outcomes
+    return ForwardForm(request.POST if bound else None, prefix="doorzending", kind=kind)
+
+
+def _take_step(form, forward_form, wegingen_in, code, request, signal, *, needs_forward: bool) -> bool:
+    """One service call for a step whose outcome may send the signal on (W3, W4): the doorzending,
+    the wegingen and the transition together, all or nothing. False: the errors are on the forms."""
+    if needs_forward and not forward_form.is_valid():
+        form.add_error(None, "Bij deze uitkomst hoort een doorzending: kies de bestemming en wat er wordt "
+                             "verzonden.")
+        return False
+    try:
+        services.decide_with_forward(request.user, signal, wegingen_in, code,
+                                     forward_form.forward_input() if needs_forward else None)
+    except services.ProtocolError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
+@page("bronnenonderzoek")
+@require_http_methods(["GET", "POST"])
+def weging4(request, reference):
+    """Weging 4, the end of step 3: casus, afdeling regie, RIEC or niet in behandeling."""
+    signal = intake_selectors.signal_for(request.user, reference)
+    if signal.state != SignalState.BRONNENONDERZOEK:
+        messages.info(request, "Dit signaal wacht niet op weging 4.")
+        return redirect("protocol:signaal", reference)
+    steps = [t for t in services.available(request.user, signal) if t.code.startswith("hits_")]
+    blockers = list(dict.fromkeys(p for t in steps for p in services.blockers(request.user, signal, t)))
+    outcomes = {t.code.removeprefix("hits_") for t in steps}
+    form = Weging4Form(request.POST or None, outcomes=outcomes)
+    forward_form = _forward_form(request, ("riec",), kind="riec")
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        if _take_step(form, forward_form, [form.weging()], form.transition_code(), request, signal,
+                      needs_forward=decision == "riec"):
+            if decision == "casus":
+                casus = selectors.casus_of(signal)
+                messages.success(request, f"Weging 4 is vastgelegd en casus {casus.reference} is gestart uit "
+                                          f"signaal {signal.reference}.")
+                return redirect("cases:casus", casus.reference)
+            return _after_step(request, signal, "Weging 4 is vastgelegd.")
+    return render(request, "protocol/weging4.html",
+                  _context(request, signal, form=form, forward_form=forward_form, blockers=blockers,
+                           may_decide=bool(steps)))
 
 
 @page("signaal")

@@ -1,4 +1,6 @@
-from django.urls import reverse
+from functools import cache
+
+from django.urls import resolve, reverse
 
 from meldpunt.accounts import policy
 
@@ -26,6 +28,14 @@ NAV_URLS = {"signaal_melden": "intake:signaal_nieuw", "casussen": "cases:casusse
             "inzage_toezicht": "inzage:toezicht"}
 
 
+@cache
+def _target(page: str) -> tuple[str, str]:
+    """The URL of the menu item for ``page`` and the access rule its view declares (@page). The
+    menu checks the view's own rule, so it never offers a page that answers 'Geen toegang'."""
+    url = reverse(NAV_URLS.get(page, f"web:{page}"))
+    return url, getattr(resolve(url).func, "access_rule", "")
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
@@ -33,9 +43,12 @@ def navigation(request):
     if getattr(request, "path", "").startswith("/inloggen/"):
         return {}
     items = []
-    for page in policy.pages_for(user):
+    for page in policy.PAGE_ROLES:
         if page not in NAV_LABELS:
             continue
-        url = reverse(NAV_URLS.get(page, f"web:{page}"))
+        url, rule = _target(page)
+        # Fail closed: an item whose view declares no rule is left out, like a page without one.
+        if not (policy.may_open(user, page) and rule and policy.may_open(user, rule)):
+            continue
         items.append({"label": NAV_LABELS[page], "url": url, "current": request.path == url})
     return {"nav_items": items}
