@@ -44,9 +44,9 @@ STREET = ["Dorpsstraat", "Kerkweg", "Lijsterkade", "Molenlaan", "Stationsplein",
 CITY = ["Utrecht", "Amersfoort", "Zeist", "Houten", "Nieuwegein"]
 FILLER = str.split(
     "de het een bij naar loods pand wietlucht ramen afgeplakt 's nachts auto's busje gezien melding "
-          "buurman vermoedt hennep stroom verbruik hoog ingang achterom gisteren vorige week rond middernacht "
-          "twee mannen dozen geladen sterke lucht en ook met om 23:00 uur zo'n 1000 kg in 2024 ordernummer "
-          "123456789 meerdere keren per week")
+    "buurman vermoedt hennep stroom verbruik hoog ingang achterom gisteren vorige week rond middernacht "
+    "twee mannen dozen geladen sterke lucht en ook met om 23:00 uur zo'n 1000 kg in 2024 ordernummer "
+    "123456789 meerdere keren per week")
 
 
 def elfproef_number(rng: random.Random) -> str:

@@ -191,3 +191,12 @@ def test_every_bsn_of_a_supplied_list_becomes_a_term_of_its_own():
         assert re.search(terms[0].pattern, "bsn 999 99 0019.") and re.search(terms[1].pattern, "12345.6782")
     # Not identifying, or empty: nothing.
     assert _supplied_terms({"aantalIngeschrevenen": "3", "naam.voornamen": ["", " "]}, "adres") == []
+
+
+def test_a_shorter_hidden_name_is_masked_when_its_longer_form_overlaps_a_shown_one():
+    # "Jan Zwartgeld" (hidden) and "Zwartgeld Holding B.V." (shown) overlap; the longer, shown, wins
+    # and the hidden first name before it is still masked.
+    m = masker(hidden=name_terms("Jan Zwartgeld", masking.PERSOON), shown=COMPANY)
+    assert m.mask("Gezien: Jan Zwartgeld Holding B.V.") == "Gezien: [persoon] Zwartgeld Holding B.V."
+    # Mask and findings come from one scan of the text.
+    assert m.mask_and_count("Jan en Jan Zwartgeld") == ("[persoon] en [persoon]", {"[persoon]": 2})

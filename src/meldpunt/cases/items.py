@@ -381,8 +381,9 @@ def released_content(casus, keys) -> Released:
             return value
         if masker is None:
             masker = release_masker(casus, keys, all_signals())
-        out.masks.update(masker.findings(value))
-        return masker.mask(value)
+        masked, found = masker.mask_and_count(value)
+        out.masks.update(found)
+        return masked
 
     out.free_text = lambda value: text(value, None)
     if "veld:werktitel" in keys:
