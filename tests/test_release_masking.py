@@ -130,3 +130,73 @@ def test_the_reporter_is_always_masked_and_a_released_location_is_not(regie):
     assert "Melder" not in text and "5678" not in text and "[melder]" in text and where in text
     content = released_content(casus, ["veld:omschrijving"])
     assert where not in content.signals[0]["omschrijving"] and content.masks["[adres]"] == 1
+
+
+def supplied(regie, mention, source_code: str, values: dict):
+    """Approved registry details a bronhouder supplied for ``mention`` (as after PC1 and delivery)."""
+    from django.utils import timezone
+
+    from meldpunt.protocol.research_models import DetailRequest, DetailState, HitResult, Source, SourceRequest
+
+    now = timezone.now()
+    request, _ = SourceRequest.objects.get_or_create(
+        signal=mention.signal, source=Source.objects.get(code=source_code),
+        defaults={"purpose": "Toets", "requested_by": regie, "requested_at": now, "state": "toegestaan"})
+    hit = HitResult.objects.create(request=request, subject=mention, hit=True)
+    return DetailRequest.objects.create(hit=hit, fields=list(values), purpose="Toets", requested_by=regie,
+                                        requested_at=now, state=DetailState.TOEGESTAAN,
+                                        approved_fields=list(values), supplied=values, supplied_by=regie,
+                                        supplied_at=now)
+
+
+@pytest.mark.django_db
+def test_supplied_first_names_birth_date_and_resident_bsns_are_masked(regie):
+    from meldpunt.intake.models import MentionedSubject
+    from test_cases import open_casus
+
+    casus = open_casus(regie)
+    signal = casus.signal_links.get().signal
+    person = MentionedSubject.objects.create(signal=signal, kind="persoon", name="de buurman")
+    supplied(regie, person, "BRP", {"naam.voornamen": "Jozef Adriaan", "naam.voorvoegsel": "van den",
+                                    "naam.geslachtsnaam": "Heuvelrug", "geboorte.datum": "1975-03-14",
+                                    "burgerservicenummer": "999993653"})
+    address = MentionedSubject.objects.create(signal=signal, kind="adres", name="het pand ernaast")
+    # A list of BSNs (as a connector gives it) and several in one text (as a bronhouder types them).
+    supplied(regie, address, "BRP", {"ingeschrevenen.burgerservicenummer": ["999990019", "111222333"]})
+    other = MentionedSubject.objects.create(signal=signal, kind="adres", name="de loods")
+    supplied(regie, other, "BRP", {"ingeschrevenen.burgerservicenummer": "123456782; 100000009"})
+    text = ("Jozef (geboren 14-03-1975, ook: 14 maart 1975) heet voluit Jozef Adriaan van den Heuvelrug; "
+            "Adriaan woont er met BSN 999990019. Ook 123456782 en 1000.00.009 staan er ingeschreven. "
+            "Van den Berg en Van Dam wonen verderop.")
+    masked = release_masker(casus, ["veld:omschrijving"]).mask(text)
+    flat = "".join(c for c in masked.lower() if c.isalnum())
+    for secret in ("jozef", "adriaan", "heuvelrug", "1975", "maart", "999990019", "123456782", "100000009"):
+        assert secret not in flat, (secret, masked)
+    assert masked.count("[geboortedatum]") == 2 and "[BSN]" in masked, masked
+    # The voorvoegsel alone identifies no one: other people's "Van den" and "Van" stay readable.
+    assert masked.endswith("Van den Berg en Van Dam wonen verderop."), masked
+    # Released: the person's supplied names stay readable.
+    masked = release_masker(casus, ["veld:omschrijving", f"betrokkene:{person.pk}"]).mask(text)
+    assert "Jozef Adriaan van den Heuvelrug" in masked and "14-03-1975" in masked, masked
+
+
+def test_every_bsn_of_a_supplied_list_becomes_a_term_of_its_own():
+    import re
+
+    from meldpunt.cases.items import _supplied_terms
+
+    for value in (["999990019", "123456782"], "999990019, 123456782", "999990019;\n123456782"):
+        terms = _supplied_terms({"ingeschrevenen.burgerservicenummer": value}, "adres")
+        assert [t.label for t in terms] == [masking.BSN, masking.BSN], value
+        assert re.search(terms[0].pattern, "bsn 999 99 0019.") and re.search(terms[1].pattern, "12345.6782")
+    # Not identifying, or empty: nothing.
+    assert _supplied_terms({"aantalIngeschrevenen": "3", "naam.voornamen": ["", " "]}, "adres") == []
+
+
+def test_a_shorter_hidden_name_is_masked_when_its_longer_form_overlaps_a_shown_one():
+    # "Jan Zwartgeld" (hidden) and "Zwartgeld Holding B.V." (shown) overlap; the longer, shown, wins
+    # and the hidden first name before it is still masked.
+    m = masker(hidden=name_terms("Jan Zwartgeld", masking.PERSOON), shown=COMPANY)
+    assert m.mask("Gezien: Jan Zwartgeld Holding B.V.") == "Gezien: [persoon] Zwartgeld Holding B.V."
+    # Mask and findings come from one scan of the text.
+    assert m.mask_and_count("Jan en Jan Zwartgeld") == ("[persoon] en [persoon]", {"[persoon]": 2})

@@ -276,3 +276,61 @@ def test_the_uitvoerder_gets_the_masked_text_under_pc2b(client, regie, pf, make_
     assert "Sluiting van de loods; [persoon] aanschrijven." in page
     for text in (page, json.dumps(client.get("/api/v1/mijn-acties").json(), ensure_ascii=False)):
         assert MARKER in text and "[persoon]" in text and leaks(text) == []
+
+
+# ------------------------------------------- an address never unmasks the people living there
+
+RESIDENT, CO_RESIDENT, RESIDENT_BSN = "Geheime Bewoner", "Stille Huisgenoot", "999990019"
+
+
+def casus_at_home(regie, text: str, subjects) -> Casus:
+    """A casus of one signal at addresses()[0], naming ``subjects`` (SubjectInput)."""
+    data = intake.SignalInput(channel="intern", description=text, phenomenon="hennepteelt_drugs",
+                              reporter_kind="medewerker", address=addresses()[0].pk, subjects=subjects)
+    signal = to_casus(regie, intake.create_signal(data, user=regie))
+    return Casus.objects.get(signal_links__signal=signal)
+
+
+def to_casus(regie, signal):
+    protocol.decide(regie, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
+                    "intake_doorzetten")
+    protocol.decide(regie, signal, [weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
+    protocol.decide(regie, signal, [weging("W4", "casus")], "hits_casus")
+    return signal
+
+
+def test_releasing_the_location_does_not_unmask_the_people_living_there(regie, pf, make_user):
+    home = addresses()[0]
+    company = "Schaduw Beheer B.V."
+    casus = casus_at_home(regie, f"{MARKER}. Hier woont {RESIDENT}, met de zaak {company}, op "
+                                 f"{street_and_number(home)}.", [
+        intake.SubjectInput(kind="persoon", name=RESIDENT, address=home.pk),
+        intake.SubjectInput(kind="onderneming", name=company, address=home.pk)])
+    deelnemer = make_user("deelnemer")
+    _, item, (seat,) = planned_meeting(regie, casus, deelnemer)
+    release(regie, pf, item, seat, ["veld:omschrijving", "veld:locatie"])
+    (view,) = selectors.released_to_participant(deelnemer)
+    shown = view.items[0].content.signals[0]["omschrijving"]
+    assert MARKER in shown and "[persoon]" in shown and "[bedrijf]" in shown, shown
+    for secret in ("geheime", "bewoner", "schaduw"):
+        assert secret not in squash(shown), shown
+    # The location itself was released: the address stays readable, in the field and in the text.
+    assert squash(street_and_number(home)) in squash(shown)
+    assert view.items[0].content.signals[0]["locatie"] == str(home)
+
+
+def test_a_released_resident_does_not_unmask_a_hidden_co_resident(regie, pf, make_user):
+    home = addresses()[0]
+    casus = casus_at_home(regie, f"{MARKER}. {RESIDENT} woont hier samen met {CO_RESIDENT}.", [
+        intake.SubjectInput(kind="persoon", name=RESIDENT, bsn=RESIDENT_BSN, address=home.pk),
+        intake.SubjectInput(kind="persoon", name=CO_RESIDENT, address=home.pk)])
+    deelnemer = make_user("deelnemer")
+    _, item, (seat,) = planned_meeting(regie, casus, deelnemer)
+    release(regie, pf, item, seat, ["veld:omschrijving", mention_key(casus, RESIDENT)])
+    (view,) = selectors.released_to_participant(deelnemer)
+    content = view.items[0].content
+    shown = content.signals[0]["omschrijving"]
+    assert RESIDENT in shown and "[persoon]" in shown, shown  # the released one as written ...
+    assert "stille" not in squash(shown) and "huisgenoot" not in squash(shown), shown  # ... not the other
+    assert [s["naam"] for s in content.subjects] == [RESIDENT]
+    assert "stille" not in squash(json.dumps(content.as_dict(), ensure_ascii=False))

@@ -14,8 +14,10 @@ this recipient (ADR 0021). Only the separate item ``veld:ongemaskeerd`` shows it
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import Attachment, MentionedSubject, ReporterContact, Signal
@@ -170,18 +172,77 @@ def _covers(scope, name: str, signal_id: int) -> bool:
 
 # ------------------------------------------------------------------------ masking (ADR 0021)
 
-# Registry details a bronhouder supplied that name someone (field names of sources.SOURCES).
-IDENTITY_DETAIL_FIELDS = {"burgerservicenummer": masking.BSN, "naam": None, "naam.geslachtsnaam": masking.PERSOON,
-                          "verblijfplaats.adres": masking.ADRES, "adres": masking.ADRES}
+# Registry details a bronhouder supplied that name someone (field names of sources.SOURCES), and the
+# mask of each ("naam": of the subject's kind). The parts of a BRP name are also put together.
+IDENTITY_DETAIL_FIELDS = {"burgerservicenummer": masking.BSN, "ingeschrevenen.burgerservicenummer": masking.BSN,
+                          "naam": None, "naam.voornamen": masking.PERSOON, "naam.geslachtsnaam": masking.PERSOON,
+                          "geboorte.datum": masking.GEBOORTEDATUM, "verblijfplaats.adres": masking.ADRES,
+                          "adres": masking.ADRES}
+BRP_NAME_PARTS = ("naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam")
+
+
+def _supplied_date(value: str):
+    """A supplied date as the bronhouder wrote it ("1980-02-01", "01-02-1980", "1-2-1980")."""
+    value = value.strip()
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    found = re.fullmatch(r"(\d{1,2})\D{1,3}(\d{1,2})\D{1,3}(\d{4})", value)
+    if found:
+        try:
+            return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
+def _supplied_values(value) -> list[str]:
+    """The text values of one supplied detail: a list gives each of its items."""
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in _supplied_values(item)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    return [value.strip()] if isinstance(value, str) and value.strip() else []
+
+
+def _supplied_terms(supplied: dict, kind: str) -> list[masking.Term]:
+    """The names, numbers, addresses and dates in registry details a bronhouder supplied."""
+    terms: list[masking.Term] = []
+    for name, value in (supplied or {}).items():
+        if name not in IDENTITY_DETAIL_FIELDS:
+            continue
+        label = IDENTITY_DETAIL_FIELDS[name] or masking.KIND_LABELS.get(kind, masking.PERSOON)
+        for text in _supplied_values(value):
+            if label == masking.BSN:
+                # One BSN, or several in one text ("999993653, 999990019").
+                for number in re.split(r"[,;/\n]+", text):
+                    terms += masking.number_terms(number, label)
+            elif label == masking.GEBOORTEDATUM:
+                terms += masking.date_terms(_supplied_date(text))
+            elif label == masking.ADRES:
+                terms += masking.address_text_terms(text)
+            else:
+                terms += masking.name_terms(text, label, kind if name == "naam" else "persoon")
+    # The whole BRP name ("Jan Pieter van der Berg") and the surname with its voorvoegsel.
+    parts = {part: " ".join(_supplied_values(supplied.get(part))) for part in BRP_NAME_PARTS if supplied}
+    if parts.get("naam.geslachtsnaam"):
+        surname = " ".join(x for x in (parts.get("naam.voorvoegsel"), parts["naam.geslachtsnaam"]) if x)
+        full = " ".join(x for x in (parts.get("naam.voornamen"), surname) if x)
+        terms += masking.name_terms(full, masking.PERSOON) + masking.name_terms(surname, masking.PERSOON)
+    return terms
 
 
 def _mention_identity(m: MentionedSubject) -> set[str]:
+    """What makes a subject the same as a released one. A BAG address identifies an address, never
+    the person or company living or established there: releasing a location or one resident must
+    not unmask the others at that address (P1)."""
     keys = set()
     if m.bsn:
         keys.add(f"bsn:{m.bsn}")
     if m.kvk_nummer:
         keys.add(f"kvk:{m.kvk_nummer}")
-    if m.address_id:
+    if m.address_id and m.kind == "adres":
         keys.add(f"bag:{m.address_id}")
     if m.kenteken:
         keys.add("kenteken:" + "".join(masking.tokens(m.kenteken)))
@@ -194,14 +255,13 @@ def _address_terms(address) -> list[masking.Term]:
 
 
 def _mention_terms(m: MentionedSubject) -> list[masking.Term]:
+    """The names and numbers of a subject; its BAG address apart (``_address_terms``)."""
     label = masking.KIND_LABELS.get(m.kind, masking.PERSOON)
     terms = masking.name_terms(m.name, label, m.kind)
     terms += masking.number_terms(m.bsn, masking.BSN) + masking.number_terms(m.kvk_nummer, masking.KVK)
     terms += masking.kenteken_terms(m.kenteken) + masking.address_text_terms(m.address_text)
     if m.kind == "persoon":
         terms += masking.date_terms(m.birth_date)
-    if m.address_id:
-        terms += _address_terms(m.address)
     return terms
 
 
@@ -243,16 +303,8 @@ def _registry_terms(mentions) -> dict[int, list[masking.Term]]:
     for item in DetailRequest.objects.filter(state=DetailState.TOEGESTAAN, supplied_at__isnull=False,
                                              hit__subject_id__in=list(kinds)).select_related("hit"):
         mention_id = item.hit.subject_id
-        for name, value in (item.supplied or {}).items():
-            if name not in IDENTITY_DETAIL_FIELDS or not isinstance(value, str) or not value.strip():
-                continue
-            label = IDENTITY_DETAIL_FIELDS[name] or masking.KIND_LABELS.get(kinds[mention_id], masking.PERSOON)
-            if label == masking.BSN:
-                terms = masking.number_terms(value, label)
-            elif label == masking.ADRES:
-                terms = masking.address_text_terms(value)
-            else:
-                terms = masking.name_terms(value, label, kinds[mention_id])
+        terms = _supplied_terms(item.supplied, kinds[mention_id])
+        if terms:
             found.setdefault(mention_id, []).extend(terms)
     return found
 
@@ -270,6 +322,8 @@ def release_masker(casus, keys, signals=None) -> masking.Masker:
     released_ids = set(_ids(keys, "betrokkene"))
     released = [m for m in mentions if m.pk in released_ids]
     shown_identity = set().union(*(_mention_identity(m) for m in released)) if released else set()
+    # The address of a released subject is released with it (it is in the subject's own data).
+    shown_identity |= {f"bag:{m.address_id}" for m in released if m.address_id}
     shown: list[masking.Term] = []
     hidden: list[masking.Term] = []
     for signal in signals:
@@ -281,10 +335,19 @@ def release_masker(casus, keys, signals=None) -> masking.Masker:
     registry_terms = _registry_terms(mentions)
     for m in mentions:
         terms = _mention_terms(m) + registry_terms.get(m.pk, [])
-        if m.pk in released_ids or (_mention_identity(m) and _mention_identity(m) <= shown_identity):
+        identity = _mention_identity(m)
+        is_shown = m.pk in released_ids or bool(identity and identity <= shown_identity)
+        if is_shown:
             shown += terms
         else:
             hidden += terms
+        if m.address_id:
+            # The address goes by itself: readable when it is released (by the location or with a
+            # released subject), whoever else lives there; otherwise masked.
+            if is_shown or f"bag:{m.address_id}" in shown_identity:
+                shown += _address_terms(m.address)
+            else:
+                hidden += _address_terms(m.address)
     for signal in signals:
         if signal.address_id and f"bag:{signal.address_id}" not in shown_identity:
             hidden += _address_terms(signal.address)
@@ -318,8 +381,9 @@ def released_content(casus, keys) -> Released:
             return value
         if masker is None:
             masker = release_masker(casus, keys, all_signals())
-        out.masks.update(masker.findings(value))
-        return masker.mask(value)
+        masked, found = masker.mask_and_count(value)
+        out.masks.update(found)
+        return masked
 
     out.free_text = lambda value: text(value, None)
     if "veld:werktitel" in keys:

@@ -27,10 +27,12 @@ and API cannot differ.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -275,53 +277,182 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+# ------------------------------------------------------------------- one regex per kind of term
+
+def _atoms(pattern: str) -> list[str]:
+    """A term's pattern cut into its atoms (a character, an escape, a class or a group, each with
+    its quantifier), so that terms with the same beginning share it in one regex."""
+    atoms, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            j = i + 2
+        elif c == "[":
+            j = i + 1
+            while pattern[j] != "]" or j == i + 1 or (j == i + 2 and pattern[i + 1] == "^"):
+                j += 2 if pattern[j] == "\\" else 1
+            j += 1
+        elif c == "(":
+            depth, j = 0, i
+            while True:
+                if pattern[j] == "\\":
+                    j += 2
+                    continue
+                if pattern[j] == "[":
+                    j += 1
+                    while pattern[j] != "]":
+                        j += 2 if pattern[j] == "\\" else 1
+                elif pattern[j] == "(":
+                    depth += 1
+                elif pattern[j] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        j += 1
+                        break
+                j += 1
+        else:
+            j = i + 1
+        if j < n and pattern[j] in "?*+":
+            j += 1
+        elif j < n and pattern[j] == "{":
+            j = pattern.index("}", j) + 1
+        atoms.append(pattern[i:j])
+        i = j
+    return atoms
+
+
+_END_OF_TERM = ""
+
+
+def _alternation(patterns) -> str:
+    """One regex for many terms: a tree of their atoms (a shared beginning is tried once), where a
+    longer continuation is tried before a term ends, so the longest term matches."""
+    root: dict = {}
+    for pattern in patterns:
+        node = root
+        for atom in _atoms(pattern):
+            node = node.setdefault(atom, {})
+        node[_END_OF_TERM] = {}
+
+    def regex(node) -> tuple[str, int]:
+        """The regex of a subtree, and how many atoms its longest term still has."""
+        children = sorted(((atom, *regex(child)) for atom, child in node.items() if atom != _END_OF_TERM),
+                          key=lambda item: -item[2])
+        alternatives = [atom + rest for atom, rest, _ in children]
+        longest = 1 + children[0][2] if children else 0
+        if _END_OF_TERM in node:
+            alternatives.append("")
+        if len(alternatives) == 1:
+            return alternatives[0], longest
+        return "(?:" + "|".join(alternatives) + ")", longest
+
+    return regex(root)[0]
+
+
+@lru_cache(maxsize=64)
+def _group_regex(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile(_alternation(patterns))
+
+
 @dataclass
 class Masker:
-    """Masks the hidden terms and shapes in a text, keeping the shown terms."""
+    """Masks the hidden terms and shapes in a text, keeping the shown terms.
+
+    The terms are matched with one regex per mask (and one for the shown terms), compiled once
+    per masker; a text is scanned once, however often its mask and findings are asked."""
 
     hidden: list[Term]
     shown: list[Term]
+    _groups: list | None = field(default=None, init=False, repr=False, compare=False)
+    _last: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _compiled_groups(self) -> list[tuple[int, str | None, re.Pattern, tuple[str, ...]]]:
+        if self._groups is None:
+            by_group: dict[tuple[int, str | None], dict[str, None]] = {}
+            for term in self.hidden:
+                by_group.setdefault((0, term.label), {})[term.pattern] = None
+            for term in self.shown:
+                by_group.setdefault((1, None), {})[term.pattern] = None
+            self._groups = [(priority, label, _group_regex(tuple(patterns)), tuple(patterns))
+                            for (priority, label), patterns in by_group.items()]
+        return self._groups
 
     def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        if self._last is not None and self._last[0] == text:
+            return self._last[1]
         folded, index = fold(text)
-        candidates = []  # (start, end, label or None, priority) in folded positions
-        for priority, terms in ((0, self.hidden), (1, self.shown)):
-            for term in terms:
-                for m in _compiled(term.pattern).finditer(folded):
-                    if m.end() > m.start():
-                        candidates.append((m.start(), m.end(), term.label if priority == 0 else None, priority))
+        # Candidates (-length, priority, start, order, end, label, group): for every term group the
+        # longest match at each start, and every shape that passes its check.
+        heap = []
+        groups = self._compiled_groups()
+        for number, (priority, label, regex, _) in enumerate(groups):
+            at = 0
+            while (m := regex.search(folded, at)) is not None:
+                if m.end() > m.start():
+                    heap.append((m.start() - m.end(), priority, m.start(), len(heap), m.end(), label, number))
+                at = m.start() + 1
         for shape in SHAPES:
             for m in _compiled(shape.pattern).finditer(folded):
                 if m.end() <= m.start():
                     continue
                 original = text[index[m.start()]:index[m.end() - 1] + 1]
                 if shape.check is None or shape.check(m.group(0), original):
-                    candidates.append((m.start(), m.end(), shape.label, 2))
-        candidates.sort(key=lambda c: (c[0] - c[1], c[3], c[0]))
-        taken: list[tuple[int, int]] = []
+                    heap.append((m.start() - m.end(), 2, m.start(), len(heap), m.end(), shape.label, None))
+        # The longest first; at equal length hidden before shown before a shape. A candidate that
+        # overlaps one already taken is dropped, or, when what was taken starts inside it, tried
+        # again as the longest shorter term at the same start.
+        heapq.heapify(heap)
+        starts: list[int] = []
+        ends: list[int] = []
         chosen = []
-        for start, end, label, _ in candidates:
-            if any(start < e and s < end for s, e in taken):
+        while heap:
+            _, priority, start, order, end, label, number = heapq.heappop(heap)
+            i = bisect.bisect_right(starts, start)
+            if i and ends[i - 1] > start:
+                continue  # its start is taken: every match from here overlaps
+            if i < len(starts) and starts[i] < end:
+                if number is not None:
+                    shorter = self._longest_before(groups[number][3], folded, start, starts[i])
+                    if shorter:
+                        heapq.heappush(heap, (start - shorter, priority, start, order, shorter, label, number))
                 continue
-            taken.append((start, end))
+            starts.insert(i, start)
+            ends.insert(i, end)
             if label is not None:
                 chosen.append((index[start], index[end - 1] + 1, label))
-        return sorted(chosen)
+        chosen.sort()
+        self._last = (text, chosen)
+        return chosen
 
-    def mask(self, text: str) -> str:
+    @staticmethod
+    def _longest_before(patterns, folded: str, start: int, limit: int) -> int:
+        """The end of the longest term of ``patterns`` that matches at ``start`` and ends by ``limit``."""
+        best = 0
+        for pattern in patterns:
+            m = _compiled(pattern).match(folded, start)
+            if m is not None and best < m.end() <= limit:
+                best = m.end()
+        return best
+
+    def mask_and_count(self, text: str) -> tuple[str, Counter]:
+        """The masked text and how often each mask was applied (one scan of the text)."""
         if not text:
-            return text or ""
+            return text or "", Counter()
         out, at = [], 0
-        for start, end, label in self._spans(text):
+        spans = self._spans(text)
+        for start, end, label in spans:
             out.append(text[at:start])
             out.append(label)
             at = end
         out.append(text[at:])
-        return "".join(out)
+        return "".join(out), Counter(label for _, _, label in spans)
+
+    def mask(self, text: str) -> str:
+        return self.mask_and_count(text)[0]
 
     def findings(self, text: str) -> Counter:
         """How often each mask would be applied to ``text``."""
-        return Counter(label for _, _, label in self._spans(text)) if text else Counter()
+        return self.mask_and_count(text)[1]
 
 
 def describe(found: Counter) -> str:
