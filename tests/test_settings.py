@@ -141,12 +141,14 @@ def test_trusted_proxy_hops_default_to_one_proxy(settings):
 
     from meldpunt.core.clientip import client_ip
 
-    assert settings.MELDPUNT_TRUSTED_PROXY_HOPS == 1
     settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.1"]
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.10")
     assert client_ip(request) == "198.51.100.10"
     settings.MELDPUNT_TRUSTED_PROXY_HOPS = 0  # no hops: the header is not read at all
     assert client_ip(request) == "10.0.0.1"
+    from meldpunt.settings import base
+
+    assert base.MELDPUNT_TRUSTED_PROXY_HOPS == 1  # the default: one proxy in front of the app
 
 
 def test_a_trusted_range_wider_than_a_24_or_64_is_warned_about_at_start_up(settings):
