@@ -281,3 +281,13 @@ def test_a_bsn_typed_into_the_address_does_not_reach_the_security_log(client, ma
     assert lines[-1].object_id == NOWHERE
     assert refusals.valid_id("signalen", "MO-2026-0000012") and refusals.valid_id("casussen", "CA-2026-00001")
     assert refusals.valid_id("casusoverleggen", "12") and not refusals.valid_id("signalen", "CA-2026-00001")
+
+
+def test_an_anonymous_ipv6_crawler_is_counted_per_64(client, settings, monkeypatch):
+    settings.MELDPUNT_REFUSAL_LOG_PER_MINUTE = 5
+    monkeypatch.setattr(refusals, "_minute", lambda: 29_200_000)  # all within one minute
+    start = last_seq()
+    # A new address of the same /64 for every call does not give a new allowance of lines.
+    for i in range(30):
+        assert client.get(f"{API}/signalen/{NOWHERE}", REMOTE_ADDR=f"2001:db8:5:6::{i + 1:x}").status_code == 401
+    assert len(refusals_since(start)) == 5 + 1
