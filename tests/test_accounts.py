@@ -136,6 +136,17 @@ def test_lockout_is_per_address_across_user_names(client, make_user, settings):
     assert logged_in(client)
 
 
+def test_typos_of_real_accounts_do_not_count_toward_the_address_block(client, make_user, settings):
+    # Only names that are no account are "trying names"; real users' typos are limited per name.
+    settings.MELDPUNT_LOGIN_ADDRESS_LIMIT = 3
+    typists = [make_user(Role.ANALIST) for _ in range(3)]
+    for typist in typists:
+        login(client, typist.username, "fout-wachtwoord-123", REMOTE_ADDR="10.7.7.7")
+    login(client, "bestaat-niet", "fout-wachtwoord-123", REMOTE_ADDR="10.7.7.7")
+    response = login(client, make_user(Role.ANALIST).username, PASSWORD, REMOTE_ADDR="10.7.7.7")
+    assert response.status_code == 302 and logged_in(client)
+
+
 def test_failures_below_limit_do_not_block(client, make_user, settings):
     user = make_user(Role.ANALIST)
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -134,3 +134,33 @@ def test_trusted_proxies_are_addresses_or_ranges(monkeypatch):
         env_networks("MELDPUNT_TRUSTED_PROXIES")
     monkeypatch.delenv("MELDPUNT_TRUSTED_PROXIES")
     assert env_networks("MELDPUNT_TRUSTED_PROXIES") == []
+
+
+def test_trusted_proxy_hops_default_to_one_proxy(settings):
+    from django.test import RequestFactory
+
+    from meldpunt.core.clientip import client_ip
+
+    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.1"]
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.10")
+    assert client_ip(request) == "198.51.100.10"
+    settings.MELDPUNT_TRUSTED_PROXY_HOPS = 0  # no hops: the header is not read at all
+    assert client_ip(request) == "10.0.0.1"
+    from meldpunt.settings import base
+
+    assert base.MELDPUNT_TRUSTED_PROXY_HOPS == 1  # the default: one proxy in front of the app
+
+
+def test_a_trusted_range_wider_than_a_24_or_64_is_warned_about_at_start_up(settings):
+    from django.core import checks
+
+    def warnings():
+        return [message for message in checks.run_checks() if message.id == "meldpunt.W001"]
+
+    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.1/32", "192.0.2.0/24", "2001:db8:0:1::/64"]
+    assert warnings() == []
+    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.0/8", "192.0.2.0/24", "2001:db8::/48"]
+    found = warnings()
+    assert len(found) == 2 and all(message.level == checks.WARNING for message in found)
+    assert "10.0.0.0/8" in found[0].msg and "2001:db8::/48" in found[1].msg
+    assert "nooit een bereik met werkplekken" in found[0].hint

@@ -206,3 +206,88 @@ def test_anonymous_api_call_gets_401_with_www_authenticate_in_dutch(client):
     lines = refusals_since(start)
     assert len(lines) == 5 and all(line.ip_address == ADDRESS for line in lines[:4])
     assert all(line.user_id is None and "HTTP 401" in line.detail for line in lines)
+
+
+# ------------------------------------------------------------ review findings (issue 13, round 2)
+
+
+def _burst(client, settings, monkeypatch, count=25):
+    settings.MELDPUNT_REFUSAL_LOG_PER_MINUTE = 10
+    minute = {"now": 29_100_000}
+    monkeypatch.setattr(refusals, "_minute", lambda: minute["now"])
+    for number in range(count):
+        assert client.get(f"{API}/signalen/MO-2099-{number:07d}", REMOTE_ADDR=ADDRESS).status_code == 404
+    return minute
+
+
+def test_a_crawler_that_stops_still_gets_its_count_written_by_the_next_refusal_of_anyone(
+        client, make_user, settings, monkeypatch):
+    crawler, other = make_user(Role.TEAMLID), make_user(Role.TEAMLID)
+    client.force_login(crawler)
+    minute = _burst(client, settings, monkeypatch)
+    start = last_seq()
+    # The crawler stops. A minute later someone else is refused once.
+    minute["now"] += 1
+    client.force_login(other)
+    assert client.get(f"{API}/signalen/{NOWHERE}").status_code == 404
+    summary, own = refusals_since(start)
+    assert summary.user_id == crawler.pk and "… en nog 15 weigeringen" in summary.detail
+    assert summary.ip_address == ADDRESS  # where the counted refusals came from
+    assert own.user_id == other.pk and own.object_id == NOWHERE
+    # Written once: the crawler's own next refusal does not repeat it.
+    client.force_login(crawler)
+    after = last_seq()
+    assert client.get(f"{API}/signalen/{NOWHERE}").status_code == 404
+    (line,) = refusals_since(after)
+    assert "en nog" not in line.detail
+
+
+def test_a_crawler_that_stops_gets_its_count_written_by_the_daily_job(client, make_user, settings, monkeypatch):
+    from meldpunt.privacy.retention import jobs
+
+    client.force_login(make_user(Role.TEAMLID))
+    minute = _burst(client, settings, monkeypatch, count=30)
+    client.logout()
+    start = last_seq()
+    # Nobody is refused any more; the daily retention run writes what was counted.
+    minute["now"] += 60 * 20
+    summary = jobs.run()
+    (line,) = refusals_since(start)
+    assert "… en nog 20 weigeringen" in line.detail and line.ip_address == ADDRESS
+    assert "samenvatting(en) van getelde weigeringen" in str(summary)
+    assert refusals.flush_pending_refusals() == 0  # written once
+
+
+BSN = "999993653"  # a (test) BSN typed where a reference belongs
+
+
+def test_a_bsn_typed_into_the_address_does_not_reach_the_security_log(client, make_user):
+    teamlid = make_user(Role.TEAMLID)
+    client.force_login(teamlid)
+    start = last_seq()
+    assert client.get(f"/signalen/{BSN}/").status_code == 404
+    assert client.get(f"/casussen/{BSN}/").status_code == 404
+    assert client.get(f"/casusoverleggen/{BSN}/").status_code in (403, 404)  # role or record: refused
+    assert client.get("/inzageverzoeken/Jan Jansen/").status_code in (403, 404)
+    assert client.get(f"{API}/signalen/{NOWHERE}").status_code == 404
+    lines = refusals_since(start)
+    assert [line.object_type for line in lines] == ["signalen", "casussen", "casusoverleggen", "inzageverzoeken",
+                                                    "signalen"]
+    for line in lines[:4]:
+        assert line.object_id == "ongeldig kenmerk"
+    for line in lines:
+        assert BSN not in f"{line.object_id} {line.detail}" and "Jansen" not in f"{line.object_id} {line.detail}"
+    # Ids of the right form are still logged as asked for.
+    assert lines[-1].object_id == NOWHERE
+    assert refusals.valid_id("signalen", "MO-2026-0000012") and refusals.valid_id("casussen", "CA-2026-00001")
+    assert refusals.valid_id("casusoverleggen", "12") and not refusals.valid_id("signalen", "CA-2026-00001")
+
+
+def test_an_anonymous_ipv6_crawler_is_counted_per_64(client, settings, monkeypatch):
+    settings.MELDPUNT_REFUSAL_LOG_PER_MINUTE = 5
+    monkeypatch.setattr(refusals, "_minute", lambda: 29_200_000)  # all within one minute
+    start = last_seq()
+    # A new address of the same /64 for every call does not give a new allowance of lines.
+    for i in range(30):
+        assert client.get(f"{API}/signalen/{NOWHERE}", REMOTE_ADDR=f"2001:db8:5:6::{i + 1:x}").status_code == 401
+    assert len(refusals_since(start)) == 5 + 1

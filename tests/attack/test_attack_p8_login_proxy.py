@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 PASSWORD = "een-lang-wachtwoord-voor-tests"
 WRONG = "fout-wachtwoord-123"
 PROXY = "10.0.0.1"
+INNER_PROXY = "10.0.0.9"  # a second proxy in a row (a load balancer in front of the TLS proxy)
 OFFICE = "198.51.100.10"  # one client behind the proxy (e.g. the town hall's NAT)
 HOME = "198.51.100.77"  # another client behind the proxy
 OUTSIDE = "203.0.113.7"  # reaches the app directly, not through the proxy
@@ -29,7 +30,9 @@ OUTSIDE = "203.0.113.7"  # reaches the app directly, not through the proxy
 
 @pytest.fixture(autouse=True)
 def behind_a_proxy(settings):
-    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    # The proxies' own addresses, never a client range (docs/adr/0020); one proxy in a row.
+    settings.MELDPUNT_TRUSTED_PROXIES = [PROXY, INNER_PROXY]
+    settings.MELDPUNT_TRUSTED_PROXY_HOPS = 1
     cache.clear()
     yield
     cache.clear()
@@ -58,15 +61,18 @@ def lines_since(seq):
 
 def test_spoofed_forwarded_for_from_an_untrusted_address_is_ignored(make_user, settings):
     factory = RequestFactory()
-    # Only through trusted hops: from the right, skip the proxies, the first other one is the client.
+    # Only through trusted hops: the entry the proxy appended is the client, never one further left.
     assert client_ip(factory.get("/", **via_proxy("6.6.6.6, 198.51.100.10"))) == OFFICE
+    # Two proxies in a row: two hops, the inner proxy skipped, the client behind it.
+    settings.MELDPUNT_TRUSTED_PROXY_HOPS = 2
     assert client_ip(factory.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.10, 10.0.0.9")) \
         == OFFICE
+    settings.MELDPUNT_TRUSTED_PROXY_HOPS = 1
     assert client_ip(factory.get("/", REMOTE_ADDR=OUTSIDE, HTTP_X_FORWARDED_FOR=OFFICE)) == OUTSIDE
     assert client_ip(factory.get("/", **via_proxy("geen-adres"))) == PROXY  # garbage is not a client
     settings.MELDPUNT_TRUSTED_PROXIES = []
     assert client_ip(factory.get("/", **via_proxy(OFFICE))) == PROXY  # no proxies configured: header ignored
-    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.MELDPUNT_TRUSTED_PROXIES = [PROXY, INNER_PROXY]
 
     # An attacker outside rotates X-Forwarded-For to dodge the lock-out and to blame others.
     victim = make_user(Role.ANALIST)
@@ -159,3 +165,90 @@ def test_the_client_address_lands_in_the_security_log_and_the_lock_out(client, m
         SecurityEvent.LOGIN_FAILED, SecurityEvent.LOGIN, "toegang_geweigerd")
     assert {failed.ip_address, logged_in_line.ip_address, refused.ip_address} == {OFFICE}
     assert failed.user_agent == "TestBrowser/1.0"
+
+
+# ------------------------------------------------------------ review findings (issue 13, round 2)
+
+WORKSTATION = "10.1.2.3"  # a client inside the organisation's own 10.0.0.0/8
+
+
+def test_a_client_inside_a_trusted_range_cannot_choose_its_own_address(make_user, settings):
+    # The old docstring suggested MELDPUNT_TRUSTED_PROXIES=10.0.0.0/8, which holds the workstations too.
+    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    factory = RequestFactory()
+    # Through the proxy: the workstation writes "6.6.6.6", the proxy appends the workstation. Only
+    # the one entry the proxy appended is believed, although the workstation is "trusted" too.
+    spoofed = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"6.6.6.6, {WORKSTATION}"}
+    assert client_ip(factory.get("/", **spoofed)) == WORKSTATION
+    assert client_ip(factory.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"6.6.6.6, 10.7.7.7, {WORKSTATION}")) \
+        == WORKSTATION
+    # Configured as it should be (the proxy's own address), the workstation reaching the app
+    # directly is itself, whatever it writes.
+    settings.MELDPUNT_TRUSTED_PROXIES = [PROXY]
+    assert client_ip(factory.get("/", REMOTE_ADDR=WORKSTATION, HTTP_X_FORWARDED_FOR="6.6.6.6")) == WORKSTATION
+
+    # The lock-out and the security log see the workstation, however it rotates the header.
+    settings.MELDPUNT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.MELDPUNT_LOGIN_ADDRESS_LIMIT = 5
+    start = last_seq()
+    for i in range(5):
+        login(Client(), f"geraden-naam-{i}", WRONG, REMOTE_ADDR=PROXY,
+              HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}, {WORKSTATION}")
+    assert set(AccessAttempt.objects.filter(username__startswith="geraden-naam-")
+               .values_list("ip_address", flat=True)) == {WORKSTATION}
+    assert {line.ip_address for line in lines_since(start)} == {WORKSTATION}
+    response = login(Client(), make_user(Role.ANALIST).username, REMOTE_ADDR=PROXY,
+                     HTTP_X_FORWARDED_FOR=f"192.0.2.99, {WORKSTATION}")
+    assert response.status_code == 429 and "Inloggen tijdelijk niet mogelijk" in response.content.decode()
+
+
+def test_ipv6_senders_are_counted_per_64(make_user, settings):
+    # The public form: a new address from the same /64 does not give a new allowance.
+    settings.MELDPUNT_PUBLIC_RATE = "2/hour"
+    data = {"phenomenon": "overig", "description": "Een goede omschrijving van wat er gebeurt.", "anonymous": "ja"}
+    statuses = [Client().post("/melden/", data, REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}").status_code for i in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Client().post("/melden/", data, REMOTE_ADDR="2001:db8:1:3::1").status_code == 302  # another home
+
+    # The lock-out: names tried from ever-new addresses of one /64 block that /64.
+    settings.MELDPUNT_LOGIN_ADDRESS_LIMIT = 4
+    for i in range(4):
+        login(Client(), f"geraden-naam-{i}", WRONG, REMOTE_ADDR=f"2001:db8:1:2::{i + 100:x}")
+    client = Client()
+    response = login(client, make_user(Role.ANALIST).username, REMOTE_ADDR="2001:db8:1:2::beef")
+    assert response.status_code == 429 and not logged_in(client)
+    assert "Inloggen tijdelijk niet mogelijk" in response.content.decode()
+    assert login(Client(), make_user(Role.ANALIST).username, REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+
+    from meldpunt.core.clientip import rate_key
+
+    assert rate_key("2001:db8:1:2::1") == rate_key("2001:db8:1:2:ffff:ffff:ffff:fffe") == "2001:db8:1:2::/64"
+    assert rate_key("2001:db8:1:3::1") != rate_key("2001:db8:1:2::1")
+    assert rate_key("::ffff:198.51.100.10") == rate_key("198.51.100.10") == OFFICE
+
+
+def test_a_correct_login_is_not_refused_because_colleagues_mistyped(make_user, settings):
+    assert settings.MELDPUNT_LOGIN_ADDRESS_LIMIT == 10
+    # Ten colleagues behind one NAT (not a trusted proxy) each mistype once.
+    colleagues = [make_user(Role.ANALIST) for _ in range(10)]
+    for colleague in colleagues:
+        assert login(Client(), colleague.username, WRONG, REMOTE_ADDR=OFFICE).status_code == 200
+    # The eleventh logs in correctly, and so does each colleague on the second try.
+    client = Client()
+    assert login(client, make_user(Role.BEOORDELAAR).username, REMOTE_ADDR=OFFICE).status_code == 302
+    assert logged_in(client)
+    second = Client()
+    assert login(second, colleagues[0].username, REMOTE_ADDR=OFFICE).status_code == 302 and logged_in(second)
+
+
+def test_ten_names_that_are_no_account_block_the_address_with_the_neutral_message(make_user, settings):
+    real = make_user(Role.ANALIST)
+    for i in range(settings.MELDPUNT_LOGIN_ADDRESS_LIMIT):
+        login(Client(), f"bestaat-niet-{i}", WRONG, REMOTE_ADDR=OFFICE)
+    client = Client()
+    response = login(client, real.username, REMOTE_ADDR=OFFICE)
+    html = response.content.decode()
+    assert response.status_code == 429 and not logged_in(client)
+    assert "Inloggen tijdelijk niet mogelijk" in html and "netwerkadres" in html
+    assert "voor dit account" not in html
+    assert login(Client(), real.username, REMOTE_ADDR=HOME).status_code == 302

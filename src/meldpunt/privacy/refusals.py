@@ -8,16 +8,25 @@ the API through its exception handler (api/problems.py); both are the only place
 these exceptions into answers.
 
 A line says who (the account, or the client address without one), what (the kind of object and
-its id as asked for), which rule of the access policy refused, when, and from where. A crawler
-cannot flood the log: per actor at most MELDPUNT_REFUSAL_LOG_PER_MINUTE lines a minute; the next
-refusal in that minute writes one line that says the rest is being counted, and the first refusal
-after that minute first writes "… en nog N weigeringen". The counters live in the cache, under a
-keyed hash of the address (P5: no address in a cache key).
+its id as asked for), which rule of the access policy refused, when, and from where. The id comes
+from the address the user typed, so it is logged only when it has the form of an id of that kind
+(a kenmerk such as MO-2026-0000012, CA-2026-00001, IV-2026-00001, or a small number); anything
+else — a BSN typed into the address, a name — is logged as "ongeldig kenmerk" (the security log is
+kept for six months and is no place for personal data).
+
+A crawler cannot flood the log: per actor at most MELDPUNT_REFUSAL_LOG_PER_MINUTE lines a minute;
+the next refusal in that minute writes one line that says the rest is being counted. The count is
+written as "… en nog N weigeringen" once that minute is over: by the actor's own next refusal, by
+the first refusal of anyone in a later minute, or at the latest by the daily retention job
+(``flush_pending_refusals``). The counters live in the cache, under a keyed hash of the address
+(P5: no address in a cache key).
 """
 
 from __future__ import annotations
 
+import re
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,14 +35,27 @@ from django.core.handlers.exception import get_exception_response
 from django.http import Http404
 from django.urls import get_resolver, get_urlconf
 
-from meldpunt.core.clientip import client_ip
+from meldpunt.core.clientip import client_ip, rate_key
 from meldpunt.core.keys import pseudonymise
 
 from .models import SecurityEvent, SecurityResult
 
 API_PREFIX = "/api/v1/"
 NOT_VISIBLE = "bestaat niet of u mag het niet zien"
-_PENDING_SECONDS = 24 * 3600
+INVALID_ID = "ongeldig kenmerk"
+# Long enough for the daily retention job to find a count that no later refusal wrote.
+_PENDING_SECONDS = 3 * 24 * 3600
+_OPEN = "weigeringen:open"  # actors with a count that is not yet written: {actor: who and since when}
+
+# What an id in the address may look like, per kind of object (the collection in the address); a
+# kind not listed takes only a small number (a primary key). At most seven digits: a BSN has nine.
+_SMALL_NUMBER = r"[0-9]{1,7}"
+_KENMERK = {
+    "signalen": r"MO-[0-9]{4}-[0-9]{7,10}",
+    "casussen": r"CA-[0-9]{4}-[0-9]{5,10}",
+    "inzageverzoeken": r"IV-[0-9]{4}-[0-9]{5,10}",
+}
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,59}")
 
 
 def _minute() -> int:
@@ -43,7 +65,7 @@ def _minute() -> int:
 def _actor(request, user) -> str:
     if user is not None and getattr(user, "pk", None):
         return f"gebruiker:{user.pk}"
-    return f"adres:{pseudonymise('ip', client_ip(request))[:32]}"
+    return f"adres:{pseudonymise('ip', rate_key(client_ip(request)))[:32]}"
 
 
 def _count(key: str, timeout: int) -> int:
@@ -64,6 +86,55 @@ def _take_pending(actor: str) -> int:
     return pending
 
 
+def _summary(pending: int) -> str:
+    return f"… en nog {pending} weigering{'en' if pending != 1 else ''} (niet afzonderlijk gelogd)"
+
+
+def _open_burst(actor: str, user, username: str, request) -> None:
+    """Remember who is being counted, so the count can be written after the minute without them."""
+    meta = getattr(request, "META", {})
+    bursts = cache.get(_OPEN) or {}
+    bursts[actor] = {"user": getattr(user, "pk", None), "username": username, "minute": _minute(),
+                     "ip": client_ip(request), "agent": meta.get("HTTP_USER_AGENT", "")[:200]}
+    cache.set(_OPEN, bursts, timeout=_PENDING_SECONDS)
+
+
+def flush_pending_refusals() -> int:
+    """Write "… en nog N weigeringen" for every actor whose counted minute is over; the number of
+    lines written. Called by the first refusal in each minute and by the daily retention job, so
+    a count is written even when the crawler never comes back."""
+    from django.contrib.auth import get_user_model
+
+    from . import security
+
+    bursts = cache.get(_OPEN) or {}
+    now = _minute()
+    done = [actor for actor, burst in bursts.items() if burst.get("minute", 0) < now]
+    if not done:
+        return 0
+    written = 0
+    for actor in done:
+        burst = bursts.pop(actor)
+        pending = _take_pending(actor)
+        if not pending:
+            continue  # the actor's own next refusal wrote it already
+        user = get_user_model()._default_manager.filter(pk=burst.get("user")).first() if burst.get("user") else None
+        # Where the counted refusals came from, not the request (if any) that happens to write the line.
+        origin = SimpleNamespace(META={"REMOTE_ADDR": burst.get("ip", ""), "HTTP_USER_AGENT": burst.get("agent", "")})
+        security.log_event(SecurityEvent.ACCESS_DENIED, SecurityResult.FAILURE, user=user,
+                           username=burst.get("username", ""), request=origin, detail=_summary(pending))
+        written += 1
+    remaining = cache.get(_OPEN) or {}
+    for actor in done:
+        if remaining.get(actor, {}).get("minute", 0) < now:
+            remaining.pop(actor, None)
+    if remaining:
+        cache.set(_OPEN, remaining, timeout=_PENDING_SECONDS)
+    else:
+        cache.delete(_OPEN)
+    return written
+
+
 def rule_text(rules) -> str:
     """The policy rule(s) in words: ``mijn_meldingen`` reads "mijn meldingen"."""
     if isinstance(rules, str):
@@ -71,14 +142,24 @@ def rule_text(rules) -> str:
     return ", ".join(str(rule).replace("_", " ") for rule in rules if rule)
 
 
+def valid_id(kind: str, value) -> bool:
+    """Whether an id from the address has the form of an id of that kind (not a BSN, not a name)."""
+    pattern = _SMALL_NUMBER if kind not in _KENMERK else f"{_KENMERK[kind]}|{_SMALL_NUMBER}"
+    return re.fullmatch(pattern, str(value)) is not None
+
+
 def object_of(request) -> tuple[str, str]:
-    """The kind of object asked for (the collection in the address, e.g. 'signalen') and its id(s)."""
+    """The kind of object asked for (the collection in the address, e.g. 'signalen') and its id(s);
+    an id that has not the form of an id of that kind is "ongeldig kenmerk" (it could be a BSN)."""
     path = request.path
     if path.startswith(API_PREFIX):
         path = path[len(API_PREFIX):]
     kind = path.strip("/").split("/", 1)[0]
+    if kind and not _KIND.fullmatch(kind):
+        kind = "onbekend"
     match = getattr(request, "resolver_match", None)
-    ids = "/".join(str(value) for value in (match.kwargs.values() if match else ()))
+    values = match.kwargs.values() if match else ()
+    ids = "/".join(str(value) if valid_id(kind, value) else INVALID_ID for value in values)
     return kind[:60], ids[:60]
 
 
@@ -96,7 +177,10 @@ def record(request, *, status: int, rule="", reason: str = "", user=None, userna
     if obj is None and object_type is None:
         object_type, object_id = object_of(request)
     limit = max(1, settings.MELDPUNT_REFUSAL_LOG_PER_MINUTE)
-    count = _count(f"weigeringen:{actor}:{_minute()}", timeout=120)
+    minute = _minute()
+    if cache.add(f"weigeringen:nagelopen:{minute}", 1, timeout=120):
+        flush_pending_refusals()  # the first refusal of anyone this minute writes the counts of earlier ones
+    count = _count(f"weigeringen:{actor}:{minute}", timeout=120)
     common = {"user": user, "username": username, "request": request}
     if count > limit:
         if count == limit + 1:
@@ -104,13 +188,13 @@ def record(request, *, status: int, rule="", reason: str = "", user=None, userna
                 SecurityEvent.ACCESS_DENIED, SecurityResult.FAILURE, **common,
                 detail=f"meer dan {limit} weigeringen binnen een minuut: de volgende worden geteld en "
                        "samengevat, niet elk gelogd")
+            _open_burst(actor, user, username, request)
         _count(f"weigeringen:{actor}:samengevat", timeout=_PENDING_SECONDS)
         return
     pending = _take_pending(actor)
     if pending:
         security.log_event(SecurityEvent.ACCESS_DENIED, SecurityResult.FAILURE, **common,
-                           detail=f"… en nog {pending} weigering{'en' if pending != 1 else ''} "
-                                  "(niet afzonderlijk gelogd)")
+                           detail=_summary(pending))
     rules = rule_text(rule)
     detail = f"HTTP {status}: {reason or NOT_VISIBLE}" + (f" (regel: {rules})" if rules else "")
     security.log_event(SecurityEvent.ACCESS_DENIED, SecurityResult.FAILURE, **common, obj=obj,

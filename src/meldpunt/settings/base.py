@@ -14,9 +14,12 @@ DEBUG = env_bool("MELDPUNT_DEBUG", False)
 SECRET_KEY = env_str("MELDPUNT_SECRET_KEY") or secret_key_from_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("MELDPUNT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("MELDPUNT_CSRF_TRUSTED_ORIGINS", [])
-# The TLS proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed (meldpunt.core.clientip,
-# docs/adr/0020). Empty: the app is reached directly and X-Forwarded-For is ignored.
+# The TLS proxies' own addresses (never a range with clients in it) whose X-Forwarded-For is believed
+# (meldpunt.core.clientip, docs/adr/0020). Empty: the app is reached directly and X-Forwarded-For is
+# ignored. Of that header only the last MELDPUNT_TRUSTED_PROXY_HOPS entries count: the number of
+# proxies in a row in front of the app (1: one TLS proxy).
 MELDPUNT_TRUSTED_PROXIES = env_networks("MELDPUNT_TRUSTED_PROXIES")
+MELDPUNT_TRUSTED_PROXY_HOPS = env_int("MELDPUNT_TRUSTED_PROXY_HOPS", 1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

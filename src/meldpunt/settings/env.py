@@ -31,14 +31,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_networks(name: str) -> list[str]:
-    """Comma-separated addresses or CIDR ranges (e.g. ``10.0.0.0/8, 2001:db8::/32``); a wrong one stops
-    the start-up with its name, rather than silently trusting nothing (or too much)."""
+    """Comma-separated addresses or small CIDR ranges of the proxies themselves (e.g. ``10.0.0.1,
+    2001:db8:0:1::5``), never a range that also holds clients; a wrong one stops the start-up with
+    its name, rather than silently trusting nothing (or too much). Ranges wider than a /24 or a /64
+    get a warning at start-up (meldpunt.W001)."""
     networks = []
     for item in env_list(name, []):
         try:
             networks.append(str(ipaddress.ip_network(item, strict=False)))
         except ValueError:
-            raise ValueError(f"{name}: {item!r} is geen IP-adres of CIDR-bereik (bv. 10.0.0.0/8).") from None
+            raise ValueError(f"{name}: {item!r} is geen IP-adres of CIDR-bereik (bv. 10.0.0.1).") from None
     return networks
 
 

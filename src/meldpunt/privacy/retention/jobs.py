@@ -1,7 +1,8 @@
 """The daily retention run (`meldpunt retention run [--dry-run]`): recompute every destruction
 date, anonymise reporter contacts and answered inzageverzoeken past their term, clear casusoverleg
 minutes past their term, execute approved lists whose bedenktijd has passed, prune the security
-log (when that module exists). Idempotent: a second run the same day changes nothing.
+log (when that module exists), write the counted refusals no later refusal wrote. Idempotent: a
+second run the same day changes nothing.
 With ``dry_run`` nothing changes; the summary says what would happen."""
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ def _prune_security_log(dry_run: bool, summary: Summary) -> None:
                 else f"Beveiligingslog opgeschoond: {removed} oude regels verwijderd.")
 
 
+def _flush_refusals(summary: Summary) -> None:
+    """Counted refusals of a crawler that never came back are written now, not lost with the cache."""
+    from meldpunt.privacy.refusals import flush_pending_refusals
+
+    written = flush_pending_refusals()
+    if written:
+        summary.add(f"Beveiligingslog: {written} samenvatting(en) van getelde weigeringen geschreven.")
+
+
 def _report_residue(outcome: destruction.Outcome, summary: Summary) -> None:
     """What the database still holds of the destroyed rows: the checkpoint (SQLite) or VACUUM
     (PostgreSQL) done after the commit, or — when the job runs inside a caller's transaction and
@@ -115,6 +125,7 @@ def run(dry_run: bool = False) -> Summary:
         summary.add(f"Dossiers met verstreken bewaartermijn die nog op geen lijst staan: {unlisted}.")
     _prune_security_log(dry_run, summary)
     if not dry_run:
+        _flush_refusals(summary)
         _checkpoint(summary)
     return summary
 
