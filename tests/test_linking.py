@@ -186,14 +186,30 @@ def test_candidates_are_read_with_access_check_and_logged(linking_world):
     assert not m.LinkJudgement.objects.exists()  # proposing never links anything
 
 
+def _namesake(persoon) -> m.Persoon:
+    """A second registered person with the same name and birth date: a second candidate for a mention."""
+    from meldpunt.core import identifiers
+
+    for number in range(999_990_000, 999_999_999):
+        try:
+            bsn = identifiers.parse_bsn(str(number))
+        except identifiers.InvalidIdentifier:
+            continue
+        if not m.Persoon.objects.filter(bsn=bsn).exists():
+            return m.Persoon.objects.create(bsn=bsn, voornamen=persoon.voornamen, voorvoegsel=persoon.voorvoegsel,
+                                            geslachtsnaam=persoon.geslachtsnaam, geboortedatum=persoon.geboortedatum)
+    raise AssertionError("no free BSN")
+
+
 def test_confirm_and_reject_are_judgements_by_a_person(linking_world):
     w = linking_world
     bsn = w["persoon"].bsn
+    other = _namesake(w["persoon"])  # judged only as a candidate of the mention (review f3, finding 4)
+    assert {bsn, other.bsn} <= {c.key for c in selectors.shown_candidates(w["mention"])}
     judgement = services.confirm_link(w["regisseur"], w["mention"], bsn, score=0.97, reasons=["naam gelijk"])
     assert (judgement.verdict, judgement.entity_kind, judgement.judged_by) == ("bevestigd", "persoon", w["regisseur"])
     assert selectors.confirmed_link(w["mention"]).entity_key == bsn
     assert ProcessingLogEntry.objects.filter(action="koppeling_bevestigd", object_id=str(judgement.pk)).count() == 1
-    other = m.Persoon.objects.exclude(bsn=bsn).order_by("pk").first()
     with pytest.raises(services.LinkingError, match="al gekoppeld aan een andere registratie"):
         services.confirm_link(w["regisseur"], w["mention"], other.bsn)
     with pytest.raises(services.LinkingError, match="waarom"):
@@ -210,7 +226,7 @@ def test_judgements_are_refused_without_access_or_for_unknown_records(linking_wo
     w = linking_world
     with pytest.raises(services.NotAllowed):
         services.confirm_link(make_user(Role.ANALIST), w["mention"], w["persoon"].bsn)
-    with pytest.raises(services.LinkingError, match="bestaat niet"):
+    with pytest.raises(services.LinkingError, match=r"niet \(meer\) bij de kandidaten"):
         services.confirm_link(w["regisseur"], w["mention"], "999999990")
     vehicle = MentionedSubject.objects.create(signal=w["signal"], kind="voertuig", kenteken="AB123C")
     with pytest.raises(services.LinkingError, match="geen kentekenregister"):

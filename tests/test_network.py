@@ -66,8 +66,10 @@ def build_casus_network(regie):
         dict(kind="onderneming", name=company.naam, kvk_nummer=company.kvk_nummer),
         dict(kind="voertuig", kenteken=PLATE),
         dict(kind="persoon", name="Jan Jansen"),
-        dict(kind="persoon", name="Piet Onbekend"),
-        dict(kind="persoon", name="Klaas Afgewezen"),
+        # Named by name and birth date, so that the linker lists ``other`` as their candidate: a link is
+        # judged only against a listed candidate (review f3, finding 4).
+        dict(kind="persoon", name=f"Piet {other.geslachtsnaam}", birth_date=other.geboortedatum),
+        dict(kind="persoon", name=f"Klaas {other.geslachtsnaam}", birth_date=other.geboortedatum),
         dict(kind="adres", address_text="Loods achter de snackbar"),
     ])
     protocol.decide(regie, first, [weging("W4", "casus")], "hits_casus")
@@ -80,8 +82,8 @@ def build_casus_network(regie):
         dict(kind="persoon", name="P. Onbekend", bsn=other.bsn),
     ])
     services.link_signal(regie, casus, second, weging("W4", "casus"))
-    piet = first.subjects.get(name="Piet Onbekend")
-    klaas = first.subjects.get(name="Klaas Afgewezen")  # confirmed, then a changed mind: not the same
+    piet = first.subjects.get(name=f"Piet {other.geslachtsnaam}")
+    klaas = first.subjects.get(name=f"Klaas {other.geslachtsnaam}")  # confirmed, then a changed mind: not the same
     # Linking needs an approved privacy check 1 for the BRP covering the mention (tests/test_linking_page.py
     # walks that through the protocol; here it is simply in place).
     approved = SourceRequest.objects.create(signal=first, source=Source.objects.get(code="BRP"), purpose="test",
@@ -129,14 +131,14 @@ def test_graph_merges_on_identifiers_and_confirmed_links_only(casus_network):
     car = graph.nodes["voertuig:kenteken:12ABC3"]
     assert len(car.mentions) == 2 and car.label == "12ABC3"
     other = graph.nodes[f"persoon:bsn:{w['other'].bsn}"]
-    assert set(other.names) == {"Piet Onbekend", "P. Onbekend"}
+    assert set(other.names) == {f"Piet {w['other'].geslachtsnaam}", "P. Onbekend"}
     assert other.merged_by == {"koppeling", "bsn"} and "bevestigde koppeling" in other.merged_label
 
     # A name is never an identifier: two mentions of 'Jan Jansen' stay two nodes.
     jannen = [n for n in graph.of_kind("persoon") if n.names == ["Jan Jansen"]]
     assert len(jannen) == 2 and all(n.scheme == "betrokkene" and len(n.mentions) == 1 for n in jannen)
     # A confirmation that was later rejected merges nothing.
-    klaas = _node(graph, "persoon", "Klaas Afgewezen")
+    klaas = _node(graph, "persoon", f"Klaas {w['other'].geslachtsnaam}")
     assert klaas.scheme == "betrokkene" and klaas.key != other.key
 
 

@@ -1,27 +1,39 @@
-"""P1 need to know, attacked on the linking page (issue 13, finding 1).
+"""P1 need to know, attacked on the linking page (issue 13, finding 1; review f3).
 
 Design §3 step 3: bronnenonderzoek is hit/no-hit first. After a privacy check 1 that allows
 hit/no-hit only, the linking page (and the selector and services behind it) may tell whether the
 registry has a hit and how many candidates, never who; identities (BSN, name, birth date,
 address) open only through an approved details request, and only its approved fields. A
 co-resident scored 0 % is never listed, and no link is confirmed or rejected without the
-approved identity.
+approved identity. Review f3: before approved details not even how many candidates (a count says
+whether name and birth date matched one person exactly), no "details needed" notice after "geen
+treffer", the "Details aanvragen" link decided by the same policy as the service, the page's queries
+not growing with the candidates, and no judgement on a record that is not a listed candidate (else
+confirming is an oracle for whether any BSN exists).
 """
 
+from datetime import date
+
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meldpunt.accounts import policy
 from meldpunt.accounts.roles import Role
+from meldpunt.core import identifiers
 from meldpunt.intake import services as intake
+from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.research_models import Source
+from meldpunt.registries import linking as linker_module
 from meldpunt.registries import selectors
 from meldpunt.registries import services as linking
 from meldpunt.registries.linking import Linker, Mention
-from meldpunt.registries.models import LinkJudgement, Nummeraanduiding, Persoon
-from test_bronnenonderzoek import _weging, pc1, signal_with_named_people
+from meldpunt.registries.models import LinkJudgement, Nummeraanduiding, Persoon, Verblijfplaats
+from test_bronnenonderzoek import _address, _weging, pc1, signal_with_named_people
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
@@ -97,7 +109,7 @@ def test_after_pc1_the_page_says_hit_or_no_hit_and_never_who(people, client):
     assert response.context["rows"] == []
     # The selector every path shares hands out no candidate either.
     found = selectors.link_candidates(people["regisseur"], known)
-    assert found.hit is True and found.count >= 1 and found.rows == []
+    assert found.hit is True and found.count is None and found.rows == []
     _, text = _body(client, people["regisseur"], _url(signal, invented))
     assert "De BRP heeft geen treffer voor deze betrokkene" in text
 
@@ -177,3 +189,151 @@ def test_a_team_member_reading_the_page_sees_hit_or_no_hit_only(people, client):
     response, _ = _body(client, people["teamlid"], _url(signal, known), entity_key=persoon.bsn,
                         verdict="bevestigd")
     assert response.status_code == 422 and not LinkJudgement.objects.exists()
+
+
+# ----------------------------------------------------------------------------- review f3
+
+
+SEARCHED = {"activity_code": "koppelen", "action": "koppelkandidaten_zoeken"}
+DETAILS_NOTICE = "Wie de kandidaten zijn, ziet u pas na een goedgekeurd verzoek om details"
+
+
+def _signal_naming(people, name, birth_date):
+    """A signal in bronnenonderzoek naming one person by name and birth date only."""
+    walker = people["walker"]
+    data = intake.SignalInput(
+        channel="intern", description="Een persoon genoemd, zonder BSN.", phenomenon="hennepteelt_drugs",
+        reporter_kind="medewerker", address=_address(),
+        subjects=[intake.SubjectInput(kind="persoon", name=name, birth_date=birth_date)])
+    signal = intake.create_signal(data, user=walker)
+    protocol.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
+                    "intake_doorzetten")
+    protocol.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
+    signal.refresh_from_db()
+    return signal, signal.subjects.get()
+
+
+def _free_bsns(n):
+    """``n`` valid BSNs that no registered person has."""
+    found = []
+    for number in range(999_990_000, 999_999_999):
+        try:
+            bsn = identifiers.parse_bsn(str(number))
+        except identifiers.InvalidIdentifier:
+            continue
+        if not Persoon.objects.filter(bsn=bsn).exists():
+            found.append(bsn)
+            if len(found) == n:
+                return found
+    raise AssertionError("no free BSN")
+
+
+def _listed(mention):
+    """The registry keys the linker lists for a mention (score above 0 %), read here without the page."""
+    return {c.key for c in Linker().link(Mention.from_subject(mention)).candidates
+            if c.score >= selectors.MIN_SCORE_SHOWN}
+
+
+def test_before_details_the_page_does_not_tell_how_many_candidates(people, client):
+    """'Er is 1 mogelijke registratie' says that name and birth date matched one person exactly."""
+    signal, persoon, known, _invented = signal_with_named_people(people)
+    _brp_pc1(people, signal, known)
+    assert _listed(known)  # the registry has candidates: the page must not count them
+    response, text = _body(client, people["regisseur"], _url(signal, known))
+    assert response.status_code == 200 and "De BRP heeft een treffer voor deze betrokkene" in text
+    assert "mogelijke registratie" not in text and "gevonden" not in text
+    found = selectors.link_candidates(people["regisseur"], known)
+    assert found.count is None and found.rows == []
+    # Not counted means not searched: no candidate was read, so none is logged as read.
+    assert not ProcessingLogEntry.objects.filter(**SEARCHED, object_id=str(known.pk)).exists()
+
+
+def test_no_details_notice_after_geen_treffer(people, client):
+    """After 'geen treffer' a notice that details would show the candidates hints that there are some."""
+    persoon = Persoon.objects.order_by("pk").first()
+    signal, mention = _signal_naming(people, f"Piet {persoon.geslachtsnaam}", persoon.geboortedatum)
+    _brp_pc1(people, signal, mention)
+    assert _listed(mention), "the linker scores candidates: the attack needs them"
+    response, text = _body(client, people["regisseur"], _url(signal, mention))
+    assert "De BRP heeft geen treffer voor deze betrokkene" in text
+    assert DETAILS_NOTICE not in text and "Details aanvragen" not in text
+    assert response.context["details_needed"] == "" and response.context["hit_id"] is None
+    # Behind a hit the notice and the regisseur's link are there (the fix hides nothing else).
+    signal, _persoon, known, _invented = signal_with_named_people(people)
+    _brp_pc1(people, signal, known)
+    response, text = _body(client, people["regisseur"], _url(signal, known))
+    assert DETAILS_NOTICE in text and "Details aanvragen bij deze hit" in text
+
+
+def test_the_details_link_and_the_details_request_follow_one_policy(people, client, monkeypatch):
+    signal, _persoon, known, _invented = signal_with_named_people(people)
+    item = _brp_pc1(people, signal, known)
+    hit = item.hits.get(subject=known)
+    response, text = _body(client, people["regisseur"], _url(signal, known))
+    assert response.context["hit_id"] == hit.pk and "Details aanvragen bij deze hit" in text
+    _, text = _body(client, people["teamlid"], _url(signal, known))  # reads the signal, asks nothing
+    assert "Details aanvragen bij deze hit" not in text
+    # Where the policy says no, the page offers nothing and the service refuses: one rule, not two.
+    monkeypatch.setattr(policy, "may_request_details", lambda user, signal: False, raising=False)
+    _, text = _body(client, people["regisseur"], _url(signal, known))
+    assert "Details aanvragen bij deze hit" not in text
+    with pytest.raises(protocol.ProtocolError):
+        research.request_details(people["regisseur"], hit, ["burgerservicenummer"], "Wie is het?")
+    assert not hit.detail_requests.exists()
+    monkeypatch.undo()
+    assert policy.may_request_details(people["regisseur"], signal)
+    assert not policy.may_request_details(people["teamlid"], signal)
+    assert selectors.link_candidates(people["regisseur"], known).hit_id == hit.pk  # the view needs no private read
+
+
+def test_the_page_queries_do_not_grow_with_the_candidates(people, client, monkeypatch,
+                                                          django_assert_max_num_queries):
+    signal, persoon, known, _invented = signal_with_named_people(people)
+    item = _brp_pc1(people, signal, known)
+    _approve_details(people, item, known, ALL_PERSON_FIELDS)
+    # Namesakes registered after the hit, each living somewhere: more candidates with every field to show.
+    home = Verblijfplaats.objects.filter(datum_einde__isnull=True).order_by("pk").first().adres
+    for bsn in _free_bsns(4):
+        namesake = Persoon.objects.create(bsn=bsn, voornamen=persoon.voornamen, voorvoegsel=persoon.voorvoegsel,
+                                          geslachtsnaam=persoon.geslachtsnaam, geboortedatum=persoon.geboortedatum)
+        Verblijfplaats.objects.create(persoon=namesake, adres=home, datum_aanvang=date(2020, 1, 1))
+    real_init = Linker.__init__
+    client.force_login(people["regisseur"])
+
+    def page_with(limit):
+        monkeypatch.setattr(linker_module.Linker, "__init__", lambda self, limit_=5: real_init(self, limit))
+        return client.get(_url(signal, known))
+
+    with CaptureQueriesContext(connection) as one:
+        response = page_with(1)
+    assert len(response.context["rows"]) == 1
+    with django_assert_max_num_queries(len(one)):
+        response = page_with(5)
+    rows = response.context["rows"]
+    assert len(rows) == 5 and all(c.address and c.birth_date and c.key for c, _ in rows)
+
+
+def test_a_judgement_names_only_a_listed_candidate(people, client):
+    """With the BSN of its candidates opened, confirming an arbitrary BSN would tell whether it exists."""
+    signal, persoon, known, _invented = signal_with_named_people(people)
+    item = _brp_pc1(people, signal, known)
+    _approve_details(people, item, known, ["burgerservicenummer"])
+    listed = _listed(known)
+    elsewhere = Persoon.objects.exclude(bsn__in=listed).order_by("pk").first().bsn  # exists, not a candidate
+    missing = _free_bsns(1)[0]  # valid, registered to nobody
+    refusals = []
+    for bsn in (elsewhere, missing):
+        with pytest.raises(linking.LinkingError) as refused:
+            linking.confirm_link(people["regisseur"], known, bsn)
+        refusals.append(str(refused.value))
+        with pytest.raises(linking.LinkingError) as refused:
+            linking.reject_link(people["regisseur"], known, bsn, "Niet dezelfde.")
+        refusals.append(str(refused.value))
+        response, text = _body(client, people["regisseur"], _url(signal, known), entity_key=bsn, verdict="bevestigd")
+        assert response.status_code == 422
+        refusals.append(response.context["error"])
+    assert len(set(refusals)) == 1 and "Er is niets vastgelegd" in refusals[0]
+    assert not LinkJudgement.objects.exists()
+    assert not ProcessingLogEntry.objects.filter(action__startswith="koppeling_").exists()
+    # The listed candidate is judged as before.
+    assert linking.confirm_link(people["regisseur"], known, persoon.bsn).entity_key == persoon.bsn

@@ -142,19 +142,45 @@ def cases_visible_to(user: User, cases: QuerySet) -> QuerySet:
     return cases.filter(condition)
 
 
+def _grants_registry_details(user: User, detail_request) -> bool:
+    """The part of ``may_read_registry_details`` that needs no query: an approved request with approved
+    fields, and the user its requester or the signal's assignee in a role that reads registry details."""
+    if detail_request is None or not _active(user) or not user.has_role(Role.REGISSEUR, Role.TEAMLID):
+        return False
+    if detail_request.state != "toegestaan" or not detail_request.approved_fields:
+        return False
+    return user.pk in (detail_request.requested_by_id, detail_request.hit.request.signal.assigned_to_id)
+
+
 def may_read_registry_details(user: User, detail_request=None) -> bool:
     """Registry details are opened only through approved source research (design §3, step 3):
     an approved details request, read by the person who asked it or the signal's lead, who must
     still read the signal. Which fields: only ``detail_request.approved_fields`` (the caller
     fetches exactly those). Without a request: nobody."""
-    if detail_request is None or not _active(user) or not user.has_role(Role.REGISSEUR, Role.TEAMLID):
+    return _grants_registry_details(user, detail_request) and may_read_signal(user, detail_request.hit.request.signal)
+
+
+def _readable_detail_requests(user: User, requests) -> list:
+    """The requests (all of one signal, ``hit__request__signal`` selected) that ``may_read_registry_details``
+    grants this user, with one check of the signal for all of them rather than one per request."""
+    granted = [request for request in requests if _grants_registry_details(user, request)]
+    if not granted or not may_read_signal(user, granted[0].hit.request.signal):
+        return []
+    return granted
+
+
+# Who may ask to open details behind a hit, and when (design §3, step 3; protocol.research.request_details).
+DETAIL_REQUEST_ROLES = frozenset({Role.REGISSEUR})
+DETAIL_REQUEST_STATES = frozenset({"bronnenonderzoek"})
+
+
+def may_request_details(user: User, signal) -> bool:
+    """May this user ask to open details behind a hit of ``signal``? The regisseur who reads the signal,
+    while it is in bronnenonderzoek. The linking page offers "Details aanvragen" through this, and
+    ``protocol.research.request_details`` refuses through it."""
+    if signal is None or not _active(user) or not user.has_role(*DETAIL_REQUEST_ROLES):
         return False
-    if detail_request.state != "toegestaan" or not detail_request.approved_fields:
-        return False
-    signal = detail_request.hit.request.signal
-    if user.pk not in (detail_request.requested_by_id, signal.assigned_to_id):
-        return False
-    return may_read_signal(user, signal)
+    return signal.state in DETAIL_REQUEST_STATES and may_read_signal(user, signal)
 
 
 # Related items (registries/related.py): the approved details, (source, field) on the signal, that open
@@ -177,9 +203,8 @@ def related_identity_groups(user: User, signal) -> frozenset[str]:
     approved: set[tuple[str, str]] = set()
     requests = DetailRequest.objects.filter(hit__request__signal=signal, state="toegestaan").select_related(
         "hit__request__signal", "hit__request__source")
-    for request in requests:
-        if may_read_registry_details(user, request):
-            approved |= {(request.hit.request.source.code, field) for field in request.approved_fields}
+    for request in _readable_detail_requests(user, requests):
+        approved |= {(request.hit.request.source.code, field) for field in request.approved_fields}
     return frozenset(group for group, needed in RELATED_GROUP_FIELDS.items() if needed <= approved)
 
 
@@ -195,7 +220,6 @@ def approved_detail_fields(user: User, mention, source_code: str) -> frozenset[s
     requests = DetailRequest.objects.filter(
         hit__subject=mention, hit__request__signal_id=mention.signal_id, hit__request__source__code=source_code,
         hit__request__state="toegestaan", state="toegestaan").select_related("hit__request__signal")
-    for request in requests:
-        if may_read_registry_details(user, request):
-            fields |= set(request.approved_fields)
+    for request in _readable_detail_requests(user, requests):
+        fields |= set(request.approved_fields)
     return frozenset(fields)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.accounts import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
@@ -282,12 +283,13 @@ def answer_hit(user, hit: HitResult, has_hit) -> HitResult:
 @transaction.atomic
 def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest:
     """Ask to open chosen fields behind a hit; nothing is fetched until it is approved."""
-    _require(user, *REQUESTER_ROLES, message="Alleen de regisseur vraagt details aan.")
+    _require(user, *policy.DETAIL_REQUEST_ROLES, message="Alleen de regisseur vraagt details aan.")
     hit = HitResult.objects.select_related("request__source", "request__signal", "subject").get(pk=hit.pk)
     _check_reader(user, hit.request.signal)
     signal = _lock(hit.request.signal)
     problems = []
-    if signal.state != SignalState.BRONNENONDERZOEK:
+    if not policy.may_request_details(user, signal):
+        # The role and the reading were refused above with their own message: what is left is the step.
         problems.append("Details aanvragen kan alleen in de stap bronnenonderzoek.")
     if hit.hit is not True:
         problems.append("Details kunnen alleen bij een hit worden aangevraagd.")

@@ -133,7 +133,10 @@ class LinkCandidates:
     source: str
     kind: str  # the mention's kind (persoon, onderneming, adres)
     hit: bool | None  # the hit/no-hit answer of the approved PC1 (None: not answered yet)
-    count: int  # candidates found (score above 0 %), told without who they are
+    hit_id: int | None  # the HitResult behind ``hit`` (where details are asked), None without an answer
+    # Candidates found (score above 0 %), None until approved detail fields exist: before that the
+    # registry is not even searched, since a count tells more than hit/no-hit (one exact match or many).
+    count: int | None
     fields: frozenset[str]  # the approved detail fields this user may read
     rows: list = field(default_factory=list)  # (ShownCandidate, latest judgement), empty before details
 
@@ -173,40 +176,63 @@ def _hit_of(mention, code: str):
                                      request__state=RequestState.TOEGESTAAN).order_by("pk").first())
 
 
-def _shown(number: int, candidate, fields: frozenset[str]) -> ShownCandidate:
-    """Mask a candidate to the approved fields (nothing of it leaves this function otherwise)."""
+def _persons_of(candidates, fields: frozenset[str]) -> dict:
+    """The Persoon records behind person candidates by BSN, loaded at once (their current homes
+    prefetched only when the address is approved): the page's queries do not grow with the candidates."""
+    from django.db.models import Prefetch
+
     from . import models as m
 
+    keys = [c.key for c in candidates if c.kind == "persoon"]
+    if not keys:
+        return {}
+    persons = m.Persoon.objects.filter(bsn__in=keys)
+    if CANDIDATE_FIELDS["persoon"]["address"] & fields:
+        persons = persons.prefetch_related(Prefetch(
+            "verblijfplaatsen", to_attr="current_homes",
+            queryset=m.Verblijfplaats.objects.filter(datum_einde__isnull=True).select_related("adres").order_by("pk")))
+    return {p.bsn: p for p in persons}
+
+
+def _shown(number: int, candidate, fields: frozenset[str], persons: dict) -> ShownCandidate:
+    """Mask a candidate to the approved fields (nothing of it leaves this function otherwise).
+    ``persons``: the Persoon records of the candidates by BSN (``_persons_of``)."""
     opens = {part: bool(needed & fields) for part, needed in CANDIDATE_FIELDS.get(candidate.kind, {}).items()}
     key = candidate.key if opens.get("key") else ""
     label, birth_date, address = "", None, ""
     if candidate.kind == "persoon":
-        persoon = m.Persoon.objects.filter(bsn=candidate.key).first()
+        persoon = persons.get(candidate.key)
         if persoon is not None:
             label = " ".join(getattr(persoon, part) for part in ("voornamen", "voorvoegsel", "geslachtsnaam")
                              if opens.get(part) and getattr(persoon, part))
             birth_date = persoon.geboortedatum if opens.get("birth_date") else None
             if opens.get("address"):
-                homes = [str(v.adres) for v in persoon.verblijfplaatsen.filter(datum_einde__isnull=True)
-                         .select_related("adres")]
-                address = "; ".join(homes)
+                address = "; ".join(str(v.adres) for v in persoon.current_homes)
     elif opens.get("name"):
         label = candidate.label
     return ShownCandidate(number, candidate.kind, key, label or f"Kandidaat {number}", candidate.score,
                           candidate.reasons, birth_date, address)
 
 
+def shown_candidates(mention, linker=None) -> list:
+    """The linker's candidates for ``mention`` that may be listed (score above 0 %), best first.
+    No access check and no log: callers (link_candidates, services.judge_link) do both."""
+    from .linking import Linker, Mention
+
+    result = (linker or Linker()).link(Mention.from_subject(mention))
+    return [c for c in result.candidates if c.score >= MIN_SCORE_SHOWN]
+
+
 def link_candidates(user, mention, linker=None) -> LinkCandidates:
     """What this user may see of the candidates in the registries for a subject mentioned in a
-    signal (P1, design §3 step 3): after an approved PC1 only hit/no-hit and how many candidates;
-    each candidate (best first, score and reasons, the latest judgement) only once a details request
-    for the mention is approved, and of it only the approved fields. Candidates scored 0 % are never
-    listed. Checks access and logs the read (P2). Raises SourceResearchNeeded (nothing read, nothing
-    logged) without an approved PC1."""
+    signal (P1, design §3 step 3): after an approved PC1 only hit/no-hit (the registry is not
+    searched: no count, nothing read, nothing logged); each candidate (best first, score and
+    reasons, the latest judgement) only once a details request for the mention is approved, and
+    of it only the approved fields. Candidates scored 0 % are never listed. Checks access and logs
+    the read (P2). Raises SourceResearchNeeded (nothing read, nothing logged) without an approved PC1."""
     from meldpunt.accounts import policy
     from meldpunt.privacy import log
 
-    from .linking import Linker, Mention
     from .services import LOG_SUBJECT_TYPE, check_access
 
     check_access(user, mention)
@@ -215,14 +241,16 @@ def link_candidates(user, mention, linker=None) -> LinkCandidates:
         raise SourceResearchNeeded(source_research_needed_message(mention))
     code = LINKING_SOURCE[mention.kind]
     hit = _hit_of(mention, code)
-    result = (linker or Linker()).link(Mention.from_subject(mention))
-    candidates = [c for c in result.candidates if c.score >= MIN_SCORE_SHOWN]
     fields = policy.approved_detail_fields(user, mention, code)
-    found = LinkCandidates(code, mention.kind, hit.hit if hit else None, len(candidates), fields)
+    found = LinkCandidates(code, mention.kind, hit.hit if hit else None, hit.pk if hit else None, None, fields)
+    if not fields:
+        return found  # hit/no-hit only (issue 13 finding 1; review f3: not even how many)
+    candidates = shown_candidates(mention, linker)
+    found.count = len(candidates)
     log.record("koppelkandidaten_zoeken", "koppelen",
                [log.DataSubject(LOG_SUBJECT_TYPE[c.kind], c.key) for c in candidates], user=user, obj=mention)
-    if fields:
-        judgements = latest_judgements(mention)
-        found.rows = [(_shown(i, c, fields), judgements.get((c.kind, c.key)))
-                      for i, c in enumerate(candidates, start=1)]
+    judgements = latest_judgements(mention)
+    persons = _persons_of(candidates, fields)
+    found.rows = [(_shown(i, c, fields, persons), judgements.get((c.kind, c.key)))
+                  for i, c in enumerate(candidates, start=1)]
     return found

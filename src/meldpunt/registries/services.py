@@ -48,22 +48,52 @@ def check_access(user, mention) -> None:
         raise NotAllowed("U mag betrokkenen bij dit signaal niet koppelen aan registraties.")
 
 
-def _entity(kind: str, key: str) -> str:
-    """The normalised key of an existing registry record, or a Dutch error."""
+# One refusal for a record that is not a candidate of the mention and for one that does not exist:
+# otherwise a judgement would tell whether any BSN, KvK-nummer or BAG-id exists (review f3, finding 4).
+NOT_A_CANDIDATE = "Deze registratie staat niet (meer) bij de kandidaten. Er is niets vastgelegd."
+
+
+def _normalised(kind: str, key: str) -> str:
+    """The key in its normal form, or a Dutch error for one that cannot be a registry number at all."""
     try:
         if kind == m.LinkedEntityKind.PERSOON:
-            key = identifiers.parse_bsn(key)
-            exists = m.Persoon.objects.filter(bsn=key).exists()
-        elif kind == m.LinkedEntityKind.ONDERNEMING:
-            key = identifiers.parse_kvk_nummer(key)
-            exists = m.Onderneming.objects.filter(kvk_nummer=key).exists()
-        else:
-            key = identifiers.parse_bag_id(key, "nummeraanduiding")
-            exists = m.Nummeraanduiding.objects.filter(pk=key).exists()
+            return identifiers.parse_bsn(key)
+        if kind == m.LinkedEntityKind.ONDERNEMING:
+            return identifiers.parse_kvk_nummer(key)
+        return identifiers.parse_bag_id(key, "nummeraanduiding")
     except identifiers.InvalidIdentifier as error:
         raise LinkingError(str(error)) from None
-    if not exists:
-        raise LinkingError("Die registratie bestaat niet (meer) in de basisregistratie. Er is niets vastgelegd.")
+
+
+def _exists(kind: str, key: str) -> bool:
+    if kind == m.LinkedEntityKind.PERSOON:
+        return m.Persoon.objects.filter(bsn=key).exists()
+    if kind == m.LinkedEntityKind.ONDERNEMING:
+        return m.Onderneming.objects.filter(kvk_nummer=key).exists()
+    return m.Nummeraanduiding.objects.filter(pk=key).exists()
+
+
+def _judgeable_keys(mention, kind: str, verdict: str) -> set[str]:
+    """The registry records a judgement on ``mention`` may name: the candidates the linking page lists
+    for it, the record its approved details were fetched for (its own registry number, when it was
+    asked by number), and, to take a link back, the record it is confirmed to now."""
+    from meldpunt.protocol import sources
+
+    keys = {c.key for c in selectors.shown_candidates(mention) if c.kind == kind}
+    if sources.subject_kind(mention) == kind and sources.identifier(mention):
+        keys.add(sources.identifier(mention))
+    current = selectors.confirmed_link(mention)
+    if verdict == m.LinkVerdict.AFGEWEZEN and current is not None and current.entity_kind == kind:
+        keys.add(current.entity_key)
+    return keys
+
+
+def _entity(mention, kind: str, key: str, verdict: str) -> str:
+    """The normalised key of an existing registry record among those ``mention`` may be judged
+    against, or a Dutch error; the same one whether the record is elsewhere or does not exist."""
+    key = _normalised(kind, key)
+    if key not in _judgeable_keys(mention, kind, verdict) or not _exists(kind, key):
+        raise LinkingError(NOT_A_CANDIDATE)
     return key
 
 
@@ -95,7 +125,7 @@ def judge_link(user, mention, *, entity_key: str, verdict: str, explanation: str
     kind = check_may_judge(user, mention)
     if verdict not in m.LinkVerdict.values:
         raise LinkingError("Kies bevestigen of afwijzen.")
-    key = _entity(kind, entity_key)
+    key = _entity(mention, kind, entity_key, verdict)
     if verdict == m.LinkVerdict.BEVESTIGD:
         current = selectors.confirmed_link(mention)
         if current is not None and current.entity_key != key:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from meldpunt.accounts.roles import Role
+from meldpunt.accounts import policy
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.models import MentionedSubject
 from meldpunt.web.access import page
@@ -35,16 +35,8 @@ def _judge(user, mention, found, rows, form) -> None:
         # Nothing on the page may be judged yet: the service says why (PC1 or details).
         services.check_may_judge(user, mention)
     if candidate is None:
-        raise services.LinkingError("Deze registratie staat niet (meer) bij de kandidaten. Er is niets vastgelegd.")
+        raise services.LinkingError(services.NOT_A_CANDIDATE)
     judge(user, mention, candidate.key, score=candidate.score, reasons=candidate.reasons, **extra)
-
-
-def _hit_id(mention, found):
-    """The hit behind which details can be asked (the regisseur's link on the page), or None."""
-    if not found or found.hit is not True:
-        return None
-    hit = selectors._hit_of(mention, found.source)
-    return hit.pk if hit else None
 
 
 @page("koppelen")
@@ -74,13 +66,14 @@ def koppelen(request, reference, mention_id):
                 messages.success(request, f"De koppeling is {done} en vastgelegd.")
                 return redirect("registries:koppelen", reference, mention.pk)
     confirmed = selectors.confirmed_link(mention)
+    hit = bool(found and found.hit is True)
     return render(request, "registries/koppelen.html", {
         "signal": signal, "mention": mention, "rows": rows, "blocked": blocked, "found": found,
         "may_judge": bool(found and found.may_judge),
-        "details_needed": selectors.details_needed_message(mention) if found and not rows else "",
-        # Details are asked by the regisseur during bronnenonderzoek (protocol.research.request_details).
-        "hit_id": _hit_id(mention, found) if (request.user.has_role(Role.REGISSEUR)
-                                              and signal.state == "bronnenonderzoek") else None,
+        # Only behind a hit: after "geen treffer" the notice would hint that the registry holds something.
+        "details_needed": selectors.details_needed_message(mention) if hit and not found.fields else "",
+        # Details are asked behind the hit by whom the policy lets (protocol.research.request_details).
+        "hit_id": found.hit_id if hit and policy.may_request_details(request.user, signal) else None,
         "confirmed": confirmed,
         "confirmed_key": confirmed.entity_key if confirmed and found and found.may_judge else "",
         "error": error, "error_key": error_key,
