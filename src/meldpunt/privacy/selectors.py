@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from meldpunt.accounts import policy
+from meldpunt.accounts.roles import Role
 from meldpunt.core.keys import pseudonymise
 
 from . import log
@@ -129,7 +130,36 @@ def with_names(lines: list) -> list:
         if isinstance(line, ProcessingLogEntry):
             line.activity = register.get((line.activity_code, line.activity_version))
             line.object_label = labels.get((line.object_type, line.object_id), "")
+        else:
+            line.object_label = security_object_label(line.object_type, line.object_id)
+            line.role_labels = role_labels(line.roles)
     return lines
+
+
+# A security-log line names its object as the address did ('signalen', the collection) or as the
+# admin did (the model): the FG reads the kind of object in words.
+SECURITY_OBJECT_KINDS = {
+    "signalen": "signaal", "signal": "signaal", "casussen": "casus", "casus": "casus",
+    "casusoverleggen": "casusoverleg", "meeting": "casusoverleg", "inzageverzoeken": "inzageverzoek",
+    "accessrequest": "inzageverzoek", "bronverzoeken": "bronverzoek", "vrijgaven": "vrijgave",
+    "interventies": "interventie", "acties": "interventie", "bevragingen": "bevraging",
+    "bewaartermijnen": "bewaartermijnen", "user": "gebruiker", "roleassignment": "roltoekenning",
+    "partnerorganisation": "partnerorganisatie", "partner": "partnertoken", "mijn-casussen": "vrijgave",
+    "mijn-acties": "interventie", "ondermijningsbeeld": "ondermijningsbeeld", "toezicht": "toezicht",
+}
+
+
+def security_object_label(object_type: str, object_id: str) -> str:
+    if not object_type:
+        return ""
+    kind = SECURITY_OBJECT_KINDS.get(object_type, object_type.replace("-", " "))
+    return f"{kind} {object_id}".strip()
+
+
+def role_labels(codes: str) -> str:
+    """'teamlid,regisseur' → 'Ondermijningsteam-lid, Regisseur ondermijning'."""
+    names = dict(Role.choices)
+    return ", ".join(names.get(code, code) for code in (codes or "").split(",") if code)
 
 
 # Log lines name their object by model and primary key (never reused: AUTOINCREMENT on SQLite, a

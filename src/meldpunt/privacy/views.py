@@ -105,7 +105,8 @@ def beveiligingslog_export(request):
     lines = selectors.security_log(request.user, filters)
     rows = [
         [line.seq, _when(line.occurred_at), line.get_event_display(), line.get_result_display(), line.username,
-         line.roles, line.ip_address, line.user_agent, f"{line.object_type} {line.object_id}".strip(), line.detail,
+         selectors.role_labels(line.roles), line.ip_address, line.user_agent,
+         selectors.security_object_label(line.object_type, line.object_id), line.detail,
          line.trace_id]
         for line in lines[:EXPORT_LIMIT].iterator(chunk_size=2000)
     ]
