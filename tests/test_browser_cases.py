@@ -77,7 +77,7 @@ def _casus() -> Casus:
     team = account_services.create_user("team-browser", PASSWORD, ["teamlid", "beoordelaar"])
     signal = intake_services.create_signal(intake_services.SignalInput(
         channel="intern", reporter_kind="medewerker", phenomenon="hennepteelt_drugs", address=_address().pk,
-        description="Sterke wietlucht en afgeplakte ramen.",
+        description=f"Sterke wietlucht en afgeplakte ramen; {SECRET} komt er elke nacht.",
         subjects=[intake_services.SubjectInput(kind="persoon", name=SECRET, bsn="999993653")]))
     protocol_services.decide(team, signal, _step1_wegingen(), "intake_doorzetten")
     W = protocol_services.WegingInput
@@ -137,18 +137,27 @@ def test_a_whole_casusoverleg_in_the_browser(live_server, browser):
     with page.expect_navigation():
         page.get_by_role("link", name="Vrijgave aanvragen voor Vergunningen").click()
     regie.check("vrijgave-aanvragen")
+    # The description names the subject: the regisseur is warned that it will be masked (ADR 0021).
+    expect(page.locator("main")).to_contain_text("Vrije tekst wordt gemaskeerd")
     page.get_by_label("Fenomeen van de signalen").check()
+    page.get_by_label("Omschrijving van de signalen").check()
     page.get_by_label("Waarvoor heeft de ontvanger dit nodig?").fill("Om de aanpak te bepalen.")
     regie.submit(page.get_by_role("button", name="Vrijgave aanvragen"))
 
-    # The privacyfunctionaris decides PC2A.
+    # The privacyfunctionaris decides PC2A, seeing the description as the participant will.
+    pf.open("/te-beoordelen/", "pc2a-voorbeeld-te-beoordelen")
+    with pf.page.expect_navigation():
+        pf.page.locator("main a", has_text="Beoordelen").first.click()
+    expect(pf.page.locator("main")).to_contain_text("[persoon] komt er elke nacht")
+    assert SECRET not in pf.page.locator("main").inner_text().split("Zo ziet de ontvanger het", 1)[-1]
     _decide(pf, "pc2a")
     assert ReleaseRequest.objects.get(kind="PC2A").state == "vrijgegeven"
 
-    # The participant sees the agenda with only the phenomenon, never the subject.
+    # The participant sees the phenomenon and the masked description, never the subject.
     deelnemer.open("/mijn-casussen/", "mijn-casussen")
     expect(deelnemer.page.locator("main")).to_contain_text(casus.reference)
     expect(deelnemer.page.locator("main")).to_contain_text("Hennepteelt")
+    expect(deelnemer.page.locator("main")).to_contain_text("[persoon] komt er elke nacht")
     assert SECRET not in deelnemer.page.content() and "999993653" not in deelnemer.page.content()
 
     # Casusoverleg: agenderen, minutes, attendance, plan van aanpak.
