@@ -254,7 +254,7 @@ def measure(user, signal_ids: list[int], names: bool) -> tuple[list[float], int]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from meldpunt.accounts import policy
+    from meldpunt import policy
     from meldpunt.intake.models import Signal
     from meldpunt.registries import related
 
@@ -291,7 +291,7 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, lookups: int)
     setup_django(pg_url, DB_NAME, work)
     from django.core.management import call_command
 
-    from meldpunt.accounts import policy
+    from meldpunt import policy
     from meldpunt.accounts import services as account_services
     from meldpunt.intake.models import Signal
 

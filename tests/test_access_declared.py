@@ -9,12 +9,12 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.api.permissions import PolicyPermission
 from urlwalk import ADMIN_NAMESPACE, PUBLIC_VIEWS, routes
 
-HOW_TO = ("Give the view a rule of meldpunt.accounts.policy.PAGE_ROLES: @page('<rule>') for a page; "
+HOW_TO = ("Give the view a rule of meldpunt.policy.PAGE_ROLES: @page('<rule>') for a page; "
           "access_rule / access_rules / access_rules_by_action plus permission_classes = [PolicyPermission] "
           "for an API view. A public view needs a reasoned entry in tests/urlwalk.py PUBLIC_VIEWS.")
 

@@ -334,7 +334,7 @@ def test_request_errors_are_dutch_and_change_nothing(people, demo):
 
 
 def test_policy_without_a_request_says_no(people):
-    from meldpunt.accounts import policy
+    from meldpunt import policy
 
     assert not policy.may_read_registry_details(people["walker"])
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection  # noqa: F401 - used by the skipif condition
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.cases import interventions, meetings, releases, selectors, services
 from meldpunt.cases.models import Casus, CasusSignal, CasusStateChange, Instrument
 from meldpunt.intake import services as intake

@@ -6,8 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from meldpunt import cli
-from meldpunt.accounts import policy
+from meldpunt import cli, policy
 from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES
 from meldpunt.intake.models import Signal

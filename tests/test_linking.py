@@ -7,7 +7,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.demo.generator.mentions import plant_mentions
 from meldpunt.intake.models import MentionedSubject, Phenomenon, Signal

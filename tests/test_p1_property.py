@@ -35,7 +35,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import CasusSignal

@@ -6,7 +6,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.intake.models import Phenomenon, Signal
 from meldpunt.web import urls as web_urls

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.intake.models import Signal
 from urlwalk import ADMIN_NAMESPACE, PUBLIC_VIEWS, routes, sample_url

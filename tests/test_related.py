@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.core.keys import pseudonymise

@@ -263,7 +263,7 @@ def test_staff_without_a_role_is_sent_to_the_second_factor(client, make_user, se
 
 @pytest.mark.django_db
 def test_the_auditor_sees_what_the_fg_sees(client, make_user):
-    from meldpunt.accounts import policy
+    from meldpunt import policy
 
     fg_pages = {page for page, roles in policy.PAGE_ROLES.items() if Role.FG in roles}
     auditor_pages = {page for page, roles in policy.PAGE_ROLES.items() if Role.AUDITOR in roles}

@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.core import identifiers
 from meldpunt.intake import services as intake

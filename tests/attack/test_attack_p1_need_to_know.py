@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.cases import services as cases
 from meldpunt.cases.models import Casus, Intervention, Meeting, ReleaseRequest

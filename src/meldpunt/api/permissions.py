@@ -2,7 +2,7 @@
 
 from rest_framework import permissions
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 
 
 def rules_for(view) -> tuple:

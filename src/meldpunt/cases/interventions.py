@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import CasusState
 
@@ -48,7 +48,7 @@ def add(user, casus, instrument: Instrument, description: str, owner, deadline: 
         problems.append("Interventies horen bij het plan van aanpak: vanaf het casusoverleg tot de uitvoering.")
     if instrument is None or not instrument.active:
         problems.append("Kies een instrument uit de catalogus.")
-    if owner is None or not owner.has_role(Role.UITVOERDER):
+    if owner is None or not policy.may_own_intervention(owner):
         problems.append("De eigenaar van een interventie heeft de rol uitvoerder.")
     if not (description or "").strip():
         problems.append("Beschrijf wat er gebeurt.")

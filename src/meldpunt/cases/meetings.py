@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.protocol.transitions import CasusState
@@ -27,7 +27,7 @@ OPEN_FOR_AGENDA = (CasusState.VOORBEREIDING, CasusState.CASUSOVERLEG, CasusState
 
 
 def _organiser(user) -> None:
-    if not user.has_role(Role.REGISSEUR):
+    if not policy.may_organise_meeting(user):
         raise NotAllowed("Alleen de regisseur organiseert een casusoverleg.")
 
 
@@ -91,7 +91,7 @@ def invite(user, meeting: Meeting, invitee, organisation: str, external: bool = 
         raise NotAllowed("Alleen de organisator van dit casusoverleg nodigt deelnemers uit.")
     _planned(meeting)
     problems = []
-    if not invitee.has_role(Role.DEELNEMER):
+    if not policy.may_be_invited(invitee):
         problems.append("Alleen iemand met de rol casusoverleg-deelnemer kan worden uitgenodigd.")
     if external and not meeting.with_third_parties:
         problems.append("Dit overleg is intern: het lokale protocol laat hier geen externe partners toe.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.protocol.services import WegingInput
 
@@ -76,7 +76,7 @@ def request_pc2b(user, intervention: Intervention, keys, purpose: str) -> Releas
 def decide(user, request: ReleaseRequest, data: WegingInput, approved_keys=None) -> ReleaseRequest:
     """Decide a release with its PC2A/PC2B weging: all, part ('deels', a subset of what was
     asked) or nothing."""
-    if not user.has_role(Role.PRIVACYFUNCTIONARIS):
+    if not policy.may_decide_release(user):
         raise NotAllowed("Alleen de privacyfunctionaris besluit over een vrijgave.")
     casus = lock(request.casus)
     request = ReleaseRequest.objects.select_for_update().get(pk=request.pk)

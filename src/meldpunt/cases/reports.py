@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.insight.suppression import THRESHOLD
 from meldpunt.intake.models import Signal
 from meldpunt.protocol.models import StateChange

@@ -15,8 +15,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from meldpunt.accounts import policy
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
@@ -296,7 +295,7 @@ def released_to_participant(user, meeting_id: int | None = None, *, reader=None)
     subject shown is logged (P2), for ``reader`` when the regisseur prints a participant's agenda;
     then only the casussen the reader may open are included (a regisseur never prints another
     regisseur's casus)."""
-    if not user.is_authenticated or not user.has_role(Role.DEELNEMER):
+    if not policy.reads_released_meetings(user):
         return []
     seats = (Participant.objects.filter(user=user, meeting__starts_at__gte=release_window_start(),
                                         meeting__state__in=[MeetingState.GEPLAND, MeetingState.GEHOUDEN])
@@ -353,7 +352,7 @@ def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> lis
     """The interventions this uitvoerder owns, each with what PC2B released for it (nothing once
     the release has ended: see ``_release_ended``). Without ``with_content`` (the list page shows
     only whether something was released) no released data is loaded, shown or logged."""
-    if not user.is_authenticated or not user.has_role(Role.UITVOERDER):
+    if not policy.reads_released_actions(user):
         return []
     approved = Prefetch("release_requests", to_attr="approved", queryset=ReleaseRequest.objects.filter(
         kind=ReleaseKind.PC2B, state=ReleaseState.VRIJGEGEVEN, recipient=user))

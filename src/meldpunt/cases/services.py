@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meldpunt.accounts import policy
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.privacy import log, trace
 from meldpunt.privacy.retention.models import AppliesTo
@@ -37,8 +36,6 @@ CASUS_STATE_LABELS = {
     CasusState.VERNIETIGD: "Vernietigd",
 }
 _BY_CODE = {t.code: t for t in CASUS_TRANSITIONS}
-# Casus wegingen and who records them: W4 to link a signal or re-open, PC2A/PC2B to release.
-CASUS_WEGING_ROLES = {"W4": frozenset({Role.REGISSEUR, Role.TEAMLID}), **wegingen.CASUS_WEGING_ROLES}
 
 
 class CaseError(ProtocolError):
@@ -55,7 +52,7 @@ def lock(casus: Casus) -> Casus:
 
 def check_manager(user, casus: Casus) -> None:
     """Only a regisseur involved in the casus (lead, team, or unassigned) may change it."""
-    if not user.has_role(Role.REGISSEUR):
+    if not policy.may_manage_casus(user):
         raise NotAllowed("Alleen de regisseur kan deze casus wijzigen.")
     if not policy.cases_visible_to(user, Casus.objects.filter(pk=casus.pk)).exists():
         raise NotAllowed("U bent niet betrokken bij deze casus.")
@@ -88,11 +85,11 @@ def create_casus(now, **fields) -> Casus:
 
 def casus_weging(user, casus: Casus, data: WegingInput) -> Weging:
     """A complete weging that belongs to the casus (P3), or a refusal."""
-    allowed = CASUS_WEGING_ROLES.get(data.type)
+    allowed = policy.weging_roles(data.type, on_casus=True)
     if allowed is None:
         raise CaseError(f"Weging {data.type} hoort niet bij een casus.")
     role = role_for(user, allowed)
-    if not role:
+    if not policy.may_take_weging(user, data.type, casus):
         raise NotAllowed(f"Uw rol mag weging {data.type} niet vastleggen.")
     weging = Weging(
         casus=casus, type=data.type, decision=data.decision, reasoning=(data.reasoning or "").strip(),
@@ -128,12 +125,11 @@ def open_from_signal(user, signal, change, used: list[Weging]) -> Casus:
     w4 = next((w for w in used if w.type == "W4"), None)
     area = signal.buurt.naam if signal.buurt_id else ""
     title = f"{signal.phenomenon.name}{f' – {area}' if area else ''}"
-    casus = create_casus(now, title=title[:200], opened_at=now, lead=user if user.has_role(Role.REGISSEUR) else None)
-    if user.has_role(Role.TEAMLID) and not user.has_role(Role.REGISSEUR):
+    casus = create_casus(now, title=title[:200], opened_at=now, lead=user if policy.may_lead_casus(user) else None)
+    if policy.may_join_team(user) and not policy.may_lead_casus(user):
         casus.team.add(user)
     CasusSignal.objects.create(casus=casus, signal=signal, linked_at=now, linked_by=user, weging=w4)
-    _history(casus, "casus_starten", "", CasusState.VOORBEREIDING, user, role_for(user, {Role.REGISSEUR,
-                                                                                        Role.TEAMLID}),
+    _history(casus, "casus_starten", "", CasusState.VOORBEREIDING, user, role_for(user, policy.TEAM_ROLES),
              note=f"Gestart uit signaal {signal.reference}")
     log.record("casus_starten", "casus", intake_subjects.of_signal(signal), user=user, obj=casus,
                basis=w4.legal_basis if w4 else "")
@@ -181,7 +177,7 @@ def set_team(user, casus: Casus, members) -> Casus:
     check_manager(user, casus)
     casus = lock(casus)
     members = list(members)
-    wrong = [m for m in members if not m.has_role(Role.TEAMLID, Role.REGISSEUR)]
+    wrong = [m for m in members if not policy.may_join_team(m)]
     if wrong:
         raise CaseError("Alleen leden van het ondermijningsteam en regisseurs kunnen in het casusteam.")
     casus.team.set(members)
@@ -243,7 +239,7 @@ def _requirements(casus: Casus, transition: Transition) -> list[str]:
 def check(user, casus: Casus, transition: Transition) -> list[str]:
     if transition.system_only:
         return ["Deze stap zet alleen het systeem (bewaartermijnen)."]
-    if not user.has_role(*transition.roles):
+    if not policy.may_take_transition(user, transition):
         return ["Uw rol mag deze stap niet zetten."]
     if transition.source != casus.state:
         return [f"Deze stap kan niet vanuit de status '{CASUS_STATE_LABELS.get(casus.state, casus.state)}'."]
@@ -253,7 +249,7 @@ def check(user, casus: Casus, transition: Transition) -> list[str]:
 def available(user, casus: Casus) -> list[tuple[Transition, list[str]]]:
     """The steps from the current state, each with what still blocks it (empty: it can be taken)."""
     return [(t, check(user, casus, t)) for t in CASUS_TRANSITIONS
-            if t.source == casus.state and not t.system_only and user.has_role(*t.roles)]
+            if t.source == casus.state and policy.may_take_transition(user, t)]
 
 
 def _take(user, casus: Casus, code: str, note: str = "") -> CasusStateChange:
@@ -262,7 +258,7 @@ def _take(user, casus: Casus, code: str, note: str = "") -> CasusStateChange:
         raise CaseError("Deze stap bestaat niet.")
     problems = check(user, casus, transition)
     if problems:
-        if transition.system_only or not user.has_role(*transition.roles):
+        if not policy.may_take_transition(user, transition):
             raise NotAllowed(*problems)
         raise (WrongState if transition.source != casus.state else CaseError)(*problems)
     weging = _pending_w4(casus) if "W4" in transition.wegingen else None

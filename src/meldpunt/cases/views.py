@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meldpunt import policy
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
@@ -35,7 +36,7 @@ def casus(request, reference):
         "casus": case, "data": data, "state_label": CASUS_STATE_LABELS.get(case.state, case.state),
         "labels": CASUS_STATE_LABELS, "steps": services.available(request.user, case),
         "team_form": TeamForm(initial={"members": list(case.team.all())}),
-        "is_regie": request.user.has_role("regisseur"), "today": timezone.localdate(),
+        "is_regie": policy.may_manage_casus(request.user), "today": timezone.localdate(),
     })
 
 

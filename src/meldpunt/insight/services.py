@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 
 from . import conf, diffing, extract, pipeline, selectors, storage
 from .models import Snapshot, Trigger

@@ -13,7 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.api.permissions import PolicyPermission
 from meldpunt.api.problems import problem_response
 
@@ -118,7 +118,7 @@ class SignalViewSet(viewsets.GenericViewSet):
         responses={201: OpenApiResponse(SignalCreatedSerializer, description="Het signaal is geregistreerd.")})
     def create(self, request):
         data = validated(StaffSignalSerializer, request.data)
-        if data["channel"] == Channel.TELEFOON and not request.user.has_role(Role.BEOORDELAAR, Role.REGISSEUR):
+        if not policy.may_register_channel(request.user, data["channel"]):
             return problem_response(400, "Het signaal is niet opgeslagen.", [{
                 "name": "channel", "code": "invalid_choice",
                 "reason": "Alleen medewerkers van het meldpunt registreren meldingen per telefoon of balie."}])

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
 

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt import policy
 from meldpunt.core import identifiers
 from meldpunt.privacy import log
 from meldpunt.privacy import security as security_log
@@ -29,6 +30,8 @@ from .models import (
     Signal,
     SubjectKind,
 )
+
+STAFF_CHANNEL_REFUSED = "Alleen medewerkers van het meldpunt registreren meldingen per telefoon of balie."
 
 
 class IntakeError(ValueError):
@@ -214,7 +217,10 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
 
 @transaction.atomic
 def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation | None = None) -> Signal:
-    """Register a signal in state 'ontvangen' from any channel."""
+    """Register a signal in state 'ontvangen' from any channel. A telephone or desk report only by
+    meldpunt staff (``policy.may_register_channel``), whoever calls: the view, the API or a job."""
+    if not policy.may_register_channel(user, data.channel):
+        raise IntakeError({"channel": [STAFF_CHANNEL_REFUSED]})
     clean, errors = _validate(data)
     if errors:
         raise IntakeError(errors)

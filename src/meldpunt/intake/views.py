@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.web.access import page
 
 from . import throttle
 from .forms import InternalSignalForm, PublicSignalForm, SubjectFormSet
+from .models import Channel
 from .services import IntakeError, create_signal
 
 RECEIPT_SESSION_KEY = "meldpunt_receipt"
@@ -51,7 +52,7 @@ def bedankt(request):
 @page("signaal_melden")
 @require_http_methods(["GET", "POST"])
 def signaal_nieuw(request):
-    may_register_calls = request.user.has_role(Role.BEOORDELAAR, Role.REGISSEUR)
+    may_register_calls = policy.may_register_channel(request.user, Channel.TELEFOON)
     form = InternalSignalForm(request.POST or None, request.FILES or None, may_register_calls=may_register_calls)
     subjects = SubjectFormSet(request.POST or None, prefix="betrokkene")
     if request.method == "POST" and form.is_valid() and subjects.is_valid():
@@ -65,7 +66,7 @@ def signaal_nieuw(request):
                     subjects.forms[int(key.split(".")[1])].add_error(None, " ".join(texts))
         else:
             messages.success(request, f"Signaal {signal.reference} is geregistreerd.")
-            if request.user.has_role(Role.BEOORDELAAR, Role.REGISSEUR):
+            if may_register_calls:  # meldpunt staff work on the signal they registered
                 return redirect(reverse("protocol:signaal", args=[signal.reference]))
             return redirect("web:mijn_meldingen")
     return render(request, "intake/signaal_nieuw.html", {"form": form, "subjects": subjects})

@@ -23,7 +23,7 @@ from meldpunt.intake.serializers import KENMERK_PARAMETER, JsonBodyParser, valid
 from . import selectors, services
 from .checklist import GROUPS
 from .transitions import SIGNAL_TRANSITIONS
-from .wegingen import DECISIONS, WEGING_ROLES
+from .wegingen import DECISIONS
 
 CONFLICT = {409: OpenApiResponse(description="De status van het signaal laat deze stap niet toe.")}
 TRANSITION_CODES = [t.code for t in SIGNAL_TRANSITIONS if not t.system_only]
@@ -65,7 +65,7 @@ class WegingSerializer(serializers.Serializer):
     """One reasoned decision. Completeness (reasoning, purpose, legal basis, checklist, criteria,
     necessity/proportionality/subsidiarity) is checked by the protocol rules, the same as in the UI."""
 
-    soort = serializers.ChoiceField(choices=list(WEGING_ROLES), help_text="W1, W2A, W2B (stap 1), W3 of W4.")
+    soort = serializers.ChoiceField(choices=list(DECISIONS), help_text="W1, W2A, W2B (stap 1), W3 of W4.")
     besluit = serializers.ChoiceField(
         choices=DECISION_CODES,
         help_text="W1/W2A/W2B: ja of nee. W3: geen_actie, afdeling, riec, bronnenonderzoek. "

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
@@ -36,7 +36,6 @@ COMPATIBILITY_FACTORS = {
     "d_gevolgen": "d. Mogelijke gevolgen voor de betrokkene",
     "e_waarborgen": "e. Passende waarborgen (bv. versleuteling, pseudonimisering)",
 }
-REQUESTER_ROLES = frozenset({Role.REGISSEUR})
 
 
 @dataclass
@@ -61,8 +60,9 @@ def _mention_subjects(mentions) -> list:
     return found or [log.DataSubject("intern", "bronnenonderzoek")]
 
 
-def _require(user, *roles, message: str) -> None:
-    if not user.has_role(*roles):
+def _require(allowed: bool, message: str) -> None:
+    """Refuse with ``message`` when the policy said no."""
+    if not allowed:
         raise NotAllowed(message)
 
 
@@ -72,7 +72,7 @@ def _require(user, *roles, message: str) -> None:
 @transaction.atomic
 def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str) -> list[SourceRequest]:
     """Ask to consult each source about the chosen subjects of the signal (one request per source)."""
-    _require(user, *REQUESTER_ROLES, message="Alleen de regisseur vraagt bronnen aan.")
+    _require(policy.may_request_sources(user), "Alleen de regisseur vraagt bronnen aan.")
     _check_reader(user, signal)
     signal = _lock(signal)
     if signal.state != SignalState.BRONNENONDERZOEK:
@@ -165,7 +165,7 @@ def _pc1_weging(user, signal: Signal, data: Pc1Input, details: bool, purpose: st
 
 
 def _check_decider(user, requested_by_id: int) -> None:
-    _require(user, Role.PRIVACYFUNCTIONARIS, message="Alleen de privacyfunctionaris beslist over privacytoets 1.")
+    _require(policy.may_decide_pc1(user), "Alleen de privacyfunctionaris beslist over privacytoets 1.")
     if requested_by_id == user.pk:
         raise NotAllowed("U kunt niet besluiten over uw eigen verzoek (vier ogen).")
 
@@ -240,7 +240,7 @@ def _ask_connector(item: SourceRequest, requester) -> None:
 @transaction.atomic
 def retry_connector(user, source_request: SourceRequest) -> SourceRequest:
     """Ask the connector again for the subjects it could not answer (e.g. it was unreachable)."""
-    _require(user, *REQUESTER_ROLES, message="Alleen de regisseur vraagt een bron opnieuw.")
+    _require(policy.may_request_sources(user), "Alleen de regisseur vraagt een bron opnieuw.")
     _check_reader(user, source_request.signal)
     item = SourceRequest.objects.select_for_update().select_related("source", "signal").get(pk=source_request.pk)
     if item.state != RequestState.TOEGESTAAN or not item.source.has_connector:
@@ -250,7 +250,7 @@ def retry_connector(user, source_request: SourceRequest) -> SourceRequest:
 
 
 def _bronhouder_hit(user, hit_id: int) -> HitResult:
-    _require(user, Role.BRONHOUDER, message="Alleen een bronhouder beantwoordt deze vraag.")
+    _require(policy.may_answer_as_bronhouder(user), "Alleen een bronhouder beantwoordt deze vraag.")
     hit = (HitResult.objects.select_for_update().select_related("request__source", "request__signal", "subject")
            .filter(pk=hit_id).first())
     if hit is None or not hit.request.source.bronhouders.filter(pk=user.pk).exists():
@@ -283,7 +283,7 @@ def answer_hit(user, hit: HitResult, has_hit) -> HitResult:
 @transaction.atomic
 def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest:
     """Ask to open chosen fields behind a hit; nothing is fetched until it is approved."""
-    _require(user, *policy.DETAIL_REQUEST_ROLES, message="Alleen de regisseur vraagt details aan.")
+    _require(policy.may_ask_details(user), "Alleen de regisseur vraagt details aan.")
     hit = HitResult.objects.select_related("request__source", "request__signal", "subject").get(pk=hit.pk)
     _check_reader(user, hit.request.signal)
     signal = _lock(hit.request.signal)

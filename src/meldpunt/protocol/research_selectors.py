@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.http import Http404
 
-from meldpunt.accounts import policy
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.registries.connectors import ConnectorError, connector
 
@@ -45,13 +44,13 @@ def for_signal(user, signal) -> SignalResearch:
                     .order_by("pk"))
     requests = list(SourceRequest.objects.filter(signal=signal).select_related("source", "requested_by", "weging")
                     .prefetch_related(hits))
-    may_request = signal.state == "bronnenonderzoek" and user.has_role(Role.REGISSEUR)
+    may_request = signal.state == "bronnenonderzoek" and policy.may_request_sources(user)
     for item in requests:
         item.may_retry = may_request and item.source.has_connector and any(
             h.hit is None and h.error for h in item.hits.all())
         for hit in item.hits.all():
             hit.question = sources.question_label(hit.subject)
-            hit.may_ask_details = (hit.hit is True and user.has_role(Role.REGISSEUR)
+            hit.may_ask_details = (hit.hit is True and policy.may_ask_details(user)
                                    and not any(d.state == DetailState.AANGEVRAAGD for d in hit.detail_requests.all()))
             for detail in hit.detail_requests.all():
                 detail.hit = hit
@@ -78,7 +77,7 @@ def hit_for_requester(user, signal, hit_id: int) -> HitResult:
 
 def pending_pc1(user):
     """Source requests waiting for privacy check 1, never the user's own (four-eyes)."""
-    if not user.has_role(Role.PRIVACYFUNCTIONARIS):
+    if not policy.may_decide_pc1(user):
         return SourceRequest.objects.none()
     return (SourceRequest.objects.filter(state=RequestState.AANGEVRAAGD).exclude(requested_by=user)
             .select_related("signal__phenomenon", "source", "requested_by").prefetch_related("subjects")
@@ -86,7 +85,7 @@ def pending_pc1(user):
 
 
 def pending_details(user):
-    if not user.has_role(Role.PRIVACYFUNCTIONARIS):
+    if not policy.may_decide_pc1(user):
         return DetailRequest.objects.none()
     return (DetailRequest.objects.filter(state=DetailState.AANGEVRAAGD).exclude(requested_by=user)
             .select_related("hit__request__signal", "hit__request__source", "hit__subject", "requested_by")
@@ -106,7 +105,7 @@ def request_for_decision(user, pk: int) -> SourceRequest:
 def details_for_decision(user, pk: int) -> DetailRequest:
     item = DetailRequest.objects.exclude(requested_by=user).select_related(
         "hit__request__signal", "hit__request__source", "hit__subject", "requested_by").filter(pk=pk).first()
-    if item is None or not user.has_role(Role.PRIVACYFUNCTIONARIS):
+    if item is None or not policy.may_decide_pc1(user):
         raise Http404("Dit verzoek bestaat niet of is uw eigen verzoek.")
     log.record("details_verzoek_inzien", ACTIVITY, _mention_subjects([item.hit.subject]), user=user,
                obj=item.hit.request.signal, basis=item.hit.request.source.code)
@@ -123,7 +122,7 @@ def subject_lines(mentions) -> list[str]:
 
 def bronhouder_hits(user):
     """Hit/no-hit questions for the user's sources without connector: the question only."""
-    if not user.has_role(Role.BRONHOUDER):
+    if not policy.may_answer_as_bronhouder(user):
         return []
     hits = list(HitResult.objects.filter(hit__isnull=True, request__state=RequestState.TOEGESTAAN,
                                          request__source__connector="", request__source__bronhouders=user)
@@ -134,7 +133,7 @@ def bronhouder_hits(user):
 
 
 def bronhouder_details(user):
-    if not user.has_role(Role.BRONHOUDER):
+    if not policy.may_answer_as_bronhouder(user):
         return []
     items = list(DetailRequest.objects.filter(state=DetailState.TOEGESTAAN, supplied_at__isnull=True,
                                               hit__request__source__connector="",

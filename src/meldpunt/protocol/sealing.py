@@ -10,8 +10,7 @@ import json
 
 from django.core.files.base import ContentFile
 
-from meldpunt.accounts import policy
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.core import keys
 from meldpunt.intake import subjects
 from meldpunt.intake.models import ReporterContact, Signal
@@ -19,7 +18,6 @@ from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.retention import residue
 
-REVEAL_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLID})
 MIN_REASON = 15
 
 
@@ -63,7 +61,7 @@ def seal(signal: Signal) -> None:
 def reveal(user, signal: Signal, reason: str) -> dict:
     from .services import NotAllowed, ProtocolError
 
-    if not policy.may_read_signal(user, signal) or not user.has_role(*REVEAL_ROLES):
+    if not policy.may_reveal_sealed(user, signal):
         raise NotAllowed("Uw rol mag versleutelde signalen niet inzien.")
     if not signal.is_sealed:
         raise ProtocolError("Dit signaal is niet versleuteld.")

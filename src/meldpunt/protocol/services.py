@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.core.workdays import add_working_days
 from meldpunt.intake import subjects
@@ -95,11 +95,11 @@ def _check_reader(user, signal: Signal) -> None:
 
 
 def _build_weging(user, signal: Signal, data: WegingInput) -> Weging:
-    allowed = wegingen.WEGING_ROLES.get(data.type)
+    allowed = policy.weging_roles(data.type)
     if allowed is None:
         raise ProtocolError(f"Weging {data.type} kan hier niet worden vastgelegd.")
     role = _role_for(user, allowed)
-    if not role:
+    if not policy.may_take_weging(user, data.type, signal):
         raise NotAllowed(f"Uw rol mag weging {data.type} niet vastleggen.")
     try:
         checklist = clean_checklist(data.checklist) if data.type == "W1" else {}
@@ -139,8 +139,7 @@ def record_weging(user, signal: Signal, data: WegingInput) -> Weging:
     would otherwise lie around unused or be read as the weging of a step it never weighed (P3)."""
     _check_reader(user, signal)
     signal = _lock(signal)
-    allowed = wegingen.WEGING_ROLES.get(data.type)
-    if allowed and _role_for(user, allowed) and data.type not in _asked_now(signal):
+    if policy.may_take_weging(user, data.type, signal) and data.type not in _asked_now(signal):
         label = SIGNAL_STATE_LABELS.get(signal.state, signal.state)
         raise WrongState(f"Weging {data.type} hoort niet bij de status '{label}' van dit signaal; is de stap al "
                          "gezet?")
@@ -218,8 +217,7 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
 
 
 def available(user, signal: Signal) -> list[Transition]:
-    return [t for t in SIGNAL_TRANSITIONS if t.source == signal.state and not t.system_only
-            and user.has_role(*t.roles)]
+    return [t for t in SIGNAL_TRANSITIONS if t.source == signal.state and policy.may_take_transition(user, t)]
 
 
 def _apply(signal: Signal, transition: Transition, used: list[Weging], user, role: str, note: str) -> StateChange:
@@ -253,7 +251,7 @@ def _step_for(user, signal: Signal, code: str) -> Transition:
         raise ProtocolError("Deze stap bestaat niet.")
     if step.system_only:
         raise ProtocolError("Deze stap zet alleen het systeem (bewaartermijnen).")
-    if not user.has_role(*step.roles):
+    if not policy.may_take_transition(user, step):
         raise NotAllowed("Uw rol mag deze stap niet zetten.")
     if step.source != signal.state:
         raise WrongState(f"Deze stap kan niet vanuit de status '{signal.state}'.")
@@ -329,7 +327,6 @@ FORWARD_ITEMS = {
     "waarneming": "Datum of moment van de waarneming",
     "betrokkenen": "Betrokkenen (namen, nummers, kentekens)",
 }
-FORWARD_ROLES = frozenset({"beoordelaar", "regisseur", "teamlid"})
 
 
 def _forward_content(signal: Signal, items: list[str]) -> dict:
@@ -363,8 +360,7 @@ def forward(user, signal: Signal, destination: Destination, legal_basis: str, it
     is kept as it was at that moment, so the letter can be reprinted and the FG can check it."""
     _check_reader(user, signal)
     signal = _lock(signal)
-    role = _role_for(user, FORWARD_ROLES)
-    if not role:
+    if not policy.may_forward(user):
         raise NotAllowed("Uw rol mag geen signalen doorzenden.")
     problems = []
     if signal.is_sealed or signal.state not in (SignalState.ONTVANGEN, SignalState.ZWAARTE,

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.registries import related
 from meldpunt.web.access import page

@@ -26,15 +26,7 @@ DECISIONS: dict[str, dict[str, str]] = {
 RELEASE = {"vrijgeven": "Vrijgeven zoals gevraagd", "deels": "Deels vrijgeven", "weigeren": "Niet vrijgeven"}
 CASUS_DECISIONS: dict[str, dict[str, str]] = {"PC2A": RELEASE, "PC2B": RELEASE}
 CASUS_ONLY = frozenset(CASUS_DECISIONS)
-CASUS_WEGING_ROLES = {"PC2A": frozenset({"privacyfunctionaris"}), "PC2B": frozenset({"privacyfunctionaris"})}
-# Which roles may record which weging (design §2: beoordelaar does step 1, the team W3 and W4).
-WEGING_ROLES = {
-    "W1": frozenset({"beoordelaar", "regisseur"}),
-    "W2A": frozenset({"beoordelaar", "regisseur"}),
-    "W2B": frozenset({"beoordelaar", "regisseur"}),
-    "W3": frozenset({"teamlid"}),
-    "W4": frozenset({"teamlid", "regisseur"}),
-}
+# Who records which weging is the policy's (meldpunt.policy.signals: WEGING_ROLES, CASUS_WEGING_ROLES).
 DEFAULT_LEGAL_BASIS = {
     "W1": "AVG art. 6 lid 1 sub e; Gemeentewet art. 172",
     "W2A": "AVG art. 6 lid 1 sub e; Gemeentewet art. 172",

@@ -31,7 +31,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.intake import subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log

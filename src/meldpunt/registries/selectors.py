@@ -230,7 +230,7 @@ def link_candidates(user, mention, linker=None) -> LinkCandidates:
     reasons, the latest judgement) only once a details request for the mention is approved, and
     of it only the approved fields. Candidates scored 0 % are never listed. Checks access and logs
     the read (P2). Raises SourceResearchNeeded (nothing read, nothing logged) without an approved PC1."""
-    from meldpunt.accounts import policy
+    from meldpunt import policy
     from meldpunt.privacy import log
 
     from .services import LOG_SUBJECT_TYPE, check_access

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.core import identifiers
 from meldpunt.privacy import log
 
 from . import models as m
 from . import selectors
 
-# The page (and API resource) name of linking in the access policy (accounts/policy.py).
+# The page (and API resource) name of linking in the access policy (meldpunt/policy/pages.py).
 LINKING_PAGE = "koppelen"
 
 ENTITY_OF_MENTION = {"persoon": m.LinkedEntityKind.PERSOON, "onderneming": m.LinkedEntityKind.ONDERNEMING,

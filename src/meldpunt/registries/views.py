@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.models import MentionedSubject
 from meldpunt.web.access import page

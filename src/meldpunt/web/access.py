@@ -1,11 +1,11 @@
-"""Gate views by the access policy (P1): every page names its rule in accounts.policy."""
+"""Gate views by the access policy (P1): every page names its rule in meldpunt.policy."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

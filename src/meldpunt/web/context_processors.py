@@ -2,7 +2,7 @@ from functools import cache
 
 from django.urls import resolve, reverse
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 
 NAV_LABELS = {
     "werkvoorraad": "Werkvoorraad",

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.cases.models import CasusSignal
 from meldpunt.core.keys import pseudonymise
 from meldpunt.intake.models import MentionedSubject, ReporterContact, Signal, SubjectKind

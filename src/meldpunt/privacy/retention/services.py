@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.accounts.roles import Role
+from meldpunt import policy
 from meldpunt.privacy import log
 
 from . import dates, selectors
@@ -27,9 +27,6 @@ from .models import (
     RecordKind,
 )
 
-COMPOSER_ROLES = frozenset({Role.ARCHIVARIS})
-EXECUTOR_ROLES = frozenset({Role.ARCHIVARIS})
-HOLD_ROLES = frozenset({Role.ARCHIVARIS, Role.REGISSEUR})
 MIN_REASON = 10
 
 
@@ -45,16 +42,13 @@ class NotAllowed(RetentionError):
     """The user's role (or person, for the four-eyes rule) may not do this."""
 
 
-def reviewer_roles() -> frozenset[str]:
-    return frozenset(settings.MELDPUNT_DESTRUCTION_REVIEWER_ROLES)
-
-
 def cooling_off() -> timedelta:
     return timedelta(days=settings.MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS)
 
 
-def _require(user, roles, message: str) -> None:
-    if not (user and user.is_authenticated and user.is_active and user.has_role(*roles)):
+def _require(allowed: bool, message: str) -> None:
+    """Refuse with ``message`` when the policy said no (who may do what: meldpunt.policy.actions)."""
+    if not allowed:
         raise NotAllowed(message)
 
 
@@ -67,7 +61,7 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
             references: list[str] | None = None) -> DestructionList:
     """Put every record that is due (date passed, no hold, not on another open list) and matches
     the filters on a new list, and send it for review."""
-    _require(user, COMPOSER_ROLES, "Alleen de archivaris stelt vernietigingslijsten op.")
+    _require(policy.may_compose_destruction_list(user), "Alleen de archivaris stelt vernietigingslijsten op.")
     name = (name or "").strip()
     today = timezone.localdate()
     problems = []
@@ -93,7 +87,7 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
 def review(user, destruction_list: DestructionList, approve: bool, note: str = "") -> DestructionList:
     """Four-eyes per person: anyone with a reviewer role except the composer approves or rejects.
     Approval starts the bedenktijd; rejection needs a reason and frees the records."""
-    _require(user, reviewer_roles(), "Uw rol mag vernietigingslijsten niet beoordelen.")
+    _require(policy.may_review_destruction_list(user), "Uw rol mag vernietigingslijsten niet beoordelen.")
     destruction_list = _lock(destruction_list)
     if destruction_list.composed_by_id == user.pk:
         raise NotAllowed("U hebt deze lijst zelf opgesteld; een ander moet haar beoordelen.")
@@ -118,7 +112,7 @@ def review(user, destruction_list: DestructionList, approve: bool, note: str = "
 @transaction.atomic
 def cancel(user, destruction_list: DestructionList, note: str = "") -> DestructionList:
     """Stop a list before it is executed (during review or the bedenktijd)."""
-    _require(user, COMPOSER_ROLES | reviewer_roles(), "Uw rol mag vernietigingslijsten niet annuleren.")
+    _require(policy.may_cancel_destruction_list(user), "Uw rol mag vernietigingslijsten niet annuleren.")
     destruction_list = _lock(destruction_list)
     if destruction_list.status not in OPEN_LIST_STATES:
         raise RetentionError("Deze lijst kan niet meer worden geannuleerd.")
@@ -136,7 +130,7 @@ def execute(user, destruction_list: DestructionList):
     calls destruction.execute with no user)."""
     from . import destruction
 
-    _require(user, EXECUTOR_ROLES, "Alleen de archivaris voert vernietigingslijsten uit.")
+    _require(policy.may_execute_destruction_list(user), "Alleen de archivaris voert vernietigingslijsten uit.")
     return destruction.execute(destruction_list, user=user)
 
 
@@ -154,7 +148,7 @@ def _target(kind: str, reference: str):
 @transaction.atomic
 def place_hold(user, kind: str, reference: str, reason: str, until: date | None = None) -> LegalHold:
     """Block destruction of one record (bezwaar, beroep, lopende procedure)."""
-    _require(user, HOLD_ROLES, "Uw rol mag geen bewaarplicht plaatsen.")
+    _require(policy.may_place_legal_hold(user), "Uw rol mag geen bewaarplicht plaatsen.")
     if kind not in RecordKind.values:
         raise RetentionError("Kies een signaal of een casus.")
     reason = (reason or "").strip()
@@ -173,7 +167,7 @@ def place_hold(user, kind: str, reference: str, reason: str, until: date | None 
 
 @transaction.atomic
 def lift_hold(user, hold: LegalHold) -> LegalHold:
-    _require(user, HOLD_ROLES, "Uw rol mag geen bewaarplicht opheffen.")
+    _require(policy.may_place_legal_hold(user), "Uw rol mag geen bewaarplicht opheffen.")
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.lifted_at is not None:
         raise RetentionError("Deze bewaarplicht is al opgeheven.")

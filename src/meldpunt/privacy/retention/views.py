@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from meldpunt.accounts import policy
+from meldpunt import policy
 from meldpunt.web.access import page
 from meldpunt.web.forms import flash_service_errors
 
@@ -70,7 +70,7 @@ def lijst(request, pk):
     return render(request, "retention/lijst.html", {
         "destruction_list": destruction_list, "items": selectors.list_items(destruction_list),
         "statement": statement, "may_act": may_act,
-        "may_review": request.user.has_role(*services.reviewer_roles())
+        "may_review": policy.may_review_destruction_list(request.user)
         and destruction_list.status == ListStatus.TER_BEOORDELING
         and destruction_list.composed_by_id != request.user.pk,
         "review_form": ReviewForm(), "cancel_form": CancelForm(),

@@ -1,0 +1,74 @@
+"""Pages and API resources: which roles open them, and which roles only look (P1)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from meldpunt.accounts.roles import Role
+
+from .base import active, holds
+
+if TYPE_CHECKING:
+    from meldpunt.accounts.models import User
+
+# Each page (or API resource) and the roles that may open it.
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "werkvoorraad": frozenset({Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID}),
+    "te_beoordelen": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    "bevragingen": frozenset({Role.BRONHOUDER}),
+    "mijn_casussen": frozenset({Role.DEELNEMER}),
+    "mijn_acties": frozenset({Role.UITVOERDER}),
+    "toezicht": frozenset({Role.FG}),
+    "bewaartermijnen": frozenset({Role.ARCHIVARIS}),
+    # The FG sees the retention watchlist, lists and statements read-only (P4).
+    "bewaartermijnen_inzien": frozenset({Role.ARCHIVARIS, Role.FG}),
+    "ondermijningsbeeld": frozenset({Role.ANALIST, Role.REGISSEUR}),
+    "beheer": frozenset({Role.BEHEERDER}),
+    "mijn_meldingen": frozenset({Role.MELDER_INTERN}),
+    # Internal intake form: staff melders, and meldpunt staff registering a telephone report.
+    "signaal_melden": frozenset({Role.MELDER_INTERN, Role.BEOORDELAAR, Role.REGISSEUR}),
+    "signaal": frozenset({Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID}),
+    "bulkimport": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
+    # Step 4: the casus and its casusoverleg are led by the regisseur with the team (cases app);
+    # which casus a user reads is decided by cases_visible_to below.
+    "casussen": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    "casusoverleg": frozenset({Role.REGISSEUR}),
+    "vrijgave_besluiten": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    # Inzageverzoeken (AVG art. 15): handled by the privacyfunctionaris, overseen read-only by the FG.
+    "inzage": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    "inzage_toezicht": frozenset({Role.FG}),
+    "casus_rapportages": frozenset({Role.REGISSEUR}),
+    # Linking mentions to registry records (proposals with reasons; a person confirms or rejects).
+    "koppelen": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    # Bronnenonderzoek (step 3): the regisseur asks, the team reads hits for W4; the privacyfunctionaris
+    # decides privacy check 1 per source and per details request (never their own).
+    "bronnenonderzoek": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    "bron_besluiten": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    # Public CBS geography and aggregate key figures: every logged-in role.
+    "gebieden": frozenset(Role.values),
+}
+# The auditor opens exactly what the FG opens (design §5a "FG / auditor"), derived rather than
+# listed so that no FG page can forget it; both only read (tests/test_read_only_roles.py).
+PAGE_ROLES = {page: roles | {Role.AUDITOR} if Role.FG in roles else roles for page, roles in PAGE_ROLES.items()}
+# Roles that look but never change (design §2: the FG's oversight is read-only; so is the auditor's).
+READ_ONLY_ROLES = frozenset({Role.FG, Role.AUDITOR})
+
+
+def may_open(user: User, page: str) -> bool:
+    """May this user open the page or API resource called ``page``?"""
+    if page not in PAGE_ROLES:
+        # Fail closed: a page without a declared rule is open to nobody.
+        return False
+    return active(user) and holds(user, PAGE_ROLES[page])
+
+
+def may_change(user: User, page: str) -> bool:
+    """May this user send a change (POST, PUT, PATCH, DELETE) to ``page``? Only through a role of the
+    page that is not read-only: the FG or auditor who opens a page never writes through it."""
+    if page not in PAGE_ROLES or not active(user):
+        return False
+    return bool((user.roles & PAGE_ROLES[page]) - READ_ONLY_ROLES)
+
+
+def pages_for(user: User) -> list[str]:
+    return [page for page in PAGE_ROLES if may_open(user, page)]

@@ -1,0 +1,128 @@
+"""Signals: which signals a user reads (P1, need to know), who registers which channel, who
+forwards, reveals a sealed signal, records a weging or takes a step of the protocol."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from meldpunt.accounts.roles import Role
+
+from .base import active, holds
+from .cases import cases_visible_to
+
+if TYPE_CHECKING:
+    from meldpunt.accounts.models import User
+
+# Involvement through a queue: the step a role works on makes the signals in that step theirs.
+# Beoordelaar: step 1. Ondermijningsteam: steps 2 and 3 (W3, W4). Regisseur: steps 1 to 4.
+INTAKE_STATES = frozenset({"ontvangen"})
+TEAM_STATES = frozenset({"zwaarte", "bronnenonderzoek"})
+# Not 'casus': from step 4 on, a signal is read through its casus (lead, team), like the casus itself.
+REGIE_STATES = frozenset({"ontvangen", "zwaarte", "bronnenonderzoek", "geen_actie", "niet_in_behandeling",
+                          "doorgezet_afdeling", "doorgezet_riec", "afdeling_regie"})
+# Step 4: a signal in these states is read only through its casus (cases_visible_to).
+CASE_STATES = frozenset({"casus"})
+
+
+def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
+    """Filter a Signal queryset to the rows this user has a role *and* an involvement for."""
+    if not active(user):
+        return signals.none()
+    condition = Q(pk__in=[])
+    # Being the signal's assigned person (the teamlid who decided W3) involves a user up to step 4 only:
+    # once the signal is in a casus it is read through that casus (lead, team), never through
+    # ``assigned_to`` (issue 13, finding 3: no reading after leaving).
+    assigned = Q(assigned_to=user) & ~Q(state__in=CASE_STATES)
+    if holds(user, {Role.MELDER_INTERN}):
+        condition |= Q(reported_by=user)  # staff melders see their own reports only
+    if holds(user, {Role.BEOORDELAAR}):
+        condition |= Q(state__in=INTAKE_STATES) | assigned
+    if holds(user, {Role.REGISSEUR}):
+        condition |= Q(state__in=REGIE_STATES) | assigned
+    if holds(user, {Role.TEAMLID}):
+        condition |= Q(state__in=TEAM_STATES) | assigned
+    if holds(user, {Role.REGISSEUR, Role.TEAMLID}):
+        # The lead and team of a casus read the signals that belong to it (step 4).
+        from meldpunt.cases.models import Casus, CasusSignal
+
+        # The signals of every casus this user may open (cases_visible_to): never more than the casus.
+        casussen = cases_visible_to(user, Casus.objects.all()).values("pk")
+        condition |= Q(pk__in=CasusSignal.objects.filter(casus__in=casussen).values("signal_id"))
+    return signals.filter(condition)
+
+
+def may_read_signal(user: User, signal) -> bool:
+    from meldpunt.intake.models import Signal
+
+    return signals_visible_to(user, Signal.objects.filter(pk=signal.pk)).exists()
+
+
+# ------------------------------------------------------------------------------ registering
+
+# Meldpunt staff: they register the report of someone else, by telephone or at the desk.
+CALL_REGISTRAR_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
+# The channel only meldpunt staff may register (intake.models.Channel.TELEFOON).
+STAFF_CHANNELS = frozenset({"telefoon"})
+
+
+def may_register_channel(user: User | None, channel: str) -> bool:
+    """May ``user`` register a signal through ``channel``? A telephone or desk report only by meldpunt
+    staff (beoordelaar, regisseur). ``None`` is the system itself (the data-analyse rules, the demo and
+    the tests), which registers for nobody; the view, the API and ``intake.services.create_signal`` all
+    ask this. Whether the user may use the intake form at all is the page rule ``signaal_melden``."""
+    if channel not in STAFF_CHANNELS or user is None:
+        return True
+    return active(user) and holds(user, CALL_REGISTRAR_ROLES)
+
+
+# ------------------------------------------------------------------------------ actions on a signal
+
+# Who may read the content of a sealed ('geen actie') signal, with a reason (protocol.sealing.reveal).
+REVEAL_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLID})
+# Who records a doorzending (protocol.services.forward).
+FORWARD_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID})
+# Which roles may record which weging on a signal (design §2: beoordelaar does step 1, the team W3 and W4).
+WEGING_ROLES = {
+    "W1": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
+    "W2A": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
+    "W2B": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
+    "W3": frozenset({Role.TEAMLID}),
+    "W4": frozenset({Role.TEAMLID, Role.REGISSEUR}),
+}
+# The wegingen of a casus: W4 to link a signal or re-open (the regisseur and the team), privacy checks
+# 2A and 2B to release (the privacyfunctionaris).
+CASUS_WEGING_ROLES = {
+    "W4": frozenset({Role.REGISSEUR, Role.TEAMLID}),
+    "PC2A": frozenset({Role.PRIVACYFUNCTIONARIS}),
+    "PC2B": frozenset({Role.PRIVACYFUNCTIONARIS}),
+}
+
+
+def may_reveal_sealed(user: User, signal) -> bool:
+    """May this user read the sealed content of ``signal``? A regisseur or team member who reads it."""
+    return may_read_signal(user, signal) and holds(user, REVEAL_ROLES)
+
+
+def may_forward(user: User) -> bool:
+    """May this user record a doorzending? Whether they read the signal is checked by the caller first."""
+    return holds(user, FORWARD_ROLES)
+
+
+def weging_roles(kind: str, *, on_casus: bool = False) -> frozenset[str] | None:
+    """The roles that record weging ``kind`` on a signal (or on a casus); None: no such weging there."""
+    return (CASUS_WEGING_ROLES if on_casus else WEGING_ROLES).get(kind)
+
+
+def may_take_weging(user: User, kind: str, signal_or_casus) -> bool:
+    """May this user record weging ``kind`` on this signal or casus (by role; reading is the caller's)?"""
+    on_casus = signal_or_casus is not None and signal_or_casus._meta.model_name == "casus"
+    roles = weging_roles(kind, on_casus=on_casus)
+    return roles is not None and holds(user, roles)
+
+
+def may_take_transition(user: User, transition) -> bool:
+    """May this user take ``transition`` (a row of protocol.transitions, signal or casus)? Its role column
+    says who; a row only the system takes (retention) is never a person's."""
+    return not transition.system_only and holds(user, transition.roles)
