@@ -1,5 +1,5 @@
 """The data rules as first seeded (issue 5: registry indicators), with their documented default
-thresholds (``rules.SCHEMAS``, ADR 0017) and legal basis. Functioneel beheer edits them in the
+thresholds (``rule_schemas.SCHEMAS``, ADR 0017) and legal basis. Functioneel beheer edits them in the
 admin afterwards; seeding only adds what is missing and never overwrites an edit.
 
 The rules look at addresses, companies and sales, never at who someone is: no nationality,
@@ -7,6 +7,7 @@ ethnicity or origin (P7). A finding becomes a signal in step 1; a person decides
 """
 
 from .models import DataRuleKind
+from .rule_schemas import SCHEMAS
 
 _BASE = "AVG art. 6 lid 1 sub e (taak van algemeen belang); Gemeentewet art. 172 (openbare orde)"
 
@@ -54,6 +55,4 @@ def seed_rules(**_kwargs) -> None:
 
 
 def _defaults(kind: str) -> dict:
-    from .rules import SCHEMAS
-
     return {name: spec.default for name, spec in SCHEMAS[kind].items()}

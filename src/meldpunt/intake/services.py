@@ -17,7 +17,7 @@ from meldpunt.privacy import log
 from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
-from . import files, subjects
+from . import files, hooks, subjects
 from .models import (
     Attachment,
     Channel,
@@ -218,8 +218,6 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     clean, errors = _validate(data)
     if errors:
         raise IntakeError(errors)
-    from meldpunt.protocol import services as protocol_services
-
     now = timezone.now()
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
     signal = Signal.objects.create(
@@ -248,7 +246,8 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
             # An anonymous reporter's file name can identify them (P5).
             original_name="" if anonymous else upload.name[:200],
         )
-    protocol_services.start_history(signal, user)
+    # The protocol starts the signal's history (its first state and deadline): intake/hooks.py.
+    hooks.signal_received(signal, user)
     if any(mention.pk is None for mention in mentions):
         # A backend that does not return keys from a bulk insert: read them back for the log.
         mentions = list(MentionedSubject.objects.filter(signal=signal))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from meldpunt.accounts.roles import Role
 from meldpunt.privacy import log
 
-from . import dates, selectors
+from . import dates, registry, selectors
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -141,9 +141,7 @@ def execute(user, destruction_list: DestructionList):
 
 
 def _target(kind: str, reference: str):
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     model = Signal if kind == RecordKind.SIGNAAL else Casus
     record = model.objects.filter(reference=(reference or "").strip()).first()
     if record is None:
