@@ -6,7 +6,7 @@ The rules look at addresses, companies and sales, never at who someone is: no na
 ethnicity or origin (P7). A finding becomes a signal in step 1; a person decides.
 """
 
-from .models import DataRuleKind
+from .models import DataRule, DataRuleKind, Phenomenon
 from .rule_schemas import SCHEMAS
 
 _BASE = "AVG art. 6 lid 1 sub e (taak van algemeen belang); Gemeentewet art. 172 (openbare orde)"
@@ -44,8 +44,6 @@ RULES = [
 
 
 def seed_rules(**_kwargs) -> None:
-    from .models import DataRule, Phenomenon
-
     for code, kind, phenomenon, name, description, legal_basis in RULES:
         if not Phenomenon.objects.filter(code=phenomenon).exists():
             continue  # the phenomena are seeded first; a renamed catalogue is left alone

@@ -8,8 +8,11 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
+from django.forms import ValidationError
 from django.utils import timezone
 
 from meldpunt.core import identifiers
@@ -188,9 +191,6 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
         errors["contact"] = ["Een anonieme melding heeft geen contactgegevens. Kies 'niet anoniem' of laat "
                              "ze leeg."]
     if data.contact_email:
-        from django.core.validators import validate_email
-        from django.forms import ValidationError
-
         try:
             validate_email(data.contact_email)
         except ValidationError:
@@ -198,8 +198,6 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
     if len(data.contact_phone or "") > 30:
         errors["contact_phone"] = ["Dit telefoonnummer is te lang."]
     clean["mentions"] = [_clean_subject(i, s, errors) for i, s in enumerate(data.subjects)]
-    from django.conf import settings
-
     if len(data.uploads) > settings.MELDPUNT_MAX_ATTACHMENTS:
         errors["uploads"] = [f"Stuur hoogstens {settings.MELDPUNT_MAX_ATTACHMENTS} bijlagen mee."]
     cleaned_files = []

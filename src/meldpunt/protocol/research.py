@@ -16,6 +16,7 @@ from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
+from meldpunt.registries.linking import Linker, Mention
 
 from . import hooks, sources
 from .models import Weging
@@ -201,8 +202,6 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
 def _linker_hit(mention) -> bool:
     """A person known only by name and birth date: a hit when the linker proposes a BRP record
     (one candidate above its threshold, clearly ahead). Who it is stays on the linking page."""
-    from meldpunt.registries.linking import Linker, Mention
-
     return Linker().link(Mention.from_subject(mention)).proposal is not None
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from meldpunt.accounts.roles import Role
 from meldpunt.privacy import log
 
-from . import dates, registry, selectors
+from . import dates, destruction, registry, selectors
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -134,8 +134,6 @@ def cancel(user, destruction_list: DestructionList, note: str = "") -> Destructi
 def execute(user, destruction_list: DestructionList):
     """Execute an approved list once its bedenktijd has passed (the archivaris; the daily job
     calls destruction.execute with no user)."""
-    from . import destruction
-
     _require(user, EXECUTOR_ROLES, "Alleen de archivaris voert vernietigingslijsten uit.")
     return destruction.execute(destruction_list, user=user)
 
