@@ -29,8 +29,11 @@ demo: install
 test: install-dev lint test-sqlite test-postgres api-lint
 	@echo "Alle tests geslaagd (SQLite en PostgreSQL)."
 
+# lint-imports: dependencies run one way, the contracts in pyproject.toml [tool.importlinter].
 lint:
 	$(VENV)/bin/ruff check src tests bench
+	PYTHONPATH=$(CURDIR)/src $(VENV)/bin/lint-imports --no-cache
+	$(PY) tools/count_function_imports.py --check
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test DJANGO_SETTINGS_MODULE=meldpunt.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
 
 test-sqlite:

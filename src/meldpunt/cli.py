@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         lines = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS)
         print(HELP.format(commands=lines))
         return
+    # Django loads only when a command runs: `meldpunt --help` needs no settings.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["meldpunt", *argv])

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -51,8 +52,6 @@ class RequireSecondFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse(
                     {"type": "about:blank", "title": "Tweede factor vereist", "status": 403,
                      "detail": "Log in met uw tweede factor voordat u de API gebruikt."},

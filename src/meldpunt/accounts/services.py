@@ -4,6 +4,8 @@ import secrets
 
 from django.db import transaction
 
+from meldpunt.privacy.security import SecurityEvent, log_event
+
 from .models import RoleAssignment, User
 from .roles import Role
 
@@ -21,8 +23,6 @@ def create_user(username: str, password: str, roles: list[str], **fields) -> Use
 def _grant(user: User, roles) -> None:
     """Grant roles in one insert. bulk_create sends no post_save, so the grants reach the security
     log (BIO 12.4.1) here."""
-    from meldpunt.privacy.security import SecurityEvent, log_event
-
     granted = RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in roles)
     for assignment in granted:
         log_event(SecurityEvent.ROLE_GRANTED, obj=user, detail=f"rol {assignment.role} voor {user.username}")

@@ -8,6 +8,21 @@ class CasesConfig(AppConfig):
     verbose_name = "Casussen"
 
     def ready(self):
+        # Imported here, not at the top: Django loads models after AppConfig modules.
+        from meldpunt.privacy.retention import registry as retention
+        from meldpunt.protocol import hooks as protocol_hooks
+        from meldpunt.protocol.transitions import SIGNAL_TRANSITIONS, SignalState
+
+        from . import services
         from .catalogue import seed_instruments
+        from .models import Casus, CasusSignal
 
         post_migrate.connect(seed_instruments, sender=self, dispatch_uid="cases_seed_instruments")
+        # Step 4: W4 'casus' opens a casus in the transition's transaction (the protocol calls it
+        # through protocol/hooks.py and never imports cases).
+        opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS]
+        protocol_hooks.register_effect(opening, services.open_from_signal)
+        # Retention computes, blocks and destroys casussen (and the signals in them) without
+        # importing this app.
+        retention.register_model(retention.CASUS, Casus)
+        retention.register_model(retention.CASUS_SIGNAL, CasusSignal)

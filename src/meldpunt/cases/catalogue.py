@@ -1,3 +1,5 @@
+from .models import Instrument
+
 """Seed of the intervention instruments (domain reference §2): legal basis, bevoegd orgaan and
 the usual department. Functioneel beheer edits them in the admin; seeding only adds what is
 missing and never overwrites a change."""
@@ -32,8 +34,6 @@ INSTRUMENTS = [
 
 
 def seed_instruments(**_kwargs) -> None:
-    from .models import Instrument
-
     for order, (code, name, basis, authority, department) in enumerate(INSTRUMENTS, start=1):
         Instrument.objects.get_or_create(code=code, defaults={
             "name": name, "legal_basis": basis, "competent_authority": authority, "department": department,

@@ -23,9 +23,12 @@ from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import Attachment, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy.log import DataSubject
 from meldpunt.protocol.models import Weging
+from meldpunt.protocol.research_models import DetailRequest, DetailState
 from meldpunt.protocol.wegingen import DECISIONS
+from meldpunt.registries import models as registry
 
 from . import masking
+from .network import confirmed_links
 
 # The separate, explicit choice to show free text as written (ADR 0021).
 UNMASKED = "ongemaskeerd"
@@ -269,11 +272,6 @@ def _registry_terms(mentions) -> dict[int, list[masking.Term]]:
     """Per mention, the names and numbers of the registry record a person confirmed it to be, and
     of registry details approved (PC1) and supplied for it: they may be spelled otherwise in the
     text than the reporter spelled them."""
-    from meldpunt.protocol.research_models import DetailRequest, DetailState
-    from meldpunt.registries import models as registry
-
-    from .network import confirmed_links
-
     found: dict[int, list[masking.Term]] = {}
     confirmed = confirmed_links(mentions)
     by_kind: dict[str, dict[str, list[int]]] = {}

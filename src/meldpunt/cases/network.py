@@ -17,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from meldpunt.intake.models import MentionedSubject, Signal
+from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.models import SubjectType
 from meldpunt.registries import models as registry
 
 from .models import Casus
+from .selectors import casus_for
 
 KIND_LABELS = {"signaal": "Signaal", "persoon": "Persoon", "onderneming": "Onderneming", "adres": "Adres",
                "voertuig": "Voertuig"}
@@ -275,10 +277,6 @@ def build(casus: Casus) -> Network:
 def network_for(user, reference: str, action: str) -> Network:
     """The network of a casus this user may read (the casus page's rule, P1: lead and team; 404
     otherwise), with the read logged once per person, company and address shown (P2)."""
-    from meldpunt.privacy import log
-
-    from .selectors import casus_for
-
     network = build(casus_for(user, reference, log_read=False))
     log.record(action, "netwerk", network.log_subjects(), user=user, obj=network.casus)
     return network

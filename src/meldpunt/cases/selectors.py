@@ -20,6 +20,7 @@ from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
 from meldpunt.protocol.models import Weging
+from meldpunt.protocol.services import LINKABLE_STATES
 from meldpunt.protocol.transitions import CasusState
 
 from . import items as release_items
@@ -114,8 +115,6 @@ def casus_page(casus: Casus, user=None, *, action: str = "casus_inzien") -> Casu
 
 def linkable_signals(user, casus: Casus):
     """Signals this user may read that could join the casus (not yet in one)."""
-    from meldpunt.protocol.services import LINKABLE_STATES
-
     candidates = (policy.signals_visible_to(user, Signal.objects.filter(state__in=LINKABLE_STATES, sealed__isnull=True))
                   .exclude(casus_links__isnull=False).order_by("-received_at"))
     # The newest 200 as an unsliced queryset: a form field validates its choice with .get() on it,

@@ -13,9 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from meldpunt.core.workdays import add_working_days
 from meldpunt.intake.models import Signal
+from meldpunt.protocol.models import StateChange, StepNorm
 from meldpunt.registries import models as m
 
 BATCH = 5000
@@ -100,8 +103,6 @@ def _batches(rows: list[tuple], size: int) -> Iterable[list[tuple]]:
 
 
 def _reset_sequences(models: list[type]) -> None:
-    from django.core.management.color import no_style
-
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     with connection.cursor() as cursor:
         for sql in statements:
@@ -141,9 +142,6 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
 
 def _start_signal_histories() -> None:
     """Each loaded signal gets its first history row and its step deadline, as in the app."""
-    from meldpunt.core.workdays import add_working_days
-    from meldpunt.protocol.models import StateChange, StepNorm
-
     norm = StepNorm.objects.filter(state="ontvangen").values_list("working_days", flat=True).first() or 5
     loaded = list(Signal.objects.filter(history__isnull=True).only("id", "received_at"))
     StateChange.objects.bulk_create(

@@ -5,7 +5,10 @@ from django.db import transaction
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES
+from meldpunt.cases.demo import give_demo_casus
 from meldpunt.intake.models import Signal
+from meldpunt.protocol import services as protocol
+from meldpunt.protocol.services import WegingInput
 
 DEMO_NAMES = {
     "regisseur": ("Rana", "Regisseur"), "beoordelaar": ("Bart", "Beoordelaar"),
@@ -55,15 +58,10 @@ def _give_demo_users_work() -> None:
     if Signal.objects.exclude(state="ontvangen").exists():
         return
     _walk_step1(beoordelaar)
-    from meldpunt.cases.demo import give_demo_casus
-
     give_demo_casus()  # step 4: one casus with a planned casusoverleg and a release to decide
 
 
 def _walk_step1(beoordelaar) -> None:
-    from meldpunt.protocol import services as protocol
-    from meldpunt.protocol.services import WegingInput
-
     common = {"purpose": "Voorkomen en bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e"}
     checklist = {"kenmerken": ["openbare_orde"], "verankering": ["betrokkenheid_locatie_netwerk"],
                  "signalering": ["malafide_activiteiten"]}

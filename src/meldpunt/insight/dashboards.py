@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from meldpunt.intake.models import Channel, Phenomenon
+from meldpunt.registries.models import SbiCode
 
 from . import charts, maps, selectors
 from .hotspots import LEVEL_LABELS, band
@@ -181,6 +182,4 @@ def hotspot_list(buurt_cells, names: dict[str, str], top: int = 10) -> list[dict
 
 
 def _sbi_names():
-    from meldpunt.registries.models import SbiCode
-
     return SbiCode.objects.filter(code__in=RISK_BRANCH_SBI).values_list("code", "omschrijving")

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.apps import apps
 from django.db.models import F, Min
 
+from meldpunt.intake.models import Signal
 from meldpunt.registries import models as reg
 
 from .sources import CSV_TABLES
@@ -74,8 +75,6 @@ def export_app_data(directory: Path, reference_date: date) -> dict[str, int]:
 
 
 def _signals():
-    from meldpunt.intake.models import Signal
-
     # Buurt of the signal, or else the buurt of its BAG address (never the address itself).
     rows = Signal.objects.values_list(
         "received_at", "channel", "phenomenon_id", "buurt_id", "address__verblijfsobject__buurt_id", "state")
@@ -93,8 +92,6 @@ def _cases():
              .annotate(first_signal=Min("signal_id"))
              .values_list("casus_id", "first_signal"))
     first_signal = dict(first)
-    from meldpunt.intake.models import Signal
-
     where = dict(Signal.objects.filter(id__in=first_signal.values()).values_list(
         "id", F("buurt_id")))
     what = dict(Signal.objects.filter(id__in=first_signal.values()).values_list("id", "phenomenon_id"))

@@ -1,3 +1,8 @@
+from meldpunt.intake.catalogue import seed_phenomena
+from meldpunt.intake.models import Phenomenon
+
+from .models import DataSource, Indicator
+
 """The indicator matrix as first seeded, from the domain reference §3.2 (phenomena, indicators,
 vindplaatsen). Functioneel beheer edits it in the admin afterwards; seeding only adds what is
 missing and never overwrites an edit.
@@ -115,11 +120,6 @@ INDICATORS = [
 
 def seed_matrix(**_kwargs) -> None:
     """Add the seeded sources and indicators that are missing (idempotent)."""
-    from meldpunt.intake.catalogue import seed_phenomena
-    from meldpunt.intake.models import Phenomenon
-
-    from .models import DataSource, Indicator
-
     seed_phenomena()
     sources = {}
     for code, name, department, note, availability, in_pipeline in SOURCES:

@@ -8,9 +8,17 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self):
+        # Imported here, not at the top: Django loads models after AppConfig modules.
+        from meldpunt.privacy.retention import registry as retention
+
         from .catalogue import seed_phenomena
+        from .models import MentionedSubject, ReporterContact, Signal
         from .rule_catalogue import seed_rules
 
+        # Retention computes, blocks and destroys signals without importing this app.
+        retention.register_model(retention.SIGNAL, Signal)
+        retention.register_model(retention.REPORTER_CONTACT, ReporterContact)
+        retention.register_model(retention.MENTIONED_SUBJECT, MentionedSubject)
         post_migrate.connect(seed_phenomena, sender=self, dispatch_uid="intake_seed_phenomena")
         # After the phenomena: every data rule points at one.
         post_migrate.connect(seed_rules, sender=self, dispatch_uid="intake_seed_data_rules")

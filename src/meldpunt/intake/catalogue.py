@@ -1,3 +1,5 @@
+from .models import Phenomenon
+
 """The phenomena catalogue as first seeded (domain reference §3). Functioneel beheer edits it in
 the admin afterwards; seeding only adds what is missing and never overwrites an edit.
 
@@ -43,8 +45,6 @@ PHENOMENA = [
 
 
 def seed_phenomena(**_kwargs) -> None:
-    from .models import Phenomenon
-
     for order, (code, name, public_label, examples) in enumerate(PHENOMENA, start=1):
         Phenomenon.objects.get_or_create(code=code, defaults={
             "name": name, "public_label": public_label, "examples": examples, "order": order * 10})

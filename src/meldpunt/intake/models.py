@@ -9,6 +9,8 @@ import hashlib
 from django.conf import settings
 from django.db import models
 
+from .rule_schemas import validate_rule
+
 
 class Channel(models.TextChoices):
     WEBFORMULIER = "webformulier", "Webformulier (publiek)"
@@ -209,7 +211,7 @@ class DataRule(models.Model):
     """A registry indicator that produces signals in channel 'data-analyse'. Configurable data
     (functioneel beheer): thresholds in ``parameters``, the legal basis with it. A rule only
     creates a signal in step 1; a person decides (P7). Parameters are validated by
-    ``rules.validate_rule`` — never nationality, ethnicity or origin."""
+    ``rule_schemas.validate_rule`` — never nationality, ethnicity or origin."""
 
     code = models.SlugField(max_length=60, primary_key=True)
     kind = models.CharField("soort regel", max_length=40, choices=DataRuleKind.choices)
@@ -232,8 +234,6 @@ class DataRule(models.Model):
         return f"{self.name} (v{self.version})"
 
     def clean(self):
-        from .rules import validate_rule
-
         validate_rule(self)
 
 

@@ -1,12 +1,13 @@
 """The data rules as first seeded (issue 5: registry indicators), with their documented default
-thresholds (``rules.SCHEMAS``, ADR 0017) and legal basis. Functioneel beheer edits them in the
+thresholds (``rule_schemas.SCHEMAS``, ADR 0017) and legal basis. Functioneel beheer edits them in the
 admin afterwards; seeding only adds what is missing and never overwrites an edit.
 
 The rules look at addresses, companies and sales, never at who someone is: no nationality,
 ethnicity or origin (P7). A finding becomes a signal in step 1; a person decides.
 """
 
-from .models import DataRuleKind
+from .models import DataRule, DataRuleKind, Phenomenon
+from .rule_schemas import SCHEMAS
 
 _BASE = "AVG art. 6 lid 1 sub e (taak van algemeen belang); Gemeentewet art. 172 (openbare orde)"
 
@@ -43,8 +44,6 @@ RULES = [
 
 
 def seed_rules(**_kwargs) -> None:
-    from .models import DataRule, Phenomenon
-
     for code, kind, phenomenon, name, description, legal_basis in RULES:
         if not Phenomenon.objects.filter(code=phenomenon).exists():
             continue  # the phenomena are seeded first; a renamed catalogue is left alone
@@ -54,6 +53,4 @@ def seed_rules(**_kwargs) -> None:
 
 
 def _defaults(kind: str) -> dict:
-    from .rules import SCHEMAS
-
     return {name: spec.default for name, spec in SCHEMAS[kind].items()}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
+from meldpunt.registries import related
 
 from . import subjects
 from .models import MentionedSubject, PartnerOrganisation, Phenomenon, Signal
@@ -134,8 +135,6 @@ def read_activity(signal: Signal) -> str:
 def related_hints(user, signal: Signal, limit: int = 10) -> list[Signal]:
     """Other signals on the same address or subject — only those this user may see. Kept for the
     API; the signal page shows the full related items (``meldpunt.registries.related``)."""
-    from meldpunt.registries import related
-
     return related.other_signals(user, signal, limit)
 
 

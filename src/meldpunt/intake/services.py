@@ -8,8 +8,11 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
+from django.forms import ValidationError
 from django.utils import timezone
 
 from meldpunt import policy
@@ -18,7 +21,7 @@ from meldpunt.privacy import log
 from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
-from . import files, subjects
+from . import files, hooks, subjects
 from .models import (
     Attachment,
     Channel,
@@ -191,9 +194,6 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
         errors["contact"] = ["Een anonieme melding heeft geen contactgegevens. Kies 'niet anoniem' of laat "
                              "ze leeg."]
     if data.contact_email:
-        from django.core.validators import validate_email
-        from django.forms import ValidationError
-
         try:
             validate_email(data.contact_email)
         except ValidationError:
@@ -201,8 +201,6 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
     if len(data.contact_phone or "") > 30:
         errors["contact_phone"] = ["Dit telefoonnummer is te lang."]
     clean["mentions"] = [_clean_subject(i, s, errors) for i, s in enumerate(data.subjects)]
-    from django.conf import settings
-
     if len(data.uploads) > settings.MELDPUNT_MAX_ATTACHMENTS:
         errors["uploads"] = [f"Stuur hoogstens {settings.MELDPUNT_MAX_ATTACHMENTS} bijlagen mee."]
     cleaned_files = []
@@ -224,8 +222,6 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     clean, errors = _validate(data)
     if errors:
         raise IntakeError(errors)
-    from meldpunt.protocol import services as protocol_services
-
     now = timezone.now()
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
     signal = Signal.objects.create(
@@ -254,7 +250,8 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
             # An anonymous reporter's file name can identify them (P5).
             original_name="" if anonymous else upload.name[:200],
         )
-    protocol_services.start_history(signal, user)
+    # The protocol starts the signal's history (its first state and deadline): intake/hooks.py.
+    hooks.signal_received(signal, user)
     if any(mention.pk is None for mention in mentions):
         # A backend that does not return keys from a bulk insert: read them back for the log.
         mentions = list(MentionedSubject.objects.filter(signal=signal))

@@ -79,6 +79,7 @@ def related_identity_groups(user: User, signal) -> frozenset[str]:
     """Which groups of related registry records this user may see by name for ``signal`` (None: none)."""
     if signal is None or not active(user):
         return frozenset()
+    # The domain apps import the policy while they load: their models only when asked.
     from meldpunt.protocol.research_models import DetailRequest
 
     approved: set[tuple[str, str]] = set()
@@ -95,6 +96,7 @@ def approved_detail_fields(user: User, mention, source_code: str) -> frozenset[s
     grants. Empty: hit/no-hit only (design §3, step 3). Linking shows candidates through this."""
     if mention is None or not active(user):
         return frozenset()
+    # The domain apps import the policy while they load: their models only when asked.
     from meldpunt.protocol.research_models import DetailRequest
 
     fields: set[str] = set()

@@ -9,6 +9,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self):
+        # Django loads models after the AppConfig modules: ready() is where they may be imported.
         from . import chain, security
         from .register import seed_register
 

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 
 from meldpunt.core.keys import key_from_file, random_key
 
-from .models import AppendOnlyModel, LogChainHead
+from .models import AppendOnlyModel, LogChainHead, ProcessingLogEntry, SecurityLogEntry
 
 GENESIS = "0" * 64
 # Lines a verification reports one by one; beyond that it only counts.
@@ -77,8 +77,6 @@ def ensure_head(chain: str) -> LogChainHead:
 
 def ensure_heads(**_kwargs) -> None:
     """After migrate and flush: both chains have a head before the first write."""
-    from .models import ProcessingLogEntry, SecurityLogEntry
-
     for model in (ProcessingLogEntry, SecurityLogEntry):
         ensure_head(model.CHAIN)
 

@@ -29,6 +29,7 @@ import time
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import get_exception_response
@@ -38,6 +39,7 @@ from django.urls import get_resolver, get_urlconf
 from meldpunt.core.clientip import client_ip, rate_key
 from meldpunt.core.keys import pseudonymise
 
+from . import security
 from .models import SecurityEvent, SecurityResult
 
 API_PREFIX = "/api/v1/"
@@ -103,10 +105,6 @@ def flush_pending_refusals() -> int:
     """Write "… en nog N weigeringen" for every actor whose counted minute is over; the number of
     lines written. Called by the first refusal in each minute and by the daily retention job, so
     a count is written even when the crawler never comes back."""
-    from django.contrib.auth import get_user_model
-
-    from . import security
-
     bursts = cache.get(_OPEN) or {}
     now = _minute()
     done = [actor for actor, burst in bursts.items() if burst.get("minute", 0) < now]
@@ -166,8 +164,6 @@ def object_of(request) -> tuple[str, str]:
 def record(request, *, status: int, rule="", reason: str = "", user=None, username: str = "", obj=None,
            object_type: str | None = None, object_id: str | None = None) -> None:
     """Write one line for a refusal, within the per-actor rate; ``request`` is the Django request."""
-    from . import security
-
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if user is None:

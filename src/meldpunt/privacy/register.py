@@ -1,3 +1,5 @@
+from .models import ProcessingActivity
+
 """The register of processing activities of this product (AVG art. 30), seeded on migrate.
 
 A gemeente edits the register in the admin; a change of purpose or basis is a new version.
@@ -107,8 +109,6 @@ DATA_CATEGORIES = {
 
 
 def seed_register(**_kwargs) -> None:
-    from .models import ProcessingActivity
-
     for code, name, purpose, basis in ACTIVITIES:
         activity, _ = ProcessingActivity.objects.get_or_create(
             code=code, version=1, defaults={"name": name, "purpose": purpose, "legal_basis": basis})

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.accounts.lockout import ADDRESS
 from meldpunt.core.clientip import client_ip
 
 from . import chain, trace
@@ -85,8 +86,6 @@ def on_login_failed(sender, credentials, request=None, **_kwargs):
 
 
 def on_locked_out(sender, request, username, ip_address=None, **_kwargs):
-    from meldpunt.accounts.lockout import ADDRESS
-
     if getattr(request, "meldpunt_lockout", "") == ADDRESS:
         reason = "te veel mislukte pogingen met verschillende gebruikersnamen vanaf dit netwerkadres"
     else:
@@ -156,6 +155,7 @@ def partner_token(partner, *, revoked: bool = False, replaced: bool = False) -> 
 
 def connect() -> None:
     """Called from PrivacyConfig.ready."""
+    # Models of other apps: connect() runs from PrivacyConfig.ready, once every app is loaded.
     from axes.signals import user_locked_out
     from django.contrib.admin.models import LogEntry
     from django.contrib.auth import signals as auth_signals

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils import timezone
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.core.keys import pseudonymise
+from meldpunt.privacy.retention.models import Tombstone
 
 from . import log
 from .models import LogChainHead, ProcessingActivity, ProcessingLogEntry, SecurityLogEntry, SubjectType
@@ -171,10 +173,6 @@ def object_labels(lines) -> dict[tuple[str, str], str]:
     """(object_type, object_id) → what the FG reads: "signaal MO-2026-0000341" while it exists,
     "vernietigd: signaal MO-2026-0000341, verklaring VV-2026-00003" once destroyed — never a bare
     internal id of a record that is gone (docs/adr/0019)."""
-    from django.apps import apps
-
-    from meldpunt.privacy.retention.models import Tombstone
-
     wanted: dict[str, set[str]] = {}
     for line in lines:
         if line.object_type and line.object_id:

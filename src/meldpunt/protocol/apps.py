@@ -8,6 +8,13 @@ class ProtocolConfig(AppConfig):
     verbose_name = "Protocol"
 
     def ready(self):
+        # Imported here, not at the top: Django loads models after AppConfig modules.
+        from meldpunt.intake import hooks as intake_hooks
+
+        from . import research, services
         from .catalogue import seed_protocol
 
         post_migrate.connect(seed_protocol, sender=self, dispatch_uid="protocol_seed")
+        # Every new signal starts its history here (intake fires the hook, it does not import us).
+        intake_hooks.register_signal_received(services.start_history)
+        research.register_hooks()

@@ -3,6 +3,9 @@ Seeding adds what is missing and never overwrites what functioneel beheer change
 
 from datetime import date
 
+from .models import Criteria, Destination, StepNorm
+from .sources import seed_sources
+
 W3_CRITERIA_V1 = [
     {"code": "concreet", "label": "Het signaal is voldoende concreet (wie, wat, waar)."},
     {"code": "recent", "label": "De waarneming is recent (niet ouder dan een jaar)."},
@@ -30,8 +33,6 @@ STEP_NORMS = {"ontvangen": 5, "zwaarte": 10, "bronnenonderzoek": 20}
 
 
 def seed_protocol(**_kwargs) -> None:
-    from .models import Criteria, Destination, StepNorm
-
     Criteria.objects.get_or_create(kind="W3", version=1, defaults={
         "title": "Beleidscriteria weging 3 (zwaarte)", "factors": W3_CRITERIA_V1, "valid_from": date(2026, 1, 1)})
     for code, name, kind, basis in DESTINATIONS:
@@ -39,6 +40,4 @@ def seed_protocol(**_kwargs) -> None:
                                                                "default_legal_basis": basis})
     for state, days in STEP_NORMS.items():
         StepNorm.objects.get_or_create(state=state, defaults={"working_days": days})
-    from .sources import seed_sources
-
     seed_sources()

@@ -16,12 +16,13 @@ from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
+from meldpunt.registries.linking import Linker, Mention
 
-from . import sources
+from . import hooks, sources
 from .models import Weging
 from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
-from .services import NotAllowed, ProtocolError, WrongState, _check_reader, _lock
-from .transitions import SignalState
+from .services import JOIN_CASUS, NotAllowed, ProtocolError, WrongState, check_reader, lock_signal
+from .transitions import SIGNAL_TRANSITIONS, SignalState
 
 ACTIVITY = "bronnenonderzoek"
 PC1_LEGAL_BASIS = "AVG art. 6 lid 1 sub e en art. 6 lid 4; Modelprotocol ondermijning stap 3 (privacytoets 1)"
@@ -73,8 +74,8 @@ def _require(allowed: bool, message: str) -> None:
 def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str) -> list[SourceRequest]:
     """Ask to consult each source about the chosen subjects of the signal (one request per source)."""
     _require(policy.may_request_sources(user), "Alleen de regisseur vraagt bronnen aan.")
-    _check_reader(user, signal)
-    signal = _lock(signal)
+    check_reader(user, signal)
+    signal = lock_signal(signal)
     if signal.state != SignalState.BRONNENONDERZOEK:
         raise WrongState("Bronnen aanvragen kan alleen in de stap bronnenonderzoek.")
     problems = []
@@ -175,7 +176,7 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
     """Privacy check 1 for one source. Allowed: the connector is asked at once (hit/no-hit only);
     a source without a connector waits for its bronhouder."""
     _check_decider(user, source_request.requested_by_id)
-    signal = _lock(source_request.signal)
+    signal = lock_signal(source_request.signal)
     item = SourceRequest.objects.select_for_update().select_related("source").get(pk=source_request.pk)
     if item.state != RequestState.AANGEVRAAGD:
         raise ProtocolError("Over dit bronverzoek is al besloten.")
@@ -201,8 +202,6 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
 def _linker_hit(mention) -> bool:
     """A person known only by name and birth date: a hit when the linker proposes a BRP record
     (one candidate above its threshold, clearly ahead). Who it is stays on the linking page."""
-    from meldpunt.registries.linking import Linker, Mention
-
     return Linker().link(Mention.from_subject(mention)).proposal is not None
 
 
@@ -241,7 +240,7 @@ def _ask_connector(item: SourceRequest, requester) -> None:
 def retry_connector(user, source_request: SourceRequest) -> SourceRequest:
     """Ask the connector again for the subjects it could not answer (e.g. it was unreachable)."""
     _require(policy.may_request_sources(user), "Alleen de regisseur vraagt een bron opnieuw.")
-    _check_reader(user, source_request.signal)
+    check_reader(user, source_request.signal)
     item = SourceRequest.objects.select_for_update().select_related("source", "signal").get(pk=source_request.pk)
     if item.state != RequestState.TOEGESTAAN or not item.source.has_connector:
         raise ProtocolError("Alleen een toegestaan verzoek aan een gekoppelde bron kan opnieuw worden gesteld.")
@@ -285,8 +284,8 @@ def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest
     """Ask to open chosen fields behind a hit; nothing is fetched until it is approved."""
     _require(policy.may_ask_details(user), "Alleen de regisseur vraagt details aan.")
     hit = HitResult.objects.select_related("request__source", "request__signal", "subject").get(pk=hit.pk)
-    _check_reader(user, hit.request.signal)
-    signal = _lock(hit.request.signal)
+    check_reader(user, hit.request.signal)
+    signal = lock_signal(hit.request.signal)
     problems = []
     if not policy.may_request_details(user, signal):
         # The role and the reading were refused above with their own message: what is left is the step.
@@ -321,7 +320,7 @@ def decide_details(user, detail_request: DetailRequest, data: Pc1Input) -> Detai
     _check_decider(user, detail_request.requested_by_id)
     item = (DetailRequest.objects.select_for_update().select_related("hit__request__source", "hit__subject")
             .get(pk=detail_request.pk))
-    signal = _lock(item.hit.request.signal)
+    signal = lock_signal(item.hit.request.signal)
     if item.state != DetailState.AANGEVRAAGD:
         raise ProtocolError("Over dit verzoek om details is al besloten.")
     approved = []
@@ -380,3 +379,9 @@ def open_problems(signal: Signal) -> list[str]:
             problems.append(f"De bron {item.source.name} heeft nog niet alle hit/no-hit-vragen beantwoord.")
     return problems
 
+
+def register_hooks() -> None:
+    """W4 waits for open source requests: on every step out of bronnenonderzoek and on joining a
+    casus (called from ProtocolConfig.ready; the protocol service does not import research)."""
+    steps = [t.code for t in SIGNAL_TRANSITIONS if t.source == SignalState.BRONNENONDERZOEK]
+    hooks.register_guard([*steps, JOIN_CASUS], open_problems)

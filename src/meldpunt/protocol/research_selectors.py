@@ -13,7 +13,7 @@ from meldpunt.privacy import log
 from meldpunt.registries.connectors import ConnectorError, connector
 
 from . import sources
-from .research import ACTIVITY, _mention_subjects
+from .research import ACTIVITY, _mention_subjects, open_problems
 from .research_models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
 
 
@@ -37,8 +37,6 @@ def queryable_mentions(signal):
 
 def for_signal(user, signal) -> SignalResearch:
     """The caller read the signal through ``intake.selectors.signal_for`` (policy + log)."""
-    from .research import open_problems
-
     details = Prefetch("detail_requests", queryset=DetailRequest.objects.order_by("requested_at", "pk"))
     hits = Prefetch("hits", queryset=HitResult.objects.select_related("subject").prefetch_related(details)
                     .order_by("pk"))

@@ -83,6 +83,7 @@ def details(request, reference, pk):
 
 def pc1_section(request):
     """The privacyfunctionaris's 'Te beoordelen' section (web.views.TE_BEOORDELEN_SECTIONS)."""
+    # A view-level type of the casus pages: an exception listed in pyproject.toml (importlinter).
     from meldpunt.cases.meeting_views import Section
 
     rows = [{"kind": "PC1 bron", "item": r, "source": r.source, "signal": r.signal, "requested_by": r.requested_by,

@@ -59,6 +59,7 @@ def seal(signal: Signal) -> None:
 
 
 def reveal(user, signal: Signal, reason: str) -> dict:
+    # services imports this module: a module-level import would be a cycle.
     from .services import NotAllowed, ProtocolError
 
     if not policy.may_reveal_sealed(user, signal):

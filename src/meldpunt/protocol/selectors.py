@@ -58,8 +58,7 @@ def forward_of(signal, forward_id: int) -> Forward | None:
 
 
 def casus_of(signal):
-    """The casus a signal belongs to (step 4), or None. The caller has read the signal already."""
-    from meldpunt.cases.models import CasusSignal
-
-    link = CasusSignal.objects.filter(signal=signal).select_related("casus").first()
+    """The casus a signal belongs to (step 4), or None. The caller has read the signal already.
+    Through the reverse relation cases adds to the signal: the protocol does not import cases."""
+    link = signal.casus_links.select_related("casus").first()
     return link.casus if link else None

@@ -16,7 +16,7 @@ from meldpunt.intake.models import Signal
 from meldpunt.privacy import log, trace
 from meldpunt.privacy.retention import dates as retention_dates
 
-from . import sealing, wegingen
+from . import hooks, sealing, wegingen
 from .checklist import clean_checklist
 from .models import Criteria, Destination, Forward, StateChange, StepNorm, Weging
 from .transitions import (
@@ -69,7 +69,8 @@ def _role_for(user, allowed) -> str:
     return ""
 
 
-def _lock(signal: Signal) -> Signal:
+def lock_signal(signal: Signal) -> Signal:
+    """The signal's row, locked until the caller's transaction ends (two people cannot move it at once)."""
     return Signal.objects.select_for_update().get(pk=signal.pk)
 
 
@@ -89,9 +90,15 @@ def start_history(signal: Signal, user=None) -> None:
                                role=_role_for(user, set(user.roles)) if user and user.is_authenticated else "")
 
 
-def _check_reader(user, signal: Signal) -> None:
+def check_reader(user, signal: Signal) -> None:
+    """Refuse (NotAllowed) a user who may not read ``signal``; research and other steps use it too."""
     if not policy.may_read_signal(user, signal):
         raise NotAllowed("U hebt geen toegang tot dit signaal.")
+
+
+# The short names this module has always used for the two public helpers above.
+_lock = lock_signal
+_check_reader = check_reader
 
 
 def _build_weging(user, signal: Signal, data: WegingInput) -> Weging:
@@ -176,11 +183,9 @@ def blockers(user, signal: Signal, transition: Transition) -> list[str]:
     for name in transition.required_fields:
         if not _has_field(signal, name):
             problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, name)}.")
-    if transition.source == SignalState.BRONNENONDERZOEK:
-        # W4 weighs the hits: every source request must be decided (PC1) and answered first.
-        from .research import open_problems  # research builds on this module
-
-        problems.extend(open_problems(signal))
+    # E.g. W4 weighs the hits: research registers that every source request must be decided (PC1)
+    # and answered first (hooks.py; research builds on this module, so it registers with it).
+    problems.extend(p for p in hooks.guard_problems(transition.code, signal) if p not in problems)
     return problems
 
 
@@ -271,16 +276,14 @@ def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
     change = _apply(signal, step, used, user, _role_for(user, step.roles), note)
     log.record(f"overgang_{code}", "signaal_beoordelen", log_subjects, user=user, obj=signal,
                basis="; ".join(w.legal_basis for w in used))
-    if step.target == SignalState.CASUS:
-        # Step 4 starts here: W4 'casus' opens a casus in the same transaction.
-        from meldpunt.cases import services as case_services
-
-        case_services.open_from_signal(user, signal, change, used)
+    # E.g. step 4 starts here: cases registers that W4 'casus' opens a casus in the same transaction.
+    hooks.run_effects(step.code, user, signal, change, used)
     return change
 
 
 # Only after W1–W3 (P3): a signal joins a casus from source research, with W4 on the casus as its weging.
 LINKABLE_STATES = frozenset({SignalState.BRONNENONDERZOEK})
+JOIN_CASUS = "casus_koppelen"
 
 
 def join_casus(user, signal: Signal, note: str = "") -> StateChange:
@@ -291,12 +294,11 @@ def join_casus(user, signal: Signal, note: str = "") -> StateChange:
     if signal.is_sealed or signal.state not in LINKABLE_STATES:
         raise WrongState("Alleen een signaal in bronnenonderzoek (na wegingen 1 tot en met 3) kan bij een casus "
                          "komen.")
-    from .research import open_problems  # the W4 on the casus weighs the hits, like hits_casus does
-
-    problems = open_problems(signal)
+    # The W4 on the casus weighs the hits, like hits_casus does: research registers that guard (hooks.py).
+    problems = hooks.guard_problems(JOIN_CASUS, signal)
     if problems:
         raise ProtocolError(*problems)
-    return _apply(signal, Transition("casus_koppelen", signal.state, SignalState.CASUS, "Koppelen aan casus",
+    return _apply(signal, Transition(JOIN_CASUS, signal.state, SignalState.CASUS, "Koppelen aan casus",
                                      frozenset({Role.REGISSEUR})), [], user, Role.REGISSEUR.value, note)
 
 

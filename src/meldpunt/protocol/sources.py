@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from meldpunt.registries.connectors import Subject, SubjectKind
 
+from .research_models import Source
+
 PERSOON, ONDERNEMING, ADRES = SubjectKind.PERSOON.value, SubjectKind.ONDERNEMING.value, SubjectKind.ADRES.value
 
 # code, name, department, connector, fields per subject kind, primary basis, note for PC1
@@ -56,8 +58,6 @@ SOURCES = [
 
 def seed_sources() -> None:
     """Add missing sources; never overwrite what functioneel beheer changed."""
-    from .research_models import Source
-
     for code, name, department, connector, fields, basis, note in SOURCES:
         Source.objects.get_or_create(code=code, defaults={
             "name": name, "department": department, "connector": connector, "fields": fields,

@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meldpunt import policy
+from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake import subjects
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
@@ -200,8 +201,6 @@ def _visible_candidates(user, seeds: Seeds, exclude: int | None):
 
 
 def _casussen(user, signals, this_signal: int | None):
-    from meldpunt.cases.models import Casus, CasusSignal
-
     ids = list(signals.values_list("pk", flat=True)[:HOP_LIMIT])
     if this_signal is not None:
         ids.append(this_signal)

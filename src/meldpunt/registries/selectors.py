@@ -4,9 +4,15 @@ personal registry data is read only through connectors after approval (see polic
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
-from .models import Buurt, Gemeente, Wijk
+from meldpunt import policy
+from meldpunt.privacy import log
+from meldpunt.protocol.research_models import HitResult, RequestState, SourceRequest
+
+from . import models as m
+from .linking import Linker, Mention
+from .models import Buurt, Gemeente, LinkJudgement, LinkVerdict, Nummeraanduiding, Wijk
 
 
 def gemeenten():
@@ -28,8 +34,6 @@ def buurten(gemeente_code: str | None = None, wijk_code: str | None = None):
 
 
 def registry_counts() -> dict[str, int]:
-    from . import models as m
-
     return {
         "adressen": m.Nummeraanduiding.objects.count(),
         "personen": m.Persoon.objects.count(),
@@ -40,8 +44,6 @@ def registry_counts() -> dict[str, int]:
 
 def address_lookup(postcode: str, huisnummer: int):
     """BAG addresses are public registry data: the public form may look them up."""
-    from .models import Nummeraanduiding
-
     return (Nummeraanduiding.objects.filter(postcode=postcode, huisnummer=huisnummer)
             .order_by("huisletter", "toevoeging"))
 
@@ -55,8 +57,6 @@ def buurt_choices(gemeente_code: str | None = None) -> list[tuple[str, str]]:
 
 def latest_judgements(mention) -> dict[tuple[str, str], "LinkJudgement"]:  # noqa: F821
     """The judgement that counts per registry record for this mention: the latest one."""
-    from .models import LinkJudgement
-
     latest = {}
     for judgement in LinkJudgement.objects.filter(mention=mention).select_related("judged_by"):
         latest.setdefault((judgement.entity_kind, judgement.entity_key), judgement)  # newest first
@@ -65,8 +65,6 @@ def latest_judgements(mention) -> dict[tuple[str, str], "LinkJudgement"]:  # noq
 
 def confirmed_link(mention):
     """The registry record this mention was confirmed to be (and not since rejected), or None."""
-    from .models import LinkVerdict
-
     confirmed = [j for j in latest_judgements(mention).values() if j.verdict == LinkVerdict.BEVESTIGD]
     return confirmed[0] if confirmed else None
 
@@ -82,8 +80,6 @@ class SourceResearchNeeded(Exception):
 def linking_permitted(mention) -> bool:
     """Whether the signal has an approved privacy check 1 for the registry of this mention's kind
     that covers this very mention (protocol.research_models.SourceRequest). Fails closed."""
-    from meldpunt.protocol.research_models import RequestState, SourceRequest
-
     code = LINKING_SOURCE.get(mention.kind)
     return bool(code) and SourceRequest.objects.filter(
         signal_id=mention.signal_id, source__code=code, state=RequestState.TOEGESTAAN, subjects=mention).exists()
@@ -170,8 +166,6 @@ def details_needed_message(mention) -> str:
 
 
 def _hit_of(mention, code: str):
-    from meldpunt.protocol.research_models import HitResult, RequestState
-
     return (HitResult.objects.filter(subject=mention, request__signal_id=mention.signal_id, request__source__code=code,
                                      request__state=RequestState.TOEGESTAAN).order_by("pk").first())
 
@@ -179,10 +173,6 @@ def _hit_of(mention, code: str):
 def _persons_of(candidates, fields: frozenset[str]) -> dict:
     """The Persoon records behind person candidates by BSN, loaded at once (their current homes
     prefetched only when the address is approved): the page's queries do not grow with the candidates."""
-    from django.db.models import Prefetch
-
-    from . import models as m
-
     keys = [c.key for c in candidates if c.kind == "persoon"]
     if not keys:
         return {}
@@ -217,8 +207,6 @@ def _shown(number: int, candidate, fields: frozenset[str], persons: dict) -> Sho
 def shown_candidates(mention, linker=None) -> list:
     """The linker's candidates for ``mention`` that may be listed (score above 0 %), best first.
     No access check and no log: callers (link_candidates, services.judge_link) do both."""
-    from .linking import Linker, Mention
-
     result = (linker or Linker()).link(Mention.from_subject(mention))
     return [c for c in result.candidates if c.score >= MIN_SCORE_SHOWN]
 
@@ -230,9 +218,7 @@ def link_candidates(user, mention, linker=None) -> LinkCandidates:
     reasons, the latest judgement) only once a details request for the mention is approved, and
     of it only the approved fields. Candidates scored 0 % are never listed. Checks access and logs
     the read (P2). Raises SourceResearchNeeded (nothing read, nothing logged) without an approved PC1."""
-    from meldpunt import policy
-    from meldpunt.privacy import log
-
+    # services imports this module: a module-level import would be a cycle.
     from .services import LOG_SUBJECT_TYPE, check_access
 
     check_access(user, mention)

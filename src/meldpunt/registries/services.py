@@ -9,6 +9,7 @@ from django.db import transaction
 from meldpunt import policy
 from meldpunt.core import identifiers
 from meldpunt.privacy import log
+from meldpunt.protocol import sources
 
 from . import models as m
 from . import selectors
@@ -77,8 +78,6 @@ def _judgeable_keys(mention, kind: str, verdict: str) -> set[str]:
     """The registry records a judgement on ``mention`` may name: the candidates the linking page lists
     for it, the record its approved details were fetched for (its own registry number, when it was
     asked by number), and, to take a link back, the record it is confirmed to now."""
-    from meldpunt.protocol import sources
-
     keys = {c.key for c in selectors.shown_candidates(mention) if c.kind == kind}
     if sources.subject_kind(mention) == kind and sources.identifier(mention):
         keys.add(sources.identifier(mention))

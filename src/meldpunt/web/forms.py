@@ -1,6 +1,7 @@
 """Form helpers: NL Design System (Utrecht) classes on Django widgets, and Dutch defaults."""
 
 from django import forms
+from django.contrib import messages
 
 CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -71,7 +72,5 @@ def add_service_errors(form, error) -> None:
 
 def flash_service_errors(request, error) -> None:
     """Show a refused service call on the next page (after a redirect)."""
-    from django.contrib import messages
-
     for text in messages_of(error):
         messages.error(request, text)

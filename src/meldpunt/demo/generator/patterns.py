@@ -85,6 +85,7 @@ class _Planter:
         return dict(rows)
 
     def add_persons(self, aid: int, buurtcode: str, n: int, since_days: int) -> list[str]:
+        # build imports this module: a module-level import would be a cycle.
         from .build import bsn_for_index
 
         first_pid = self.next_pid
@@ -112,6 +113,7 @@ class _Planter:
 
     def add_company(self, aid: int, buurtcode: str, sbi: str, rechtsvorm: str, opgericht: date,
                     opgeheven: date | None, director_pids: list[int]) -> dict:
+        # build imports this module: a module-level import would be a cycle.
         from .build import bsn_for_index
 
         cid = self.next_cid

@@ -18,6 +18,7 @@ from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake.models import Channel, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.models import LogStatus, ProcessingActivity, SubjectType
+from meldpunt.privacy.retention.models import Tombstone
 from meldpunt.protocol.models import Forward, StateChange, Weging
 from meldpunt.protocol.services import FORWARD_ITEMS
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
@@ -26,6 +27,7 @@ from meldpunt.protocol.wegingen import DECISIONS
 from . import avg15, selectors
 from .models import AccessItem, AccessRequest, Decision, Ground, ItemKind, Part
 from .redaction import REDACTED, Redactor, normalise
+from .services import InzageError
 
 OBJECT_LABELS = {"signal": "signaal", "casus": "casus", "accessrequest": "inzageverzoek"}
 
@@ -300,8 +302,6 @@ def _assign_lines(findings: selectors.Findings, items: list[AccessItem], cuts: d
 
 def _destroyed_item(item: AccessItem) -> dict:
     """A found signal or casus destroyed since the search (its term passed): what the tombstone says."""
-    from meldpunt.privacy.retention.models import Tombstone
-
     kind = "casus" if item.kind == ItemKind.CASUS else "signaal"
     stone = Tombstone.objects.filter(kind=kind, object_id=int(item.object_id)).order_by("-destroyed_at").first()
     if stone is None:
@@ -419,8 +419,6 @@ def build(request: AccessRequest) -> dict:
 
 def generate(user, request: AccessRequest) -> dict:
     """Build the package for the privacyfunctionaris, after every item is decided; logged (P2)."""
-    from .services import InzageError
-
     selectors.require_handler(user)
     request = AccessRequest.objects.get(pk=request.pk)
     if request.searched_at is None:

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
-from meldpunt.privacy.retention import dates
-from meldpunt.privacy.retention.models import ResultClass
+from meldpunt.privacy.retention import dates, registry
+from meldpunt.privacy.retention.models import AppliesTo, ResultClass
 
-from .models import AccessItem, AccessRequest, RestrictionReview
+from .models import AccessItem, AccessRequest, ItemKind, RequestStatus, RestrictionReview
 
 RESULT_CLASS = "inzageverzoek-afgehandeld"
 ANONYMISED_LABEL = "(geanonimiseerd na afloop van de bewaartermijn)"
@@ -49,6 +49,28 @@ def recompute(requests=None) -> int:
             changed.append(AccessRequest(pk=pk, destroy_after=new))
     AccessRequest.objects.bulk_update(changed, ["destroy_after"], batch_size=500)
     return len(changed)
+
+
+def _requested(kinds: tuple[str, ...]) -> set[int]:
+    """Ids of records found by an inzageverzoek that is not closed yet: they may not be destroyed
+    while it is answered (registered with retention in InzageConfig.ready; retention/blocks.py)."""
+    rows = AccessItem.objects.filter(kind__in=kinds).exclude(request__status=RequestStatus.AFGEHANDELD)
+    return {int(pk) for pk in rows.values_list("object_id", flat=True) if pk.isdigit()}
+
+
+def requested_signals() -> set[int]:
+    return _requested((ItemKind.SIGNAAL, ItemKind.MELDING))
+
+
+def requested_cases() -> set[int]:
+    return _requested((ItemKind.CASUS,))
+
+
+def register() -> None:
+    """Tell retention what an inzageverzoek blocks and how its dates are recomputed."""
+    registry.register_requested(registry.SIGNAL, requested_signals)
+    registry.register_requested(registry.CASUS, requested_cases)
+    registry.register_recompute(AppliesTo.INZAGE, recompute)
 
 
 def due(today: date | None = None):

@@ -9,9 +9,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.cases.models import Casus
 from meldpunt.core import identifiers
 from meldpunt.core.dates import add_months
 from meldpunt.privacy import log
@@ -123,9 +126,6 @@ def _validate(data: RequestInput) -> tuple[dict, list[str]]:
         errors.append("Vul ten minste een BSN, een naam met geboortedatum, een adres of een e-mailadres van de "
                       "betrokkene in.")
     if data.subject_email:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
         try:
             validate_email(data.subject_email)
         except ValidationError:
@@ -209,8 +209,6 @@ def _label(kind: str, obj) -> str:
 def search(user, request: AccessRequest) -> list[AccessItem]:
     """Find everything on the subject and record one item per signal, report and casus (again:
     only new items are added; decisions already taken stay). The search is logged per subject."""
-    from meldpunt.cases.models import Casus
-
     selectors.require_handler(user)
     request = _lock(request)
     _require_open(request)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from meldpunt.privacy import log
 
-from . import dates
+from . import dates, registry
 
 CHUNK = 2000
 
@@ -26,9 +26,7 @@ def _cutoff():
 def due_contacts():
     """Contacts of signals in an end state since before the cut-off, or in casussen that were all
     closed before it."""
-    from meldpunt.cases.models import CasusSignal
-    from meldpunt.intake.models import ReporterContact
-
+    CasusSignal, ReporterContact = registry.model(registry.CASUS_SIGNAL), registry.model(registry.REPORTER_CONTACT)
     cutoff = _cutoff()
     open_or_recent = CasusSignal.objects.filter(Q(casus__closed_at__isnull=True) | Q(casus__closed_at__gt=cutoff))
     in_closed_casus = (CasusSignal.objects.filter(signal__state=dates.CASUS_STATE)
@@ -39,8 +37,7 @@ def due_contacts():
 
 @transaction.atomic
 def anonymise_contacts() -> int:
-    from meldpunt.intake.models import ReporterContact
-
+    ReporterContact = registry.model(registry.REPORTER_CONTACT)
     rows = list(due_contacts().values_list("pk", "signal_id"))
     now = timezone.now()
     for start in range(0, len(rows), CHUNK):

@@ -17,6 +17,7 @@ class RetentionConfig(AppConfig):
     verbose_name = "Bewaartermijnen en vernietiging"
 
     def ready(self):
+        # Django loads models after the AppConfig modules: ready() is where they may be imported.
         from . import minutes, triggers
         from .catalogue import seed_retention
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from . import dates
+from . import dates, registry
 from .models import LegalHold
 
 HOLD = "bewaarplicht"
@@ -37,24 +37,14 @@ def _within(found: dict[int, str], ids: Iterable[int] | None) -> dict[int, str]:
     return {pk: reason for pk, reason in found.items() if pk in wanted}
 
 
-def _requested(kinds: tuple[str, ...]) -> set[int]:
-    """Ids of records found by an inzageverzoek that is not closed yet."""
-    from meldpunt.privacy.inzage.models import AccessItem, RequestStatus
-
-    rows = AccessItem.objects.filter(kind__in=kinds).exclude(request__status=RequestStatus.AFGEHANDELD)
-    return {int(pk) for pk in rows.values_list("object_id", flat=True) if pk.isdigit()}
-
-
 def requested_signals() -> set[int]:
-    from meldpunt.privacy.inzage.models import ItemKind
-
-    return _requested((ItemKind.SIGNAAL, ItemKind.MELDING))
+    """Ids of signals found by an inzageverzoek that is not closed yet (inzage registers them)."""
+    return registry.requested(registry.SIGNAL)
 
 
 def requested_cases() -> set[int]:
-    from meldpunt.privacy.inzage.models import ItemKind
-
-    return _requested((ItemKind.CASUS,))
+    """Ids of casussen found by an inzageverzoek that is not closed yet (inzage registers them)."""
+    return registry.requested(registry.CASUS)
 
 
 def blocked_signals(ids: Iterable[int] | None = None, today: date | None = None) -> dict[int, str]:
@@ -66,7 +56,7 @@ def blocked_signals(ids: Iterable[int] | None = None, today: date | None = None)
 
 def blocked_cases(ids: Iterable[int] | None = None, today: date | None = None) -> dict[int, str]:
     """Casus id → reason, for the casussen among ``ids`` (all when None) that may not go."""
-    from meldpunt.cases.models import CasusSignal
+    CasusSignal = registry.model(registry.CASUS_SIGNAL)
 
     def cases_of(signal_ids: set[int]) -> set[int]:
         return set(CasusSignal.objects.filter(signal_id__in=signal_ids).values_list("casus_id", flat=True))

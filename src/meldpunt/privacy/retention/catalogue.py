@@ -1,3 +1,5 @@
+from .models import ResultClass, SignalRetentionRule
+
 """Default result classes and signal rules, seeded on migrate (domain reference §5.1 and §8.5).
 
 Functioneel beheer changes terms in the admin; seeding never overwrites an existing row, so a
@@ -53,8 +55,6 @@ SIGNAL_RULES = {
 
 
 def seed_retention(**_kwargs) -> None:
-    from .models import ResultClass, SignalRetentionRule
-
     classes = {}
     for code, name, item, valuation, term, applies_to, source in RESULT_CLASSES:
         classes[code], _ = ResultClass.objects.get_or_create(code=code, defaults={

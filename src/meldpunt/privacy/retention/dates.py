@@ -14,6 +14,9 @@ A signal in the state 'casus' belongs to its casus' dossier and follows the casu
 
 Closed inzageverzoeken get a date the same way (privacy/inzage/retention.py): closed_at + term.
 
+The models of signals and casussen, and inzage's own recomputation, come from the registry the
+apps fill (registry.py): this module does not import them.
+
 The recompute functions are called from every event that changes an input (protocol transitions,
 casus saves, result class and rule edits, legal holds) and by the daily job as a safety net; they
 write only rows whose date actually changes, in bulk.
@@ -31,6 +34,7 @@ from django.utils import timezone
 
 from meldpunt.core.dates import add_months
 
+from . import registry
 from .models import AppliesTo, LegalHold, ResultClass, SignalRetentionRule, Valuation
 
 CHUNK = 2000
@@ -96,8 +100,7 @@ def signal_rules() -> dict[str, ResultClass]:
 
 def _casus_dates_for_signals(signal_ids: list[int]) -> dict[int, date | None]:
     """A signal in a casus follows its casus; with several, the latest (None if any is open)."""
-    from meldpunt.cases.models import CasusSignal
-
+    CasusSignal = registry.model(registry.CASUS_SIGNAL)
     result: dict[int, date | None] = {}
     rows = CasusSignal.objects.filter(signal_id__in=signal_ids).values_list(
         "signal_id", "casus__destroy_after", "casus__closed_at")
@@ -114,8 +117,7 @@ def _casus_dates_for_signals(signal_ids: list[int]) -> dict[int, date | None]:
 
 def recompute_signals(signals_qs) -> int:
     """Recompute the date of every signal in ``signals_qs``; returns how many changed."""
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     rules = signal_rules()
     changed = 0
     ids = list(signals_qs.order_by().values_list("pk", flat=True))
@@ -143,8 +145,7 @@ def recompute_signals(signals_qs) -> int:
 
 def recompute_cases(cases_qs) -> int:
     """Recompute the date of every casus in ``cases_qs``, then of the signals in them."""
-    from meldpunt.cases.models import Casus, CasusSignal
-
+    Casus, CasusSignal = registry.model(registry.CASUS), registry.model(registry.CASUS_SIGNAL)
     changed = 0
     ids = list(cases_qs.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
@@ -159,21 +160,17 @@ def recompute_cases(cases_qs) -> int:
             if new != current:
                 changes[pk] = new
         changed += _write(Casus, changes)
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     recompute_signals(Signal.objects.filter(pk__in=CasusSignal.objects.filter(casus_id__in=ids).values("signal_id")))
     return changed
 
 
 def recompute_result_class(result_class: ResultClass) -> int:
     """After a term or valuation change: every casus and signal of this class."""
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     if result_class.applies_to == AppliesTo.INZAGE:
-        from meldpunt.privacy.inzage import retention as inzage_retention
-
-        return inzage_retention.recompute()
+        # Inzage registers its own recomputation (privacy/inzage/retention.py).
+        return sum(recompute() for recompute in registry.recomputers(AppliesTo.INZAGE))
     states = list(SignalRetentionRule.objects.filter(result_class=result_class).values_list("state", flat=True))
     changed = recompute_cases(Casus.objects.filter(result_class=result_class))
     if states:
@@ -183,29 +180,23 @@ def recompute_result_class(result_class: ResultClass) -> int:
 
 def recompute_all() -> int:
     """The daily safety net, and what follows an expired legal hold."""
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     changed = recompute_cases(Casus.objects.all())
     end_states = [*signal_rules(), CASUS_STATE]
     changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)))
-    from meldpunt.privacy.inzage import retention as inzage_retention
-
-    changed += inzage_retention.recompute()
+    # Every other registered recomputation (inzageverzoeken, privacy/inzage/retention.py).
+    changed += sum(recompute() for recompute in registry.recomputers())
     return changed
 
 
 def recompute_signal(signal) -> None:
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     recompute_signals(Signal.objects.filter(pk=signal.pk))
     signal.destroy_after = Signal.objects.filter(pk=signal.pk).values_list("destroy_after", flat=True).first()
 
 
 def recompute_hold_target(hold: LegalHold) -> None:
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     if hold.signal_id:
         recompute_signals(Signal.objects.filter(pk=hold.signal_id))
     if hold.casus_id:

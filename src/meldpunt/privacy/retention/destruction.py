@@ -31,7 +31,7 @@ from meldpunt.core import keys
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 
-from . import blocks, dates, destroy_hooks, purge, residue
+from . import blocks, dates, destroy_hooks, purge, registry, residue
 from .models import (
     DestructionList,
     DestructionListItem,
@@ -116,8 +116,7 @@ def _exclude_rest(destruction_list, kind, ids, existing: set, blocked: dict[int,
 
 
 def _eligible_cases(destruction_list, ids, today):
-    from meldpunt.cases.models import Casus
-
+    Casus = registry.model(registry.CASUS)
     # Lock the cases: a regisseur re-opening one now waits, and then finds it gone.
     list(Casus.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
     dates.recompute_cases(Casus.objects.filter(pk__in=ids))
@@ -132,8 +131,7 @@ def _eligible_cases(destruction_list, ids, today):
 
 def _signals_of_cases(case_ids: list[int]) -> list[int]:
     """Signals in the dossier of these cases: state 'casus' and in no casus that stays."""
-    from meldpunt.cases.models import CasusSignal
-
+    CasusSignal = registry.model(registry.CASUS_SIGNAL)
     if not case_ids:
         return []
     links = defaultdict(set)
@@ -146,8 +144,7 @@ def _signals_of_cases(case_ids: list[int]) -> list[int]:
 
 
 def _eligible_signals(destruction_list, ids, today):
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     dates.recompute_signals(Signal.objects.filter(pk__in=ids))
     blocked = blocks.blocked_signals(ids, today)
     due = dict(Signal.objects.filter(pk__in=ids).values_list("pk", "destroy_after"))
@@ -162,8 +159,7 @@ def _chunks(ids, size=5000):
 
 def _signal_subjects(signal_ids: list[int]) -> set[tuple[str, str]]:
     """The data subjects of these signals, read before they go (log.record pseudonymises them)."""
-    from meldpunt.intake.models import MentionedSubject, Signal
-
+    MentionedSubject, Signal = registry.model(registry.MENTIONED_SUBJECT), registry.model(registry.SIGNAL)
     found: set[tuple[str, str]] = set()
     covered: set[int] = set()
     for chunk in _chunks(signal_ids):
@@ -197,9 +193,7 @@ def _signal_subjects(signal_ids: list[int]) -> set[tuple[str, str]]:
 
 
 def _signal_tombstones(signal_ids, statement, now, casus_class: dict[int, ResultClass]) -> list[Tombstone]:
-    from meldpunt.cases.models import CasusSignal
-    from meldpunt.intake.models import Signal
-
+    CasusSignal, Signal = registry.model(registry.CASUS_SIGNAL), registry.model(registry.SIGNAL)
     rules = dates.signal_rules()
     casus_of = dict(CasusSignal.objects.filter(signal_id__in=signal_ids).values_list("signal_id", "casus_id")) \
         if casus_class else {}
@@ -220,8 +214,7 @@ def _signal_tombstones(signal_ids, statement, now, casus_class: dict[int, Result
 
 
 def _casus_tombstones(case_ids, statement, now) -> tuple[list[Tombstone], dict[int, ResultClass]]:
-    from meldpunt.cases.models import Casus
-
+    Casus = registry.model(registry.CASUS)
     stones, classes = [], {}
     for casus in Casus.objects.filter(pk__in=case_ids).select_related("result_class"):
         result = casus.result_class
@@ -268,9 +261,7 @@ def _delete_files(files) -> None:
 @transaction.atomic
 def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
     """Execute ``destruction_list``; ``user`` None is the daily job."""
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     clock = _Clock()
     now = timezone.now()
     today = timezone.localdate(now)

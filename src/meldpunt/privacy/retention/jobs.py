@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from meldpunt.privacy import refusals, security
 from meldpunt.privacy.inzage import retention as inzage_retention
 
 from . import anonymise, dates, destruction, minutes, residue, selectors
@@ -53,11 +54,9 @@ def ready_lists():
 
 
 def _prune_security_log(dry_run: bool, summary: Summary) -> None:
-    from meldpunt.privacy.security import SecurityLogError, prune_security_log
-
     try:
-        removed = prune_security_log(dry_run=dry_run)
-    except SecurityLogError as broken:
+        removed = security.prune_security_log(dry_run=dry_run)
+    except security.SecurityLogError as broken:
         # A chain that does not verify is a security incident (BIO 12.4.2/04): keep every line,
         # finish the other work, and make the run fail so the scheduler reports it.
         summary.add(f"LET OP: het beveiligingslog is niet opgeschoond: {broken}")
@@ -69,9 +68,7 @@ def _prune_security_log(dry_run: bool, summary: Summary) -> None:
 
 def _flush_refusals(summary: Summary) -> None:
     """Counted refusals of a crawler that never came back are written now, not lost with the cache."""
-    from meldpunt.privacy.refusals import flush_pending_refusals
-
-    written = flush_pending_refusals()
+    written = refusals.flush_pending_refusals()
     if written:
         summary.add(f"Beveiligingslog: {written} samenvatting(en) van getelde weigeringen geschreven.")
 
@@ -133,8 +130,6 @@ def run(dry_run: bool = False) -> Summary:
 def _checkpoint(summary: Summary) -> None:
     """SQLite: the anonymised contacts and inzageverzoeken and the cleared minutes were changed in
     place; their old page versions must not stay behind in the write-ahead log either."""
-    from django.db import connection
-
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         return
     report = residue.checkpoint()

@@ -35,6 +35,7 @@ def note(day: date, selectielijst_item: str) -> str:
 
 def due_minutes(today: date | None = None) -> list[int]:
     """Ids of the agenda items whose minutes may go today."""
+    # cases sits above retention: an exception listed in pyproject.toml (importlinter).
     from meldpunt.cases.models import AgendaItem
 
     today = today or timezone.localdate()
@@ -55,6 +56,7 @@ def due_minutes(today: date | None = None) -> list[int]:
 @transaction.atomic
 def destroy_due_minutes(today: date | None = None) -> int:
     """Clear the minutes and decisions whose term has passed; returns how many agenda items."""
+    # cases sits above retention: an exception listed in pyproject.toml (importlinter).
     from meldpunt.cases.items import casus_subjects
     from meldpunt.cases.models import AgendaItem
 
@@ -72,6 +74,7 @@ def destroy_due_minutes(today: date | None = None) -> int:
 
 def forget_meetings(destroyed: destroy_hooks.Destroyed) -> None:
     """Delete every casusoverleg whose agenda holds only casussen that are being destroyed."""
+    # cases sits above retention: an exception listed in pyproject.toml (importlinter).
     from meldpunt.cases.models import AgendaItem, Meeting
 
     if not destroyed.casus_ids:

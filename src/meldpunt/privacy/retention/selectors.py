@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import blocks, dates
+from . import blocks, dates, registry
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -56,8 +56,7 @@ def _blocked_ids(kind: str) -> set[int]:
 
 
 def _signal_rows(condition: Q, result_class: str, references, limit: int | None):
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     rules = dates.signal_rules()
     signals = Signal.objects.filter(condition).exclude(state=dates.CASUS_STATE).order_by("destroy_after", "id")
     if result_class:
@@ -72,8 +71,7 @@ def _signal_rows(condition: Q, result_class: str, references, limit: int | None)
 
 
 def _casus_rows(condition: Q, result_class: str, references, limit: int | None):
-    from meldpunt.cases.models import Casus
-
+    Casus = registry.model(registry.CASUS)
     cases = Casus.objects.filter(condition, closed_at__isnull=False).order_by("destroy_after", "id")
     if result_class:
         cases = cases.filter(result_class__code=result_class)
@@ -119,9 +117,7 @@ class Bucket:
 
 
 def _count(condition: Q) -> int:
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     signals = Signal.objects.filter(condition).exclude(state=dates.CASUS_STATE)
     cases = Casus.objects.filter(condition, closed_at__isnull=False)
     held_signals, held_cases = _blocked_ids(RecordKind.SIGNAAL), _blocked_ids(RecordKind.CASUS)

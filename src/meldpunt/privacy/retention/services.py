@@ -17,7 +17,7 @@ from django.utils import timezone
 from meldpunt import policy
 from meldpunt.privacy import log
 
-from . import dates, selectors
+from . import dates, destruction, registry, selectors
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -128,16 +128,12 @@ def cancel(user, destruction_list: DestructionList, note: str = "") -> Destructi
 def execute(user, destruction_list: DestructionList):
     """Execute an approved list once its bedenktijd has passed (the archivaris; the daily job
     calls destruction.execute with no user)."""
-    from . import destruction
-
     _require(policy.may_execute_destruction_list(user), "Alleen de archivaris voert vernietigingslijsten uit.")
     return destruction.execute(destruction_list, user=user)
 
 
 def _target(kind: str, reference: str):
-    from meldpunt.cases.models import Casus
-    from meldpunt.intake.models import Signal
-
+    Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     model = Signal if kind == RecordKind.SIGNAAL else Casus
     record = model.objects.filter(reference=(reference or "").strip()).first()
     if record is None:

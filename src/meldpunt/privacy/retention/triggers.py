@@ -5,7 +5,7 @@ lifted or deleted. Receivers use queryset updates, so they never trigger each ot
 
 from django.db.models.signals import post_delete, post_save
 
-from . import dates
+from . import dates, registry
 from .models import LegalHold, ResultClass, SignalRetentionRule
 
 
@@ -17,8 +17,7 @@ def _casus_saved(sender, instance, raw=False, **_kwargs):
 
 
 def _link_changed(sender, instance, raw=False, **_kwargs):
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     if raw:
         return
     dates.recompute_signals(Signal.objects.filter(pk=instance.signal_id))
@@ -31,8 +30,7 @@ def _result_class_saved(sender, instance, created=False, raw=False, **_kwargs):
 
 
 def _rule_changed(sender, instance, raw=False, **_kwargs):
-    from meldpunt.intake.models import Signal
-
+    Signal = registry.model(registry.SIGNAL)
     if raw:
         return
     dates.recompute_signals(Signal.objects.filter(state=instance.state))
@@ -45,8 +43,8 @@ def _hold_changed(sender, instance, raw=False, **_kwargs):
 
 
 def connect() -> None:
-    from meldpunt.cases.models import Casus, CasusSignal
-
+    # RetentionConfig.ready: INSTALLED_APPS lists intake and cases first, so they have registered.
+    Casus, CasusSignal = registry.model(registry.CASUS), registry.model(registry.CASUS_SIGNAL)
     post_save.connect(_casus_saved, sender=Casus, dispatch_uid="retention_casus_saved")
     post_save.connect(_link_changed, sender=CasusSignal, dispatch_uid="retention_link_saved")
     post_delete.connect(_link_changed, sender=CasusSignal, dispatch_uid="retention_link_deleted")

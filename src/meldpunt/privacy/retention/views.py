@@ -131,6 +131,7 @@ def _statement(pk: int) -> DestructionStatement:
 
 @page("bewaartermijnen_inzien")
 def verklaring_pdf(request, pk):
+    # WeasyPrint is heavy: it loads only when a verklaring is printed.
     from .statement import statement_pdf
 
     statement = _statement(pk)

@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from meldpunt.insight import conf, services
 from meldpunt.insight.models import Trigger
+from meldpunt.insight.selectors import latest_snapshot
 
 STEPS = 7  # export, four pipeline steps, writing, comparing
 
@@ -52,8 +53,6 @@ class Command(BaseCommand):
                               f"{snapshot.diff.get('gewijzigd', 0)} cellen gewijzigd.")
 
     def _status(self):
-        from meldpunt.insight.selectors import latest_snapshot
-
         snapshot = latest_snapshot()
         self.stdout.write(f"Schema: {conf.schedule()}; nu nodig: {'ja' if services.is_due() else 'nee'}.")
         if snapshot is None:

@@ -3,6 +3,8 @@ deploy/README.md for scheduling it)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meldpunt.privacy.retention import jobs
+
 
 class Command(BaseCommand):
     help = "Bewaartermijnen: herbereken vernietigingsdata, anonimiseer melders, voer goedgekeurde lijsten uit."
@@ -14,8 +16,6 @@ class Command(BaseCommand):
                          help="Verander niets; toon wat de taak zou doen.")
 
     def handle(self, *args, subcommand, dry_run=False, **options):
-        from meldpunt.privacy.retention import jobs
-
         summary = jobs.run(dry_run=dry_run)
         self.stdout.write(str(summary))
         if summary.failed:
