@@ -18,6 +18,7 @@ from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
 from . import files, subjects
+from .errors import IntakeError, PartnerTokenError  # noqa: F401 (re-exported)
 from .models import (
     Attachment,
     Channel,
@@ -29,14 +30,6 @@ from .models import (
     Signal,
     SubjectKind,
 )
-
-
-class IntakeError(ValueError):
-    """Bad input: ``errors`` maps a field name to Dutch messages. Nothing was written."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
 @dataclass
@@ -279,10 +272,6 @@ def stored_categories(signal: Signal, mentions, *, contact: bool, attachments: i
     if contact:
         parts.append("contactgegevens melder")
     return ", ".join(parts)
-
-
-class PartnerTokenError(ValueError):
-    """A token could not be issued; the message is Dutch and meant for the operator."""
 
 
 def _new_token() -> str:

@@ -61,12 +61,12 @@ def seal(signal: Signal) -> None:
 
 
 def reveal(user, signal: Signal, reason: str) -> dict:
-    from .services import NotAllowed, ProtocolError
+    from .errors import NotAllowed, ProtocolError, WrongState
 
     if not policy.may_read_signal(user, signal) or not user.has_role(*REVEAL_ROLES):
         raise NotAllowed("Uw rol mag versleutelde signalen niet inzien.")
     if not signal.is_sealed:
-        raise ProtocolError("Dit signaal is niet versleuteld.")
+        raise WrongState("Dit signaal is niet versleuteld.")
     if len((reason or "").strip()) < MIN_REASON:
         raise ProtocolError("Geef de reden waarom u dit versleutelde signaal inziet (ten minste een zin).")
     payload = json.loads(keys.unseal(signal.sealed))

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count
 
+from .errors import SourceResearchNeeded  # noqa: F401 (re-exported)
 from .models import Buurt, Gemeente, Wijk
 
 
@@ -73,10 +74,6 @@ def confirmed_link(mention):
 
 # The registry whose records the candidates for a mention of this kind come from (bronnenonderzoek source code).
 LINKING_SOURCE = {"persoon": "BRP", "onderneming": "NHR", "adres": "BAG"}
-
-
-class SourceResearchNeeded(Exception):
-    """Candidates may not be shown yet; the message is user-facing Dutch."""
 
 
 def linking_permitted(mention) -> bool:

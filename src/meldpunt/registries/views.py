@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from meldpunt.accounts import policy
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.models import MentionedSubject
 from meldpunt.web.access import page
@@ -57,7 +58,7 @@ def koppelen(request, reference, mention_id):
         else:
             try:
                 _judge(request.user, mention, found, rows, form)
-            except services.LinkingError as refused:
+            except MeldpuntError as refused:
                 key = form.cleaned_data["entity_key"]
                 # Shown at the candidate's own form when it is on the page, else at the top.
                 error, error_key = str(refused), key if key and any(c.key == key for c, _ in rows) else ""

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import requests
 
+from meldpunt.registries.errors import InvalidAnswer, RegistryRefused, RegistryUnavailable  # noqa: F401
+
 from .. import haalcentraal as hc
 from .. import openapi
 from .base import ConnectorError, RegistryConnector, Subject, SubjectKind
@@ -26,18 +28,6 @@ logger = logging.getLogger("meldpunt.registries.http")
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 JSON_UTF8 = "application/json; charset=utf-8"
-
-
-class RegistryUnavailable(ConnectorError):
-    """No answer after every attempt (timeout, no connection, 5xx)."""
-
-
-class RegistryRefused(ConnectorError):
-    """The registry refused the question (4xx); asking again does not help."""
-
-
-class InvalidAnswer(ConnectorError):
-    """The answer does not match the registry's OpenAPI document."""
 
 
 @dataclass
