@@ -19,8 +19,9 @@ from meldpunt.privacy import log, trace
 from meldpunt.privacy.retention.models import AppliesTo
 from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol import wegingen
+from meldpunt.protocol.errors import NotAllowed, ProtocolError, WrongState
 from meldpunt.protocol.models import Weging
-from meldpunt.protocol.services import NotAllowed, ProtocolError, WegingInput, WrongState
+from meldpunt.protocol.services import WegingInput
 from meldpunt.protocol.transitions import CASUS_TRANSITIONS, CasusState, Transition
 
 from .errors import CaseError  # noqa: F401 (re-exported)

@@ -18,7 +18,7 @@ from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
 from . import files, subjects
-from .errors import IntakeError, PartnerTokenError  # noqa: F401 (re-exported)
+from .errors import AttachmentError, IntakeError, PartnerTokenError  # noqa: F401 (re-exported)
 from .models import (
     Attachment,
     Channel,
@@ -199,7 +199,7 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
     for upload in data.uploads[: settings.MELDPUNT_MAX_ATTACHMENTS]:
         try:
             cleaned_files.append((upload, files.clean(upload.content)))
-        except files.AttachmentError as error:
+        except AttachmentError as error:
             errors.setdefault("uploads", []).append(str(error))
     clean["files"] = cleaned_files
     return clean, errors

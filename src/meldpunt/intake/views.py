@@ -11,8 +11,9 @@ from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
 from . import throttle
+from .errors import IntakeError
 from .forms import InternalSignalForm, PublicSignalForm, SubjectFormSet
-from .services import IntakeError, create_signal
+from .services import create_signal
 
 RECEIPT_SESSION_KEY = "meldpunt_receipt"
 

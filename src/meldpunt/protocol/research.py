@@ -18,9 +18,10 @@ from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
 
 from . import sources
+from .errors import NotAllowed, ProtocolError, WrongState
 from .models import Weging
 from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
-from .services import NotAllowed, ProtocolError, WrongState, _check_reader, _lock
+from .services import _check_reader, _lock
 from .transitions import SignalState
 
 ACTIVITY = "bronnenonderzoek"

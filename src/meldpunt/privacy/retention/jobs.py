@@ -15,6 +15,7 @@ from django.utils import timezone
 from meldpunt.privacy.inzage import retention as inzage_retention
 
 from . import anonymise, dates, destruction, minutes, residue, selectors
+from .errors import DestructionError
 from .models import DestructionList, ListStatus
 
 
@@ -113,7 +114,7 @@ def run(dry_run: bool = False) -> Summary:
             continue
         try:
             outcome = destruction.execute(destruction_list)
-        except destruction.DestructionError as refused:
+        except DestructionError as refused:
             summary.add(f"Lijst '{destruction_list.name}' niet uitgevoerd: {refused}")
             continue
         summary.add(f"Lijst '{destruction_list.name}' uitgevoerd: {sum(outcome.destroyed.values())} vernietigd, "

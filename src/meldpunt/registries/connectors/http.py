@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import requests
 
-from meldpunt.registries.errors import InvalidAnswer, RegistryRefused, RegistryUnavailable  # noqa: F401
+from meldpunt.registries.errors import ConnectorError, InvalidAnswer, RegistryRefused, RegistryUnavailable
 
 from .. import haalcentraal as hc
 from .. import openapi
-from .base import ConnectorError, RegistryConnector, Subject, SubjectKind
+from .base import RegistryConnector, Subject, SubjectKind
 from .local import LocalBagConnector, LocalBrpConnector
 
 logger = logging.getLogger("meldpunt.registries.http")
