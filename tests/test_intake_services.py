@@ -107,8 +107,8 @@ def test_bad_input_gets_a_dutch_error_and_changes_nothing(change, field):
         data["reporter_kind"] = "anoniem"
     with pytest.raises(intake.IntakeError) as raised:
         intake.create_signal(intake.SignalInput(**data))
-    assert field in raised.value.errors
-    assert all(message and message[0].isupper() for message in raised.value.errors[field])
+    assert field in raised.value.field_errors
+    assert all(message and message[0].isupper() for message in raised.value.field_errors[field])
     assert counts() == before
 
 

@@ -6,6 +6,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from meldpunt.core.errors import Conflict, MeldpuntError, NotAllowed, NotFound
 from meldpunt.privacy import refusals
 
 from .permissions import rules_for
@@ -60,7 +61,36 @@ def problem_response(status_code: int, detail: str, invalid_params=None, headers
     return response
 
 
+# A refused service call (meldpunt.core.errors) by class; any other MeldpuntError is bad input (400).
+STATUS_BY_ERROR = ((NotAllowed, 403), (NotFound, 404), (Conflict, 409))
+FIELD_ERRORS_DETAIL = "Er is niets opgeslagen: een of meer velden zijn ongeldig."
+
+
+def status_of(error: MeldpuntError) -> int:
+    return next((status for cls, status in STATUS_BY_ERROR if isinstance(error, cls)), 400)
+
+
+def _service_problem(exc: MeldpuntError, context) -> Response:
+    """The one place a refused service call becomes problem+json. A view may name its API parameters:
+    ``problem_param`` maps a service field to its API name, ``problem_field`` names the parameter a
+    refusal without field errors is about (e.g. "overgang")."""
+    status_code = status_of(exc)
+    view = context.get("view")
+    param = getattr(view, "problem_param", None) or str
+    invalid = [{"name": param(name), "code": "invalid", "reason": text}
+               for name, texts in exc.field_errors.items() for text in texts]
+    field = getattr(view, "problem_field", "")
+    if not invalid and field and status_code in (400, 409):
+        invalid = [{"name": field, "code": "invalid", "reason": text} for text in exc.messages]
+    detail = " ".join(exc.messages) or FIELD_ERRORS_DETAIL
+    if status_code in REFUSALS:
+        _record_refusal(exc, context, status_code, detail)
+    return problem_response(status_code, detail, invalid or None)
+
+
 def problem_exception_handler(exc, context):
+    if isinstance(exc, MeldpuntError):
+        return _service_problem(exc, context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Dit object bestaat niet of u mag het niet zien.")
     response = exception_handler(exc, context)

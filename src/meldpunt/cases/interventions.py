@@ -15,6 +15,7 @@ from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import CasusState
 
+from .errors import CaseError
 from .models import (
     Instrument,
     Intervention,
@@ -24,7 +25,7 @@ from .models import (
     ReleaseState,
     Reminder,
 )
-from .services import CaseError, check_manager, lock
+from .services import check_manager, lock
 
 PLANNING_STATES = (CasusState.CASUSOVERLEG, CasusState.PVA_VASTGESTELD, CasusState.UITVOERING)
 # A deadline further ahead than this is a typing error (9999-12-31), not a plan (P8).

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors, flash_service_errors
 
@@ -26,7 +27,6 @@ from .forms import (
     ReleaseRequestForm,
 )
 from .models import AgendaItem, Participant
-from .services import ProtocolError
 
 
 @page("casusoverleg")
@@ -37,7 +37,7 @@ def overleggen(request):
         d = form.cleaned_data
         try:
             meeting = meetings.plan(request.user, d["title"], d["starts_at"], d["location"], d["with_third_parties"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het casusoverleg is gepland. Zet casussen op de agenda en nodig deelnemers uit.")
@@ -73,7 +73,7 @@ def agenderen(request, pk):
     if form.is_valid():
         try:
             meetings.add_to_agenda(request.user, meeting, form.cleaned_data["casus"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             flash_service_errors(request, error)
     else:
         messages.error(request, "Kies een casus.")
@@ -89,7 +89,7 @@ def uitnodigen(request, pk):
         d = form.cleaned_data
         try:
             meetings.invite(request.user, meeting, d["user"], d["organisation"], d["external"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             flash_service_errors(request, error)
         else:
             messages.success(request, "De deelnemer is uitgenodigd. Vraag per casus aan wat hij mag zien (2A).")
@@ -118,7 +118,7 @@ def vrijgave_vragen(request, pk, item_pk, participant_pk):
         try:
             asked = releases.request_pc2a(request.user, item, participant, form.cleaned_data["items"],
                                           form.cleaned_data["purpose"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om vrijgave (privacytoets 2A) ligt bij de privacyfunctionaris.")
@@ -143,7 +143,7 @@ def verslag(request, pk, item_pk):
     if request.method == "POST" and form.is_valid():
         try:
             meetings.record_minutes(request.user, item, form.cleaned_data["minutes"], form.cleaned_data["decisions"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verslag is vastgelegd.")
@@ -163,7 +163,7 @@ def aanwezigheid(request, pk):
     if form.is_valid():
         try:
             meetings.record_attendance(request.user, meeting, form.cleaned_data["present"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             flash_service_errors(request, error)
         else:
             messages.success(request, "De aanwezigheid is vastgelegd; het overleg is gehouden.")
@@ -223,7 +223,7 @@ def vrijgave_besluiten(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             releases.decide(request.user, release, form.weging(), form.cleaned_data["approved"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Uw besluit is vastgelegd.")

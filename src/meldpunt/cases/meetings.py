@@ -11,13 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt import policy
+from meldpunt.core.errors import NotAllowed
 from meldpunt.privacy import log
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.protocol.transitions import CasusState
 
+from .errors import CaseError
 from .items import casus_subjects
 from .models import AgendaItem, Meeting, MeetingState, Participant
-from .services import CaseError, NotAllowed, check_manager, lock
+from .services import check_manager, lock
 
 # Selectielijst 2020: agenda and minutes of internal meetings 1 year, with third parties 5 years.
 MINUTES_INTERNAL = "19.1.9"

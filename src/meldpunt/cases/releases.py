@@ -11,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt import policy
+from meldpunt.core.errors import NotAllowed
 from meldpunt.privacy import log
 from meldpunt.protocol.services import WegingInput
 
 from . import items as release_items
+from .errors import CaseError
 from .models import AgendaItem, CasusSignal, Intervention, Participant, ReleaseKind, ReleaseRequest, ReleaseState
-from .services import CaseError, NotAllowed, casus_weging, check_manager, lock
+from .services import casus_weging, check_manager, lock
 
 
 def _clean_request(casus, keys, purpose) -> list[str]:

@@ -12,15 +12,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt import policy
+from meldpunt.core.transactions import require_atomic
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.privacy import log, trace
 from meldpunt.privacy.retention.models import AppliesTo
 from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol import wegingen
+from meldpunt.protocol.errors import NotAllowed, ProtocolError, WrongState
 from meldpunt.protocol.models import Weging
-from meldpunt.protocol.services import NotAllowed, ProtocolError, WegingInput, WrongState
+from meldpunt.protocol.services import WegingInput
 from meldpunt.protocol.transitions import CASUS_TRANSITIONS, CasusState, Transition
 
+from .errors import CaseError  # noqa: F401 (re-exported)
 from .items import casus_subjects
 from .models import Casus, CasusSignal, CasusStateChange, InterventionStatus, ReleaseKind, ReleaseState
 
@@ -38,15 +41,14 @@ CASUS_STATE_LABELS = {
 _BY_CODE = {t.code: t for t in CASUS_TRANSITIONS}
 
 
-class CaseError(ProtocolError):
-    """A refused casus step; ``messages`` are Dutch. Nothing was written."""
-
-
 def role_for(user, allowed) -> str:
     return next((r.value for r in user.ordered_roles() if r in allowed), "")
 
 
 def lock(casus: Casus) -> Casus:
+    """The casus row, locked until the caller's transaction ends (asserted: outside one the lock
+    would be let go at once)."""
+    require_atomic()
     return Casus.objects.select_for_update().get(pk=casus.pk)
 
 
@@ -120,7 +122,9 @@ def _history(casus: Casus, code: str, source: str, target: str, user, role: str,
 
 def open_from_signal(user, signal, change, used: list[Weging]) -> Casus:
     """Called by the protocol in the transaction of W4 'casus' (hits_casus): a new casus with the
-    signal as its first, the regisseur who decided as lead (a team member joins the team)."""
+    signal as its first, the regisseur who decided as lead (a team member joins the team). Runs only
+    inside that transaction (asserted)."""
+    require_atomic()
     now = change.at
     w4 = next((w for w in used if w.type == "W4"), None)
     area = signal.buurt.naam if signal.buurt_id else ""

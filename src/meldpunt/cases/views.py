@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt import policy
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
@@ -46,7 +47,7 @@ def overgang(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
     try:
         services.transition(request.user, case, request.POST.get("overgang", ""), request.POST.get("toelichting", ""))
-    except services.ProtocolError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
     else:
@@ -60,7 +61,7 @@ def regie(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
     try:
         services.take_lead(request.user, case)
-    except services.ProtocolError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
     return redirect("cases:casus", reference)
@@ -74,7 +75,7 @@ def team(request, reference):
     if form.is_valid():
         try:
             services.set_team(request.user, case, form.cleaned_data["members"])
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             for text in error.messages:
                 messages.error(request, text)
         else:
@@ -90,7 +91,7 @@ def koppelen(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             services.link_signal(request.user, case, form.cleaned_data["signal"], form.weging())
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Signaal {form.cleaned_data['signal'].reference} hoort nu bij de casus.")
@@ -118,7 +119,7 @@ def afsluiten(request, reference):
         d = form.cleaned_data
         try:
             services.close(request.user, case, d["result_class"], d["evaluation"], form.outcomes())
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De casus is afgesloten.")
@@ -137,7 +138,7 @@ def heropenen(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             services.reopen(request.user, case, form.weging())
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De casus is weer open.")
@@ -157,7 +158,7 @@ def interventie_nieuw(request, reference):
         try:
             interventions.add(request.user, case, d["instrument"], d["description"], d["owner"], d["deadline"],
                               d["department"])
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De interventie staat in het plan van aanpak. Vraag nu privacytoets 2B "
@@ -187,7 +188,7 @@ def interventie_vrijgave(request, reference, pk):
         try:
             asked = releases.request_pc2b(request.user, action, form.cleaned_data["items"],
                                           form.cleaned_data["purpose"])
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om vrijgave (privacytoets 2B) ligt bij de privacyfunctionaris.")
@@ -217,7 +218,7 @@ def actie(request, pk):
         d = form.cleaned_data
         try:
             interventions.report(request.user, action.intervention, d["status"], d["note"], d["result"])
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De voortgang is vastgelegd.")

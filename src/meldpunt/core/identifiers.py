@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import InvalidIdentifier  # noqa: F401 (re-exported)
+
 __all__ = [
     "BAG_OBJECT_TYPES",
     "BagId",
@@ -32,10 +34,6 @@ __all__ = [
     "parse_vestigingsnummer",
     "parse_wijkcode",
 ]
-
-
-class InvalidIdentifier(ValueError):
-    """A value that is not a valid identifier of its kind; the message is user-facing Dutch."""
 
 
 _SEPARATORS = re.compile(r"[\s.\-]")

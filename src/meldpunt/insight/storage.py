@@ -9,12 +9,9 @@ import stat
 from pathlib import Path
 
 from . import conf
+from .errors import SnapshotFileError  # noqa: F401 (re-exported)
 
 _verified: dict[tuple[str, int, int], str] = {}
-
-
-class SnapshotFileError(Exception):
-    pass
 
 
 def sha256_of(path: Path) -> str:

@@ -36,12 +36,12 @@ from .serializers import (
     created_response,
     detail,
     indexed_errors,
-    intake_problem,
+    intake_param,
     signal_input,
     summary,
     validated,
 )
-from .services import IntakeError, create_signal
+from .services import create_signal
 
 
 @extend_schema(tags=["signalen"], responses=FenomeenSerializer(many=True))
@@ -64,6 +64,7 @@ class SignalViewSet(viewsets.GenericViewSet):
 
     lookup_field = "kenmerk"
     lookup_value_regex = KENMERK_REGEX
+    problem_param = staticmethod(intake_param)  # a refused create_signal names the API's fields
     permission_classes = [PolicyPermission]
     # A staff melder sees the status of their own signals in the list, never the detail (design §2).
     access_rules_by_action = {
@@ -122,11 +123,8 @@ class SignalViewSet(viewsets.GenericViewSet):
             return problem_response(400, "Het signaal is niet opgeslagen.", [{
                 "name": "channel", "code": "invalid_choice",
                 "reason": "Alleen medewerkers van het meldpunt registreren meldingen per telefoon of balie."}])
-        try:
-            signal = create_signal(signal_input(data, channel=data["channel"], reporter_kind=data["reporterKind"]),
-                                   user=request.user)
-        except IntakeError as error:
-            return intake_problem(error)
+        signal = create_signal(signal_input(data, channel=data["channel"], reporter_kind=data["reporterKind"]),
+                               user=request.user)
         return created_response(signal, headers={"Location": f"/api/v1/signalen/{signal.reference}"})
 
 
@@ -140,14 +138,12 @@ class PartnerSignalView(APIView):
     authentication_classes = [PartnerTokenAuthentication]
     permission_classes = [IsPartner]
     parser_classes = [JsonBodyParser]
+    problem_param = staticmethod(intake_param)
 
     def post(self, request):
         data = validated(SignalContentSerializer, request.data)
-        try:
-            signal = create_signal(signal_input(data, channel=Channel.PARTNER, reporter_kind=ReporterKind.PARTNER),
-                                   partner=request.auth)
-        except IntakeError as error:
-            return intake_problem(error)
+        signal = create_signal(signal_input(data, channel=Channel.PARTNER, reporter_kind=ReporterKind.PARTNER),
+                               partner=request.auth)
         return created_response(signal)
 
 
@@ -183,11 +179,6 @@ class ImportView(APIView):
             return problem_response(400, "Er is niets ingelezen.", [{
                 "name": "bestand", "code": "max_size",
                 "reason": f"Het bestand is te groot (hoogstens {imports.MAX_BYTES // (1024 * 1024)} MB)."}])
-        try:
-            signals = imports.import_signals(request.user, upload.name, upload.read())
-        except imports.BulkImportError as error:
-            invalid = [{"name": p.label(error.unit), "code": "invalid", "reason": p.message}
-                       for p in error.problems[:imports.MAX_REPORTED]]
-            return problem_response(400, error.summary(), invalid)
+        signals = imports.import_signals(request.user, upload.name, upload.read())
         body = ImportResultSerializer({"aantal": len(signals), "kenmerken": [s.reference for s in signals]}).data
         return Response(body, status=status.HTTP_201_CREATED)

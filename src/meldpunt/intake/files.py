@@ -12,13 +12,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
+from .errors import AttachmentError  # noqa: F401 (re-exported)
+
 ALLOWED = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 ALLOWED_LABEL = "JPG, PNG of PDF"
 Image.MAX_IMAGE_PIXELS = 40_000_000  # larger is refused (decompression bombs)
-
-
-class AttachmentError(ValueError):
-    """User-facing Dutch message."""
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from datetime import date
 
 from django.db import transaction
 
+from .errors import BulkImportError, IntakeError
 from .models import Channel, ReporterKind, Signal
-from .services import IntakeError, SignalInput, create_signal
+from .services import SignalInput, create_signal
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -63,29 +64,6 @@ class ImportProblem:
 
     def __str__(self) -> str:
         return self.message
-
-
-class BulkImportError(ValueError):
-    """The file was refused; ``problems`` lists every reason with its line. Nothing was stored."""
-
-    def __init__(self, problems: list[ImportProblem], *, unit: str = "regel", rows: int = 0):
-        self.problems = problems
-        self.unit = unit  # "regel" (CSV) or "item" (JSON)
-        self.rows = rows
-        super().__init__(self.summary())
-
-    def summary(self) -> str:
-        lines = {p.line for p in self.problems if p.line}
-        if not lines:
-            return f"Het bestand is niet ingelezen: {self.problems[0].message} Er is niets opgeslagen."
-        count = len(self.problems)
-        errors = "1 fout" if count == 1 else f"{count} fouten"
-        where = f"1 {self.unit}" if len(lines) == 1 else f"{len(lines)} {self.unit}s"
-        return f"Het bestand is niet ingelezen: {errors} in {where}. Er is niets opgeslagen."
-
-    def report(self) -> list[str]:
-        """The problems as Dutch lines, e.g. ``regel 3: omschrijving: ...``."""
-        return [f"{p.label(self.unit)}: {p.message}" for p in self.problems]
 
 
 @dataclass
@@ -238,7 +216,7 @@ def _to_input(row: _Row) -> tuple[SignalInput, list[ImportProblem]]:
 
 def _intake_problems(line: int, error: IntakeError) -> list[ImportProblem]:
     return [ImportProblem(line, FIELD_TO_COLUMN.get(field, field), message)
-            for field, messages in error.errors.items() for message in messages]
+            for field, messages in error.field_errors.items() for message in messages]
 
 
 def read_rows(filename: str, content: bytes) -> tuple[str, list[_Row]]:

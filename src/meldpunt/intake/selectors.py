@@ -16,6 +16,7 @@ from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
 from meldpunt.registries import related
 
 from . import subjects
+from .errors import ExportTooLarge  # noqa: F401 (re-exported)
 from .models import MentionedSubject, PartnerOrganisation, Phenomenon, Signal
 
 
@@ -67,10 +68,6 @@ def queue(user, filters: QueueFilter | None = None):
 
 # An export is for a worklist, not a copy of the register: above this the user narrows the filter.
 EXPORT_MAX_ROWS = 5000
-
-
-class ExportTooLarge(Exception):
-    """The message is user-facing Dutch."""
 
 
 def export(user, filters: QueueFilter | None = None) -> list[Signal]:

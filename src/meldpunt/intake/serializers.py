@@ -16,7 +16,6 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from meldpunt.api.problems import problem_response
 from meldpunt.api.serializers import StrictCharField, StrictRegexField
 from meldpunt.core import identifiers
 from meldpunt.protocol import selectors as protocol_selectors
@@ -25,7 +24,7 @@ from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SIGNAL_STATES
 
 from . import catalogue, selectors
 from .models import Channel, ReporterKind, SubjectKind
-from .services import IntakeError, SignalInput, SubjectInput, visible
+from .services import SignalInput, SubjectInput, visible
 
 KENMERK_REGEX = "MO-[0-9]{4}-[0-9]{7,10}"
 KENMERK_PARAMETER = OpenApiParameter(
@@ -77,18 +76,13 @@ INTAKE_FIELD_NAMES = {
 }
 
 
-def _intake_param(field: str) -> str:
+def intake_param(field: str) -> str:
+    """The API name of an intake field (api.problems uses it for ``invalidParams``)."""
     if field in INTAKE_FIELD_NAMES:
         return INTAKE_FIELD_NAMES[field]
     if field.startswith("subjects."):
         return field
     return _camel(field)
-
-
-def intake_problem(error: IntakeError) -> Response:
-    invalid = [{"name": _intake_param(field), "code": "invalid", "reason": message}
-               for field, messages in error.errors.items() for message in messages]
-    return problem_response(400, "Het signaal is niet opgeslagen: een of meer velden zijn ongeldig.", invalid)
 
 
 def indexed_errors(detail):

@@ -22,6 +22,7 @@ from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
 from . import files, hooks, subjects
+from .errors import AttachmentError, IntakeError, PartnerTokenError  # noqa: F401 (re-exported)
 from .models import (
     Attachment,
     Channel,
@@ -35,14 +36,6 @@ from .models import (
 )
 
 STAFF_CHANNEL_REFUSED = "Alleen medewerkers van het meldpunt registreren meldingen per telefoon of balie."
-
-
-class IntakeError(ValueError):
-    """Bad input: ``errors`` maps a field name to Dutch messages. Nothing was written."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
 @dataclass
@@ -207,7 +200,7 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
     for upload in data.uploads[: settings.MELDPUNT_MAX_ATTACHMENTS]:
         try:
             cleaned_files.append((upload, files.clean(upload.content)))
-        except files.AttachmentError as error:
+        except AttachmentError as error:
             errors.setdefault("uploads", []).append(str(error))
     clean["files"] = cleaned_files
     return clean, errors
@@ -282,10 +275,6 @@ def stored_categories(signal: Signal, mentions, *, contact: bool, attachments: i
     if contact:
         parts.append("contactgegevens melder")
     return ", ".join(parts)
-
-
-class PartnerTokenError(ValueError):
-    """A token could not be issued; the message is Dutch and meant for the operator."""
 
 
 def _new_token() -> str:

@@ -8,20 +8,15 @@ from django.views.decorators.http import require_http_methods
 
 from meldpunt import policy
 from meldpunt.web.access import page
+from meldpunt.web.forms import add_service_errors
 
 from . import throttle
+from .errors import IntakeError
 from .forms import InternalSignalForm, PublicSignalForm, SubjectFormSet
 from .models import Channel
-from .services import IntakeError, create_signal
+from .services import create_signal
 
 RECEIPT_SESSION_KEY = "meldpunt_receipt"
-
-
-def _apply_errors(form, error: IntakeError) -> None:
-    for field, texts in error.errors.items():
-        target = field if field in form.fields else None
-        for text in texts:
-            form.add_error(target, text)
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,7 +30,7 @@ def melden(request):
             try:
                 signal = create_signal(form.to_input())
             except IntakeError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 request.session[RECEIPT_SESSION_KEY] = signal.receipt_code
                 return redirect("intake:bedankt")
@@ -60,8 +55,8 @@ def signaal_nieuw(request):
         try:
             signal = create_signal(form.to_input(items), user=request.user)
         except IntakeError as error:
-            _apply_errors(form, error)
-            for key, texts in error.errors.items():
+            add_service_errors(form, error)
+            for key, texts in error.field_errors.items():
                 if key.startswith("subjects."):
                     subjects.forms[int(key.split(".")[1])].add_error(None, " ".join(texts))
         else:

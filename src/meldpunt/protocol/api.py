@@ -2,8 +2,8 @@
 signal, and the destinations catalogue. Thin: every write goes through ``protocol.services``,
 which checks the role, the weging rules and the transition table, and logs the step.
 
-A refused step changes nothing (P8): ``ProtocolError`` is a 400 (409 when the signal's status
-does not allow the step), ``NotAllowed`` a 403.
+A refused step changes nothing (P8); meldpunt.api.problems answers it (``ProtocolError`` 400,
+``WrongState`` 409, ``NotAllowed`` 403), naming the parameter in ``problem_field``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .transitions import SIGNAL_TRANSITIONS
 from .wegingen import DECISIONS
 
 CONFLICT = {409: OpenApiResponse(description="De status van het signaal laat deze stap niet toe.")}
-TRANSITION_CODES = [t.code for t in SIGNAL_TRANSITIONS if not t.system_only]
+TRANSITION_CODES = [t.code for t in SIGNAL_TRANSITIONS if not (t.system_only or t.service_only)]
 DECISION_CODES = sorted({code for decisions in DECISIONS.values() for code in decisions})
 
 
@@ -37,15 +37,6 @@ def _signal_or_404(request, kenmerk):
     if signal is None:
         raise NotFound("Dit signaal bestaat niet of u mag het niet zien.")
     return signal
-
-
-def _refused(error: services.ProtocolError, name: str, *, conflict: bool = False) -> Response:
-    if isinstance(error, services.NotAllowed):
-        return problem_response(403, " ".join(error.messages))
-    invalid = [{"name": name, "code": "protocol", "reason": message} for message in error.messages]
-    if conflict or isinstance(error, services.WrongState):
-        return problem_response(409, " ".join(error.messages), invalid)
-    return problem_response(400, "De stap is niet gezet: " + " ".join(error.messages), invalid)
 
 
 # ------------------------------------------------------------------------------------ wegingen
@@ -122,14 +113,12 @@ class WegingView(APIView):
     access_rules = ("signaal",)
     permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
+    problem_field = "weging"
 
     def post(self, request, kenmerk):
         signal = _signal_or_404(request, kenmerk)
         data = validated(WegingSerializer, request.data)
-        try:
-            weging = services.record_weging(request.user, signal, weging_input(data))
-        except services.ProtocolError as error:
-            return _refused(error, "weging")
+        weging = services.record_weging(request.user, signal, weging_input(data))
         return Response(VastgelegdeWegingSerializer(weging).data, status=status.HTTP_201_CREATED)
 
 
@@ -163,19 +152,16 @@ class OvergangView(APIView):
     access_rules = ("signaal",)
     permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
+    problem_field = "overgang"
 
     def post(self, request, kenmerk):
         signal = _signal_or_404(request, kenmerk)
         data = validated(OvergangSerializer, request.data)
         code, note = data["overgang"], data.get("toelichting", "")
-        try:
-            if data.get("wegingen"):
-                change = services.decide(request.user, signal, [weging_input(w) for w in data["wegingen"]],
-                                         code, note)
-            else:
-                change = services.transition(request.user, signal, code, note)
-        except services.ProtocolError as error:
-            return _refused(error, "wegingen" if data.get("wegingen") else "overgang")
+        if data.get("wegingen"):
+            change = services.decide(request.user, signal, [weging_input(w) for w in data["wegingen"]], code, note)
+        else:
+            change = services.transition(request.user, signal, code, note)
         body = {"kenmerk": signal.reference, "overgang": change.transition, "van": change.source,
                 "naar": change.target, "op": change.at, "uitersteDatum": change.signal.deadline}
         return Response(GezetteOvergangSerializer(body).data, status=status.HTTP_201_CREATED)
@@ -232,6 +218,7 @@ class DoorzendingView(APIView):
     access_rules = ("signaal",)
     permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
+    problem_field = "doorzending"
 
     def post(self, request, kenmerk):
         signal = _signal_or_404(request, kenmerk)
@@ -242,11 +229,8 @@ class DoorzendingView(APIView):
                 "name": "bestemming", "code": "invalid_choice",
                 "reason": "Onbekende of niet meer actieve bestemming: kies er een uit /bestemmingen."}])
         legal_basis = data.get("grondslag") or destination.default_legal_basis
-        try:
-            sent = services.forward(request.user, signal, destination, legal_basis, list(data["onderdelen"]),
-                                    data.get("toelichting", ""))
-        except services.ProtocolError as error:
-            return _refused(error, "doorzending")
+        sent = services.forward(request.user, signal, destination, legal_basis, list(data["onderdelen"]),
+                                data.get("toelichting", ""))
         return Response(VastgelegdeDoorzendingSerializer(sent).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,13 +279,11 @@ class VersleuteldInzienView(APIView):
     access_rules = ("signaal",)
     permission_classes = [PolicyPermission]
     parser_classes = [JsonBodyParser]
+    problem_field = "reden"
 
     def post(self, request, kenmerk):
         signal = _signal_or_404(request, kenmerk)
         data = validated(InzienSerializer, request.data)
-        try:
-            payload = services.reveal_sealed(request.user, signal, data["reden"])
-        except services.ProtocolError as error:
-            return _refused(error, "reden", conflict=not signal.is_sealed)
+        payload = services.reveal_sealed(request.user, signal, data["reden"])
         payload = {"kenmerk": signal.reference, **payload}
         return Response(SealedContentSerializer(payload).data)

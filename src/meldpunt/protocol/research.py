@@ -19,9 +19,10 @@ from meldpunt.registries.connectors import ConnectorError, connector
 from meldpunt.registries.linking import Linker, Mention
 
 from . import hooks, sources
+from .errors import NotAllowed, ProtocolError, WrongState
 from .models import Weging
 from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
-from .services import JOIN_CASUS, NotAllowed, ProtocolError, WrongState, check_reader, lock_signal
+from .services import JOIN_CASUS, check_reader, lock_signal
 from .transitions import SIGNAL_TRANSITIONS, SignalState
 
 ACTIVITY = "bronnenonderzoek"

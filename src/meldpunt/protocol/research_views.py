@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
@@ -14,7 +15,6 @@ from . import research, sources
 from . import research_selectors as selectors
 from .research_forms import DetailDecisionForm, DetailRequestForm, HitAnswerForm, Pc1Form, SourceRequestForm, SupplyForm
 from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
-from .services import ProtocolError
 
 # ------------------------------------------------------------------------------ regisseur
 
@@ -29,7 +29,7 @@ def bronnen_aanvragen(request, reference):
         d = form.cleaned_data
         try:
             research.request_sources(request.user, signal, d["sources"], d["subjects"], d["purpose"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De bronnen zijn aangevraagd. De privacyfunctionaris beslist per bron.")
@@ -44,7 +44,7 @@ def bron_opnieuw(request, reference, pk):
     item = get_object_or_404(SourceRequest, pk=pk, signal=signal)
     try:
         research.retry_connector(request.user, item)
-    except ProtocolError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
     return redirect("protocol:signaal", reference)
@@ -61,7 +61,7 @@ def details_aanvragen(request, reference, hit_id):
         try:
             research.request_details(request.user, hit, form.cleaned_data["fields_wanted"],
                                      form.cleaned_data["purpose"])
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek om details wacht op de privacyfunctionaris.")
@@ -110,7 +110,7 @@ def bron_pc1(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             research.decide_pc1(request.user, item, form.data_input())
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Privacytoets 1 voor {item.source.name} is vastgelegd.")
@@ -132,7 +132,7 @@ def bron_details_besluit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             research.decide_details(request.user, item, form.data_input())
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Uw besluit over de details is vastgelegd.")
@@ -164,7 +164,7 @@ def bevraging_beantwoorden(request, pk):
         return redirect("web:bevragingen")
     try:
         research.answer_hit(request.user, hit, form.cleaned_data["answer"] == "hit")
-    except ProtocolError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
     else:
@@ -185,7 +185,7 @@ def gegevens_leveren(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             research.supply_details(request.user, item, form.cleaned_data)
-        except ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De goedgekeurde gegevens zijn geleverd.")

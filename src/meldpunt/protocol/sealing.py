@@ -18,6 +18,8 @@ from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.retention import residue
 
+from .errors import NotAllowed, ProtocolError, WrongState
+
 MIN_REASON = 15
 
 
@@ -59,13 +61,10 @@ def seal(signal: Signal) -> None:
 
 
 def reveal(user, signal: Signal, reason: str) -> dict:
-    # services imports this module: a module-level import would be a cycle.
-    from .services import NotAllowed, ProtocolError
-
     if not policy.may_reveal_sealed(user, signal):
         raise NotAllowed("Uw rol mag versleutelde signalen niet inzien.")
     if not signal.is_sealed:
-        raise ProtocolError("Dit signaal is niet versleuteld.")
+        raise WrongState("Dit signaal is niet versleuteld.")
     if len((reason or "").strip()) < MIN_REASON:
         raise ProtocolError("Geef de reden waarom u dit versleutelde signaal inziet (ten minste een zin).")
     payload = json.loads(keys.unseal(signal.sealed))

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
+from meldpunt.core.errors import MeldpuntError
+from meldpunt.core.transactions import require_atomic
 from meldpunt.core.workdays import add_working_days
 from meldpunt.intake import subjects
 from meldpunt.intake.models import Signal
@@ -18,6 +20,7 @@ from meldpunt.privacy.retention import dates as retention_dates
 
 from . import hooks, sealing, wegingen
 from .checklist import clean_checklist
+from .errors import NotAllowed, ProtocolError, WrongState  # noqa: F401 (re-exported)
 from .models import Criteria, Destination, Forward, StateChange, StepNorm, Weging
 from .transitions import (
     SIGNAL_STATE_LABELS,
@@ -27,22 +30,6 @@ from .transitions import (
     from_state,
     signal_transition,
 )
-
-
-class ProtocolError(ValueError):
-    """A refused step; ``messages`` are Dutch and meant for the user. Nothing was written."""
-
-    def __init__(self, *messages: str):
-        self.messages = list(messages)
-        super().__init__(" ".join(messages))
-
-
-class NotAllowed(ProtocolError):
-    """The user's role may not do this."""
-
-
-class WrongState(ProtocolError):
-    """The signal's current status does not allow this step (the API answers 409)."""
 
 
 @dataclass
@@ -80,7 +67,9 @@ def _deadline(state: str, since):
 
 
 def start_history(signal: Signal, user=None) -> None:
-    """The first history row of a new signal, and its first deadline."""
+    """The first history row of a new signal, and its first deadline. Runs only inside the
+    transaction that creates the signal (asserted)."""
+    require_atomic()
     signal.state = SignalState.ONTVANGEN
     signal.state_since = signal.received_at
     signal.deadline = _deadline(signal.state, signal.received_at)
@@ -177,7 +166,7 @@ def blockers(user, signal: Signal, transition: Transition) -> list[str]:
     of its submit button (the wegingen and the doorzending are what its form records)."""
     try:
         _step_for(user, signal, transition.code)
-    except ProtocolError as refused:
+    except MeldpuntError as refused:
         return refused.messages
     problems: list[str] = []
     for name in transition.required_fields:
@@ -193,7 +182,7 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
     """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use."""
     try:
         _step_for(user, signal, transition.code)
-    except ProtocolError as refused:
+    except MeldpuntError as refused:
         return refused.messages, []
     problems: list[str] = []
     used: list[Weging] = []
@@ -222,7 +211,8 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
 
 
 def available(user, signal: Signal) -> list[Transition]:
-    return [t for t in SIGNAL_TRANSITIONS if t.source == signal.state and policy.may_take_transition(user, t)]
+    return [t for t in SIGNAL_TRANSITIONS if t.source == signal.state and not t.service_only
+            and policy.may_take_transition(user, t)]
 
 
 def _apply(signal: Signal, transition: Transition, used: list[Weging], user, role: str, note: str) -> StateChange:
@@ -249,13 +239,16 @@ def _apply(signal: Signal, transition: Transition, used: list[Weging], user, rol
     return change
 
 
-def _step_for(user, signal: Signal, code: str) -> Transition:
-    """The table row for ``code``, refused early when the status or the role cannot take it."""
+def _step_for(user, signal: Signal, code: str, *, service: bool = False) -> Transition:
+    """The table row for ``code``, refused early when the status or the role cannot take it.
+    A ``service_only`` row is taken only by its own service (``service=True``)."""
     step = signal_transition(code)
     if step is None:
         raise ProtocolError("Deze stap bestaat niet.")
     if step.system_only:
         raise ProtocolError("Deze stap zet alleen het systeem (bewaartermijnen).")
+    if step.service_only and not service:
+        raise ProtocolError("Deze stap gaat alleen via het koppelen aan een casus.")
     if not policy.may_take_transition(user, step):
         raise NotAllowed("Uw rol mag deze stap niet zetten.")
     if step.source != signal.state:
@@ -282,24 +275,25 @@ def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
 
 
 # Only after W1–W3 (P3): a signal joins a casus from source research, with W4 on the casus as its weging.
-LINKABLE_STATES = frozenset({SignalState.BRONNENONDERZOEK})
 JOIN_CASUS = "casus_koppelen"
+LINKABLE_STATES = frozenset({signal_transition(JOIN_CASUS).source})
 
 
 def join_casus(user, signal: Signal, note: str = "") -> StateChange:
     """Move a signal into an existing casus. Only the cases service calls this, inside its own
-    transaction, after it recorded the link weging on the casus (design §3: linking is a
+    transaction (asserted), after it recorded the link weging on the casus (design §3: linking is a
     transition with its weging)."""
+    require_atomic()
     signal = _lock(signal)
     if signal.is_sealed or signal.state not in LINKABLE_STATES:
         raise WrongState("Alleen een signaal in bronnenonderzoek (na wegingen 1 tot en met 3) kan bij een casus "
                          "komen.")
+    step = _step_for(user, signal, JOIN_CASUS, service=True)  # the table row, like every transition
     # The W4 on the casus weighs the hits, like hits_casus does: research registers that guard (hooks.py).
     problems = hooks.guard_problems(JOIN_CASUS, signal)
     if problems:
         raise ProtocolError(*problems)
-    return _apply(signal, Transition(JOIN_CASUS, signal.state, SignalState.CASUS, "Koppelen aan casus",
-                                     frozenset({Role.REGISSEUR})), [], user, Role.REGISSEUR.value, note)
+    return _apply(signal, step, [], user, _role_for(user, step.roles), note)
 
 
 @transaction.atomic

@@ -64,6 +64,9 @@ class Transition:
     required_fields: tuple[str, ...] = ()
     needs_forward: bool = False
     system_only: bool = False
+    # Taken only by its own service, never offered as a step: ``casus_koppelen`` goes through
+    # protocol.services.join_casus, with W4 recorded on the casus (cases.services.link_signal).
+    service_only: bool = False
 
 
 INTAKE = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
@@ -113,6 +116,8 @@ SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
             (S.CASUS, "casus", "Casus starten (stap 4)"),
         )
     ),
+    Transition("casus_koppelen", S.BRONNENONDERZOEK, S.CASUS, "Koppelen aan casus", frozenset({Role.REGISSEUR}),
+               service_only=True),
     *(
         Transition(f"vernietigen_{state}", state, S.VERNIETIGD, "Vernietigen na afloop bewaartermijn",
                    frozenset(), system_only=True)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt import policy
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.registries import related
 from meldpunt.web.access import page
@@ -62,7 +63,7 @@ def stap1(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             services.decide(request.user, signal, form.wegingen(), form.transition_code())
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             return _after_step(request, signal, "De wegingen van stap 1 zijn vastgelegd.")
@@ -103,7 +104,7 @@ def _take_step(form, forward_form, wegingen_in, code, request, signal, *, needs_
     try:
         services.decide_with_forward(request.user, signal, wegingen_in, code,
                                      forward_form.forward_input() if needs_forward else None)
-    except services.ProtocolError as error:
+    except MeldpuntError as error:
         add_service_errors(form, error)
         return False
     return True
@@ -146,7 +147,7 @@ def doorzenden(request, reference):
         d = form.cleaned_data
         try:
             services.forward(request.user, signal, d["destination"], d["legal_basis"], d["items"], d["note"])
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"De doorzending naar {d['destination'].name} is vastgelegd.")
@@ -175,7 +176,7 @@ def versleuteld(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             payload = services.reveal_sealed(request.user, signal, form.cleaned_data["reason"])
-        except services.ProtocolError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
     return render(request, "protocol/versleuteld.html", _context(request, signal, form=form, payload=payload))
 
@@ -187,7 +188,7 @@ def overgang(request, reference):
     signal = intake_selectors.signal_for(request.user, reference)
     try:
         services.transition(request.user, signal, request.POST.get("overgang", ""), request.POST.get("toelichting", ""))
-    except services.ProtocolError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
     return redirect("protocol:signaal", reference)

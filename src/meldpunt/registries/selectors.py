@@ -11,6 +11,7 @@ from meldpunt.privacy import log
 from meldpunt.protocol.research_models import HitResult, RequestState, SourceRequest
 
 from . import models as m
+from .errors import SourceResearchNeeded  # noqa: F401 (re-exported)
 from .linking import Linker, Mention
 from .models import Buurt, Gemeente, LinkJudgement, LinkVerdict, Nummeraanduiding, Wijk
 
@@ -71,10 +72,6 @@ def confirmed_link(mention):
 
 # The registry whose records the candidates for a mention of this kind come from (bronnenonderzoek source code).
 LINKING_SOURCE = {"persoon": "BRP", "onderneming": "NHR", "adres": "BAG"}
-
-
-class SourceResearchNeeded(Exception):
-    """Candidates may not be shown yet; the message is user-facing Dutch."""
 
 
 def linking_permitted(mention) -> bool:

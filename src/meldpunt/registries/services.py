@@ -13,6 +13,7 @@ from meldpunt.protocol import sources
 
 from . import models as m
 from . import selectors
+from .errors import DetailsNeeded, LinkingError, NotAllowed, SourceResearchNeeded  # noqa: F401 (re-exported)
 
 # The page (and API resource) name of linking in the access policy (meldpunt/policy/pages.py).
 LINKING_PAGE = "koppelen"
@@ -21,23 +22,6 @@ ENTITY_OF_MENTION = {"persoon": m.LinkedEntityKind.PERSOON, "onderneming": m.Lin
                      "adres": m.LinkedEntityKind.ADRES}
 LOG_SUBJECT_TYPE = {m.LinkedEntityKind.PERSOON: "bsn", m.LinkedEntityKind.ONDERNEMING: "kvk",
                     m.LinkedEntityKind.ADRES: "bag"}
-
-
-class LinkingError(ValueError):
-    """A judgement that cannot be recorded; the message is user-facing Dutch. Nothing changed."""
-
-
-class NotAllowed(LinkingError):
-    pass
-
-
-class SourceResearchNeeded(LinkingError):
-    """No approved privacy check 1 for the registry of this mention that covers it (design §3)."""
-
-
-class DetailsNeeded(SourceResearchNeeded):
-    """A PC1 allows hit/no-hit only: judging a record needs its identity, opened only by an approved
-    details request for the mention (design §3, step 3)."""
 
 
 # What the details request must open before a person may judge a candidate of each kind.

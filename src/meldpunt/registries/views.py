@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from meldpunt import policy
+from meldpunt.core.errors import MeldpuntError, NotAllowed
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.models import MentionedSubject
 from meldpunt.web.access import page
 
 from . import selectors, services
+from .errors import LinkingError, SourceResearchNeeded
 from .forms import JudgementForm
 from .models import LinkVerdict
 
@@ -21,7 +23,7 @@ def _candidates(user, mention):
     """(what may be shown, reason shown instead of candidates)."""
     try:
         return selectors.link_candidates(user, mention), ""
-    except selectors.SourceResearchNeeded as gate:
+    except SourceResearchNeeded as gate:
         return None, str(gate)
 
 
@@ -35,7 +37,7 @@ def _judge(user, mention, found, rows, form) -> None:
         # Nothing on the page may be judged yet: the service says why (PC1 or details).
         services.check_may_judge(user, mention)
     if candidate is None:
-        raise services.LinkingError(services.NOT_A_CANDIDATE)
+        raise LinkingError(services.NOT_A_CANDIDATE)
     judge(user, mention, candidate.key, score=candidate.score, reasons=candidate.reasons, **extra)
 
 
@@ -46,7 +48,7 @@ def koppelen(request, reference, mention_id):
     mention = get_object_or_404(MentionedSubject, pk=mention_id, signal=signal)
     try:
         found, blocked = _candidates(request.user, mention)
-    except services.NotAllowed as error:
+    except NotAllowed as error:
         raise PermissionDenied(str(error)) from None
     rows = found.rows if found else []
     error, error_key = "", ""
@@ -57,7 +59,7 @@ def koppelen(request, reference, mention_id):
         else:
             try:
                 _judge(request.user, mention, found, rows, form)
-            except services.LinkingError as refused:
+            except MeldpuntError as refused:
                 key = form.cleaned_data["entity_key"]
                 # Shown at the candidate's own form when it is on the page, else at the top.
                 error, error_key = str(refused), key if key and any(c.key == key for c, _ in rows) else ""

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import messages
 
+from meldpunt.core.errors import MeldpuntError
+
 CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
     forms.Select: "utrecht-select utrecht-select--html-select",
@@ -59,18 +61,17 @@ class StyledForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-fout"
 
 
-def messages_of(error) -> list[str]:
-    """The Dutch, user-facing messages of a refused service call (ProtocolError, InzageError, …)."""
-    return list(getattr(error, "messages", None) or [str(error)])
-
-
-def add_service_errors(form, error) -> None:
-    """Show a refused service call above the form: nothing was written (P8)."""
-    for text in messages_of(error):
+def add_service_errors(form, error: MeldpuntError) -> None:
+    """Show a refused service call on the form: its field errors at their fields (above the form when
+    the form has no such field), its messages above the form. Nothing was written (P8)."""
+    for name, texts in error.field_errors.items():
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
+    for text in error.messages:
         form.add_error(None, text)
 
 
 def flash_service_errors(request, error) -> None:
     """Show a refused service call on the next page (after a redirect)."""
-    for text in messages_of(error):
+    for text in [*error.messages, *(t for texts in error.field_errors.values() for t in texts)]:
         messages.error(request, text)

@@ -13,6 +13,7 @@ from meldpunt.cases import meeting_views as case_meeting_views
 from meldpunt.cases import views as case_views
 from meldpunt.core import csvexport
 from meldpunt.intake import selectors as intake_selectors
+from meldpunt.intake.errors import ExportTooLarge
 from meldpunt.intake.forms import QueueFilterForm
 from meldpunt.protocol import research_views
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
@@ -60,7 +61,7 @@ def werkvoorraad_export(request):
     form = QueueFilterForm(request.GET or None, states=list(SIGNAL_STATE_LABELS.items()))
     try:
         signals = intake_selectors.export(request.user, form.to_filter())
-    except intake_selectors.ExportTooLarge as error:
+    except ExportTooLarge as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('web:werkvoorraad')}?{request.GET.urlencode()}")
     rows = ([s.reference, timezone.localtime(s.received_at).strftime("%Y-%m-%d %H:%M"), s.get_channel_display(),

@@ -22,6 +22,7 @@ from meldpunt.privacy.models import SubjectType
 from meldpunt.registries.models import Nummeraanduiding
 
 from . import retention, selectors
+from .errors import InzageError  # noqa: F401 (re-exported)
 from .models import (
     AccessItem,
     AccessRequest,
@@ -38,14 +39,6 @@ from .models import (
 ACTIVITY = "inzage"
 MAX_EXTENSION_MONTHS = 2
 MIN_REASONING = 20
-
-
-class InzageError(ValueError):
-    """A refused change; ``messages`` are Dutch and meant for the user. Nothing was written."""
-
-    def __init__(self, *messages: str):
-        self.messages = list(messages)
-        super().__init__(" ".join(messages))
 
 
 def _subjects_of(request: AccessRequest) -> list[log.DataSubject]:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 from meldpunt.web.access import page
@@ -41,7 +42,7 @@ def nieuw(request):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.register(request.user, form.to_input())
-        except services.InzageError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Inzageverzoek {created.reference} is geregistreerd. Uiterste antwoorddatum: "
@@ -70,7 +71,7 @@ def zoeken(request, reference):
     access_request = selectors.request_for(request.user, reference)
     try:
         items = services.search(request.user, access_request)
-    except services.InzageError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
     else:
@@ -87,7 +88,7 @@ def verlengen(request, reference):
         d = form.cleaned_data
         try:
             services.extend(request.user, access_request, d["months"], d["reason"], d["informed_on"])
-        except services.InzageError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De termijn is verlengd.")
@@ -106,7 +107,7 @@ def besluit(request, reference, item_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.decide(request.user, item, form.to_input())
-        except services.InzageError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Het besluit over '{item.label}' is vastgelegd.")
@@ -128,7 +129,7 @@ def afhandelen(request, reference):
         try:
             services.close(request.user, access_request, mention_restrictions=d["mention_restrictions"],
                            no_mention_reasoning=d["no_mention_reasoning"])
-        except services.InzageError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Het verzoek is afgehandeld; de besluiten liggen nu vast.")
@@ -141,7 +142,7 @@ def _package_or_back(request, reference):
     access_request = selectors.request_for(request.user, reference)
     try:
         return access_request, package.generate(request.user, access_request)
-    except services.InzageError as error:
+    except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
         return access_request, None
@@ -188,7 +189,7 @@ def herbeoordeling(request, item_id):
         d = form.cleaned_data
         try:
             services.review(request.user, item, d["outcome"], d["reasoning"], d["next_review_on"])
-        except services.InzageError as error:
+        except MeldpuntError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "De herbeoordeling is vastgelegd.")

@@ -32,6 +32,7 @@ from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 
 from . import blocks, dates, destroy_hooks, purge, registry, residue
+from .errors import DestructionError  # noqa: F401 (re-exported)
 from .models import (
     DestructionList,
     DestructionListItem,
@@ -50,12 +51,6 @@ METHOD = ("Digitaal verwijderd uit de database van Meldpunt Ondermijning met all
           "betrokkenen, contactgegevens, bijlagen en hun bestanden, wegingen, statusgeschiedenis, "
           "doorzendingen, koppelingen, versleuteld bewaarde inhoud en afgeleide tabellen. "
           "Alleen metagegevens (kenmerk, soort, resultaatklasse, data) blijven bewaard.")
-
-
-class DestructionError(ValueError):
-    def __init__(self, *messages: str):
-        self.messages = list(messages)
-        super().__init__(" ".join(messages))
 
 
 @dataclass

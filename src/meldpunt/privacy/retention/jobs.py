@@ -16,6 +16,7 @@ from meldpunt.privacy import refusals, security
 from meldpunt.privacy.inzage import retention as inzage_retention
 
 from . import anonymise, dates, destruction, minutes, residue, selectors
+from .errors import DestructionError
 from .models import DestructionList, ListStatus
 
 
@@ -110,7 +111,7 @@ def run(dry_run: bool = False) -> Summary:
             continue
         try:
             outcome = destruction.execute(destruction_list)
-        except destruction.DestructionError as refused:
+        except DestructionError as refused:
             summary.add(f"Lijst '{destruction_list.name}' niet uitgevoerd: {refused}")
             continue
         summary.add(f"Lijst '{destruction_list.name}' uitgevoerd: {sum(outcome.destroyed.values())} vernietigd, "

@@ -18,6 +18,7 @@ from meldpunt import policy
 from meldpunt.privacy import log
 
 from . import dates, destruction, registry, selectors
+from .errors import NotAllowed, RetentionError  # noqa: F401 (re-exported)
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -30,16 +31,6 @@ from .models import (
 MIN_REASON = 10
 
 
-class RetentionError(ValueError):
-    """A refused step; ``messages`` are Dutch and meant for the user. Nothing was written."""
-
-    def __init__(self, *messages: str):
-        self.messages = list(messages)
-        super().__init__(" ".join(messages))
-
-
-class NotAllowed(RetentionError):
-    """The user's role (or person, for the four-eyes rule) may not do this."""
 
 
 def cooling_off() -> timedelta:

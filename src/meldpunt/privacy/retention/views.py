@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from meldpunt import policy
+from meldpunt.core.errors import MeldpuntError
 from meldpunt.web.access import page
 from meldpunt.web.forms import flash_service_errors
 
 from . import selectors, services
-from .destruction import DestructionError
 from .forms import CancelForm, ComposeForm, HoldForm, ReviewForm
 from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
 
@@ -48,7 +48,7 @@ def opstellen(request):
     try:
         destruction_list = services.compose(request.user, data["name"], kind=data["kind"],
                                             result_class=data["result_class"], until=data["until"])
-    except services.RetentionError as error:
+    except MeldpuntError as error:
         flash_service_errors(request, error)
         return redirect("web:bewaartermijnen")
     messages.success(request, "De lijst is opgesteld en staat ter beoordeling.")
@@ -88,7 +88,7 @@ def beoordelen(request, pk):
     try:
         services.review(request.user, destruction_list, form.cleaned_data["decision"] == "goedkeuren",
                         form.cleaned_data["note"])
-    except services.RetentionError as error:
+    except MeldpuntError as error:
         flash_service_errors(request, error)
     else:
         messages.success(request, "Uw beoordeling is vastgelegd.")
@@ -102,7 +102,7 @@ def annuleren(request, pk):
     form.is_valid()
     try:
         services.cancel(request.user, _list(pk), form.cleaned_data.get("note", ""))
-    except services.RetentionError as error:
+    except MeldpuntError as error:
         flash_service_errors(request, error)
     else:
         messages.success(request, "De lijst is geannuleerd; de dossiers blijven bewaard.")
@@ -114,7 +114,7 @@ def annuleren(request, pk):
 def uitvoeren(request, pk):
     try:
         outcome = services.execute(request.user, _list(pk))
-    except (services.RetentionError, DestructionError) as error:
+    except MeldpuntError as error:
         flash_service_errors(request, error)
     else:
         messages.success(request, f"De lijst is uitgevoerd: {sum(outcome.destroyed.values())} dossiers vernietigd. "
@@ -168,7 +168,7 @@ def bewaarplicht(request):
     data = form.cleaned_data
     try:
         services.place_hold(request.user, data["kind"], data["reference"], data["reason"], data["until"])
-    except services.RetentionError as error:
+    except MeldpuntError as error:
         flash_service_errors(request, error)
     else:
         messages.success(request, f"Bewaarplicht geplaatst op {data['reference']}; dit dossier wordt niet vernietigd.")
@@ -183,7 +183,7 @@ def bewaarplicht_opheffen(request, pk):
         raise Http404("Deze bewaarplicht bestaat niet.")
     try:
         services.lift_hold(request.user, hold)
-    except services.RetentionError as error:
+    except MeldpuntError as error:
         flash_service_errors(request, error)
     else:
         messages.success(request, "De bewaarplicht is opgeheven; de bewaartermijn is opnieuw berekend.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from meldpunt.core import identifiers
+from meldpunt.registries.errors import ConnectorError, FieldNotAllowed, NoHit, UnsupportedSubject  # noqa: F401
 
 
 class SubjectKind(StrEnum):
@@ -33,22 +34,6 @@ class Subject:
         kind = SubjectKind(self.kind)
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "identifier", _PARSERS[kind](self.identifier))
-
-
-class ConnectorError(Exception):
-    """A registry could not answer; the message is user-facing Dutch."""
-
-
-class UnsupportedSubject(ConnectorError):
-    pass
-
-
-class FieldNotAllowed(ConnectorError):
-    pass
-
-
-class NoHit(ConnectorError):
-    pass
 
 
 class RegistryConnector(ABC):

@@ -17,27 +17,17 @@ from dataclasses import dataclass, field
 
 import requests
 
+from meldpunt.registries.errors import ConnectorError, InvalidAnswer, RegistryRefused, RegistryUnavailable
+
 from .. import haalcentraal as hc
 from .. import openapi
-from .base import ConnectorError, RegistryConnector, Subject, SubjectKind
+from .base import RegistryConnector, Subject, SubjectKind
 from .local import LocalBagConnector, LocalBrpConnector
 
 logger = logging.getLogger("meldpunt.registries.http")
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 JSON_UTF8 = "application/json; charset=utf-8"
-
-
-class RegistryUnavailable(ConnectorError):
-    """No answer after every attempt (timeout, no connection, 5xx)."""
-
-
-class RegistryRefused(ConnectorError):
-    """The registry refused the question (4xx); asking again does not help."""
-
-
-class InvalidAnswer(ConnectorError):
-    """The answer does not match the registry's OpenAPI document."""
 
 
 @dataclass

@@ -6,7 +6,8 @@ the partner over a secure channel.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.intake.services import PartnerTokenError, issue_token, revoke
+from meldpunt.intake.errors import PartnerTokenError
+from meldpunt.intake.services import issue_token, revoke
 
 
 class Command(BaseCommand):
