@@ -127,15 +127,6 @@ def test_no_transition_without_its_complete_weging(superuser, step):
     assert not Weging.objects.filter(signal=signal, used_by__isnull=True, reasoning="").exists()
 
 
-def test_system_transitions_are_refused_to_people(superuser):
-    signal = bring_to(superuser, new_signal(superuser), SignalState.NIET_IN_BEHANDELING)
-    with pytest.raises(ProtocolError, match="alleen het systeem"):
-        services.transition(superuser, signal, "vernietigen_niet_in_behandeling")
-    services.system_transition(signal, "vernietigen_niet_in_behandeling")
-    signal.refresh_from_db()
-    assert signal.state == SignalState.VERNIETIGD
-
-
 def test_w1_yes_needs_a_verankering_indicator(make_user):
     beoordelaar = make_user("beoordelaar")
     signal = new_signal(beoordelaar)

@@ -60,7 +60,6 @@ READ_ONLY_ROLES = frozenset({Role.FG, Role.AUDITOR})
 
 # Involvement through a queue: the step a role works on makes the signals in that step theirs.
 # Beoordelaar: step 1. Ondermijningsteam: steps 2 and 3 (W3, W4). Regisseur: steps 1 to 4.
-INTAKE_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 INTAKE_STATES = frozenset({"ontvangen"})
 TEAM_STATES = frozenset({"zwaarte", "bronnenonderzoek"})
 # Not 'casus': from step 4 on, a signal is read through its casus (lead, team), like the casus itself.

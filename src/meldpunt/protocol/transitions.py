@@ -69,18 +69,6 @@ class Transition:
 INTAKE = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 TEAM = frozenset({Role.TEAMLID})
 TEAM_AND_REGIE = frozenset({Role.TEAMLID, Role.REGISSEUR})
-W3_OUTCOMES = {
-    SignalState.GEEN_ACTIE: "geen_actie",
-    SignalState.DOORGEZET_AFDELING: "afdeling",
-    SignalState.DOORGEZET_RIEC: "riec",
-    SignalState.BRONNENONDERZOEK: "bronnenonderzoek",
-}
-W4_OUTCOMES = {
-    SignalState.NIET_IN_BEHANDELING: "geen_hit",
-    SignalState.AFDELING_REGIE: "afdeling",
-    SignalState.DOORGEZET_RIEC: "riec",
-    SignalState.CASUS: "casus",
-}
 
 S = SignalState
 SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
@@ -112,12 +100,6 @@ SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
             (S.DOORGEZET_RIEC, "riec", "Doorzetten naar het RIEC"),
             (S.CASUS, "casus", "Casus starten (stap 4)"),
         )
-    ),
-    *(
-        Transition(f"vernietigen_{state}", state, S.VERNIETIGD, "Vernietigen na afloop bewaartermijn",
-                   frozenset(), system_only=True)
-        for state in (S.NIET_IN_BEHANDELING, S.GEEN_ACTIE, S.DOORGEZET_AFDELING, S.DOORGEZET_RIEC,
-                      S.AFDELING_REGIE)
     ),
 )
 
