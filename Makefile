@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/meldpunt
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres api-lint schema bench clean
+.PHONY: demo test install install-dev lint test-unit test-sqlite test-postgres api-lint api-drift schema openapi bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ test: install-dev lint test-sqlite test-postgres api-lint
 lint:
 	$(VENV)/bin/ruff check src tests bench
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test DJANGO_SETTINGS_MODULE=meldpunt.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+## make test-unit: the fast lane, tests without database or generated municipality (seconds)
+test-unit: install-dev
+	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider -m unit
 
 test-sqlite:
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider
