@@ -26,7 +26,7 @@ demo: install
 	$(VENV)/bin/meldpunt demo
 
 ## make test: install dev dependencies and run every test, on SQLite and on PostgreSQL
-test: install-dev lint test-sqlite test-postgres api-lint
+test: install-dev lint api-drift test-sqlite test-postgres api-lint
 	@echo "Alle tests geslaagd (SQLite en PostgreSQL)."
 
 lint:
@@ -57,6 +57,20 @@ api-lint: schema
 schema: install
 	@mkdir -p var
 	MELDPUNT_VAR_DIR=$(CURDIR)/var $(VENV)/bin/meldpunt spectacular --format openapi-json --file var/openapi.json --validate --fail-on-warn
+
+## make openapi: write the OpenAPI document of the current code to docs/openapi.json (commit it)
+openapi: schema
+	cp var/openapi.json docs/openapi.json
+	@echo "docs/openapi.json bijgewerkt; commit het samen met de wijziging in de API."
+
+## The committed docs/openapi.json must be what the code generates (no silent API changes)
+api-drift: schema
+	@cmp -s var/openapi.json docs/openapi.json || { \
+	  diff -u docs/openapi.json var/openapi.json | head -n 60 >&2; \
+	  echo "Het OpenAPI-document wijkt af van docs/openapi.json: de API is veranderd zonder dat het" >&2; \
+	  echo "vastgelegde document is bijgewerkt. Controleer de verschillen hierboven, werk het bij met" >&2; \
+	  echo "'make openapi' en commit docs/openapi.json." >&2; exit 1; }
+	@echo "OpenAPI-document gelijk aan docs/openapi.json."
 
 bench: install-dev
 	$(PY) bench/generate.py --size M
