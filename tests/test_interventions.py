@@ -13,11 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meldpunt.cases import interventions, meetings, releases, selectors, services
-from meldpunt.cases.catalogue import INSTRUMENTS
-from meldpunt.cases.models import Casus, Instrument, Intervention, InterventionStatus, Reminder
-from meldpunt.privacy.models import ProcessingLogEntry
-from test_cases import (
+from factories import (
     OTHER_NAME,
     SECRET_NAME,
     new_signal,
@@ -28,6 +24,10 @@ from test_cases import (
     to_research,
     weging,
 )
+from meldpunt.cases import interventions, meetings, releases, selectors, services
+from meldpunt.cases.catalogue import INSTRUMENTS
+from meldpunt.cases.models import Casus, Instrument, Intervention, InterventionStatus, Reminder
+from meldpunt.privacy.models import ProcessingLogEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -101,9 +101,9 @@ def regie(make_user):
 
 @pytest.mark.django_db
 def test_the_masker_of_a_release_uses_registry_names_a_person_confirmed(regie):
+    from factories import open_casus
     from meldpunt.intake.models import MentionedSubject
     from meldpunt.registries.models import LinkJudgement, Onderneming
-    from test_cases import open_casus
 
     casus = open_casus(regie)
     company = Onderneming.objects.order_by("pk").first()
@@ -122,8 +122,8 @@ def test_the_masker_of_a_release_uses_registry_names_a_person_confirmed(regie):
 
 @pytest.mark.django_db
 def test_the_reporter_is_always_masked_and_a_released_location_is_not(regie):
+    from factories import open_casus
     from meldpunt.intake.models import ReporterContact
-    from test_cases import open_casus
 
     casus = open_casus(regie)
     signal = casus.signal_links.get().signal
@@ -158,8 +158,8 @@ def supplied(regie, mention, source_code: str, values: dict):
 
 @pytest.mark.django_db
 def test_supplied_first_names_birth_date_and_resident_bsns_are_masked(regie):
+    from factories import open_casus
     from meldpunt.intake.models import MentionedSubject
-    from test_cases import open_casus
 
     casus = open_casus(regie)
     signal = casus.signal_links.get().signal

@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from factories import SECRET_NAME, new_signal, pc1, release, run_to_uitvoering, subject_key, to_research, weging
 from meldpunt.accounts import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.cases import services as cases
@@ -24,8 +25,6 @@ from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.research_models import Source
 from meldpunt.registries.models import Persoon
-from test_bronnenonderzoek import pc1
-from test_cases import SECRET_NAME, new_signal, release, run_to_uitvoering, subject_key, to_research, weging
 from test_destruction import _open_request_on, due_signal
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]

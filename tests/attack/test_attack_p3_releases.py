@@ -14,13 +14,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from factories import planned_meeting, release, weging
 from meldpunt.cases import meetings, releases, selectors, services
 from meldpunt.cases.models import Casus, ReleaseState
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
 from meldpunt.registries.models import Nummeraanduiding
-from test_cases import planned_meeting, release, weging
 from test_interventions import add
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db.models import Max
 from django.urls import reverse
 
+from factories import open_casus, planned_meeting, weging
 from meldpunt.cases import releases
 from meldpunt.cases import services as case_services
 from meldpunt.cases.models import ReleaseRequest, ReleaseState
@@ -18,7 +19,6 @@ from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol.models import Weging
 from meldpunt.registries.models import Nummeraanduiding
-from test_cases import open_casus, planned_meeting, weging
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
