@@ -203,10 +203,32 @@ def run_to_uitvoering(regie, pf, casus, deelnemer, uitvoerder):
     return action
 
 
-def resident_signal(user=None, **extra):
-    """A signal at the first address naming 'A. Bewoner' with a valid BSN; ``extra`` goes to SignalInput."""
+def resident_signal(user=None, *, index=0, **extra):
+    """A signal at the ``index``-th address naming 'A. Bewoner' with a valid BSN; ``extra`` goes to
+    SignalInput."""
+    address = Nummeraanduiding.objects.order_by("pk")[index].pk
     data = intake.SignalInput(
         channel="intern", reporter_kind="medewerker", description="Sterke wietlucht bij de woning, ramen afgeplakt.",
-        phenomenon="hennepteelt_drugs", address=first_address(),
+        phenomenon="hennepteelt_drugs", address=address,
         subjects=[intake.SubjectInput(kind="persoon", name="A. Bewoner", bsn="999993653")], **extra)
     return intake.create_signal(data, user=user)
+
+
+def add_intervention(regie, casus, owner, code="sluiting-13b-opiumwet", days=30):
+    """An intervention with instrument ``code`` for ``owner``, due in ``days`` days."""
+    return interventions.add(regie, casus, Instrument.objects.get(code=code), "Sluiting voorbereiden.", owner,
+                             timezone.localdate() + timedelta(days=days))
+
+
+# --------------------------------------------------------------------------------- inzage
+
+
+def open_inzage_request(subject_bsn, pf):
+    """An inzageverzoek for ``subject_bsn``, registered and searched by the privacyfunctionaris."""
+    from meldpunt.privacy.inzage import services as inzage
+
+    request = inzage.register(pf, inzage.RequestInput(
+        received_on=timezone.localdate(), requester_name="A. Bewoner", requester_contact="per post",
+        identity_document="digid", subject_bsn=subject_bsn))
+    inzage.search(pf, request)
+    return request

@@ -103,3 +103,8 @@ def pass_cooling_off(destruction_list):
         cooling_off_until=timezone.now() - timedelta(minutes=1))
     destruction_list.refresh_from_db()
     return destruction_list
+
+
+def due_signal(staff, **extra):
+    """A signal not taken into treatment, aged past its term: due for destruction."""
+    return age(niet_in_behandeling(staff, new_signal(staff, **extra)), 400)
