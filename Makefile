@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/meldpunt
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres api-lint schema bench clean
+.PHONY: demo test install install-dev lint test-unit test-sqlite test-postgres api-lint api-drift schema openapi bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: install
 	$(VENV)/bin/meldpunt demo
 
 ## make test: install dev dependencies and run every test, on SQLite and on PostgreSQL
-test: install-dev lint test-sqlite test-postgres api-lint
+test: install-dev lint api-drift test-sqlite test-postgres api-lint
 	@echo "Alle tests geslaagd (SQLite en PostgreSQL)."
 
 # lint-imports: dependencies run one way, the contracts in pyproject.toml [tool.importlinter].
@@ -35,6 +35,10 @@ lint:
 	PYTHONPATH=$(CURDIR)/src $(VENV)/bin/lint-imports --no-cache
 	$(PY) tools/count_function_imports.py --check
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test DJANGO_SETTINGS_MODULE=meldpunt.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+## make test-unit: the fast lane, tests without database or generated municipality (seconds)
+test-unit: install-dev
+	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider -m unit
 
 test-sqlite:
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider
@@ -56,6 +60,20 @@ api-lint: schema
 schema: install
 	@mkdir -p var
 	MELDPUNT_VAR_DIR=$(CURDIR)/var $(VENV)/bin/meldpunt spectacular --format openapi-json --file var/openapi.json --validate --fail-on-warn
+
+## make openapi: write the OpenAPI document of the current code to docs/openapi.json (commit it)
+openapi: schema
+	cp var/openapi.json docs/openapi.json
+	@echo "docs/openapi.json bijgewerkt; commit het samen met de wijziging in de API."
+
+## The committed docs/openapi.json must be what the code generates (no silent API changes)
+api-drift: schema
+	@cmp -s var/openapi.json docs/openapi.json || { \
+	  diff -u docs/openapi.json var/openapi.json | head -n 60 >&2; \
+	  echo "Het OpenAPI-document wijkt af van docs/openapi.json: de API is veranderd zonder dat het" >&2; \
+	  echo "vastgelegde document is bijgewerkt. Controleer de verschillen hierboven, werk het bij met" >&2; \
+	  echo "'make openapi' en commit docs/openapi.json." >&2; exit 1; }
+	@echo "OpenAPI-document gelijk aan docs/openapi.json."
 
 bench: install-dev
 	$(PY) bench/generate.py --size M

@@ -27,7 +27,16 @@ def django_db_setup(django_db_setup, django_db_blocker, generated_s):
         loader.load(generated_s.out_dir)
 
 
+# A unit test runs without the database, so `pytest -m unit` never generates the demo municipality.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "make_user", "generated_s",
+                               "live_server", "demo_reloaded", "orm_next_to_playwright"})
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("unit") and (item.get_closest_marker("django_db") or
+                                                DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            raise pytest.UsageError(f"{item.nodeid} is gemarkeerd als unit maar gebruikt de database.")
     # Tests with a live server flush the database afterwards; run them last so the session's
     # demo data is there for every other test.
     def flushes(item):

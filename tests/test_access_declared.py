@@ -23,6 +23,7 @@ def _guarded_routes():
     return [r for r in routes() if r.namespace != ADMIN_NAMESPACE and r.name not in PUBLIC_VIEWS]
 
 
+@pytest.mark.unit
 def test_the_walk_finds_pages_api_and_admin():
     names = {r.name for r in routes()}
     assert {"web:werkvoorraad", "web:werkvoorraad_export", "protocol:signaal", "api:signaal-list",
@@ -31,6 +32,7 @@ def test_the_walk_finds_pages_api_and_admin():
     assert len(_guarded_routes()) >= 35
 
 
+@pytest.mark.unit
 def test_every_view_declares_an_access_rule():
     missing = []
     for route in _guarded_routes():
@@ -41,6 +43,7 @@ def test_every_view_declares_an_access_rule():
     assert not missing, "Views without a declared access rule:\n" + "\n".join(missing) + "\n" + HOW_TO
 
 
+@pytest.mark.unit
 def test_every_declared_rule_exists_in_the_policy():
     """A misspelt rule would fail closed at run time; here it fails loudly instead."""
     unknown = [f"  {route.name} -> {route.dotted}: {rule!r}"
@@ -50,6 +53,7 @@ def test_every_declared_rule_exists_in_the_policy():
     assert not unknown, "Access rules that are not in policy.PAGE_ROLES:\n" + "\n".join(unknown)
 
 
+@pytest.mark.unit
 def test_every_api_view_checks_its_rule_with_the_policy_permission():
     unchecked = [f"  {route.name} -> {route.dotted}" for route in _guarded_routes()
                  if route.is_drf and PolicyPermission not in route.view_class.permission_classes]
@@ -57,6 +61,7 @@ def test_every_api_view_checks_its_rule_with_the_policy_permission():
         unchecked)
 
 
+@pytest.mark.unit
 def test_the_public_list_is_small_and_current():
     """Every reasoned exception still exists; a removed view must leave the list too."""
     names = {r.name for r in routes()}
@@ -65,6 +70,7 @@ def test_the_public_list_is_small_and_current():
     assert len(PUBLIC_VIEWS) <= 10
 
 
+@pytest.mark.unit
 def test_public_api_views_check_something_else():
     """The partner endpoint has no user rule, but it is not open: it takes a partner token."""
     from meldpunt.intake.authentication import IsPartner
@@ -73,6 +79,7 @@ def test_public_api_views_check_something_else():
     assert IsPartner in partner.view_class.permission_classes
 
 
+@pytest.mark.unit
 def test_an_undeclared_view_would_be_named(monkeypatch):
     """The failure names the view exactly (so the helper who added it knows what to fix)."""
     from meldpunt.web import views
@@ -85,6 +92,7 @@ def test_an_undeclared_view_would_be_named(monkeypatch):
     assert views.gebieden is route.callback
 
 
+@pytest.mark.unit
 def test_an_api_action_without_rule_would_be_named(monkeypatch):
     from meldpunt.intake.api import SignalViewSet
 

@@ -203,6 +203,7 @@ def test_published_values_are_consistent_with_the_relations(suppressed_s):
         assert cells.get(total, (0,))[0] == sum(cells.get(p, (0,))[0] for p in parts), total
 
 
+@pytest.mark.unit
 def test_the_attack_finds_a_cell_behind_primary_suppression_alone():
     """Without secondary suppression the attacker succeeds — so the test can tell."""
     a = {("buurt", "B1", "x", "2025", "signalen", "", "*"): (3.0, True, True),
@@ -213,6 +214,7 @@ def test_the_attack_finds_a_cell_behind_primary_suppression_alone():
     assert linear_algebra_attack(eqs) == {("buurt", "B1", "x", "2025", "signalen", "", "*")}
 
 
+@pytest.mark.unit
 def test_secondary_suppression_on_a_small_table():
     """Two buurten of one wijk, two phenomena: one small count hides a complement and keeps slack."""
     con = duckdb.connect()

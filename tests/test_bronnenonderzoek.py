@@ -5,41 +5,26 @@ weging 4 refused while requests are open, and Dutch errors that change nothing (
 import pytest
 from django.urls import reverse
 
+from factories import (
+    COMPATIBILITY,
+    brp_request,
+    mention,
+    pc1,
+    research_weging,
+    signal_in_research,
+    signal_with_named_people,
+)
 from meldpunt.accounts.roles import Role
-from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import research, services
 from meldpunt.protocol.models import Weging
-from meldpunt.protocol.research import Pc1Input
 from meldpunt.protocol.research_models import HitResult, Source, SourceRequest
-from meldpunt.protocol.services import NotAllowed, ProtocolError, WegingInput
+from meldpunt.protocol.services import NotAllowed, ProtocolError
 from meldpunt.registries import connectors as registry_errors
 from meldpunt.registries.connectors.local import LOCAL_CONNECTORS
 from meldpunt.registries.models import Onderneming, Persoon
 
 pytestmark = pytest.mark.django_db
-
-W1_CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
-COMPATIBILITY = {key: "Gewogen: past bij het doel." for key in research.COMPATIBILITY_FACTORS}
-
-
-def _weging(kind, decision, **extra):
-    values = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e",
-              "reasoning": "Zo gewogen."}
-    if kind == "W1":
-        values["checklist"] = W1_CHECKLIST
-    if kind == "W3":
-        values.update(necessity="nodig", proportionality="evenredig", subsidiarity="geen lichter middel")
-    values.update(extra)
-    return WegingInput(kind, decision, **values)
-
-
-def pc1(decision="toegestaan", **extra):
-    values = {"reasoning": "De bron is nodig om het signaal te toetsen.", "primary_basis": "Wet BRP art. 3.2",
-              "compatibility": dict(COMPATIBILITY), "necessity": "Zonder deze bron geen toets.",
-              "proportionality": "Alleen hit/no-hit.", "subsidiarity": "Geen lichter middel."}
-    values.update(extra)
-    return Pc1Input(decision=decision, **values)
 
 
 @pytest.fixture
@@ -63,34 +48,6 @@ def demo():
     return {"bsn": persoon.bsn, "kvk": onderneming.kvk_nummer, "unknown_bsn": "999999990"}
 
 
-def signal_in_research(people, demo):
-    """A signal walked to 'bronnenonderzoek' by someone else than the people under test."""
-    walker = people["walker"]
-    data = intake.SignalInput(
-        channel="intern", description="Drukte bij een pand, wisselende bewoners.", phenomenon="hennepteelt_drugs",
-        reporter_kind="medewerker", address=_address(),
-        subjects=[intake.SubjectInput(kind="persoon", name="A. Bewoner", role="bewoner", bsn=demo["bsn"]),
-                  intake.SubjectInput(kind="onderneming", name="B.V.", kvk_nummer=demo["kvk"]),
-                  intake.SubjectInput(kind="persoon", name="Onbekend", bsn=demo["unknown_bsn"])])
-    signal = intake.create_signal(data, user=walker)
-    services.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
-                    "intake_doorzetten")
-    services.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
-    signal.refresh_from_db()
-    assert signal.state == "bronnenonderzoek"
-    return signal
-
-
-def _address():
-    from meldpunt.registries.models import Nummeraanduiding
-
-    return Nummeraanduiding.objects.order_by("pk").first().pk
-
-
-def mention(signal, bsn="", kvk=""):
-    return signal.subjects.get(**({"bsn": bsn} if bsn else {"kvk_nummer": kvk}))
-
-
 @pytest.fixture
 def spy(monkeypatch):
     """Record every connector call (hit and details) without changing what it answers."""
@@ -105,12 +62,6 @@ def spy(monkeypatch):
 
             monkeypatch.setattr(conn, name, wrapper)
     return calls
-
-
-def brp_request(people, demo, signal):
-    return research.request_sources(people["regisseur"], signal, [Source.objects.get(code="BRP")],
-                                    [mention(signal, bsn=demo["bsn"]).pk, mention(signal, bsn=demo["unknown_bsn"]).pk],
-                                    "Wonen hier de genoemde personen?")[0]
 
 
 def test_the_catalogue_is_seeded_with_and_without_connectors():
@@ -280,12 +231,12 @@ def test_w4_refused_while_requests_are_open(people, demo):
     item = brp_request(people, demo, signal)
     team = people["teamlid"]
     with pytest.raises(ProtocolError, match="Privacytoets 1 voor de bron BRP"):
-        services.decide(team, signal, [_weging("W4", "casus")], "hits_casus")
+        services.decide(team, signal, [research_weging("W4", "casus")], "hits_casus")
     signal.refresh_from_db()
     assert signal.state == "bronnenonderzoek" and not Weging.objects.filter(signal=signal, type="W4").exists()
     research.decide_pc1(people["pf"], item, pc1("geweigerd"))
     # A denied request is decided: nothing to wait for; W4 may follow.
-    services.decide(team, signal, [_weging("W4", "geen_hit")], "hits_geen_hit")
+    services.decide(team, signal, [research_weging("W4", "geen_hit")], "hits_geen_hit")
     signal.refresh_from_db()
     assert signal.state == "niet_in_behandeling"
 
@@ -296,12 +247,12 @@ def test_joining_a_casus_waits_for_open_requests_too(people, demo):
     from meldpunt.cases.models import Casus
 
     first = signal_in_research(people, demo)
-    services.decide(people["regisseur"], first, [_weging("W4", "casus")], "hits_casus")
+    services.decide(people["regisseur"], first, [research_weging("W4", "casus")], "hits_casus")
     casus = Casus.objects.get(signal_links__signal=first)
     second = signal_in_research(people, demo)
     brp_request(people, demo, second)
     with pytest.raises(ProtocolError, match="Privacytoets 1 voor de bron BRP"):
-        case_services.link_signal(people["regisseur"], casus, second, _weging("W4", "casus"))
+        case_services.link_signal(people["regisseur"], casus, second, research_weging("W4", "casus"))
     second.refresh_from_db()
     assert second.state == "bronnenonderzoek" and casus.signal_links.count() == 1
 
@@ -310,7 +261,7 @@ def test_w4_without_source_requests_stays_allowed(people, demo):
     """Documented choice (ADR 0015): no source was asked, so nothing is open."""
     signal = signal_in_research(people, demo)
     assert research.open_problems(signal) == []
-    services.decide(people["teamlid"], signal, [_weging("W4", "afdeling")], "hits_afdeling")
+    services.decide(people["teamlid"], signal, [research_weging("W4", "afdeling")], "hits_afdeling")
     signal.refresh_from_db()
     assert signal.state == "afdeling_regie"
 
@@ -397,38 +348,6 @@ def test_an_unreachable_connector_leaves_the_answer_open_until_asked_again(peopl
 
 
 # ------------------------------------------------- persons known only by name and birth date
-
-
-def typo_person():
-    """A demo person and a way the reporter may have misspelt the surname (two letters swapped)."""
-    persoon = (Persoon.objects.filter(geslachtsnaam__regex=r"^.{6,}$", geboortedatum__isnull=False)
-               .order_by("pk").first())
-    last = persoon.geslachtsnaam
-    typo = last[0] + last[2] + last[1] + last[3:]
-    return persoon, f"{persoon.voornamen} {persoon.voorvoegsel} {typo}".replace("  ", " ")
-
-
-def signal_with_named_people(people):
-    """A signal in bronnenonderzoek that names a demo person (with a typo) and an invented person,
-    both only by name and birth date: no BSN, no address."""
-    from datetime import date
-
-    persoon, written = typo_person()
-    walker = people["walker"]
-    data = intake.SignalInput(
-        channel="intern", description="Twee personen genoemd, zonder BSN.", phenomenon="hennepteelt_drugs",
-        reporter_kind="medewerker", address=_address(),
-        subjects=[intake.SubjectInput(kind="persoon", name=written, birth_date=persoon.geboortedatum),
-                  intake.SubjectInput(kind="persoon", name="Xander Quintus Zwartveld", birth_date=date(1971, 2, 3)),
-                  intake.SubjectInput(kind="persoon", name="Alleen Een Naam")])
-    signal = intake.create_signal(data, user=walker)
-    services.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
-                    "intake_doorzetten")
-    services.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
-    signal.refresh_from_db()
-    known = signal.subjects.get(name=written)
-    invented = signal.subjects.get(name="Xander Quintus Zwartveld")
-    return signal, persoon, known, invented
 
 
 def test_a_person_known_by_name_and_birth_date_goes_to_the_brp_only(people, client):

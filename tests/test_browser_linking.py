@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import axe_violations
+from factories import pc1, signal_in_research
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import Role
 from meldpunt.protocol import research
 from meldpunt.protocol.research_models import Source
 from meldpunt.registries.models import LinkJudgement, Onderneming, Persoon
-from test_bronnenonderzoek import pc1, signal_in_research
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("orm_next_to_playwright")]
 

@@ -1,65 +1,32 @@
 """The casus (step 4): opened by W4 'casus', further signals linked with their own weging, the
 lifecycle on CASUS_TRANSITIONS with append-only history, need to know (P1) and closing with a
-result class. Helpers here are shared by the other casus test files."""
-
-from datetime import timedelta
+result class. The helpers are in factories.py."""
 
 import pytest
 from django.db import connection  # noqa: F401 - used by the skipif condition
 from django.utils import timezone
 
+from factories import (
+    BASIS,
+    OTHER_NAME,
+    SECRET_NAME,
+    new_signal,
+    open_casus,
+    planned_meeting,
+    run_to_uitvoering,
+    to_research,
+    weging,
+)
 from meldpunt import policy
-from meldpunt.cases import interventions, meetings, releases, selectors, services
-from meldpunt.cases.models import Casus, CasusSignal, CasusStateChange, Instrument
-from meldpunt.intake import services as intake
+from meldpunt.cases import interventions, releases, selectors, services
+from meldpunt.cases.models import Casus, CasusSignal, CasusStateChange
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.models import Weging
-from meldpunt.protocol.services import WegingInput
 from meldpunt.protocol.transitions import CASUS_TRANSITIONS, CasusState
-from meldpunt.registries.models import Nummeraanduiding
 
 pytestmark = pytest.mark.django_db
-
-BASIS = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e",
-         "reasoning": "Zo gewogen om deze reden."}
-W1_CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
-SECRET_NAME = "Geheime Betrokkene"
-OTHER_NAME = "Andere Betrokkene"
-
-
-def weging(kind, decision, **extra):
-    values = dict(BASIS)
-    if kind == "W1" and decision == "ja":
-        values["checklist"] = W1_CHECKLIST
-    if kind == "W3" and decision == "bronnenonderzoek" or kind in ("PC2A", "PC2B"):
-        values.update(necessity="nodig", proportionality="evenredig", subsidiarity="geen lichter middel")
-    values.update(extra)
-    return WegingInput(kind, decision, **values)
-
-
-def new_signal(user, name=SECRET_NAME, bsn="999993653", index=0):
-    address = Nummeraanduiding.objects.order_by("pk")[index]
-    data = intake.SignalInput(channel="intern", description="Sterke wietlucht, ramen afgeplakt.",
-                              phenomenon="hennepteelt_drugs", reporter_kind="medewerker", address=address.pk,
-                              subjects=[intake.SubjectInput(kind="persoon", name=name, bsn=bsn)])
-    return intake.create_signal(data, user=user)
-
-
-def to_research(user, signal):
-    protocol.decide(user, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
-                    "intake_doorzetten")
-    protocol.decide(user, signal, [weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
-    signal.refresh_from_db()
-    return signal
-
-
-def open_casus(team_and_regie, name=SECRET_NAME, bsn="999993653") -> Casus:
-    """A signal through steps 1-3 and W4 'casus': returns the casus it opened."""
-    signal = to_research(team_and_regie, new_signal(team_and_regie, name, bsn))
-    protocol.decide(team_and_regie, signal, [weging("W4", "casus")], "hits_casus")
-    return Casus.objects.get(signal_links__signal=signal)
 
 
 @pytest.fixture
@@ -78,42 +45,6 @@ def result_class(db):
     return ResultClass.objects.filter(active=True, applies_to="casus").order_by("pk").first() or \
         ResultClass.objects.create(code="handhaving-test", name="Handhaving uitgevoerd", selectielijst_item="12.2",
                                    term_months=120, applies_to="casus")
-
-
-def planned_meeting(regie, casus, *participants, third_parties=False):
-    meeting = meetings.plan(regie, "Casusoverleg ondermijning", timezone.now() + timedelta(days=3), "Stadhuis",
-                            third_parties)
-    item = meetings.add_to_agenda(regie, meeting, casus)
-    seats = [meetings.invite(regie, meeting, p, f"Afdeling {i}") for i, p in enumerate(participants)]
-    return meeting, item, seats
-
-
-def release(regie, pf, item, seat, keys, decision="vrijgeven", approved=None):
-    request = releases.request_pc2a(regie, item, seat, keys, "Nodig om de aanpak te bepalen.")
-    return releases.decide(pf, request, weging("PC2A", decision), approved)
-
-
-def subject_key(casus, name=SECRET_NAME):
-    from meldpunt.intake.models import MentionedSubject
-
-    return f"betrokkene:{MentionedSubject.objects.get(signal__casus_links__casus=casus, name=name).pk}"
-
-
-def run_to_uitvoering(regie, pf, casus, deelnemer, uitvoerder):
-    """The whole step 4 up to 'uitvoering'; returns the intervention."""
-    meeting, item, (seat,) = planned_meeting(regie, casus, deelnemer)
-    release(regie, pf, item, seat, ["veld:fenomeen"])
-    services.transition(regie, casus, "casus_agenderen")
-    meetings.record_minutes(regie, item, "Besproken: aanpak via sluiting.", "Sluiting 13b voorbereiden.")
-    meetings.record_attendance(regie, meeting, [seat.pk])
-    services.transition(regie, casus, "pva_vaststellen")
-    instrument = Instrument.objects.get(code="sluiting-13b-opiumwet")
-    action = interventions.add(regie, casus, instrument, "Sluiting voorbereiden.", uitvoerder,
-                               timezone.localdate() + timedelta(days=30))
-    request = releases.request_pc2b(regie, action, ["veld:locatie"], "De uitvoerder moet het adres kennen.")
-    releases.decide(pf, request, weging("PC2B", "vrijgeven"))
-    services.transition(regie, casus, "uitvoering_starten")
-    return action
 
 
 # ------------------------------------------------------------------------------------ tests

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from factories import SECRET_NAME, open_casus, run_to_uitvoering
 from meldpunt.cases import interventions, reports, services
 from meldpunt.privacy.retention.models import ResultClass
-from test_cases import SECRET_NAME, open_casus, run_to_uitvoering
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from meldpunt.cases import meetings, releases, selectors, services
-from meldpunt.cases.models import Casus, Meeting, ReleaseState
-from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.privacy.retention.models import ResultClass
-from test_cases import (
+from factories import (
     OTHER_NAME,
     SECRET_NAME,
     new_signal,
@@ -28,6 +24,10 @@ from test_cases import (
     to_research,
     weging,
 )
+from meldpunt.cases import meetings, releases, selectors, services
+from meldpunt.cases.models import Casus, Meeting, ReleaseState
+from meldpunt.privacy.models import ProcessingLogEntry
+from meldpunt.privacy.retention.models import ResultClass
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-wachtwoord-voor-tests"

@@ -1,6 +1,10 @@
 """The one CSV writer: spreadsheet-safe cells, UTF-8 with BOM, no caching."""
 
+import pytest
+
 from meldpunt.core import csvexport
+
+pytestmark = pytest.mark.unit
 
 
 def test_cells_that_would_start_a_formula_are_quoted():

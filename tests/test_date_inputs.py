@@ -3,10 +3,13 @@ Dutch dd-mm-jjjj default showed empty and an entered date vanished after a valid
 
 import datetime
 
+import pytest
 from django import forms
 
 from meldpunt.cases.forms import MeetingForm
 from meldpunt.web.forms import DateInput
+
+pytestmark = pytest.mark.unit
 
 
 class _Form(forms.Form):

@@ -84,6 +84,7 @@ def test_demo_users_can_log_in(client):
 
 
 @pytest.mark.parametrize("argv", [["--help"], [], ["help"], ["-h"]])
+@pytest.mark.unit
 def test_cli_help_is_dutch_and_lists_commands(argv, capsys):
     cli.main(argv)
     out = capsys.readouterr().out

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from factories import open_inzage_request
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake import services as intake
 from meldpunt.intake.models import Attachment, MentionedSubject, Signal
@@ -26,6 +27,7 @@ from test_retention_support import (
     age,
     close_casus,
     doorgezet_riec,
+    due_signal,
     geen_actie,
     new_signal,
     niet_in_behandeling,
@@ -42,10 +44,6 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 def people(make_user):
     return {"staff": make_user("beoordelaar", "regisseur", "teamlid"), "archivaris": make_user("archivaris"),
             "tweede": make_user("archivaris"), "fg": make_user("fg")}
-
-
-def due_signal(staff, **extra):
-    return age(niet_in_behandeling(staff, new_signal(staff, **extra)), 400)
 
 
 def approved_list(people, name="Lijst"):
@@ -315,16 +313,6 @@ def test_a_hold_on_a_signal_keeps_its_casus_when_composing_and_executing(people)
     assert not Tombstone.objects.exists()
 
 
-def _open_request_on(signal_bsn, pf):
-    from meldpunt.privacy.inzage import services as inzage
-
-    request = inzage.register(pf, inzage.RequestInput(
-        received_on=timezone.localdate(), requester_name="A. Bewoner", requester_contact="per post",
-        identity_document="digid", subject_bsn=signal_bsn))
-    inzage.search(pf, request)
-    return request
-
-
 def _close_request(request, pf):
     from meldpunt.privacy.inzage import services as inzage
 
@@ -339,7 +327,7 @@ def test_an_open_inzageverzoek_keeps_what_it_found_until_it_is_closed(people, ma
     casus = close_casus(to_casus(staff, new_signal(staff)), "toezicht-afgebroken", days_ago=400)
     destruction_list = approved_list(people)
     assert destruction_list.items.count() == 2
-    request = _open_request_on("999993653", pf)  # arrives during the bedenktijd
+    request = open_inzage_request("999993653", pf)  # arrives during the bedenktijd
     assert selectors.due_records(timezone.localdate()) == []
     outcome = destruction.execute(pass_cooling_off(destruction_list))
     assert outcome.excluded == 2 and outcome.destroyed.total() == 0

@@ -80,6 +80,7 @@ def test_build_writes_manifest_and_leaves_no_work_files(generated_s):
 # ---------------------------------------------------------------------------- identifiers
 
 
+@pytest.mark.unit
 def test_bsn_python_and_sql_agree():
     indices = list(range(0, 300)) + [1000, 4321, 99_999, 1_234_567, 17_999_999]
     con = duckdb.connect()

@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 from meldpunt.core import identifiers as ids
 from meldpunt.core import validators
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("value", ["111222333", "123456782", "999990019", "1112.22.333", " 111222333 "])
 def test_valid_bsn(value):

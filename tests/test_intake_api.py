@@ -11,13 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from factories import resident_signal, weging
 from meldpunt.accounts.roles import Role
-from meldpunt.intake import services as intake
 from meldpunt.intake.models import MentionedSubject, PartnerOrganisation, ReporterContact, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.models import Forward, StateChange, Weging
-from meldpunt.protocol.services import WegingInput
 from meldpunt.registries.models import Buurt, Nummeraanduiding
 
 pytestmark = pytest.mark.django_db
@@ -66,23 +65,6 @@ def login(client, make_user):
 
 def address_id():
     return Nummeraanduiding.objects.order_by("pk").first().pk
-
-
-def new_signal(user=None, **extra):
-    data = intake.SignalInput(
-        channel="intern", reporter_kind="medewerker", description="Sterke wietlucht bij de woning, ramen afgeplakt.",
-        phenomenon="hennepteelt_drugs", address=address_id(),
-        subjects=[intake.SubjectInput(kind="persoon", name="A. Bewoner", bsn=VALID_BSN)], **extra)
-    return intake.create_signal(data, user=user)
-
-
-def weging(kind, decision, **extra):
-    values = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e",
-              "reasoning": "Zo gewogen om deze reden."}
-    if kind == "W1" and decision == "ja":
-        values["checklist"] = W1_CHECKLIST
-    values.update(extra)
-    return WegingInput(kind, decision, **values)
 
 
 def api_weging(kind, decision, **extra):
@@ -139,8 +121,8 @@ def test_fenomenen_refuse_anonymous_and_roleless(client, make_user):
 
 def test_queue_lists_what_the_role_works_on(client, login, make_user):
     login(Role.BEOORDELAAR)
-    mine = new_signal(make_user(Role.MELDER_INTERN))
-    further = to_zwaarte(make_user(Role.REGISSEUR), new_signal())
+    mine = resident_signal(make_user(Role.MELDER_INTERN))
+    further = to_zwaarte(make_user(Role.REGISSEUR), resident_signal())
     response = client.get(f"{BASE}/signalen", {"limit": 100, "status": "ontvangen", "kanaal": "intern",
                                                "fenomeen": "hennepteelt_drugs", "maxLeeftijdDagen": 1})
     assert response.status_code == 200
@@ -159,7 +141,7 @@ def test_queue_lists_what_the_role_works_on(client, login, make_user):
 
 def test_queue_filters(client, login):
     login(Role.REGISSEUR)
-    signal = new_signal()
+    signal = resident_signal()
     buurt = signal.buurt
     assert buurt is not None
     params = {"fenomeen": "hennepteelt_drugs", "buurt": buurt.code, "wijk": buurt.wijk_id, "kanaal": "intern",
@@ -199,8 +181,8 @@ def test_queue_access(client, make_user):
 
 def test_staff_melder_sees_only_own_signals_and_no_detail(client, login, make_user):
     melder = login(Role.MELDER_INTERN)
-    own = new_signal(melder)
-    new_signal(make_user(Role.MELDER_INTERN))
+    own = resident_signal(melder)
+    resident_signal(make_user(Role.MELDER_INTERN))
     body = client.get(f"{BASE}/signalen", {"limit": 100}).json()
     assert [r["kenmerk"] for r in body["results"]] == [own.reference]
     assert body["results"][0]["status"] == "ontvangen"
@@ -212,7 +194,7 @@ def test_staff_melder_sees_only_own_signals_and_no_detail(client, login, make_us
 
 def test_detail_with_subjects_timeline_and_transitions(client, login):
     user = login(Role.BEOORDELAAR)
-    signal = new_signal()
+    signal = resident_signal()
     protocol.record_weging(user, signal, weging("W1", "nee"))
     before = ProcessingLogEntry.objects.count()
     response = client.get(f"{BASE}/signalen/{signal.reference}")
@@ -233,7 +215,7 @@ def test_detail_with_subjects_timeline_and_transitions(client, login):
 
 def test_detail_is_404_when_not_involved(client, login, make_user):
     login(Role.TEAMLID)
-    signal = new_signal()  # 'ontvangen' is step 1: not the team's
+    signal = resident_signal()  # 'ontvangen' is step 1: not the team's
     body = assert_problem(client.get(f"{BASE}/signalen/{signal.reference}"), 404)
     assert "niet" in body["detail"]
     assert_problem(client.get(f"{BASE}/signalen/MO-2020-9999999"), 404)
@@ -363,7 +345,7 @@ def test_staff_intake_bad_json_wrong_type_and_oversize_change_nothing(client, lo
 
 def test_record_a_weging(client, login):
     user = login(Role.BEOORDELAAR)
-    signal = new_signal()
+    signal = resident_signal()
     response = post_json(client, f"{BASE}/signalen/{signal.reference}/wegingen", api_weging("W1", "ja"))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -383,7 +365,7 @@ def test_record_a_weging(client, login):
 ])
 def test_incomplete_or_unauthorised_weging_changes_nothing(client, login, payload, status):
     login(Role.BEOORDELAAR)
-    signal = new_signal()
+    signal = resident_signal()
     before = counts()
     body = assert_problem(post_json(client, f"{BASE}/signalen/{signal.reference}/wegingen", payload), status)
     if status == 400:
@@ -396,7 +378,7 @@ def test_incomplete_or_unauthorised_weging_changes_nothing(client, login, payloa
 
 def test_decide_step_1_at_once(client, login):
     login(Role.BEOORDELAAR)
-    signal = new_signal()
+    signal = resident_signal()
     payload = {"overgang": "intake_doorzetten", "toelichting": "Concreet en recent.",
                "wegingen": [api_weging("W1", "ja"), api_weging("W2A", "ja"), api_weging("W2B", "ja")]}
     response = post_json(client, f"{BASE}/signalen/{signal.reference}/overgangen", payload)
@@ -410,7 +392,7 @@ def test_decide_step_1_at_once(client, login):
 
 def test_transition_after_recorded_wegingen(client, login):
     user = login(Role.BEOORDELAAR)
-    signal = new_signal()
+    signal = resident_signal()
     protocol.record_weging(user, signal, weging("W1", "nee"))
     response = post_json(client, f"{BASE}/signalen/{signal.reference}/overgangen", {"overgang": "intake_afwijzen"})
     assert response.status_code == 201, response.content
@@ -420,7 +402,7 @@ def test_transition_after_recorded_wegingen(client, login):
 
 def test_transition_refusals_change_nothing(client, login, make_user):
     login(Role.BEOORDELAAR, Role.REGISSEUR)
-    signal = new_signal()
+    signal = resident_signal()
     url = f"{BASE}/signalen/{signal.reference}/overgangen"
     before = counts()
     body = assert_problem(post_json(client, url, {"overgang": "intake_doorzetten"}), 400)  # P3: no wegingen
@@ -450,7 +432,7 @@ def test_destinations_and_forward(client, login):
     destinations = client.get(f"{BASE}/bestemmingen").json()
     riec = next(d for d in destinations if d["code"] == "riec")
     assert riec["gebruikelijkeGrondslag"] and riec["soort"] == "riec"
-    signal = new_signal()
+    signal = resident_signal()
     response = post_json(client, f"{BASE}/signalen/{signal.reference}/doorzendingen",
                          {"bestemming": "riec", "onderdelen": ["fenomeen", "locatie"]})
     assert response.status_code == 201, response.content
@@ -469,7 +451,7 @@ def test_destinations_and_forward(client, login):
 ])
 def test_bad_forward_changes_nothing(client, login, payload, name):
     login(Role.BEOORDELAAR)
-    signal = new_signal()
+    signal = resident_signal()
     before = counts()
     body = assert_problem(post_json(client, f"{BASE}/signalen/{signal.reference}/doorzendingen", payload), 400)
     assert name in invalid_names(body)
@@ -477,7 +459,7 @@ def test_bad_forward_changes_nothing(client, login, payload, name):
 
 
 def test_protocol_endpoints_refuse_other_roles(client, make_user):
-    signal = new_signal()
+    signal = resident_signal()
     urls = [f"{BASE}/signalen/{signal.reference}/{p}" for p in ("wegingen", "overgangen", "doorzendingen",
                                                                   "versleuteld-inzien")]
     for url in urls:
@@ -497,7 +479,7 @@ def test_protocol_endpoints_refuse_other_roles(client, make_user):
 def test_reveal_a_sealed_signal(client, login, make_user):
     regisseur = login(Role.REGISSEUR)
     team = make_user(Role.TEAMLID)
-    signal = to_zwaarte(regisseur, new_signal())
+    signal = to_zwaarte(regisseur, resident_signal())
     protocol.decide(team, signal, [weging("W3", "geen_actie")], "zwaarte_geen_actie")
     url = f"{BASE}/signalen/{signal.reference}/versleuteld-inzien"
     detail = client.get(f"{BASE}/signalen/{signal.reference}").json()
@@ -517,7 +499,7 @@ def test_reveal_a_sealed_signal(client, login, make_user):
 
 def test_reveal_refusals(client, login, make_user):
     login(Role.REGISSEUR)
-    open_signal = new_signal()
+    open_signal = resident_signal()
     body = assert_problem(post_json(client, f"{BASE}/signalen/{open_signal.reference}/versleuteld-inzien",
                                     {"reden": "Ik wil het even nakijken voor mijn werk."}), 409)
     assert "niet versleuteld" in body["detail"]

@@ -13,13 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meldpunt.cases import interventions, meetings, releases, selectors, services
-from meldpunt.cases.catalogue import INSTRUMENTS
-from meldpunt.cases.models import Casus, Instrument, Intervention, InterventionStatus, Reminder
-from meldpunt.privacy.models import ProcessingLogEntry
-from test_cases import (
+from factories import (
     OTHER_NAME,
     SECRET_NAME,
+    add_intervention,
     new_signal,
     open_casus,
     planned_meeting,
@@ -28,6 +25,10 @@ from test_cases import (
     to_research,
     weging,
 )
+from meldpunt.cases import interventions, meetings, releases, selectors, services
+from meldpunt.cases.catalogue import INSTRUMENTS
+from meldpunt.cases.models import Casus, Instrument, Intervention, InterventionStatus, Reminder
+from meldpunt.privacy.models import ProcessingLogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +54,6 @@ def planned(regie, pf, make_user):
     return casus
 
 
-def add(regie, casus, owner, code="sluiting-13b-opiumwet", days=30):
-    return interventions.add(regie, casus, Instrument.objects.get(code=code), "Sluiting voorbereiden.", owner,
-                             timezone.localdate() + timedelta(days=days))
-
-
 def test_the_catalogue_is_seeded_with_basis_authority_and_department():
     assert Instrument.objects.count() >= len(INSTRUMENTS)
     damocles = Instrument.objects.get(code="sluiting-13b-opiumwet")
@@ -69,7 +65,7 @@ def test_the_catalogue_is_seeded_with_basis_authority_and_department():
 
 def test_an_intervention_cannot_start_without_its_pc2b_release(regie, pf, planned, make_user):
     uitvoerder = make_user("uitvoerder")
-    action = add(regie, planned, uitvoerder)
+    action = add_intervention(regie, planned, uitvoerder)
     with pytest.raises(services.CaseError, match="2B"):
         interventions.report(uitvoerder, action, InterventionStatus.IN_UITVOERING, "Start.")
     request = releases.request_pc2b(regie, action, ["veld:locatie"], "Het adres van het pand.")
@@ -94,8 +90,8 @@ def test_an_intervention_cannot_start_without_its_pc2b_release(regie, pf, planne
 
 def test_the_uitvoerder_sees_exactly_the_pc2b_release_and_nothing_else(regie, pf, planned, make_user, client):
     uitvoerder, other = make_user("uitvoerder"), make_user("uitvoerder")
-    action = add(regie, planned, uitvoerder)
-    add(regie, planned, other, code="bibob-onderzoek")
+    action = add_intervention(regie, planned, uitvoerder)
+    add_intervention(regie, planned, other, code="bibob-onderzoek")
     request = releases.request_pc2b(regie, action, ["veld:locatie", subject_key(planned)], "Adres en bewoner.")
     releases.decide(pf, request, weging("PC2B", "deels"), ["veld:locatie"])
     client.force_login(uitvoerder)
@@ -112,7 +108,7 @@ def test_the_uitvoerder_sees_exactly_the_pc2b_release_and_nothing_else(regie, pf
 
 def test_progress_through_the_page_and_rules_per_status(regie, pf, planned, make_user, client):
     uitvoerder = make_user("uitvoerder")
-    action = add(regie, planned, uitvoerder)
+    action = add_intervention(regie, planned, uitvoerder)
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
     client.force_login(uitvoerder)
     url = reverse("cases:actie", args=[action.pk])
@@ -144,8 +140,8 @@ def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make
     uitvoerder = make_user("uitvoerder")
     uitvoerder.email = "uitvoerder@example.org"
     uitvoerder.save()
-    action = add(regie, planned, uitvoerder)
-    add(regie, planned, uitvoerder, code="bibob-onderzoek", days=60)
+    action = add_intervention(regie, planned, uitvoerder)
+    add_intervention(regie, planned, uitvoerder, code="bibob-onderzoek", days=60)
     later = timezone.localdate() + timedelta(days=31)
     assert [i.pk for i in interventions.overdue(later)] == [action.pk]
     assert interventions.remind_overdue(later) == 1
@@ -165,7 +161,7 @@ def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make
 
 def test_selectors_actions_of_only_own(regie, planned, make_user):
     uitvoerder = make_user("uitvoerder")
-    add(regie, planned, uitvoerder)
+    add_intervention(regie, planned, uitvoerder)
     assert len(selectors.actions_of(uitvoerder)) == 1
     assert selectors.actions_of(make_user("uitvoerder")) == []
     assert selectors.actions_of(make_user("deelnemer")) == []
@@ -191,7 +187,7 @@ def test_the_description_shows_only_once_pc2b_is_released(regie, pf, planned, ma
 
 def test_a_pc2b_release_covers_only_the_signals_linked_when_it_was_decided(regie, pf, planned, make_user):
     uitvoerder = make_user("uitvoerder")
-    action = add(regie, planned, uitvoerder)
+    action = add_intervention(regie, planned, uitvoerder)
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
     first = planned.signal_links.get().signal
     later = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1))
@@ -202,7 +198,7 @@ def test_a_pc2b_release_covers_only_the_signals_linked_when_it_was_decided(regie
 
 def test_the_uitvoerder_sees_nothing_once_the_release_has_ended(regie, pf, planned, make_user, settings):
     uitvoerder = make_user("uitvoerder")
-    action = add(regie, planned, uitvoerder)
+    action = add_intervention(regie, planned, uitvoerder)
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
     assert selectors.action_of(uitvoerder, action.pk).content.signals
     Intervention.objects.filter(pk=action.pk).update(status="afgerond", finished_at=timezone.now() - timedelta(days=31))
@@ -223,11 +219,11 @@ def test_the_action_list_loads_no_released_data_per_intervention(regie, pf, plan
             assert client.get(reverse("web:mijn_acties")).status_code == 200
         return len(ctx.captured_queries)
 
-    action = add(regie, planned, uitvoerder)
+    action = add_intervention(regie, planned, uitvoerder)
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
     one = queries()
     for code in ("bibob-onderzoek", "last-onder-dwangsom"):
-        more = add(regie, planned, uitvoerder, code=code)
+        more = add_intervention(regie, planned, uitvoerder, code=code)
         releases.decide(pf, releases.request_pc2b(regie, more, ["veld:locatie"], "Adres."),
                         weging("PC2B", "vrijgeven"))
     assert queries() == one

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from factories import weging
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.core.dates import add_months
@@ -23,7 +24,6 @@ from meldpunt.privacy.inzage.services import DecisionInput, InzageError, Request
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.models import Destination
-from meldpunt.protocol.services import WegingInput
 from meldpunt.registries.models import Buurt, Nummeraanduiding, Verblijfplaats
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +52,6 @@ def persons_with_address():
         if len(chosen) == 3:
             return chosen
     raise AssertionError("de demo-BRP heeft te weinig personen")
-
-
-def weging(kind, decision, reasoning, **extra):
-    values = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e"}
-    if kind == "W1" and decision == "ja":
-        values["checklist"] = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
-    values.update(extra)
-    return WegingInput(kind, decision, reasoning, **values)
 
 
 @pytest.fixture

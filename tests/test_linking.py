@@ -28,6 +28,7 @@ UNSEEN_SEED = 2024
 @pytest.mark.parametrize("written", [
     "Jan van der Meer", "J. v.d. Meer", "Jan Vandermeer", "Meer, Jan van der", "JAN VAN DER MEER", "Jan vd Meer",
 ])
+@pytest.mark.unit
 def test_tussenvoegsel_variants_compare_equal(written):
     registered = mt.registry_name("Jan", "van der", "Meer")
     name = mt.split_mentioned_name(written)
@@ -35,6 +36,7 @@ def test_tussenvoegsel_variants_compare_equal(written):
     assert mt.first_name_similarity(name.first, registered.first) >= 90
 
 
+@pytest.mark.unit
 def test_typos_and_diacritics():
     assert mt.fold("Öztürk") == "ozturk"
     assert mt.similarity("smits", "smtis") >= 88  # one transposition
@@ -43,6 +45,7 @@ def test_typos_and_diacritics():
     assert mt.first_name_similarity("d", "dirk") == 90 and mt.first_name_similarity("d", "jan") == 10
 
 
+@pytest.mark.unit
 def test_dates():
     assert mt.date_relation(date(1980, 3, 7), date(1980, 7, 3)) == "omgewisseld"
     assert mt.date_relation(date(1980, 3, 7), date(1981, 3, 7)) == "tikfout"
@@ -56,11 +59,13 @@ def test_dates():
     ("Eikenstr. 12 hs", ("eikenstraat", 12, "", "HS", "")),
     ("Frans Halsweg 3 II", ("franshalsweg", 3, "", "II", "")),
 ])
+@pytest.mark.unit
 def test_written_addresses_are_parsed(text, expected):
     a = mt.parse_address(text)
     assert (a.street, a.huisnummer, a.huisletter, a.toevoeging, a.postcode) == expected
 
 
+@pytest.mark.unit
 def test_company_names_without_legal_form():
     assert mt.company_key("Zaan Handel B.V.") == mt.company_key("zaan handel bv") == "zaan handel"
     assert mt.company_similarity("Zaan Handle", "Zaan Handel B.V.") > 85

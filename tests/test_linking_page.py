@@ -5,6 +5,7 @@ person through the page, Dutch errors that change nothing (P8), and need to know
 import pytest
 from django.urls import reverse
 
+from factories import pc1, signal_in_research, signal_with_named_people
 from meldpunt.accounts.roles import Role
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
@@ -13,7 +14,6 @@ from meldpunt.protocol.research_models import Source
 from meldpunt.registries import selectors
 from meldpunt.registries import services as linking
 from meldpunt.registries.models import LinkJudgement
-from test_bronnenonderzoek import pc1, signal_in_research, signal_with_named_people
 
 pytestmark = pytest.mark.django_db
 

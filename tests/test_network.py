@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from followthemoney import model
 
+from factories import to_research, weging
 from meldpunt.cases import network, network_export, network_layout, services
 from meldpunt.cases.models import Casus
 from meldpunt.intake import services as intake
@@ -18,7 +19,6 @@ from meldpunt.protocol import services as protocol
 from meldpunt.protocol.research_models import DetailRequest, HitResult, Source, SourceRequest
 from meldpunt.registries import models as registry
 from meldpunt.registries import services as linking
-from test_cases import to_research, weging
 
 pytestmark = pytest.mark.django_db
 

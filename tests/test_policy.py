@@ -229,6 +229,7 @@ def _fetch(client, url):
     return response
 
 
+@pytest.mark.unit
 def test_the_web_app_pages_are_all_checked():
     names = {name for name, _ in _pages()}
     web = {f"web:{p.name}" for p in web_urls.urlpatterns if isinstance(p, URLPattern)}
@@ -238,6 +239,7 @@ def test_the_web_app_pages_are_all_checked():
 
 
 @pytest.mark.parametrize("name, pattern", _gated_pages(), ids=[n for n, _ in _gated_pages()])
+@pytest.mark.unit
 def test_every_page_has_a_known_access_rule(name, pattern):
     rule = getattr(pattern.callback, "access_rule", None)
     assert rule is not None, f"{name} has no access_rule"
@@ -273,6 +275,7 @@ def test_every_page_refuses_without_its_role(name, pattern, client, make_user):
         assert response.status_code == 200
 
 
+@pytest.mark.unit
 def test_api_views_with_a_rule_enforce_it():
     """An API view that names an access rule must also check it (PolicyPermission)."""
     from meldpunt.api.views import PolicyPermission
@@ -296,6 +299,7 @@ def test_api_views_with_a_rule_enforce_it():
     assert found >= 4
 
 
+@pytest.mark.unit
 def test_api_views_with_several_rules_enforce_them():
     """Views that name ``access_rules`` (intake and protocol API) go through the same permission."""
     from meldpunt.api.permissions import PolicyPermission

@@ -99,7 +99,7 @@ def test_only_meldpunt_staff_register_a_telephone_report_even_calling_the_servic
     for roles in (("melder_intern",), ("teamlid",), ("melder_intern", "teamlid"), ("privacyfunctionaris",)):
         with pytest.raises(intake.IntakeError) as refused:
             intake.create_signal(telephone_report(), user=make_user(*roles))
-        assert refused.value.errors == {"channel": [
+        assert refused.value.field_errors == {"channel": [
             "Alleen medewerkers van het meldpunt registreren meldingen per telefoon of balie."]}
     assert Signal.objects.count() == before  # refused before anything was written (P8)
     assert not Signal.objects.filter(contact__name="Bellende Buurvrouw").exists()

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from factories import resident_signal, weging
 from meldpunt.accounts.roles import Role
 from meldpunt.intake import services as intake
 from meldpunt.intake.models import MentionedSubject, ReporterContact, Signal
@@ -19,33 +20,12 @@ from meldpunt.registries.models import Nummeraanduiding
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [r.value for r in Role]
-W1_CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
-
-
-def weging(kind, decision, **extra):
-    values = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e",
-              "reasoning": "Zo gewogen om deze reden."}
-    if kind == "W1" and decision == "ja":
-        values["checklist"] = W1_CHECKLIST
-    if kind == "W3" and decision == "bronnenonderzoek":
-        values.update(necessity="nodig", proportionality="evenredig", subsidiarity="geen lichter middel")
-    values.update(extra)
-    return WegingInput(kind, decision, **values)
 
 
 @pytest.fixture
 def superuser(make_user):
     """One person with every role, to reach every state (four-eyes is per person, not needed here)."""
     return make_user(*ALL_ROLES)
-
-
-def new_signal(user, **extra):
-    address = Nummeraanduiding.objects.order_by("pk").first()
-    data = intake.SignalInput(channel="intern", description="Sterke wietlucht bij de woning, ramen afgeplakt.",
-                              phenomenon="hennepteelt_drugs", reporter_kind="medewerker", address=address.pk,
-                              subjects=[intake.SubjectInput(kind="persoon", name="A. Bewoner", bsn="999993653")],
-                              **extra)
-    return intake.create_signal(data, user=user)
 
 
 def wegingen_for(step):
@@ -84,7 +64,7 @@ def take(user, signal, step):
 @pytest.mark.parametrize("step", [t for t in SIGNAL_TRANSITIONS if not (t.system_only or t.service_only)],
                          ids=lambda t: t.code)
 def test_every_allowed_transition_works_with_its_wegingen(superuser, step):
-    signal = bring_to(superuser, new_signal(superuser), step.source)
+    signal = bring_to(superuser, resident_signal(superuser), step.source)
     take(superuser, signal, step)
     signal.refresh_from_db()
     assert signal.state == step.target
@@ -97,7 +77,7 @@ def test_every_allowed_transition_works_with_its_wegingen(superuser, step):
 def test_every_other_transition_is_refused(superuser, state):
     """From each state, every transition of the table that does not start there is refused,
     with or without wegingen, and nothing changes."""
-    signal = bring_to(superuser, new_signal(superuser), state)
+    signal = bring_to(superuser, resident_signal(superuser), state)
     history = StateChange.objects.filter(signal=signal).count()
     for step in SIGNAL_TRANSITIONS:
         if step.source == state and not (step.system_only or step.service_only):
@@ -115,7 +95,7 @@ def test_every_other_transition_is_refused(superuser, state):
                          ids=lambda t: t.code)
 def test_no_transition_without_its_complete_weging(superuser, step):
     """P3: without the weging, or with an incomplete one, the step is refused."""
-    signal = bring_to(superuser, new_signal(superuser), step.source)
+    signal = bring_to(superuser, resident_signal(superuser), step.source)
     if step.needs_forward:
         services.forward(superuser, signal, Destination.objects.get(code="riec"), "grondslag", ["fenomeen"])
     with pytest.raises(ProtocolError, match="Leg eerst weging"):
@@ -128,18 +108,9 @@ def test_no_transition_without_its_complete_weging(superuser, step):
     assert not Weging.objects.filter(signal=signal, used_by__isnull=True, reasoning="").exists()
 
 
-def test_system_transitions_are_refused_to_people(superuser):
-    signal = bring_to(superuser, new_signal(superuser), SignalState.NIET_IN_BEHANDELING)
-    with pytest.raises(ProtocolError, match="alleen het systeem"):
-        services.transition(superuser, signal, "vernietigen_niet_in_behandeling")
-    services.system_transition(signal, "vernietigen_niet_in_behandeling")
-    signal.refresh_from_db()
-    assert signal.state == SignalState.VERNIETIGD
-
-
 def test_w1_yes_needs_a_verankering_indicator(make_user):
     beoordelaar = make_user("beoordelaar")
-    signal = new_signal(beoordelaar)
+    signal = resident_signal(beoordelaar)
     data = weging("W1", "ja", checklist={"kenmerken": ["openbare_orde"]})
     with pytest.raises(ProtocolError, match="verankering"):
         services.record_weging(beoordelaar, signal, data)
@@ -150,7 +121,7 @@ def test_w1_yes_needs_a_verankering_indicator(make_user):
 
 def test_w3_is_weighed_against_versioned_criteria_and_research_needs_proportionality(make_user):
     beoordelaar, team = make_user("beoordelaar"), make_user("teamlid")
-    signal = new_signal(beoordelaar)
+    signal = resident_signal(beoordelaar)
     services.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
                     "intake_doorzetten")
     with pytest.raises(ProtocolError, match="proportionaliteit"):
@@ -161,7 +132,7 @@ def test_w3_is_weighed_against_versioned_criteria_and_research_needs_proportiona
 
 def test_roles_per_step(make_user):
     beoordelaar, team, melder = make_user("beoordelaar"), make_user("teamlid"), make_user("melder_intern")
-    signal = new_signal(melder)
+    signal = resident_signal(melder)
     with pytest.raises(services.NotAllowed):  # a staff melder sees their own signal, but cannot weigh it
         services.record_weging(melder, signal, weging("W1", "ja"))
     with pytest.raises(services.NotAllowed):  # step 1 is not in the team's queue
@@ -185,7 +156,7 @@ def test_moving_on_needs_a_location(make_user):
 
 def test_a_negative_intake_weging_ends_intake(make_user):
     beoordelaar = make_user("beoordelaar")
-    signal = new_signal(beoordelaar)
+    signal = resident_signal(beoordelaar)
     with pytest.raises(ProtocolError):  # three times yes cannot end intake
         services.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
                         "intake_afwijzen")
@@ -225,7 +196,7 @@ def test_geen_actie_is_sealed_outside_the_row_and_reading_it_needs_a_reason(make
 
 def test_forward_records_exactly_what_left(make_user):
     beoordelaar = make_user("beoordelaar")
-    signal = new_signal(beoordelaar, contact_name="", contact_phone="")
+    signal = resident_signal(beoordelaar, contact_name="", contact_phone="")
     destination = Destination.objects.get(code="politie")
     with pytest.raises(ProtocolError, match="Onbekende onderdelen"):
         services.forward(beoordelaar, signal, destination, "Sv art. 162", ["fenomeen", "contact_melder"])
@@ -241,7 +212,7 @@ def test_forward_records_exactly_what_left(make_user):
 
 def test_every_write_is_logged_per_data_subject(make_user):
     beoordelaar = make_user("beoordelaar")
-    signal = new_signal(beoordelaar)
+    signal = resident_signal(beoordelaar)
     services.record_weging(beoordelaar, signal, weging("W1", "ja"))
     lines = ProcessingLogEntry.objects.filter(object_id=str(signal.pk), action="weging_W1")
     assert sorted(lines.values_list("subject_type", flat=True)) == ["bag", "bsn"]
@@ -260,7 +231,7 @@ def test_casus_table_is_well_formed():
 
 def test_the_team_member_who_decided_w3_stays_involved(make_user):
     beoordelaar, team, other_team = make_user("beoordelaar"), make_user("teamlid"), make_user("teamlid")
-    signal = new_signal(beoordelaar)
+    signal = resident_signal(beoordelaar)
     services.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
                     "intake_doorzetten")
     services.decide(team, signal, [weging("W3", "geen_actie")], "zwaarte_geen_actie")
@@ -275,7 +246,7 @@ def test_timeline_names_decisions_in_words(make_user):
     from meldpunt.protocol.selectors import timeline
 
     beoordelaar = make_user("beoordelaar")
-    signal = new_signal(beoordelaar)
+    signal = resident_signal(beoordelaar)
     services.record_weging(beoordelaar, signal, weging("W1", "ja"))
     titles = [event.title for event in timeline(signal)]
     assert "Weging 1: is het ondermijning? — Ja, dit is ondermijning" in titles

@@ -21,6 +21,7 @@ def masker(hidden=(), shown=()) -> Masker:
     "Piet van der Berg", "PIET VAN DER BERG", "piet   van der berg", "Piet van-der-Berg", "Piet.van.der.Berg",
     "Berg, Piet", "P. van der Berg", "Van der Berg", "Be-rg", "B e r g", "Bérg", "berg_piet", "PietvanderBerg",
 ])
+@pytest.mark.unit
 def test_a_name_is_masked_whatever_the_case_spacing_or_punctuation(text):
     masked = masker(PERSON).mask(f"Gezien: {text}, gisteren.")
     flat = "".join(c for c in masked.lower() if c.isalpha())
@@ -28,12 +29,14 @@ def test_a_name_is_masked_whatever_the_case_spacing_or_punctuation(text):
     assert masked.startswith("Gezien: ") and masked.endswith(", gisteren.") and "[persoon]" in masked
 
 
+@pytest.mark.unit
 def test_particles_and_legal_forms_alone_are_not_a_name():
     m = masker(PERSON + COMPANY)
     assert m.mask("Van de winkel naar de Holding B.V.") == "Van de winkel naar de Holding B.V."
     assert m.mask("Zwartgeld Holding B.V. en zwartgeld") == "[bedrijf] en [bedrijf]"
 
 
+@pytest.mark.unit
 def test_known_numbers_in_any_notation():
     m = masker(number_terms("999993653", masking.BSN) + number_terms("87654321", masking.KVK)
                + masking.kenteken_terms("XK12BZ") + masking.date_terms(date(1980, 2, 1)))
@@ -57,10 +60,12 @@ def test_known_numbers_in_any_notation():
     ("op 01-02-2024 om 12:30 met 2 man", "op 01-02-2024 om 12:30 met 2 man"),
     ("in 2024 zo'n 1000 kg", "in 2024 zo'n 1000 kg"),
 ])
+@pytest.mark.unit
 def test_numbers_shaped_like_identifiers_are_masked_and_ordinary_numbers_are_not(text, expected):
     assert masker().mask(text) == expected
 
 
+@pytest.mark.unit
 def test_a_shown_subject_stays_readable_but_a_hidden_namesake_does_not():
     kees = name_terms("Kees Berg", masking.PERSOON)
     m = masker(hidden=PERSON, shown=kees + number_terms("999990019", masking.BSN))
@@ -72,6 +77,7 @@ def test_a_shown_subject_stays_readable_but_a_hidden_namesake_does_not():
     assert m.mask("Zwartgeld Holding en Jan") == "Zwartgeld Holding en [persoon]"
 
 
+@pytest.mark.unit
 def test_findings_count_what_is_masked_for_a_warning():
     found = masker(PERSON).findings("Piet van der Berg en Berg, BSN 111222333")
     assert found == {"[persoon]": 2, "[BSN]": 1}
@@ -79,6 +85,7 @@ def test_findings_count_what_is_masked_for_a_warning():
     assert masker(PERSON).findings("") == {} and masker(PERSON).mask("") == ""
 
 
+@pytest.mark.unit
 def test_accents_and_expanding_letters_map_back_to_the_original_text():
     m = masker(name_terms("Straße", masking.PERSOON) + name_terms("Ömer Çelik", masking.PERSOON))
     assert m.mask("Voor STRASSE en Omer Celik, ‘ja’.") == "Voor [persoon] en [persoon], ‘ja’."
@@ -94,9 +101,9 @@ def regie(make_user):
 
 @pytest.mark.django_db
 def test_the_masker_of_a_release_uses_registry_names_a_person_confirmed(regie):
+    from factories import open_casus
     from meldpunt.intake.models import MentionedSubject
     from meldpunt.registries.models import LinkJudgement, Onderneming
-    from test_cases import open_casus
 
     casus = open_casus(regie)
     company = Onderneming.objects.order_by("pk").first()
@@ -115,8 +122,8 @@ def test_the_masker_of_a_release_uses_registry_names_a_person_confirmed(regie):
 
 @pytest.mark.django_db
 def test_the_reporter_is_always_masked_and_a_released_location_is_not(regie):
+    from factories import open_casus
     from meldpunt.intake.models import ReporterContact
-    from test_cases import open_casus
 
     casus = open_casus(regie)
     signal = casus.signal_links.get().signal
@@ -151,8 +158,8 @@ def supplied(regie, mention, source_code: str, values: dict):
 
 @pytest.mark.django_db
 def test_supplied_first_names_birth_date_and_resident_bsns_are_masked(regie):
+    from factories import open_casus
     from meldpunt.intake.models import MentionedSubject
-    from test_cases import open_casus
 
     casus = open_casus(regie)
     signal = casus.signal_links.get().signal
@@ -180,6 +187,7 @@ def test_supplied_first_names_birth_date_and_resident_bsns_are_masked(regie):
     assert "Jozef Adriaan van den Heuvelrug" in masked and "14-03-1975" in masked, masked
 
 
+@pytest.mark.unit
 def test_every_bsn_of_a_supplied_list_becomes_a_term_of_its_own():
     import re
 
@@ -193,6 +201,7 @@ def test_every_bsn_of_a_supplied_list_becomes_a_term_of_its_own():
     assert _supplied_terms({"aantalIngeschrevenen": "3", "naam.voornamen": ["", " "]}, "adres") == []
 
 
+@pytest.mark.unit
 def test_a_shorter_hidden_name_is_masked_when_its_longer_form_overlaps_a_shown_one():
     # "Jan Zwartgeld" (hidden) and "Zwartgeld Holding B.V." (shown) overlap; the longer, shown, wins
     # and the hidden first name before it is still masked.

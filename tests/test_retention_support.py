@@ -7,24 +7,19 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+import factories
+from factories import REASONING, WEIGHED
 from meldpunt.intake import services as intake
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.models import Destination
-from meldpunt.protocol.services import WegingInput
 from meldpunt.registries.models import Nummeraanduiding
 
-W1_CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
 
-
-def weging(kind, decision, reasoning="Zo gewogen om deze reden.", **extra):
-    values = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e",
-              "reasoning": reasoning}
-    if kind == "W1" and decision == "ja":
-        values["checklist"] = W1_CHECKLIST
-    if kind in ("W3", "W4") and decision in ("bronnenonderzoek", "casus"):
-        values.update(necessity="nodig", proportionality="evenredig", subsidiarity="geen lichter middel")
-    values.update(extra)
-    return WegingInput(kind, decision, **values)
+def weging(kind, decision, reasoning=REASONING, **extra):
+    """The shared weging; W4 'casus' here also carries necessity, proportionality and subsidiarity."""
+    if kind == "W4" and decision == "casus":
+        extra = {**WEIGHED, **extra}
+    return factories.weging(kind, decision, reasoning, **extra)
 
 
 def address():
@@ -108,3 +103,8 @@ def pass_cooling_off(destruction_list):
         cooling_off_until=timezone.now() - timedelta(minutes=1))
     destruction_list.refresh_from_db()
     return destruction_list
+
+
+def due_signal(staff, **extra):
+    """A signal not taken into treatment, aged past its term: due for destruction."""
+    return age(niet_in_behandeling(staff, new_signal(staff, **extra)), 400)

@@ -165,6 +165,7 @@ def _production_settings(monkeypatch) -> dict:
     return {name: getattr(production, name) for name in names}
 
 
+@pytest.mark.unit
 def test_production_is_https_only(monkeypatch):
     s = _production_settings(monkeypatch)
     assert s["SECURE_SSL_REDIRECT"] is True
@@ -195,6 +196,7 @@ def test_production_redirects_to_https_sends_hsts_and_secure_cookies(client, mak
         assert cookie["path"] == "/" and not cookie["domain"]  # what the __Host- prefix demands
 
 
+@pytest.mark.unit
 def test_check_deploy_is_clean_with_a_realistic_environment(tmp_path):
     """Production settings as an installation sets them: own host, PostgreSQL, Redis, keys."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MELDPUNT_", "DJANGO_"))}
@@ -233,6 +235,7 @@ def test_admin_login_is_locked_out_too(client, make_user, settings):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.unit
 def test_every_personal_data_role_and_the_auditor_need_the_second_factor():
     assert Role.AUDITOR in PERSONAL_DATA_ROLES and Role.FG in PERSONAL_DATA_ROLES
     assert set(Role) - PERSONAL_DATA_ROLES == {Role.ANALIST}  # aggregates only (design §2)

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from meldpunt.settings.env import database_from_url, env_bool, env_list, env_networks
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

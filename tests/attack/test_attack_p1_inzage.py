@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+import factories
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.core import identifiers
 from meldpunt.intake import services as intake
@@ -25,7 +26,6 @@ from meldpunt.privacy.inzage.models import Decision, ItemKind
 from meldpunt.privacy.inzage.redaction import REDACTED, Redactor
 from meldpunt.privacy.inzage.services import DecisionInput, RequestInput
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.services import WegingInput
 from meldpunt.registries.models import Buurt, Persoon
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
@@ -59,13 +59,11 @@ def free_bsns(count: int) -> list[str]:
     raise AssertionError("geen vrije BSN's")
 
 
-def weging(kind, decision, reasoning="Zo gewogen om deze reden, met de feiten erbij."):
-    values = {"purpose": "Bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e"}
-    if kind == "W1" and decision == "ja":
-        values["checklist"] = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
-    if kind == "W3" and decision == "bronnenonderzoek":
-        values.update(necessity="nodig", proportionality="evenredig", subsidiarity="geen lichter middel")
-    return WegingInput(kind, decision, reasoning, **values)
+REASONING = "Zo gewogen om deze reden, met de feiten erbij."
+
+
+def weging(kind, decision, reasoning=REASONING):
+    return factories.weging(kind, decision, reasoning)
 
 
 def new_signal(staff, description, *subjects):
@@ -79,11 +77,7 @@ def person(who, bsn, role=""):
 
 
 def to_research(staff, signal):
-    protocol.decide(staff, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
-                    "intake_doorzetten")
-    protocol.decide(staff, signal, [weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
-    signal.refresh_from_db()
-    return signal
+    return factories.to_research(staff, signal, REASONING)
 
 
 def to_casus(staff, signal) -> Casus:

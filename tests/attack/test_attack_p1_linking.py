@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from factories import first_address, pc1, signal_with_named_people, walk_to_research
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.core import identifiers
@@ -33,7 +34,6 @@ from meldpunt.registries import selectors
 from meldpunt.registries import services as linking
 from meldpunt.registries.linking import Linker, Mention
 from meldpunt.registries.models import LinkJudgement, Nummeraanduiding, Persoon, Verblijfplaats
-from test_bronnenonderzoek import _address, _weging, pc1, signal_with_named_people
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
@@ -87,11 +87,7 @@ def _signal_naming_a_resident(people):
         channel="intern", description="Veel aanloop aan huis.", phenomenon="hennepteelt_drugs",
         reporter_kind="medewerker", address=address.pk,
         subjects=[intake.SubjectInput(kind="persoon", name="De bewoner", bsn=persoon.bsn, address=address.pk)])
-    signal = intake.create_signal(data, user=walker)
-    protocol.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
-                    "intake_doorzetten")
-    protocol.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
-    signal.refresh_from_db()
+    signal = walk_to_research(walker, intake.create_signal(data, user=walker))
     return signal, signal.subjects.get(), persoon, others
 
 
@@ -203,13 +199,9 @@ def _signal_naming(people, name, birth_date):
     walker = people["walker"]
     data = intake.SignalInput(
         channel="intern", description="Een persoon genoemd, zonder BSN.", phenomenon="hennepteelt_drugs",
-        reporter_kind="medewerker", address=_address(),
+        reporter_kind="medewerker", address=first_address(),
         subjects=[intake.SubjectInput(kind="persoon", name=name, birth_date=birth_date)])
-    signal = intake.create_signal(data, user=walker)
-    protocol.decide(walker, signal, [_weging("W1", "ja"), _weging("W2A", "ja"), _weging("W2B", "ja")],
-                    "intake_doorzetten")
-    protocol.decide(walker, signal, [_weging("W3", "bronnenonderzoek")], "zwaarte_bronnenonderzoek")
-    signal.refresh_from_db()
+    signal = walk_to_research(walker, intake.create_signal(data, user=walker))
     return signal, signal.subjects.get()
 
 

@@ -16,6 +16,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from factories import (
+    SECRET_NAME,
+    new_signal,
+    open_inzage_request,
+    pc1,
+    release,
+    run_to_uitvoering,
+    subject_key,
+    to_research,
+    weging,
+)
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.cases import services as cases
@@ -24,9 +35,7 @@ from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.research_models import Source
 from meldpunt.registries.models import Persoon
-from test_bronnenonderzoek import pc1
-from test_cases import SECRET_NAME, new_signal, release, run_to_uitvoering, subject_key, to_research, weging
-from test_destruction import _open_request_on, due_signal
+from test_retention_support import due_signal
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
@@ -67,7 +76,7 @@ def world(make_user, settings):
     agenda_item = meeting.agenda.get()
     seat = meeting.participants.get()
     pc2a = ReleaseRequest.objects.filter(casus=casus).order_by("pk").first()
-    inzage = _open_request_on(bsn, pf)
+    inzage = open_inzage_request(bsn, pf)
     archivaris = make_user("archivaris")
     due_signal(make_user("beoordelaar", "regisseur", "teamlid"))
     from meldpunt.privacy.retention import services as retention

@@ -14,14 +14,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from factories import add_intervention, planned_meeting, release, weging
 from meldpunt.cases import meetings, releases, selectors, services
 from meldpunt.cases.models import Casus, ReleaseState
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
 from meldpunt.registries.models import Nummeraanduiding
-from test_cases import planned_meeting, release, weging
-from test_interventions import add
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
@@ -251,7 +250,7 @@ def test_nothing_of_the_text_before_an_approved_pc2a_or_pc2b_or_after_a_denial(c
     release(regie, pf, item, seat, ["veld:fenomeen"])
     services.transition(regie, casus, "casus_agenderen")
     meetings.record_minutes(regie, item, "Besproken.", "Sluiting voorbereiden.")
-    action = add(regie, casus, uitvoerder)
+    action = add_intervention(regie, casus, uitvoerder)
     releases.request_pc2b(regie, action, [*FIELDS, "veld:ongemaskeerd"], "Adres en aanleiding.")
     client.force_login(uitvoerder)
     seen = (client.get(reverse("cases:actie", args=[action.pk])).content.decode()
@@ -266,7 +265,7 @@ def test_the_uitvoerder_gets_the_masked_text_under_pc2b(client, regie, pf, make_
     release(regie, pf, item, seat, ["veld:fenomeen"])
     services.transition(regie, casus, "casus_agenderen")
     meetings.record_minutes(regie, item, "Besproken.", "Sluiting voorbereiden.")
-    action = add(regie, casus, uitvoerder)
+    action = add_intervention(regie, casus, uitvoerder)
     # The regisseur writes the intervention in free text too.
     type(action).objects.filter(pk=action.pk).update(description=f"Sluiting van de loods; {PERSON} aanschrijven.")
     releases.decide(pf, releases.request_pc2b(regie, action, FIELDS, "Adres en aanleiding."),

@@ -11,14 +11,12 @@ from django.apps import apps
 from django.db.models import Max
 from django.urls import reverse
 
+from factories import open_casus, planned_meeting, resident_signal, weging
 from meldpunt.cases import releases
 from meldpunt.cases import services as case_services
 from meldpunt.cases.models import ReleaseRequest, ReleaseState
-from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol.models import Weging
-from meldpunt.registries.models import Nummeraanduiding
-from test_cases import open_casus, planned_meeting, weging
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
@@ -48,14 +46,6 @@ def changed(before: dict) -> dict:
     if writes:
         diff["verwerkingslog"] = writes
     return diff
-
-
-def new_signal(index=0):
-    address = Nummeraanduiding.objects.order_by("pk")[index].pk
-    return intake.create_signal(intake.SignalInput(
-        channel="intern", reporter_kind="medewerker", description="Sterke wietlucht bij de woning, ramen afgeplakt.",
-        phenomenon="hennepteelt_drugs", address=address,
-        subjects=[intake.SubjectInput(kind="persoon", name="A. Bewoner", bsn="999993653")]))
 
 
 def api_weging(kind, decision, **extra):
@@ -114,7 +104,7 @@ INCOMPLETE = {
 
 @pytest.mark.parametrize("case", list(INCOMPLETE))
 def test_api_step_without_a_complete_weging_is_refused_and_writes_nothing(client, beoordelaar, case):
-    signal = new_signal()
+    signal = resident_signal()
     before = rows()
     response = overgang(client, signal, INCOMPLETE[case])
     assert response.status_code in (400, 403, 409), response.content
@@ -125,7 +115,7 @@ def test_api_step_without_a_complete_weging_is_refused_and_writes_nothing(client
 
 
 def test_page_step_with_an_incomplete_weging_is_refused_and_writes_nothing(client, beoordelaar):
-    signal = new_signal()
+    signal = resident_signal()
     url = reverse("protocol:stap1", args=[signal.reference])
     for missing in ("w1_reasoning", "legal_basis", "w1_verankering", "w2b_decision"):
         form = {k: v for k, v in STEP1_FORM.items() if k != missing}
@@ -145,7 +135,7 @@ def test_page_step_with_an_incomplete_weging_is_refused_and_writes_nothing(clien
 
 def test_the_wegingen_of_another_signal_do_not_count(client, beoordelaar):
     """Complete wegingen recorded on B are no wegingen for A, whatever id or body is sent."""
-    a, b = new_signal(0), new_signal(1)
+    a, b = resident_signal(index=0), resident_signal(index=1)
     for body in step1():
         assert post(client, f"{BASE}/signalen/{b.reference}/wegingen", body).status_code == 201
     b_ids = list(Weging.objects.filter(signal=b).values_list("pk", flat=True))
@@ -168,7 +158,7 @@ def test_a_replay_after_the_step_was_taken_elsewhere_writes_nothing(client, make
     """Two browsers: A opens the step form, B takes the step, then A submits (page and API)."""
     from django.test import Client
 
-    signal = new_signal()
+    signal = resident_signal()
     # A also works in the team, so the signal stays visible to A after step 1 (else: 404, P1).
     a_user, b_user = make_user("beoordelaar", "teamlid"), make_user("beoordelaar")
     browser_a, browser_b = Client(), Client()
@@ -197,7 +187,7 @@ def test_a_replay_after_the_step_was_taken_elsewhere_writes_nothing(client, make
 
 
 def test_a_used_weging_cannot_be_changed_or_replaced_afterwards(client, beoordelaar):
-    signal = new_signal()
+    signal = resident_signal()
     response = overgang(client, signal, {"overgang": "intake_doorzetten", "wegingen": step1()})
     assert response.status_code == 201, response.content
     used = {w.pk: (w.type, w.decision, w.reasoning, w.used_by_id) for w in Weging.objects.filter(signal=signal)}

@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from factories import open_casus, planned_meeting, release
 from meldpunt.cases import interventions, releases
 from meldpunt.cases import services as case_services
 from meldpunt.cases.models import Instrument
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.registries.models import Nummeraanduiding
-from test_cases import open_casus, planned_meeting, release
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 

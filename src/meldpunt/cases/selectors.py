@@ -224,10 +224,6 @@ def release_review(user, request: ReleaseRequest) -> ReleaseReview:
     return ReleaseReview(shown, preview, masked)
 
 
-def requested_items(user, request: ReleaseRequest) -> list[release_items.Item]:
-    return release_review(user, request).asked
-
-
 def free_text_warnings(casus: Casus, keys=()) -> list[str]:
     """For the regisseur asking a release: which free texts of the casus name subjects or numbers
     that will be masked for a recipient given ``keys`` (none: nothing released yet). Names the

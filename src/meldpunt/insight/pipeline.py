@@ -71,7 +71,6 @@ MEASURES = {
 REGISTRY_MEASURES = ("adressen_overbewoning", "adressen_veel_bedrijven", "vestigingen_kortlevend",
                      "risicobranche_vestigingen", "risicobranche_nieuw", "risicobranche_straten",
                      "abc_doorverkopen", "woz_afwijkingen")
-CONTEXT_MEASURES = ("adressen", "cbs_inwoners", "cbs_woz_gemiddeld", "cbs_misdrijven_per_1000")
 
 
 

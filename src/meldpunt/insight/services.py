@@ -44,10 +44,6 @@ SOURCE_DESCRIPTIONS = {
 COUNTED_TABLES = ("signalen", "casussen", "interventies")
 
 
-class NotDue(Exception):
-    pass
-
-
 def _next_version() -> int:
     return (Snapshot.objects.aggregate(m=Max("version"))["m"] or 0) + 1
 

@@ -143,11 +143,6 @@ def phenomena():
     return Phenomenon.objects.filter(active=True).order_by("order", "name")
 
 
-def by_receipt(code: str):
-    """Nothing is read back beyond the receipt: only whether the code exists and when."""
-    return Signal.objects.filter(receipt_code=code.strip().upper()).values("received_at").first()
-
-
 def partner_for_token(token: str) -> PartnerOrganisation | None:
     """The active partner holding ``token``, or None."""
     if not token:

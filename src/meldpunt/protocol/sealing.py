@@ -72,10 +72,3 @@ def reveal(user, signal: Signal, reason: str) -> dict:
                [DataSubject(kind, identifier) for kind, identifier in payload.pop("log_subjects", [])],
                user=user, obj=signal, basis=reason.strip())
     return payload
-
-
-def read_attachment(attachment) -> bytes:
-    """The clear bytes of an attachment, sealed or not."""
-    with attachment.file.open("rb") as handle:
-        data = handle.read()
-    return keys.unseal(data) if attachment.signal.is_sealed else data

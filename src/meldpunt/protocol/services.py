@@ -306,16 +306,6 @@ def decide(user, signal: Signal, wegingen_in: list[WegingInput], code: str, note
     return transition(user, signal, code, note)
 
 
-@transaction.atomic
-def system_transition(signal: Signal, code: str, note: str = "") -> StateChange:
-    """Transitions only the system takes (retention jobs)."""
-    signal = _lock(signal)
-    step = signal_transition(code)
-    if step is None or not step.system_only or step.source != signal.state:
-        raise ProtocolError("Deze systeemstap past niet bij de status van het signaal.")
-    return _apply(signal, step, [], None, "systeem", note)
-
-
 FORWARD_ITEMS = {
     "fenomeen": "Fenomeen",
     "omschrijving": "Omschrijving van het signaal",

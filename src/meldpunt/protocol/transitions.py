@@ -72,18 +72,6 @@ class Transition:
 INTAKE = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 TEAM = frozenset({Role.TEAMLID})
 TEAM_AND_REGIE = frozenset({Role.TEAMLID, Role.REGISSEUR})
-W3_OUTCOMES = {
-    SignalState.GEEN_ACTIE: "geen_actie",
-    SignalState.DOORGEZET_AFDELING: "afdeling",
-    SignalState.DOORGEZET_RIEC: "riec",
-    SignalState.BRONNENONDERZOEK: "bronnenonderzoek",
-}
-W4_OUTCOMES = {
-    SignalState.NIET_IN_BEHANDELING: "geen_hit",
-    SignalState.AFDELING_REGIE: "afdeling",
-    SignalState.DOORGEZET_RIEC: "riec",
-    SignalState.CASUS: "casus",
-}
 
 S = SignalState
 SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
@@ -118,12 +106,6 @@ SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition("casus_koppelen", S.BRONNENONDERZOEK, S.CASUS, "Koppelen aan casus", frozenset({Role.REGISSEUR}),
                service_only=True),
-    *(
-        Transition(f"vernietigen_{state}", state, S.VERNIETIGD, "Vernietigen na afloop bewaartermijn",
-                   frozenset(), system_only=True)
-        for state in (S.NIET_IN_BEHANDELING, S.GEEN_ACTIE, S.DOORGEZET_AFDELING, S.DOORGEZET_RIEC,
-                      S.AFDELING_REGIE)
-    ),
 )
 
 C = CasusState

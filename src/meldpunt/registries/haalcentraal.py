@@ -95,7 +95,6 @@ def brp_adres_record(personen: list[dict]) -> dict:
 
 # --------------------------------------------------------------------------------- BAG
 
-BAG_ADRES_FIELDS = frozenset({"adres", "postcode"})
 BAG_UITGEBREID_FIELDS = frozenset({"oppervlakte", "gebruiksdoel", "pand.bouwjaar", "verblijfsobject.identificatie"})
 
 

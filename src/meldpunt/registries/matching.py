@@ -182,10 +182,6 @@ def street_key(street: str) -> str:
     return key
 
 
-def normalise_postcode(text: str) -> str:
-    return re.sub(r"\s", "", text or "").upper()
-
-
 # ----------------------------------------------------------------------------- companies
 
 
