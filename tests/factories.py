@@ -13,10 +13,10 @@ from django.utils import timezone
 from meldpunt.cases import interventions, meetings, releases, services
 from meldpunt.cases.models import Casus, Instrument
 from meldpunt.intake import services as intake
-from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.research import Pc1Input
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
+from meldpunt.protocol.research.services import Pc1Input
 from meldpunt.protocol.services import WegingInput
 from meldpunt.registries.models import Nummeraanduiding, Persoon
 

@@ -16,9 +16,10 @@ from factories import (
 )
 from meldpunt.accounts.roles import Role
 from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.protocol import research, services
+from meldpunt.protocol import services
 from meldpunt.protocol.models import Weging
-from meldpunt.protocol.research_models import HitResult, Source, SourceRequest
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import HitResult, Source, SourceRequest
 from meldpunt.protocol.services import NotAllowed, ProtocolError
 from meldpunt.registries import connectors as registry_errors
 from meldpunt.registries.connectors.local import LOCAL_CONNECTORS
@@ -84,7 +85,7 @@ def test_four_eyes_on_pc1_and_nothing_is_asked_before_it(people, demo, spy):
     assert item.state == "aangevraagd" and item.weging is None and spy == []
     assert not Weging.objects.filter(signal=signal, type="PC1").exists()
     # Own requests do not even show on the te-beoordelen page of the person who asked.
-    from meldpunt.protocol import research_selectors
+    from meldpunt.protocol.research import selectors as research_selectors
 
     assert not research_selectors.pending_pc1(people["pf_regisseur"]).filter(pk=item.pk).exists()
     assert research_selectors.pending_pc1(people["pf"]).filter(pk=item.pk).exists()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from conftest import axe_violations
 from meldpunt.intake import services as intake_services
 from meldpunt.protocol import services as protocol_services
-from meldpunt.protocol.research_models import DetailRequest, Source, SourceRequest
+from meldpunt.protocol.research.models import DetailRequest, Source, SourceRequest
 from meldpunt.protocol.sources import seed_sources
 from test_browser_cases import SCREENSHOTS, Person
 from test_browser_intake import _address, _step1_wegingen

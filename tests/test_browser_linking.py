@@ -12,8 +12,8 @@ from conftest import axe_violations
 from factories import pc1, signal_in_research
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import Role
-from meldpunt.protocol import research
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
 from meldpunt.registries.models import LinkJudgement, Onderneming, Persoon
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("orm_next_to_playwright")]

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from meldpunt.cases.models import CasusSignal
-from meldpunt.protocol import research
 from meldpunt.protocol.models import Destination
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
 from meldpunt.protocol.sources import seed_sources
 from test_browser_bronnenonderzoek import _signal
 from test_browser_cases import SCREENSHOTS, Person

@@ -17,8 +17,9 @@ from meldpunt.intake.models import DataRule, MentionedSubject, ReporterContact, 
 from meldpunt.privacy.inzage import retention as inzage_retention
 from meldpunt.privacy.retention import registry
 from meldpunt.privacy.retention.models import AppliesTo
-from meldpunt.protocol import hooks, research
+from meldpunt.protocol import hooks
 from meldpunt.protocol import services as protocol
+from meldpunt.protocol.research import services as research
 from meldpunt.protocol.transitions import SIGNAL_TRANSITIONS, SignalState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +28,11 @@ import count_function_imports  # noqa: E402
 
 
 def test_cases_registers_that_w4_casus_opens_a_casus():
-    opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS]
+    # casus_koppelen (service_only) joins an existing casus through join_casus: no effect of its own.
+    opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS and not t.service_only]
     assert opening == ["hits_casus"]
     assert hooks._effects["hits_casus"] == [case_services.open_from_signal]
-    assert not any(hooks.has_effect(t.code) for t in SIGNAL_TRANSITIONS if t.target != SignalState.CASUS)
+    assert not any(hooks.has_effect(t.code) for t in SIGNAL_TRANSITIONS if t.code != "hits_casus")
 
 
 def test_research_registers_that_w4_waits_for_open_source_requests():

@@ -12,7 +12,7 @@ from meldpunt.accounts.roles import Role
 from meldpunt.demo.generator.mentions import plant_mentions
 from meldpunt.intake.models import MentionedSubject, Phenomenon, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.protocol.research_models import DetailRequest, HitResult, Source, SourceRequest
+from meldpunt.protocol.research.models import DetailRequest, HitResult, Source, SourceRequest
 from meldpunt.registries import matching as mt
 from meldpunt.registries import models as m
 from meldpunt.registries import selectors, services

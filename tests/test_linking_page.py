@@ -9,8 +9,8 @@ from factories import pc1, signal_in_research, signal_with_named_people
 from meldpunt.accounts.roles import Role
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.protocol import research
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
 from meldpunt.registries import selectors
 from meldpunt.registries import services as linking
 from meldpunt.registries.models import LinkJudgement

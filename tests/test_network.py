@@ -11,12 +11,15 @@ from django.utils import timezone
 from followthemoney import model
 
 from factories import to_research, weging
-from meldpunt.cases import network, network_export, network_layout, services
+from meldpunt.cases import services
 from meldpunt.cases.models import Casus
+from meldpunt.cases.network import export as network_export
+from meldpunt.cases.network import graph as network
+from meldpunt.cases.network import layout as network_layout
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.research_models import DetailRequest, HitResult, Source, SourceRequest
+from meldpunt.protocol.research.models import DetailRequest, HitResult, Source, SourceRequest
 from meldpunt.registries import models as registry
 from meldpunt.registries import services as linking
 

@@ -220,7 +220,7 @@ def test_the_number_of_queries_does_not_grow_with_the_related_items(make_user, a
 
 
 def approve_details(signal, mention, user, source_code: str, fields: list[str]):
-    from meldpunt.protocol.research_models import DetailRequest, HitResult, Source, SourceRequest
+    from meldpunt.protocol.research.models import DetailRequest, HitResult, Source, SourceRequest
 
     request = SourceRequest.objects.create(signal=signal, source=Source.objects.get(code=source_code),
                                            purpose="Onderzoek", requested_by=user, requested_at=timezone.now(),

@@ -143,7 +143,7 @@ def supplied(regie, mention, source_code: str, values: dict):
     """Approved registry details a bronhouder supplied for ``mention`` (as after PC1 and delivery)."""
     from django.utils import timezone
 
-    from meldpunt.protocol.research_models import DetailRequest, DetailState, HitResult, Source, SourceRequest
+    from meldpunt.protocol.research.models import DetailRequest, DetailState, HitResult, Source, SourceRequest
 
     now = timezone.now()
     request, _ = SourceRequest.objects.get_or_create(

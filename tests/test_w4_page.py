@@ -12,9 +12,10 @@ from django.urls import reverse
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake import services as intake
-from meldpunt.protocol import research, services
+from meldpunt.protocol import services
 from meldpunt.protocol.models import Destination, Forward, StateChange, Weging
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
 from meldpunt.protocol.services import WegingInput
 from meldpunt.web import context_processors
 

@@ -26,9 +26,9 @@ from meldpunt.accounts.roles import Role
 from meldpunt.core import identifiers
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
-from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
 from meldpunt.registries import linking as linker_module
 from meldpunt.registries import selectors
 from meldpunt.registries import services as linking

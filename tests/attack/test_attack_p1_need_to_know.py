@@ -31,9 +31,9 @@ from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.cases import services as cases
 from meldpunt.cases.models import Casus, Intervention, Meeting, ReleaseRequest
-from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
 from meldpunt.registries.models import Persoon
 from test_retention_support import due_signal
 

@@ -19,10 +19,10 @@ from meldpunt.privacy import chain
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.privacy.retention import jobs, services
 from meldpunt.privacy.retention.models import DestructionStatement
-from meldpunt.protocol import research
 from meldpunt.protocol import services as protocol
-from meldpunt.protocol.research import Pc1Input
-from meldpunt.protocol.research_models import Source
+from meldpunt.protocol.research import services as research
+from meldpunt.protocol.research.models import Source
+from meldpunt.protocol.research.services import Pc1Input
 from meldpunt.registries.models import Nummeraanduiding, Persoon
 from test_retention_support import age, new_signal, niet_in_behandeling, pass_cooling_off, to_casus, weging
 

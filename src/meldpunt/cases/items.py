@@ -23,12 +23,12 @@ from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import Attachment, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy.log import DataSubject
 from meldpunt.protocol.models import Weging
-from meldpunt.protocol.research_models import DetailRequest, DetailState
+from meldpunt.protocol.research.models import DetailRequest, DetailState
 from meldpunt.protocol.wegingen import DECISIONS
 from meldpunt.registries import models as registry
 
 from . import masking
-from .network import confirmed_links
+from .network.graph import confirmed_links
 
 # The separate, explicit choice to show free text as written (ADR 0021).
 UNMASKED = "ongemaskeerd"

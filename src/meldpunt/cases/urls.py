@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import meeting_views, network_views, reports, views
+from . import meeting_views, reports, views
+from .network import views as network_views
 
 app_name = "cases"
 urlpatterns = [

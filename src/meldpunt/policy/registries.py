@@ -80,7 +80,7 @@ def related_identity_groups(user: User, signal) -> frozenset[str]:
     if signal is None or not active(user):
         return frozenset()
     # The domain apps import the policy while they load: their models only when asked.
-    from meldpunt.protocol.research_models import DetailRequest
+    from meldpunt.protocol.research.models import DetailRequest
 
     approved: set[tuple[str, str]] = set()
     requests = DetailRequest.objects.filter(hit__request__signal=signal, state="toegestaan").select_related(
@@ -97,7 +97,7 @@ def approved_detail_fields(user: User, mention, source_code: str) -> frozenset[s
     if mention is None or not active(user):
         return frozenset()
     # The domain apps import the policy while they load: their models only when asked.
-    from meldpunt.protocol.research_models import DetailRequest
+    from meldpunt.protocol.research.models import DetailRequest
 
     fields: set[str] = set()
     requests = DetailRequest.objects.filter(

@@ -11,8 +11,9 @@ class ProtocolConfig(AppConfig):
         # Imported here, not at the top: Django loads models after AppConfig modules.
         from meldpunt.intake import hooks as intake_hooks
 
-        from . import research, services
+        from . import services
         from .catalogue import seed_protocol
+        from .research import services as research
 
         post_migrate.connect(seed_protocol, sender=self, dispatch_uid="protocol_seed")
         # Every new signal starts its history here (intake fires the hook, it does not import us).

@@ -175,4 +175,4 @@ class StepNorm(models.Model):
 
 
 # Bronnenonderzoek (step 3) lives in its own module; imported here so Django registers the models.
-from .research_models import DetailRequest, HitResult, Source, SourceRequest  # noqa: E402,F401
+from .research.models import DetailRequest, HitResult, Source, SourceRequest  # noqa: E402,F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from meldpunt.registries.connectors import Subject, SubjectKind
 
-from .research_models import Source
+from .research.models import Source
 
 PERSOON, ONDERNEMING, ADRES = SubjectKind.PERSOON.value, SubjectKind.ONDERNEMING.value, SubjectKind.ADRES.value
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import research_views, views
+from . import views
+from .research import views as research_views
 
 app_name = "protocol"
 urlpatterns = [

@@ -13,8 +13,9 @@ from meldpunt.registries import related
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
-from . import letters, research_selectors, selectors, services
+from . import letters, selectors, services
 from .forms import ForwardForm, IntakeDecisionForm, RevealForm, Weging4Form, ZwaarteForm
+from .research import selectors as research_selectors
 from .transitions import SIGNAL_STATE_LABELS, SignalState
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 
 from meldpunt import policy
 from meldpunt.privacy import log
-from meldpunt.protocol.research_models import HitResult, RequestState, SourceRequest
+from meldpunt.protocol.research.models import HitResult, RequestState, SourceRequest
 
 from . import models as m
 from .errors import SourceResearchNeeded  # noqa: F401 (re-exported)

@@ -15,7 +15,7 @@ from meldpunt.core import csvexport
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.errors import ExportTooLarge
 from meldpunt.intake.forms import QueueFilterForm
-from meldpunt.protocol import research_views
+from meldpunt.protocol.research import views as research_views
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.registries import selectors as registry_selectors
 

@@ -18,12 +18,12 @@ from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
 from meldpunt.registries.linking import Linker, Mention
 
-from . import hooks, sources
-from .errors import NotAllowed, ProtocolError, WrongState
-from .models import Weging
-from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
-from .services import JOIN_CASUS, check_reader, lock_signal
-from .transitions import SIGNAL_TRANSITIONS, SignalState
+from .. import hooks, sources
+from ..errors import NotAllowed, ProtocolError, WrongState
+from ..models import Weging
+from ..services import JOIN_CASUS, check_reader, lock_signal
+from ..transitions import SIGNAL_TRANSITIONS, SignalState
+from .models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
 
 ACTIVITY = "bronnenonderzoek"
 PC1_LEGAL_BASIS = "AVG art. 6 lid 1 sub e en art. 6 lid 4; Modelprotocol ondermijning stap 3 (privacytoets 1)"

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .network import Edge, Network, Node
+from .graph import Edge, Network, Node
 
 SCHEMA_OF_KIND = {"signaal": "Event", "persoon": "Person", "onderneming": "Company", "adres": "Address",
                   "voertuig": "Vehicle"}

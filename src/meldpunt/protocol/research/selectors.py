@@ -12,9 +12,9 @@ from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.registries.connectors import ConnectorError, connector
 
-from . import sources
-from .research import ACTIVITY, _mention_subjects, open_problems
-from .research_models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
+from .. import sources
+from .models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
+from .services import ACTIVITY, _mention_subjects, open_problems
 
 
 @dataclass

@@ -4,8 +4,8 @@ from django import forms
 
 from meldpunt.web.forms import StyledForm
 
-from . import sources
-from .research import COMPATIBILITY_FACTORS, DETAIL_DECISIONS, PC1_DECISIONS, PC1_LEGAL_BASIS, Pc1Input
+from .. import sources
+from .services import COMPATIBILITY_FACTORS, DETAIL_DECISIONS, PC1_DECISIONS, PC1_LEGAL_BASIS, Pc1Input
 
 
 def _text(label, rows=2, required=False, help_text=""):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .network import Network, Node
+from .graph import Network, Node
 
 RINGS = (("signaal",), ("persoon", "onderneming"), ("adres", "voertuig"))
 # Fill and stroke per kind; every kind also has its own shape, so colour is never the only cue.

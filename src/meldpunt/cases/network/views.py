@@ -9,7 +9,9 @@ from django.views.decorators.http import require_safe
 
 from meldpunt.web.access import page
 
-from . import network, network_export, network_layout
+from . import export as network_export
+from . import graph as network
+from . import layout as network_layout
 
 
 @page("casussen")

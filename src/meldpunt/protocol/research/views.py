@@ -11,10 +11,11 @@ from meldpunt.intake import selectors as intake_selectors
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
-from . import research, sources
-from . import research_selectors as selectors
-from .research_forms import DetailDecisionForm, DetailRequestForm, HitAnswerForm, Pc1Form, SourceRequestForm, SupplyForm
-from .research_models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
+from .. import sources
+from . import selectors
+from . import services as research
+from .forms import DetailDecisionForm, DetailRequestForm, HitAnswerForm, Pc1Form, SourceRequestForm, SupplyForm
+from .models import DetailRequest, DetailState, HitResult, RequestState, SourceRequest
 
 # ------------------------------------------------------------------------------ regisseur
 

@@ -22,8 +22,8 @@ from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.models import SubjectType
 from meldpunt.registries import models as registry
 
-from .models import Casus
-from .selectors import casus_for
+from ..models import Casus
+from ..selectors import casus_for
 
 KIND_LABELS = {"signaal": "Signaal", "persoon": "Persoon", "onderneming": "Onderneming", "adres": "Adres",
                "voertuig": "Voertuig"}
