@@ -30,11 +30,9 @@ import count_function_imports  # noqa: E402
 
 
 def test_cases_registers_that_w4_casus_opens_a_casus():
-    opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS and not t.service_only]
+    opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS]
     assert opening == ["hits_casus"]
     assert hooks._effects["hits_casus"] == [case_services.open_from_signal]
-    # Joining an existing casus never opens a new one.
-    assert not hooks.has_effect(protocol.JOIN_CASUS)
     assert not any(hooks.has_effect(t.code) for t in SIGNAL_TRANSITIONS if t.target != SignalState.CASUS)
 
 

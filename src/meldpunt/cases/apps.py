@@ -21,8 +21,7 @@ class CasesConfig(AppConfig):
         post_migrate.connect(seed_instruments, sender=self, dispatch_uid="cases_seed_instruments")
         # Step 4: W4 'casus' opens a casus in the transition's transaction (the protocol calls it
         # through protocol/hooks.py and never imports cases).
-        # casus_koppelen (service_only) joins an existing casus: join_casus runs no effect.
-        opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS and not t.service_only]
+        opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS]
         protocol_hooks.register_effect(opening, services.open_from_signal)
         # Retention computes, blocks and destroys casussen (and the signals in them) without
         # importing this app.
