@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from meldpunt.cases import minutes_retention
+from meldpunt.cases import retention as casus_retention
 from meldpunt.cases import services as case_services
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake import hooks as intake_hooks
+from meldpunt.intake import retention as signal_retention
 from meldpunt.intake import services as intake
 from meldpunt.intake.models import DataRule, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy.inzage import retention as inzage_retention
-from meldpunt.privacy.retention import registry
+from meldpunt.privacy.retention import destroy_hooks, jobs, registry
 from meldpunt.privacy.retention.models import AppliesTo
 from meldpunt.protocol import hooks
 from meldpunt.protocol import services as protocol
@@ -85,6 +88,48 @@ def test_intake_cases_and_inzage_register_with_retention():
         registry.model("onbekend")
     with pytest.raises(ValueError):
         registry.register_model(registry.SIGNAL, Casus)
+
+
+def test_intake_and_cases_register_the_sources_of_their_dates():
+    """Retention reads a signal's state_since and a casus' closed_at and result class only through
+    what intake and cases registered (issue 15)."""
+    assert registry._sources[registry.SIGNAL] is signal_retention.signal_sources
+    assert registry._sources[registry.CASUS] is casus_retention.casus_sources
+    with pytest.raises(LookupError):
+        registry.sources("onbekend", [1])
+    with pytest.raises(ValueError):
+        registry.register_sources(registry.SIGNAL, casus_retention.casus_sources)
+    dates_source = (ROOT / "src" / "meldpunt" / "privacy" / "retention" / "dates.py").read_text()
+    for field in ("state_since", "closed_at", "result_class__"):
+        assert f'"{field}' not in dates_source, field
+
+
+def test_cases_and_inzage_register_their_daily_tasks_and_destroy_hooks():
+    assert registry.daily_tasks() == [(minutes_retention.TASK, minutes_retention.daily),
+                                      (inzage_retention.TASK, inzage_retention.daily)]
+    assert minutes_retention.forget_meetings in destroy_hooks._before_purge
+    with pytest.raises(ValueError):
+        registry.register_daily_task(minutes_retention.TASK, inzage_retention.daily)
+    # retention no longer holds the minutes: they live (and register) in cases.
+    assert not (ROOT / "src" / "meldpunt" / "privacy" / "retention" / "minutes.py").exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_job_reports_every_registered_task_in_name_order(monkeypatch):
+    calls = []
+
+    def task(name):
+        def run(dry_run):
+            calls.append((name, dry_run))
+            return f"Taak {name}: {'proef' if dry_run else 'gedaan'}."
+        return run
+
+    monkeypatch.setattr(registry, "_daily_tasks", {"b_taak": task("b"), "a_taak": task("a")})
+    lines = jobs.run(dry_run=True).lines
+    assert calls == [("a", True), ("b", True)]
+    assert lines.index("Taak a: proef.") + 1 == lines.index("Taak b: proef.")
+    assert "Taak b: gedaan." in jobs.run().lines
+    assert calls[-1] == ("b", False)
 
 
 def test_a_data_rule_validates_without_the_rule_runner():

@@ -13,7 +13,8 @@ class CasesConfig(AppConfig):
         from meldpunt.protocol import hooks as protocol_hooks
         from meldpunt.protocol.transitions import SIGNAL_TRANSITIONS, SignalState
 
-        from . import services
+        from . import minutes_retention, services
+        from . import retention as casus_retention
         from .catalogue import seed_instruments
         from .models import Casus, CasusSignal
 
@@ -27,3 +28,7 @@ class CasesConfig(AppConfig):
         # importing this app.
         retention.register_model(retention.CASUS, Casus)
         retention.register_model(retention.CASUS_SIGNAL, CasusSignal)
+        casus_retention.register()  # a casus' brondatum and result class
+        # Casusoverleg minutes: cleared after their own term (a daily task), and a meeting whose
+        # whole agenda is destroyed goes with it (a destroy hook).
+        minutes_retention.register()

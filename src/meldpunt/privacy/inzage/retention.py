@@ -29,6 +29,7 @@ from meldpunt.privacy.retention.models import AppliesTo, ResultClass
 from .models import AccessItem, AccessRequest, ItemKind, RequestStatus, RestrictionReview
 
 RESULT_CLASS = "inzageverzoek-afgehandeld"
+TASK = "inzageverzoeken"
 ANONYMISED_LABEL = "(geanonimiseerd na afloop van de bewaartermijn)"
 
 
@@ -71,6 +72,7 @@ def register() -> None:
     registry.register_requested(registry.SIGNAL, requested_signals)
     registry.register_requested(registry.CASUS, requested_cases)
     registry.register_recompute(AppliesTo.INZAGE, recompute)
+    registry.register_daily_task(TASK, daily)
 
 
 def due(today: date | None = None):
@@ -101,3 +103,10 @@ def anonymise_due(today: date | None = None) -> int:
         item.save(update_fields=["label", "found_via", "reasoning", "necessity"])
     RestrictionReview.objects.filter(item__request_id__in=ids).update(reasoning="")
     return len(ids)
+
+
+def daily(dry_run: bool) -> str:
+    """The daily run's part for inzageverzoeken (registered with retention; jobs.py)."""
+    if dry_run:
+        return f"Inzageverzoeken die zouden worden geanonimiseerd: {due().count()}."
+    return f"Inzageverzoeken geanonimiseerd: {anonymise_due()}."

@@ -18,10 +18,9 @@ class RetentionConfig(AppConfig):
 
     def ready(self):
         # Django loads models after the AppConfig modules: ready() is where they may be imported.
-        from . import minutes, triggers
+        from . import triggers
         from .catalogue import seed_retention
 
         post_migrate.connect(seed_retention, sender=self, dispatch_uid="retention_seed")
         connection_created.connect(_sqlite_secure_delete, dispatch_uid="retention_sqlite_secure_delete")
         triggers.connect()
-        minutes.connect()

@@ -14,7 +14,8 @@ A signal in the state 'casus' belongs to its casus' dossier and follows the casu
 
 Closed inzageverzoeken get a date the same way (privacy/inzage/retention.py): closed_at + term.
 
-The models of signals and casussen, and inzage's own recomputation, come from the registry the
+The models of signals and casussen, the sources of their dates (brondatum and result class: intake
+and cases know which field holds them) and inzage's own recomputation come from the registry the
 apps fill (registry.py): this module does not import them.
 
 The recompute functions are called from every event that changes an input (protocol transitions,
@@ -102,43 +103,47 @@ def _casus_dates_for_signals(signal_ids: list[int]) -> dict[int, date | None]:
     """A signal in a casus follows its casus; with several, the latest (None if any is open)."""
     CasusSignal = registry.model(registry.CASUS_SIGNAL)
     result: dict[int, date | None] = {}
-    rows = CasusSignal.objects.filter(signal_id__in=signal_ids).values_list(
-        "signal_id", "casus__destroy_after", "casus__closed_at")
-    for signal_id, destroy_after, closed_at in rows:
+    links = list(CasusSignal.objects.filter(signal_id__in=signal_ids).values_list("signal_id", "casus_id"))
+    # A casus is open while it has no brondatum (cases registers what that is).
+    cases = {source.pk: source for source in registry.sources(registry.CASUS, sorted({c for _, c in links}))}
+    for signal_id, casus_id in links:
         if signal_id in result and result[signal_id] is None:
             continue
-        if closed_at is None or destroy_after is None:
+        casus = cases.get(casus_id)
+        if casus is None or casus.brondatum is None or casus.current is None:
             result[signal_id] = None
         else:
             current = result.get(signal_id)
-            result[signal_id] = destroy_after if current is None else max(current, destroy_after)
+            result[signal_id] = casus.current if current is None else max(current, casus.current)
     return result
+
+
+def _new_date(source: registry.Source, holds: dict[int, list[Hold]]) -> date | None:
+    return destruction_date(source.brondatum, source.term_months, source.valuation or Valuation.VERNIETIGEN,
+                            holds.get(source.pk, ()))
 
 
 def recompute_signals(signals_qs) -> int:
     """Recompute the date of every signal in ``signals_qs``; returns how many changed."""
     Signal = registry.model(registry.SIGNAL)
-    rules = signal_rules()
     changed = 0
     ids = list(signals_qs.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = Signal.objects.filter(pk__in=chunk).values_list("pk", "state", "state_since", "destroy_after")
+        rows = registry.sources(registry.SIGNAL, chunk)
         holds = _holds("signal", chunk)
-        in_casus = [pk for pk, state, _, _ in rows if state == CASUS_STATE]
+        in_casus = [source.pk for source in rows if source.follows_casus]
         casus_dates = _casus_dates_for_signals(in_casus) if in_casus else {}
         changes = {}
-        for pk, state, since, current in rows:
-            if state == CASUS_STATE:
-                new = casus_dates.get(pk)
-                if new is not None and holds.get(pk):
-                    new = destruction_date(new, 0, holds=holds[pk])
+        for source in rows:
+            if source.follows_casus:
+                new = casus_dates.get(source.pk)
+                if new is not None and holds.get(source.pk):
+                    new = destruction_date(new, 0, holds=holds[source.pk])
             else:
-                result_class = rules.get(state)
-                new = destruction_date(local_date(since), result_class.term_months, result_class.valuation,
-                                       holds.get(pk, ())) if result_class else None
-            if new != current:
-                changes[pk] = new
+                new = _new_date(source, holds)
+            if new != source.current:
+                changes[source.pk] = new
         changed += _write(Signal, changes)
     return changed
 
@@ -150,15 +155,12 @@ def recompute_cases(cases_qs) -> int:
     ids = list(cases_qs.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = Casus.objects.filter(pk__in=chunk).values_list(
-            "pk", "closed_at", "result_class__term_months", "result_class__valuation", "destroy_after")
         holds = _holds("casus", chunk)
         changes = {}
-        for pk, closed_at, term, valuation, current in rows:
-            new = destruction_date(local_date(closed_at), term, valuation or Valuation.VERNIETIGEN,
-                                   holds.get(pk, ()))
-            if new != current:
-                changes[pk] = new
+        for source in registry.sources(registry.CASUS, chunk):
+            new = _new_date(source, holds)
+            if new != source.current:
+                changes[source.pk] = new
         changed += _write(Casus, changes)
     Signal = registry.model(registry.SIGNAL)
     recompute_signals(Signal.objects.filter(pk__in=CasusSignal.objects.filter(casus_id__in=ids).values("signal_id")))

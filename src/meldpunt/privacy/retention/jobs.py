@@ -1,8 +1,9 @@
 """The daily retention run (`meldpunt retention run [--dry-run]`): recompute every destruction
-date, anonymise reporter contacts and answered inzageverzoeken past their term, clear casusoverleg
-minutes past their term, execute approved lists whose bedenktijd has passed, prune the security
-log (when that module exists), write the counted refusals no later refusal wrote. Idempotent: a
-second run the same day changes nothing.
+date, anonymise reporter contacts, run the daily tasks the apps registered (registry.py: clear
+casusoverleg minutes past their term, anonymise answered inzageverzoeken past theirs), execute
+approved lists whose bedenktijd has passed, prune the security log (when that module exists),
+write the counted refusals no later refusal wrote. Idempotent: a second run the same day changes
+nothing.
 With ``dry_run`` nothing changes; the summary says what would happen."""
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from meldpunt.privacy import refusals, security
-from meldpunt.privacy.inzage import retention as inzage_retention
 
-from . import anonymise, dates, destruction, minutes, residue, selectors
+from . import anonymise, dates, destruction, registry, residue, selectors
 from .errors import DestructionError
 from .models import DestructionList, ListStatus
 
@@ -97,12 +97,10 @@ def run(dry_run: bool = False) -> Summary:
     else:
         summary.add(f"Contactgegevens van melders geanonimiseerd: {anonymise.anonymise_contacts()}.")
 
-    if dry_run:
-        summary.add(f"Overlegverslagen die zouden worden vernietigd: {len(minutes.due_minutes())}.")
-        summary.add(f"Inzageverzoeken die zouden worden geanonimiseerd: {inzage_retention.due().count()}.")
-    else:
-        summary.add(f"Overlegverslagen vernietigd: {minutes.destroy_due_minutes()}.")
-        summary.add(f"Inzageverzoeken geanonimiseerd: {inzage_retention.anonymise_due()}.")
+    # The apps' own parts (casusoverleg minutes, inzageverzoeken), registered in their
+    # AppConfig.ready; in the order of their names, one line each.
+    for _name, task in registry.daily_tasks():
+        summary.add(task(dry_run))
 
     for destruction_list in ready_lists():
         if dry_run:

@@ -11,6 +11,9 @@ minutes are recorded).
   would outlive them with its title, date, place and participants (its agenda items cascade, the
   meeting does not): it goes too (a destroy hook that runs before the purge, while the agenda
   still shows which meetings those are).
+
+Both are registered with retention in CasesConfig.ready (a daily task and a destroy hook):
+retention does not import this app (issue 15).
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from meldpunt.privacy import log
+from meldpunt.privacy.retention import blocks, dates, destroy_hooks, purge, registry
+from meldpunt.privacy.retention.models import Valuation
 
-from . import blocks, dates, destroy_hooks, purge
-from .models import Valuation
+from .items import casus_subjects
+from .models import AgendaItem, Meeting
+
+TASK = "casusoverleg_verslagen"
 
 NOTE_PREFIX = "Verslag vernietigd op "
 
@@ -35,9 +42,6 @@ def note(day: date, selectielijst_item: str) -> str:
 
 def due_minutes(today: date | None = None) -> list[int]:
     """Ids of the agenda items whose minutes may go today."""
-    # cases sits above retention: an exception listed in pyproject.toml (importlinter).
-    from meldpunt.cases.models import AgendaItem
-
     today = today or timezone.localdate()
     rows = (AgendaItem.objects.filter(minutes_result_class__isnull=False,
                                       minutes_result_class__valuation=Valuation.VERNIETIGEN,
@@ -56,10 +60,6 @@ def due_minutes(today: date | None = None) -> list[int]:
 @transaction.atomic
 def destroy_due_minutes(today: date | None = None) -> int:
     """Clear the minutes and decisions whose term has passed; returns how many agenda items."""
-    # cases sits above retention: an exception listed in pyproject.toml (importlinter).
-    from meldpunt.cases.items import casus_subjects
-    from meldpunt.cases.models import AgendaItem
-
     today = today or timezone.localdate()
     due = due_minutes(today)
     for item in AgendaItem.objects.filter(pk__in=due).select_related("casus", "minutes_result_class"):
@@ -74,9 +74,6 @@ def destroy_due_minutes(today: date | None = None) -> int:
 
 def forget_meetings(destroyed: destroy_hooks.Destroyed) -> None:
     """Delete every casusoverleg whose agenda holds only casussen that are being destroyed."""
-    # cases sits above retention: an exception listed in pyproject.toml (importlinter).
-    from meldpunt.cases.models import AgendaItem, Meeting
-
     if not destroyed.casus_ids:
         return
     touched = AgendaItem.objects.filter(casus_id__in=destroyed.casus_ids).values("meeting_id")
@@ -86,5 +83,13 @@ def forget_meetings(destroyed: destroy_hooks.Destroyed) -> None:
         purge.purge(Meeting, ids)
 
 
-def connect() -> None:
+def daily(dry_run: bool) -> str:
+    """The daily run's part for minutes (registered with retention; jobs.py)."""
+    if dry_run:
+        return f"Overlegverslagen die zouden worden vernietigd: {len(due_minutes())}."
+    return f"Overlegverslagen vernietigd: {destroy_due_minutes()}."
+
+
+def register() -> None:
     destroy_hooks.register(forget_meetings, before_purge=True)
+    registry.register_daily_task(TASK, daily)
