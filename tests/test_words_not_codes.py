@@ -17,10 +17,19 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from factories import open_casus, open_inzage_request, pc1, run_to_uitvoering, walk_to_research
+from factories import (
+    add_intervention,
+    open_casus,
+    open_inzage_request,
+    pc1,
+    run_to_uitvoering,
+    walk_to_research,
+    weging,
+)
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES, Role
+from meldpunt.cases import releases
 from meldpunt.cases.models import AgendaItem, Casus, Intervention, Meeting, Participant, ReleaseRequest
 from meldpunt.demo.services import ensure_demo_users
 from meldpunt.intake import services as intake
@@ -132,7 +141,7 @@ def world():
     action = run_to_uitvoering(walker, users["privacyfunctionaris"], casus, users["deelnemer"],
                                users["uitvoerder"])
     open_inzage_request(Persoon.objects.order_by("pk").first().bsn, users["privacyfunctionaris"])
-    return {"users": users, "research_signal": research_signal, "casus": casus, "action": action}
+    return {"users": users, "walker": walker, "research_signal": research_signal, "casus": casus, "action": action}
 
 
 def _samples(world) -> dict[str, list[dict]]:
@@ -194,8 +203,10 @@ def test_no_page_shows_an_internal_code(client, world):
     pages = list(_pages(world))
     assert len(pages) > 60
     problems, opened = [], 0
-    for profile in ROLE_PROFILES:
-        client.force_login(world["users"][profile.role.value])
+    # Every demo role, and the person with every role who leads the casus in uitvoering.
+    people = [world["users"][p.role.value] for p in ROLE_PROFILES] + [world["walker"]]
+    for person in people:
+        client.force_login(person)
         for name, url in pages:
             response = client.get(url)
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
@@ -203,7 +214,7 @@ def test_no_page_shows_an_internal_code(client, world):
             opened += 1
             found = codes_in(visible_text(response.content.decode()))
             if found:
-                problems.append(f"{profile.role.value} {url} ({name}): {sorted(set(found))[:8]}")
+                problems.append(f"{person.username} {url} ({name}): {sorted(set(found))[:8]}")
     assert opened > 150, opened
     assert not problems, f"{len(problems)} pages show codes:\n" + "\n".join(problems)
 
@@ -246,3 +257,47 @@ def test_the_demo_users_have_real_names():
     ensure_demo_users()
     for user in User.objects.filter(username__in=[p.role.value for p in ROLE_PROFILES]):
         assert user.get_full_name() and user.username.lower() not in user.get_full_name().lower()
+
+
+def _pc2b_cell(client, casus) -> str:
+    html = client.get(reverse("cases:casus", args=[casus.reference])).content.decode()
+    rows = re.findall(r"<tr class=\"utrecht-table__row\">(.*?)</tr>", html[html.index("Plan van aanpak"):], re.S)
+    return [visible_text(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1]).strip() for row in rows if "<td" in row]
+
+
+def test_the_pc2b_column_says_what_happened_to_the_request(client, make_user):
+    regie, pf = make_user("regisseur", "teamlid", "beoordelaar"), make_user("privacyfunctionaris")
+    casus = open_casus(regie)
+    approved = run_to_uitvoering(regie, pf, casus, make_user("deelnemer"), make_user("uitvoerder"))
+    waiting = add_intervention(regie, casus, make_user("uitvoerder"), days=40)
+    releases.request_pc2b(regie, waiting, ["veld:locatie"], "Het adres van het pand.")
+    refused = add_intervention(regie, casus, make_user("uitvoerder"), days=50)
+    releases.decide(pf, releases.request_pc2b(regie, refused, ["veld:locatie"], "Het adres."),
+                    weging("PC2B", "weigeren"))
+    fresh = add_intervention(regie, casus, make_user("uitvoerder"), days=60)
+    client.force_login(regie)
+    cells = _pc2b_cell(client, casus)
+    by_deadline = dict(zip(sorted([approved, waiting, refused, fresh], key=lambda i: (i.deadline, i.pk)), cells,
+                           strict=True))
+    assert by_deadline[approved] == "Vrijgegeven"
+    assert by_deadline[waiting] == "Wacht op privacytoets 2B"
+    assert by_deadline[refused].startswith("Niet vrijgegeven – Opnieuw aanvragen")
+    assert by_deadline[fresh] == "Vrijgave aanvragen"
+
+
+def test_a_conditionally_required_field_says_when():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    from meldpunt.web.forms import StyledForm
+
+    class Form(StyledForm):
+        reasoning = forms.CharField(label="Toelichting", required=False, help_text="Verplicht bij toestaan.")
+        note = forms.CharField(label="Notitie", required=False)
+        choice = forms.TypedChoiceField(label="Keuze", choices=[("a", "A")], widget=forms.Select)
+
+    form = Form()
+    html = {name: render_to_string("web/includes/field.html", {"field": form[name]}) for name in form.fields}
+    assert "(verplicht bij toestaan)" in html["reasoning"] and "niet verplicht" not in html["reasoning"]
+    assert "(niet verplicht)" in html["note"]
+    assert 'class="utrecht-select utrecht-select--html-select"' in html["choice"]

@@ -267,6 +267,12 @@ class Intervention(models.Model):
     def open(self) -> bool:
         return self.status in (InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING)
 
+    @property
+    def latest_release(self):
+        """The newest PC2B request for this intervention, or None (uses a prefetch when there is one)."""
+        requests = list(self.release_requests.all())
+        return max(requests, key=lambda r: (r.requested_at, r.pk)) if requests else None
+
 
 class InterventionUpdate(models.Model):
     """Progress of an intervention (monitoring), append-only."""

@@ -133,3 +133,16 @@ def handeling(code) -> str:
     """A logged action code (``signaal_inzien``) as words (``Signaal inzien``)."""
     text = str(code or "").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+CONDITION = re.compile(r"^verplicht (bij [^.:;]+)", re.I)
+
+
+@register.filter
+def verplicht(bound_field) -> str:
+    """The note after an optional field's label: ``verplicht bij toestaan`` when its help text says
+    when it is required (the form checks that), otherwise ``niet verplicht``; empty when required."""
+    if bound_field.field.required:
+        return ""
+    match = CONDITION.match(str(bound_field.help_text or ""))
+    return f"verplicht {match.group(1).strip()}" if match else "niet verplicht"
