@@ -11,11 +11,15 @@ an English month or a date in a machine format.
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from factories import (
     add_intervention,
@@ -39,6 +43,7 @@ from meldpunt.protocol.research import services as research
 from meldpunt.protocol.research.models import DetailRequest, HitResult, Source, SourceRequest
 from meldpunt.protocol.sources import SOURCES
 from meldpunt.registries.models import Nummeraanduiding, Onderneming, Persoon
+from meldpunt.web.forms import StyledForm
 from meldpunt.web.templatetags.woorden import datum, datum_kort, datumtijd, gegeven, naam
 from urlwalk import ADMIN_NAMESPACE, routes
 
@@ -230,10 +235,6 @@ def test_the_detector_catches_codes():
 
 
 def test_dates_are_dutch_whatever_the_locale():
-    import datetime
-
-    from django.utils import translation
-
     moment = datetime.datetime(2026, 12, 7, 13, 5, tzinfo=datetime.UTC)
     with translation.override("en"):
         assert datum(datetime.date(2026, 12, 7)) == "7 december 2026"
@@ -286,11 +287,6 @@ def test_the_pc2b_column_says_what_happened_to_the_request(client, make_user):
 
 
 def test_a_conditionally_required_field_says_when():
-    from django import forms
-    from django.template.loader import render_to_string
-
-    from meldpunt.web.forms import StyledForm
-
     class Form(StyledForm):
         reasoning = forms.CharField(label="Toelichting", required=False, help_text="Verplicht bij toestaan.")
         note = forms.CharField(label="Notitie", required=False)

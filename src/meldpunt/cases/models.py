@@ -10,6 +10,7 @@ releases of a casus live on its agenda item, which goes with the casus.
 from django.conf import settings
 from django.db import models
 
+from meldpunt.core.datums import format_date
 from meldpunt.intake.models import Signal
 
 
@@ -109,7 +110,7 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self):
-        return f"{self.title} ({self.starts_at:%d-%m-%Y})"
+        return f"{self.title} ({format_date(self.starts_at)})"
 
 
 class Participant(models.Model):

@@ -143,6 +143,8 @@ KINDS = {
     "trechter": ("Van signaal tot resultaat, met doorlooptijden",
                  ["stap", "aantal", "mediaan_dagen", "p90_dagen"]),
 }
+# Column headers in CSV and PDF: words, not the keys above.
+HEADERS = {"te_laat": "te laat", "mediaan_dagen": "mediaan (dagen)", "p90_dagen": "90e percentiel (dagen)"}
 
 
 def _rows(user, kind: str, start: date, end: date) -> list[list]:
@@ -167,7 +169,8 @@ def export(request, kind, fmt):
     if kind not in KINDS or fmt not in ("csv", "pdf"):
         raise Http404("Deze rapportage bestaat niet.")
     start, end = PeriodForm(request.GET or None).period()
-    title, columns = KINDS[kind]
+    title, keys = KINDS[kind]
+    columns = [HEADERS.get(key, key) for key in keys]
     rows = _rows(request.user, kind, start, end)
     name = f"{kind}-{start.isoformat()}-{end.isoformat()}"
     if fmt == "csv":
