@@ -1,6 +1,7 @@
 """Words, not codes, everywhere a person looks (issue 12, item 4).
 
-Every demo role logs in (Django test client, no browser) and opens every GET page it may open,
+Every demo role logs in (Django test client, no browser) and opens every GET page (and PDF, and
+the header of every CSV) it may open,
 with real objects of the demo municipality: signals in several states, a signal with answered
 source research and approved BRP/NHR details, a casus with a casusoverleg and a PC2A release, a
 casus in uitvoering with an approved PC2B release, an inzageverzoek. The visible text of each page
@@ -12,6 +13,7 @@ an English month or a date in a machine format.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from html.parser import HTMLParser
 
@@ -20,6 +22,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from factories import (
     add_intervention,
@@ -179,6 +182,8 @@ def _samples(world) -> dict[str, list[dict]]:
                                   for i in items for s in seats if s.meeting_id == i.meeting_id],
         "cases:vrijgave_besluiten": [{"pk": r.pk} for r in ReleaseRequest.objects.all()],
         "cases:actie": [{"pk": i.pk} for i in Intervention.objects.all()],
+        "cases:rapportage_export": [{"kind": kind, "fmt": fmt} for kind in ("interventies", "trechter")
+                                    for fmt in ("csv", "pdf")],
         "registries:koppelen": [{"reference": s.signal.reference, "mention_id": s.pk}
                                 for s in world["research_signal"].subjects.all()],
     }
@@ -204,23 +209,39 @@ def _pages(world):
             yield route.name, reverse(route.name, kwargs=kwargs)
 
 
+def _seen(response) -> str | None:
+    """What a person sees of a response: the text of a page or PDF, the header row of a CSV (its
+    values stay machine-readable, ISO dates included); None for anything else (JSON, redirects)."""
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "text/html" in kind:
+        return visible_text(body.decode())
+    if "application/pdf" in kind:
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    if "text/csv" in kind:
+        return body.decode("utf-8-sig").splitlines()[0].replace(";", " ; ")
+    return None
+
+
 def test_no_page_shows_an_internal_code(client, world):
     pages = list(_pages(world))
     assert len(pages) > 60
-    problems, opened = [], 0
+    problems, opened, kinds = [], 0, set()
     # Every demo role, and the person with every role who leads the casus in uitvoering.
     people = [world["users"][p.role.value] for p in ROLE_PROFILES] + [world["walker"]]
     for person in people:
         client.force_login(person)
         for name, url in pages:
             response = client.get(url)
-            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            seen = _seen(response) if response.status_code == 200 else None
+            if seen is None:
                 continue
             opened += 1
-            found = codes_in(visible_text(response.content.decode()))
+            kinds.add(response.get("Content-Type", "").split(";")[0])
+            found = codes_in(seen)
             if found:
                 problems.append(f"{person.username} {url} ({name}): {sorted(set(found))[:8]}")
-    assert opened > 150, opened
+    assert opened > 150 and {"text/html", "application/pdf", "text/csv"} <= kinds, (opened, kinds)
     assert not problems, f"{len(problems)} pages show codes:\n" + "\n".join(problems)
 
 

@@ -126,8 +126,9 @@ def funnel(user, start: date, end: date) -> list[FunnelStep]:
                   .order_by("at").values_list("casus_id", "at"))
     steps = [_step("Ontvangen", len(received), None, None)]
     previous = received
-    for key, label in (("zwaarte", "Door intake (stap 1)"), ("bronnenonderzoek", "Naar bronnenonderzoek (stap 2)"),
-                       ("casus", "Casus (stap 3 → 4)")):
+    # Step numbers as on the signal page: 1 intake, 2 zwaarte, 3 bronnenonderzoek, 4 casus.
+    for key, label in (("zwaarte", "Door intake (stap 1)"), ("bronnenonderzoek", "Naar bronnenonderzoek (stap 3)"),
+                       ("casus", "Casus gestart (stap 4)")):
         reached = first_at[key]
         median, p90 = _durations((previous.get(pk), at) for pk, at in reached.items())
         steps.append(_step(label, len(reached), median, p90))

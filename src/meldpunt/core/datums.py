@@ -19,7 +19,14 @@ def local(value):
 
 def format_date(value, short: bool = False, with_time: bool = False, seconds: bool = False) -> str:
     """``7 december 2026`` (``short``: ``7 dec. 2026``); with ``with_time`` a moment gets `` 14:05``
-    (``seconds``: ``14:05:09``). Empty for anything that is not a date."""
+    (``seconds``: ``14:05:09``). An ISO string is read as a date; other text is returned as it is;
+    empty for None."""
+    if isinstance(value, str):  # an ISO date from a connector or JSON
+        try:
+            parse = datetime.date.fromisoformat if len(value) == 10 else datetime.datetime.fromisoformat
+            value = parse(value)
+        except ValueError:
+            return value
     if not isinstance(value, datetime.date):
         return ""
     value = local(value)
