@@ -204,7 +204,7 @@ def test_a_whole_casusoverleg_in_the_browser(live_server, browser):
     assert SECRET not in uitvoerder.page.content()
     uitvoerder.page.get_by_label("Gestart").check()
     uitvoerder.submit()
-    uitvoerder.page.get_by_label("Afgerond").check()
+    uitvoerder.page.get_by_role("radio", name="Afgerond").check()
     uitvoerder.page.get_by_label("Resultaat").fill("Pand gesloten voor zes maanden.")
     uitvoerder.submit()
     uitvoerder.check("actie-afgerond")

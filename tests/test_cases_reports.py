@@ -41,7 +41,7 @@ def test_reports_count_interventions_and_the_funnel(done):
     # One intervention: a small count, shown as "<5" (P6); zero stays 0.
     assert row["toegevoegd"] == "<5" and row["afgerond"] == "<5" and row["open"] == 0 and row["gestopt"] == 0
     steps = {s.step: s for s in reports.funnel(regie, start, end)}
-    assert steps["Casus (stap 3 → 4)"].count not in (0, 1)
+    assert steps["Casus gestart (stap 4)"].count not in (0, 1)
     closed = steps["Casus afgesloten met resultaat"]
     assert closed.count == "<5" and closed.median_days is None and closed.p90_days is None
 
@@ -68,7 +68,7 @@ def test_the_funnel_counts_only_what_the_user_may_see(done, make_user):
     other = make_user("regisseur")
     steps = {s.step: s for s in reports.funnel(other, start, end)}
     assert steps["Casus afgesloten met resultaat"].count == 0  # not their casus, not their signals
-    assert steps["Casus (stap 3 → 4)"].count == 0
+    assert steps["Casus gestart (stap 4)"].count == 0
     assert steps["Ontvangen"].count != 0  # signals in the regie states they do read
     assert all(s.count == 0 for s in reports.funnel(make_user("teamlid"), start, end)[3:])
 

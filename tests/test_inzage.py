@@ -17,6 +17,7 @@ from factories import weging
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.core.dates import add_months
+from meldpunt.core.datums import format_date
 from meldpunt.intake import services as intake
 from meldpunt.privacy.inzage import package, pdf, selectors, services
 from meldpunt.privacy.inzage.models import AccessItem, AccessRequest, Decision, ItemKind, RequestStatus
@@ -156,12 +157,13 @@ def flat(text: str) -> str:
 def forbidden_strings(world) -> list[str]:
     """Everything that identifies someone other than the subject."""
     values = [REPORTER["name"], REPORTER["email"], REPORTER["phone"], "0612345678", "Rita", "Vlasblom",
-              VICTOR["name"], VICTOR["bsn"], VICTOR["birth_date"].isoformat(), "23-08-1979", "Verdachte",
-              OTTO["name"], OTTO["birth_date"].isoformat(), "17-05-1990", OTTO["kenteken"], "Overbuur",
+              VICTOR["name"], VICTOR["bsn"], VICTOR["birth_date"].isoformat(), "23-08-1979", "23 augustus 1979",
+              "Verdachte",
+              OTTO["name"], OTTO["birth_date"].isoformat(), "17-05-1990", "17 mei 1990", OTTO["kenteken"], "Overbuur",
               STAFF_FIRST, STAFF_LAST, world["staff"].username, world["unrelated"].reference, world["other_address"]]
     for person in world["others"]:
         values += [person.naam, person.geslachtsnaam, person.bsn, person.geboortedatum.isoformat(),
-                   person.geboortedatum.strftime("%d-%m-%Y")]
+                   person.geboortedatum.strftime("%d-%m-%Y"), format_date(person.geboortedatum)]
     return values
 
 
@@ -530,7 +532,7 @@ def test_records_destroyed_after_the_answer_show_as_destroyed(pf, make_user, cli
     retention.review(make_user("archivaris"), destruction_list, True)
     destruction.execute(pass_cooling_off(destruction_list))
     assert not Casus.objects.filter(pk=casus.pk).exists()
-    day = timezone.localdate().strftime("%d-%m-%Y")
+    day = format_date(timezone.localdate())
     client.force_login(pf)
     for item in request.items.exclude(kind=ItemKind.LOG):
         page = client.get(reverse("inzage:besluit", args=[request.reference, item.pk]))

@@ -69,11 +69,11 @@ def test_search_per_subject_shows_who_when_what_and_basis(client, fg, processed)
     assert [line.subject_pseudonym for line in lines] == [pseudonymise(SubjectType.BSN, BSN)]
     line = lines[0]
     assert line.username_now == beoordelaar.username and line.role == "beoordelaar"
-    assert beoordelaar.username in html and "(beoordelaar)" in html
+    assert beoordelaar.username in html and f"({Role.BEOORDELAAR.label})" in html  # the role's name, not its code
     assert "Wegen van signalen" in html  # the activity from the register, with its basis
     assert "AVG art. 6 lid 1 sub e" in html
     assert "signaalinhoud" in html  # which data
-    assert "signaal_inzien" in html
+    assert "Signaal inzien" in html and "signaal_inzien" not in html  # the action in words
     # The clear number is never stored, not even by the search that used it.
     assert not ProcessingLogEntry.objects.filter(subject_pseudonym__contains=BSN).exists()
     assert not ProcessingLogEntry.objects.filter(basis__contains=BSN).exists()

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 import factories
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.core import identifiers
+from meldpunt.core.datums import format_date
 from meldpunt.intake import services as intake
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.privacy import log
@@ -296,7 +297,8 @@ def test_the_answer_for_anna_never_contains_bart(world, pf):
     assert {g.get("kenmerk") for g in content["gegevens"]} >= {world["in_casus"].reference, world["plain"].reference}
     for text in texts(content):
         for value in (BART["name"], "Kwikstaart", "Bartholomeus", world["bart_bsn"], BART["birth_date"].isoformat(),
-                      f"{BART['birth_date']:%d-%m-%Y}", world["han_bsn"], HAN["name"], world["cora_bsn"],
+                      f"{BART['birth_date']:%d-%m-%Y}", format_date(BART["birth_date"]), world["han_bsn"], HAN["name"],
+                      world["cora_bsn"],
                       CORA["name"],
                       *(s.reference for s in world["control"])):
             assert value not in text, value

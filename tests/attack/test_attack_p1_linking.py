@@ -24,6 +24,7 @@ from factories import first_address, pc1, signal_with_named_people, walk_to_rese
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.core import identifiers
+from meldpunt.core.datums import format_date
 from meldpunt.intake import services as intake
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol import services as protocol
@@ -120,7 +121,7 @@ def test_identities_only_for_the_fields_the_details_request_approved(people, cli
     rows = response.context["rows"]
     assert rows and all(c.key == "" and c.label.startswith("Kandidaat ") for c, _ in rows)
     assert persoon.bsn not in text and persoon.geslachtsnaam not in text
-    assert persoon.geboortedatum.strftime("%-d-%-m-%Y") in text  # the approved field, and only that
+    assert format_date(persoon.geboortedatum) in text  # the approved field, and only that
     assert "Bevestigen: dezelfde" not in text and f'value="{persoon.bsn}"' not in text
     # Guessing the BSN into the form does not get a judgement recorded.
     response, _ = _body(client, people["regisseur"], _url(signal, known), entity_key=persoon.bsn,

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt import policy
+from meldpunt.core.datums import format_date
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import CasusState
 
@@ -134,7 +135,7 @@ def remind_overdue(today: date | None = None) -> int:
             send_mail(
                 "Herinnering: interventie over de uiterste datum",
                 f"De interventie '{intervention.instrument.name}' in casus {intervention.casus.reference} had "
-                f"uiterlijk {intervention.deadline:%d-%m-%Y} klaar moeten zijn. Meld de voortgang in Meldpunt "
+                f"uiterlijk {format_date(intervention.deadline)} klaar moeten zijn. Meld de voortgang in Meldpunt "
                 "Ondermijning onder 'Mijn acties'.",
                 getattr(settings, "DEFAULT_FROM_EMAIL", None), [intervention.owner.email], fail_silently=True)
     return sent

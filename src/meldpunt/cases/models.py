@@ -10,6 +10,7 @@ releases of a casus live on its agenda item, which goes with the casus.
 from django.conf import settings
 from django.db import models
 
+from meldpunt.core.datums import format_date
 from meldpunt.intake.models import Signal
 
 
@@ -109,7 +110,7 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self):
-        return f"{self.title} ({self.starts_at:%d-%m-%Y})"
+        return f"{self.title} ({format_date(self.starts_at)})"
 
 
 class Participant(models.Model):
@@ -266,6 +267,12 @@ class Intervention(models.Model):
     @property
     def open(self) -> bool:
         return self.status in (InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING)
+
+    @property
+    def latest_release(self):
+        """The newest PC2B request for this intervention, or None (uses a prefetch when there is one)."""
+        requests = list(self.release_requests.all())
+        return max(requests, key=lambda r: (r.requested_at, r.pk)) if requests else None
 
 
 class InterventionUpdate(models.Model):

@@ -126,8 +126,9 @@ def funnel(user, start: date, end: date) -> list[FunnelStep]:
                   .order_by("at").values_list("casus_id", "at"))
     steps = [_step("Ontvangen", len(received), None, None)]
     previous = received
-    for key, label in (("zwaarte", "Door intake (stap 1)"), ("bronnenonderzoek", "Naar bronnenonderzoek (stap 2)"),
-                       ("casus", "Casus (stap 3 → 4)")):
+    # Step numbers as on the signal page: 1 intake, 2 zwaarte, 3 bronnenonderzoek, 4 casus.
+    for key, label in (("zwaarte", "Door intake (stap 1)"), ("bronnenonderzoek", "Naar bronnenonderzoek (stap 3)"),
+                       ("casus", "Casus gestart (stap 4)")):
         reached = first_at[key]
         median, p90 = _durations((previous.get(pk), at) for pk, at in reached.items())
         steps.append(_step(label, len(reached), median, p90))
@@ -143,6 +144,8 @@ KINDS = {
     "trechter": ("Van signaal tot resultaat, met doorlooptijden",
                  ["stap", "aantal", "mediaan_dagen", "p90_dagen"]),
 }
+# Column headers in CSV and PDF: words, not the keys above.
+HEADERS = {"te_laat": "te laat", "mediaan_dagen": "mediaan (dagen)", "p90_dagen": "90e percentiel (dagen)"}
 
 
 def _rows(user, kind: str, start: date, end: date) -> list[list]:
@@ -167,7 +170,8 @@ def export(request, kind, fmt):
     if kind not in KINDS or fmt not in ("csv", "pdf"):
         raise Http404("Deze rapportage bestaat niet.")
     start, end = PeriodForm(request.GET or None).period()
-    title, columns = KINDS[kind]
+    title, keys = KINDS[kind]
+    columns = [HEADERS.get(key, key) for key in keys]
     rows = _rows(request.user, kind, start, end)
     name = f"{kind}-{start.isoformat()}-{end.isoformat()}"
     if fmt == "csv":

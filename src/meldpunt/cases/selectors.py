@@ -108,7 +108,8 @@ def casus_page(casus: Casus, user=None, *, action: str = "casus_inzien") -> Casu
     agenda = list(casus.agenda_items.select_related("meeting", "minutes_result_class").order_by("meeting__starts_at"))
     releases = list(casus.release_requests.select_related("recipient", "participant", "intervention__instrument",
                                                           "weging").order_by("requested_at", "id"))
-    interventions = list(casus.interventions.select_related("instrument", "owner").order_by("deadline", "id"))
+    interventions = list(casus.interventions.select_related("instrument", "owner").prefetch_related("release_requests")
+                         .order_by("deadline", "id"))
     wegingen = list(Weging.objects.filter(casus=casus).select_related("decided_by").order_by("decided_at", "id"))
     return CasusPage(casus, links, subjects, history, agenda, releases, interventions, wegingen)
 

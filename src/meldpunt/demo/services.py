@@ -10,14 +10,14 @@ from meldpunt.intake.models import Signal
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.services import WegingInput
 
-DEMO_NAMES = {
-    "regisseur": ("Rana", "Regisseur"), "beoordelaar": ("Bart", "Beoordelaar"),
-    "teamlid": ("Tess", "Teamlid"), "privacyfunctionaris": ("Priya", "Privacy"),
-    "bronhouder": ("Bram", "Bronhouder"), "deelnemer": ("Dewi", "Deelnemer"),
-    "uitvoerder": ("Umar", "Uitvoerder"), "fg": ("Femke", "Gegevensbescherming"),
-    "auditor": ("Aisha", "Audit"),
-    "archivaris": ("Arno", "Archief"), "beheerder": ("Bea", "Beheer"),
-    "analist": ("Anna", "Analist"), "melder_intern": ("Mick", "Handhaving"),
+DEMO_NAMES = {  # real-looking names, so pages show people, not roles
+    "regisseur": ("Rana", "de Vries"), "beoordelaar": ("Bart", "Jansen"),
+    "teamlid": ("Tess", "van den Berg"), "privacyfunctionaris": ("Priya", "Ramdin"),
+    "bronhouder": ("Bram", "Visser"), "deelnemer": ("Dewi", "Smit"),
+    "uitvoerder": ("Umar", "El Amrani"), "fg": ("Femke", "Bakker"),
+    "auditor": ("Aisha", "Mulder"),
+    "archivaris": ("Arno", "de Boer"), "beheerder": ("Bea", "Meijer"),
+    "analist": ("Anna", "Bos"), "melder_intern": ("Mick", "Vos"),
 }
 
 

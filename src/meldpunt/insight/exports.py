@@ -13,6 +13,9 @@ from .pipeline import MEASURES
 
 HEADER = ["gebiedsniveau", "gebiedscode", "cbs_indeling_jaar", "fenomeen", "periode", "maat", "maat_omschrijving",
           "dimensie", "categorie", "soort", "waarde", "afgeschermd"]
+# The CSV header is read by people (the JSON keys above stay as they are, for machines).
+CSV_HEADER = [{"cbs_indeling_jaar": "CBS-indeling (jaar)", "maat_omschrijving": "omschrijving maat"}.get(h, h)
+              for h in HEADER]
 
 
 def _rows(snap):
@@ -39,7 +42,7 @@ def csv_bytes(snap) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADER)
+    writer.writerow(CSV_HEADER)
     writer.writerows(_rows(snap))
     return buffer.getvalue().encode("utf-8")
 

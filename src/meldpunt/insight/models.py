@@ -8,6 +8,8 @@ be changed afterwards (see ADR 0013).
 
 from django.db import models
 
+from meldpunt.core.datums import format_date
+
 from .validators import validate_not_stigmatising
 
 
@@ -123,7 +125,7 @@ class Snapshot(models.Model):
         ordering = ["-version"]
 
     def __str__(self):
-        return f"Ondermijningsbeeld versie {self.version} ({self.reference_date:%d-%m-%Y})"
+        return f"Ondermijningsbeeld versie {self.version} ({format_date(self.reference_date)})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from meldpunt.core.datums import format_date
 from meldpunt.registries.models import (
     Eigendomsoverdracht,
     Functionaris,
@@ -65,7 +66,7 @@ def _decimal(value: float, digits: int = 1) -> str:
 
 
 def _nl_date(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
+    return format_date(day)
 
 
 def _current(prefix: str, ref: date) -> Q:

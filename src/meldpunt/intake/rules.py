@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from meldpunt.core.datums import format_date
 from meldpunt.core.keys import pseudonymise
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
@@ -90,7 +91,7 @@ def _describe_thresholds(rule: DataRule) -> str:
 
 def describe(rule: DataRule, finding: Finding, reference_date: date) -> str:
     text = (f"Signaal uit data-analyse: regel '{rule.name}' (versie {rule.version}), peildatum "
-            f"{reference_date.strftime('%d-%m-%Y')}.\n\n{finding.summary}\n\n"
+            f"{format_date(reference_date)}.\n\n{finding.summary}\n\n"
             f"Drempels van de regel: {_describe_thresholds(rule)}.\n\n"
             "Dit is een aanwijzing uit registratiegegevens, geen vaststelling. De beoordelaar weegt dit signaal "
             "in stap 1 zoals elk ander signaal.\n\n"
@@ -109,7 +110,7 @@ def _signal_input(rule: DataRule, finding: Finding, reference_date: date) -> ser
         channel=Channel.DATA_ANALYSE, reporter_kind=ReporterKind.MEDEWERKER, phenomenon=rule.phenomenon_id,
         description=describe(rule, finding, reference_date), location_text=finding.location_text,
         address=finding.address_id, buurt=finding.buurt if not finding.address_id else "",
-        occurred_on=reference_date, occurred_text=f"registratiestand op {reference_date.strftime('%d-%m-%Y')}",
+        occurred_on=reference_date, occurred_text=f"registratiestand op {format_date(reference_date)}",
         subjects=mentions,
     )
 

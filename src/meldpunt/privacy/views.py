@@ -69,7 +69,7 @@ def _when(moment) -> str:
 
 PROCESSING_COLUMNS = ["regel", "tijdstip", "medewerker", "rol", "handeling", "verwerkingsactiviteit", "versie",
                       "grondslag", "reden", "welke gegevens", "soort betrokkene", "betrokkene (pseudoniem)",
-                      "object", "status", "trace_id", "span_id", "externe trace_id", "externe span_id"]
+                      "object", "status", "trace-id", "span-id", "externe trace-id", "externe span-id"]
 
 
 @require_safe
@@ -95,7 +95,7 @@ def verwerkingslog_export(request):
 
 
 SECURITY_COLUMNS = ["regel", "tijdstip", "gebeurtenis", "resultaat", "gebruiker", "rollen", "netwerkadres",
-                    "apparaat", "object", "toelichting", "trace_id"]
+                    "apparaat", "object", "toelichting", "trace-id"]
 
 
 @require_safe

@@ -27,6 +27,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from meldpunt.core import identifiers
+from meldpunt.core.datums import format_date
 
 from . import matching as mt
 from . import models as m
@@ -356,5 +357,5 @@ class Linker:
             best = max(sites, key=lambda a: self._address_logit(written, a, mention.address_id))
             self.address_evidence(ev, written, best, mention.address_id)
         if o.datum_opheffing:
-            ev.reasons.append(f"opgeheven op {o.datum_opheffing:%d-%m-%Y}")
+            ev.reasons.append(f"opgeheven op {format_date(o.datum_opheffing)}")
         return Candidate(Kind.ONDERNEMING, o.kvk_nummer, str(o), ev.score, tuple(ev.reasons), ev.logit)

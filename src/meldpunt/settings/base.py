@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meldpunt.web.context_processors.navigation",
             ],
+            "builtins": ["meldpunt.web.templatetags.woorden"],
         },
     },
 ]

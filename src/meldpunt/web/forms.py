@@ -48,7 +48,9 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            css = next((c for kind, c in CLASSES.items() if type(widget) is kind), TEXTBOX)
+            # The exact widget class first, then its base (a Select subclass is still a dropdown).
+            css = next((c for kind, c in CLASSES.items() if type(widget) is kind), None) or next(
+                (c for kind, c in CLASSES.items() if isinstance(widget, kind)), TEXTBOX)
             widget.attrs.setdefault("class", css)
             if field.help_text:
                 widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}-uitleg")

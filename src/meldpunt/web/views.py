@@ -73,7 +73,8 @@ def werkvoorraad_export(request):
 
 @page("mijn_meldingen")
 def mijn_meldingen(request):
-    return render(request, "web/mijn_meldingen.html", {"signals": intake_selectors.own_signals(request.user)})
+    return render(request, "web/mijn_meldingen.html", {"signals": intake_selectors.own_signals(request.user),
+                                                     "state_labels": SIGNAL_STATE_LABELS})
 
 
 @page("ondermijningsbeeld")

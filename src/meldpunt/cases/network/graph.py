@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from meldpunt.core.datums import format_date
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
@@ -239,9 +240,9 @@ class _Builder:
                                                            onderneming__kvk_nummer__in=companies)
                       .select_related("persoon", "onderneming").order_by("datum_aanvang", "pk")):
                 kind = f.functie if f.functie in EDGE_LABELS else "functionaris"
-                period = f"sinds {f.datum_aanvang:%d-%m-%Y}"
+                period = f"sinds {format_date(f.datum_aanvang)}"
                 if f.datum_einde:
-                    period += f", tot {f.datum_einde:%d-%m-%Y}"
+                    period += f", tot {format_date(f.datum_einde)}"
                 self.edge(persons[f.persoon.bsn], companies[f.onderneming.kvk_nummer], kind, period, "KvK")
         if companies and addresses:
             for v in (registry.Vestiging.objects.filter(onderneming__kvk_nummer__in=companies, adres_id__in=addresses)
@@ -252,7 +253,7 @@ class _Builder:
                                                              datum_einde__isnull=True)
                       .select_related("persoon").order_by("pk")):
                 self.edge(persons[r.persoon.bsn], addresses[r.adres_id], "ingeschreven",
-                          f"sinds {r.datum_aanvang:%d-%m-%Y}", "BRP")
+                          f"sinds {format_date(r.datum_aanvang)}", "BRP")
 
 
 def build(casus: Casus) -> Network:

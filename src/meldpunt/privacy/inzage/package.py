@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Casus, CasusSignal
+from meldpunt.core.datums import format_date
 from meldpunt.intake.models import Channel, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.models import LogStatus, ProcessingActivity, SubjectType
@@ -309,7 +310,7 @@ def _destroyed_item(item: AccessItem) -> dict:
                 "inhoud": "Dit onderdeel is niet meer in het systeem aanwezig."}
     day = timezone.localtime(stone.destroyed_at).date()
     return {"soort": item.get_kind_display(), "kenmerk": stone.reference,
-            "status": f"Vernietigd op {day:%d-%m-%Y}", "vernietigd_op": _day(day),
+            "status": f"Vernietigd op {format_date(day)}", "vernietigd_op": _day(day),
             "inhoud": f"Dit onderdeel is vernietigd op {day:%d-%m-%Y}: de bewaartermijn was verstreken. "
                       "Er zijn daarom geen gegevens meer om te verstrekken."}
 

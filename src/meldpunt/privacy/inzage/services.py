@@ -17,6 +17,7 @@ from django.utils import timezone
 from meldpunt.cases.models import Casus
 from meldpunt.core import identifiers
 from meldpunt.core.dates import add_months
+from meldpunt.core.datums import format_date
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 from meldpunt.registries.models import Nummeraanduiding
@@ -192,7 +193,7 @@ def extend(user, request: AccessRequest, months: int, reason: str, informed_on: 
 def _label(kind: str, obj) -> str:
     if kind == ItemKind.CASUS:
         return f"Casus {obj.reference}"
-    received = timezone.localtime(obj.received_at).date().strftime("%d-%m-%Y")
+    received = format_date(timezone.localtime(obj.received_at).date())
     if kind == ItemKind.MELDING:
         return f"Melding {obj.reference} van {received} (door de betrokkene gedaan)"
     return f"Signaal {obj.reference} van {received}"

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from meldpunt.core.datums import format_date
 from meldpunt.web.forms import DateInput, StyledForm
 
 from . import selectors
@@ -22,7 +23,7 @@ class ComposeForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["result_class"].choices = [("", "Alle resultaatklassen")] + [
             (c.code, str(c)) for c in selectors.result_classes()]
-        self.fields["name"].initial = f"Vernietigingslijst {timezone.localdate():%d-%m-%Y}"
+        self.fields["name"].initial = f"Vernietigingslijst {format_date(timezone.localdate())}"
 
 
 class ReviewForm(StyledForm):

@@ -186,6 +186,6 @@ def open_details(user, signal, pk: int) -> OpenedDetails:
             error = "De bronhouder heeft de gegevens nog niet geleverd."
     values = [(labels.get(f, f), record[f]) for f in fields if f in record]
     log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
-               basis=f"{source.code}: {', '.join(fields)}",
+               basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
                status=log.LogStatus.OK if not error else log.LogStatus.ERROR)
     return OpenedDetails(item, values, error)
