@@ -7,45 +7,20 @@ writes nothing: every table is counted before and after."""
 import json
 
 import pytest
-from django.apps import apps
-from django.db.models import Max
 from django.urls import reverse
 
 from factories import open_casus, planned_meeting, resident_signal, weging
 from meldpunt.cases import releases
 from meldpunt.cases import services as case_services
 from meldpunt.cases.models import ReleaseRequest, ReleaseState
-from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.protocol.models import Weging
+from rowcount import changed, rows
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
 BASE = "/api/v1"
 W1_CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["gelegenheid_zakelijk"]}
 # A refusal may rightly be written to the security log (BIO 12.4.1); nothing else may change.
-NOT_COUNTED = {"privacy.securitylogentry", "privacy.logchainhead", "axes.accessattempt", "axes.accesslog",
-               "axes.accessfailurelog", "sessions.session"}
-# A page that shows the form again reads the signal, and that read is logged (P2): a read, not a write.
-READS = ("_inzien", "_beoordelen", "_zoeken", "_tellen", "gerelateerd_signalen")
-
-
-def rows() -> dict:
-    """Row count of every table (models), so 'nothing written' means nothing anywhere; the
-    processing log by its write lines (the last id is kept to find lines added later)."""
-    counts = {m._meta.label_lower: m._base_manager.count() for m in apps.get_models()
-              if m._meta.label_lower not in NOT_COUNTED}
-    counts["privacy.processinglogentry"] = ProcessingLogEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-    return counts
-
-
-def changed(before: dict) -> dict:
-    after = rows()
-    diff = {k: (before[k], after[k]) for k in before if k != "privacy.processinglogentry" and before[k] != after[k]}
-    writes = sorted(a for a in ProcessingLogEntry.objects.filter(pk__gt=before["privacy.processinglogentry"])
-                    .values_list("action", flat=True) if not a.endswith(READS))
-    if writes:
-        diff["verwerkingslog"] = writes
-    return diff
 
 
 def api_weging(kind, decision, **extra):
