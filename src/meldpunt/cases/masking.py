@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from meldpunt.core.datums import MONTHS
 from meldpunt.core.identifiers import elfproef
 
 PERSOON, BEDRIJF, ADRES, VOERTUIG = "[persoon]", "[bedrijf]", "[adres]", "[voertuig]"
@@ -55,8 +56,6 @@ GENERIC_COMPANY_WORDS = {"bv", "nv", "vof", "cv", "b", "v", "n", "o", "f", "c", 
                          "services", "service", "diensten", "international", "internationaal", "nederland",
                          "stichting", "vereniging", "cooperatie", "ua", "ba", "wa", "eenmanszaak", "en", "co",
                          "the", "company", "trading", "import", "export", "investments", "vastgoed"}
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
 
 _W = r"[^\W_]"  # a letter or digit
 _SEP = r"[\W_]"  # anything else: space, punctuation, underscore

@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+from meldpunt.core.datums import MONTHS
+
 REDACTED = "[afgeschermd]"
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december"]
 # Name particles and short words are not redacted on their own: they say nothing about a person.
 PARTICLES = frozenset({"van", "der", "den", "de", "het", "ter", "ten", "te", "la", "le", "du", "da", "dos", "el",
                        "al", "bin", "von", "zu", "op", "in", "t", "s"})
