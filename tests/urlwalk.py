@@ -22,6 +22,9 @@ PUBLIC_VIEWS = {
     # The public report form and its receipt need no account (design §5a); nothing is read back.
     "intake:melden": "openbaar meldformulier",
     "intake:bedankt": "ontvangstbevestiging van het openbare formulier (alleen uit de eigen sessie)",
+    # A reporter adds to a report with the receipt code; the answer is the same for every code.
+    "intake:aanvullen": "openbaar formulier om een melding aan te vullen (leest niets terug)",
+    "intake:aanvulling_ontvangen": "bevestiging van een aanvulling (zegt niets over de melding)",
     # `start` only redirects a logged-in user to the landing page of their first role.
     "web:start": "doorsturen naar de eigen startpagina (login_required)",
     # NL API Design Rules /core/doc-openapi: the OpenAPI document is public; it holds no data.

@@ -109,6 +109,16 @@ class PublicSignalForm(SignalFormBase):
                                contact_email=d["contact_email"], contact_phone=d["contact_phone"])
 
 
+class AdditionForm(StyledForm):
+    """The public form to add to an earlier report with its receipt code (intake.additions)."""
+
+    code = forms.CharField(label="Uw ontvangstcode", max_length=20,
+                           help_text="De code op de bevestiging van uw melding, zoals ABCD-EFGH-JK23.",
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    text = forms.CharField(label="Wat wilt u aanvullen?", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="Schrijf geen gegevens over uzelf als u anoniem wilt blijven.")
+
+
 class InternalSignalForm(SignalFormBase):
     channel = forms.ChoiceField(label="Hoe kwam het signaal binnen?", widget=forms.RadioSelect, choices=[
         (Channel.INTERN, "Eigen waarneming (intern formulier)"),

@@ -106,6 +106,10 @@ class Signal(models.Model):
     # 'Geen actie': the content is sealed with a key outside the database and cleared here.
     sealed = models.BinaryField("versleutelde inhoud", null=True, blank=True, editable=False)
     destroy_after = models.DateField("te vernietigen na", null=True, blank=True)
+    # A reporter's addition to an earlier report ("aanvullen" with the receipt code) arrives as a
+    # signal of its own, weighed like any other, pointing at the report it adds to.
+    supplements = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="additions", verbose_name="aanvulling op")
 
     class Meta:
         verbose_name = "signaal"

@@ -17,7 +17,7 @@ from meldpunt.registries import related
 
 from . import subjects
 from .errors import ExportTooLarge  # noqa: F401 (re-exported)
-from .models import MentionedSubject, PartnerOrganisation, Phenomenon, Signal
+from .models import MentionedSubject, PartnerOrganisation, Phenomenon, ReporterContact, Signal
 
 
 def visible_signals(user):
@@ -117,6 +117,23 @@ def signal_for(user, reference: str, *, action: str = "signaal_inzien") -> Signa
     log.record(action, read_activity(signal), subjects.of_signal(signal), user=user, obj=signal,
                basis=f"rol in stap '{SIGNAL_STATE_LABELS.get(signal.state, signal.state)}'")
     return signal
+
+
+def has_reporter_contact(signal: Signal) -> bool:
+    """Whether the reporter left contact details that are still there (not anonymised); no read of them."""
+    return ReporterContact.objects.filter(signal=signal, anonymised_at__isnull=True).exists()
+
+
+def reporter_contact_for(user, signal: Signal) -> ReporterContact:
+    """How to reach the reporter, for a call back. The caller read the signal first (signal_for);
+    404 when this user may not, or nothing is left to read. Logs the read with the reporter as the
+    data subject (P2)."""
+    contact = ReporterContact.objects.filter(signal=signal, anonymised_at__isnull=True).first()
+    if contact is None or not policy.may_read_reporter_contact(user, signal):
+        raise Http404("Er zijn geen contactgegevens van de melder die u mag zien.")
+    log.record("contact_melder_inzien", "intake", [subjects.reporter_of(signal)], user=user, obj=signal,
+               basis="melder terugbellen", data="contactgegevens melder (naam, e-mailadres, telefoonnummer)")
+    return contact
 
 
 # A read is logged under the activity of the register the signal is in now: once it joined a

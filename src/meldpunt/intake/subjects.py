@@ -30,3 +30,8 @@ def of_signal(signal: Signal, mentions=None) -> list[DataSubject]:
         # The signal itself may hold personal data in its text; log it under its own id.
         subjects.append(DataSubject(SubjectType.INTERNAL, f"signaal:{signal.pk}"))
     return subjects
+
+
+def reporter_of(signal: Signal) -> DataSubject:
+    """The reporter as a data subject: known to the log only through the signal they reported."""
+    return DataSubject(SubjectType.INTERNAL, f"melder:{signal.pk}")

@@ -10,9 +10,9 @@ from meldpunt import policy
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
-from . import throttle
+from . import additions, throttle
 from .errors import IntakeError
-from .forms import InternalSignalForm, PublicSignalForm, SubjectFormSet
+from .forms import AdditionForm, InternalSignalForm, PublicSignalForm, SubjectFormSet
 from .models import Channel
 from .services import create_signal
 
@@ -35,6 +35,28 @@ def melden(request):
                 request.session[RECEIPT_SESSION_KEY] = signal.receipt_code
                 return redirect("intake:bedankt")
     return render(request, "intake/melden.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def aanvullen(request):
+    """Add to an earlier report with its receipt code. The answer is the same for every valid
+    code: reporters are not told what became of their report (intake.additions)."""
+    form = AdditionForm(request.POST or None)
+    if request.method == "POST":
+        if not throttle.allow(request, scope="aanvullen"):
+            return render(request, "intake/te_veel.html", status=429)
+        if form.is_valid():
+            try:
+                additions.add_to_report(form.cleaned_data["code"], form.cleaned_data["text"])
+            except IntakeError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("intake:aanvulling_ontvangen")
+    return render(request, "intake/aanvullen.html", {"form": form})
+
+
+def aanvulling_ontvangen(request):
+    return render(request, "intake/aanvulling_ontvangen.html")
 
 
 def bedankt(request):

@@ -58,6 +58,7 @@ from .registries import (
 )
 from .signals import (
     CALL_REGISTRAR_ROLES,
+    CALLBACK_ROLES,
     CASE_STATES,
     CASUS_WEGING_ROLES,
     FORWARD_ROLES,
@@ -68,6 +69,7 @@ from .signals import (
     TEAM_STATES,
     WEGING_ROLES,
     may_forward,
+    may_read_reporter_contact,
     may_read_signal,
     may_register_channel,
     may_reveal_sealed,
@@ -78,7 +80,7 @@ from .signals import (
 )
 
 __all__ = [
-    "BRONHOUDER_ROLES", "CALL_REGISTRAR_ROLES", "CASE_STATES", "CASUS_WEGING_ROLES", "COMPOSER_ROLES",
+    "BRONHOUDER_ROLES", "CALL_REGISTRAR_ROLES", "CALLBACK_ROLES", "CASE_STATES", "CASUS_WEGING_ROLES", "COMPOSER_ROLES",
     "DETAIL_READER_ROLES", "DETAIL_REQUEST_ROLES", "DETAIL_REQUEST_STATES", "EXECUTOR_ROLES", "FORWARD_ROLES",
     "HOLD_ROLES", "INTAKE_STATES", "MANAGER_ROLES", "PAGE_ROLES", "PC1_ROLES", "READ_ONLY_ROLES",
     "REGIE_STATES", "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS", "TEAM_ROLES",
@@ -87,7 +89,8 @@ __all__ = [
     "may_cancel_destruction_list", "may_change", "may_compose_destruction_list", "may_decide_pc1",
     "may_decide_release", "may_execute_destruction_list", "may_forward", "may_join_team", "may_lead_casus",
     "may_manage_casus", "may_open", "may_organise_meeting", "may_own_intervention", "may_place_legal_hold",
-    "may_read_registry_details", "may_read_signal", "may_register_channel", "may_request_details",
+    "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
+    "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
     "may_take_weging", "pages_for", "reads_released_actions", "reads_released_meetings",
     "related_identity_groups", "signals_visible_to", "weging_roles",

@@ -101,6 +101,17 @@ CASUS_WEGING_ROLES = {
 }
 
 
+# Who calls a reporter back who left contact details (intake.selectors.reporter_contact_for): the
+# meldpunt staff who weigh the signal and ask the reporter what they saw.
+CALLBACK_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
+
+
+def may_read_reporter_contact(user: User, signal) -> bool:
+    """May this user read how to reach the reporter of ``signal``? Only while the signal is readable to
+    them, not sealed, and only in a role that calls reporters back."""
+    return holds(user, CALLBACK_ROLES) and not signal.is_sealed and may_read_signal(user, signal)
+
+
 def may_reveal_sealed(user: User, signal) -> bool:
     """May this user read the sealed content of ``signal``? A regisseur or team member who reads it."""
     return may_read_signal(user, signal) and holds(user, REVEAL_ROLES)

@@ -14,7 +14,7 @@ from .wegingen import DECISIONS
 @dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
-    kind: str  # "status", "weging", "doorzending"
+    kind: str  # "status", "weging", "doorzending", "aanvulling"
     title: str
     detail: str
     who: str
@@ -41,7 +41,15 @@ def timeline(signal) -> list[TimelineEvent]:
     for sent in Forward.objects.filter(signal=signal).select_related("destination", "sent_by"):
         events.append(TimelineEvent(sent.sent_at, "doorzending", f"Doorgezonden naar {sent.destination.name}",
                                     f"Grondslag: {sent.legal_basis}", _who(sent.sent_by, ""), sent))
-    order = {"weging": 0, "doorzending": 1, "status": 2}
+    # A reporter's additions (intake.additions): each is a signal of its own, named by kenmerk.
+    if signal.supplements_id:
+        events.append(TimelineEvent(signal.received_at, "aanvulling", "Aanvulling op een eerdere melding",
+                                    f"De melder vult hiermee signaal {signal.supplements.reference} aan.",
+                                    "melder", signal.supplements))
+    for addition in signal.additions.all():
+        events.append(TimelineEvent(addition.received_at, "aanvulling", "Aanvulling van de melder ontvangen",
+                                    f"Binnengekomen als signaal {addition.reference}.", "melder", addition))
+    order = {"weging": 0, "doorzending": 1, "aanvulling": 1, "status": 2}
     return sorted(events, key=lambda e: (e.at, order[e.kind]))
 
 

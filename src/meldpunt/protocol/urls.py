@@ -12,6 +12,7 @@ urlpatterns = [
     path("signalen/<str:reference>/doorzenden/", views.doorzenden, name="doorzenden"),
     path("signalen/<str:reference>/doorzendingen/<int:forward_id>/brief.pdf", views.brief, name="brief"),
     path("signalen/<str:reference>/versleuteld/", views.versleuteld, name="versleuteld"),
+    path("signalen/<str:reference>/contact-melder/", views.contact_melder, name="contact_melder"),
     path("signalen/<str:reference>/overgang/", views.overgang, name="overgang"),
     # Bronnenonderzoek (step 3)
     path("signalen/<str:reference>/bronnen/", research_views.bronnen_aanvragen, name="bronnen_aanvragen"),

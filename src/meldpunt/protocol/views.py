@@ -25,7 +25,9 @@ def _context(request, signal, **extra):
         "subjects": intake_selectors.mentions_of(signal), "timeline": selectors.timeline(signal),
         "transitions": services.available(request.user, signal),
         "attachments": signal.attachments.all(),
-        "research": research_selectors.for_signal(request.user, signal), **extra,
+        "research": research_selectors.for_signal(request.user, signal),
+        "may_call_back": policy.may_read_reporter_contact(request.user, signal)
+        and intake_selectors.has_reporter_contact(signal), **extra,
     }
 
 
@@ -180,6 +182,14 @@ def versleuteld(request, reference):
         except MeldpuntError as error:
             add_service_errors(form, error)
     return render(request, "protocol/versleuteld.html", _context(request, signal, form=form, payload=payload))
+
+
+@page("signaal")
+def contact_melder(request, reference):
+    """How to reach the reporter for a call back; each opening is logged (intake.selectors)."""
+    signal = intake_selectors.signal_for(request.user, reference)
+    contact = intake_selectors.reporter_contact_for(request.user, signal)
+    return render(request, "protocol/contact_melder.html", {"signal": signal, "contact": contact})
 
 
 @page("signaal")
