@@ -119,7 +119,7 @@ def test_the_daily_job_reports_every_registered_task_in_name_order(monkeypatch):
     calls = []
 
     def task(name):
-        def run(dry_run):
+        def run(dry_run, today=None):
             calls.append((name, dry_run))
             return f"Taak {name}: {'proef' if dry_run else 'gedaan'}."
         return run

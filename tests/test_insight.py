@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import duckdb
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -194,6 +194,16 @@ def test_command_regenerates_with_progress(snapshots):
     call_command("beeld", "status", stdout=out)
     text = out.getvalue()
     assert re.search(r"Momentopname versie \d+ gemaakt", text) and "Schema:" in text
+
+
+def test_command_takes_a_peildatum_and_refuses_a_bad_one(snapshots):
+    """`meldpunt beeld regenerate --peildatum`: the snapshot counts as of that day (issue 12)."""
+    call_command("beeld", "regenerate", "--peildatum", "2026-01-15", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Snapshot.objects.order_by("-version").first().reference_date == date(2026, 1, 15)
+    count = Snapshot.objects.count()
+    with pytest.raises(CommandError, match="geen datum"):
+        call_command("beeld", "run-due", "--peildatum", "15-01-2026", stdout=io.StringIO())
+    assert Snapshot.objects.count() == count
 
 
 # ---------------------------------------------------------------------- pages and report

@@ -2,12 +2,13 @@
 without its PC2B release (P3), the uitvoerder sees only what PC2B released (P1), reminders for
 overdue interventions are idempotent, and progress is monitored."""
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -157,6 +158,21 @@ def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make
     Intervention.objects.filter(pk=action.pk).update(deadline=timezone.localdate() - timedelta(days=1))
     (row,) = [c for c in selectors.case_list(regie) if c.pk == planned.pk]
     assert (row.n_open, row.n_overdue) == (2, 1)
+
+
+def test_the_reminder_job_takes_a_peildatum(regie, planned, make_user):
+    """`meldpunt interventie_herinneringen --peildatum`: rehearse a reminder round (issue 12)."""
+    action = add_intervention(regie, planned, make_user("uitvoerder"))
+    call_command("interventie_herinneringen", stdout=io.StringIO())
+    assert not Reminder.objects.filter(intervention=action).exists()
+    later = timezone.localdate() + timedelta(days=31)
+    out = io.StringIO()
+    call_command("interventie_herinneringen", "--peildatum", later.isoformat(), stdout=out)
+    assert "1 herinnering(en) verstuurd." in out.getvalue()
+    assert Reminder.objects.get(intervention=action).sent_on == later
+    with pytest.raises(CommandError, match="JJJJ-MM-DD"):
+        call_command("interventie_herinneringen", "--peildatum", "morgen")
+    assert Reminder.objects.filter(intervention=action).count() == 1
 
 
 def test_selectors_actions_of_only_own(regie, planned, make_user):

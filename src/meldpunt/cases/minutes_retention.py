@@ -83,11 +83,11 @@ def forget_meetings(destroyed: destroy_hooks.Destroyed) -> None:
         purge.purge(Meeting, ids)
 
 
-def daily(dry_run: bool) -> str:
+def daily(dry_run: bool, today: date | None = None) -> str:
     """The daily run's part for minutes (registered with retention; jobs.py)."""
     if dry_run:
-        return f"Overlegverslagen die zouden worden vernietigd: {len(due_minutes())}."
-    return f"Overlegverslagen vernietigd: {destroy_due_minutes()}."
+        return f"Overlegverslagen die zouden worden vernietigd: {len(due_minutes(today))}."
+    return f"Overlegverslagen vernietigd: {destroy_due_minutes(today)}."
 
 
 def register() -> None:

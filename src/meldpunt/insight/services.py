@@ -128,4 +128,6 @@ def run_due(now: datetime | None = None, progress: Callable[[str], None] | None 
     current period (MELDPUNT_BEELD_SCHEDULE), else do nothing and return None."""
     if not is_due(now):
         return None
-    return regenerate(trigger=Trigger.SCHEDULE, progress=progress)
+    # With a peildatum (`--peildatum`) the snapshot counts as of that day, not the real today.
+    return regenerate(trigger=Trigger.SCHEDULE, progress=progress,
+                      reference_date=timezone.localdate(now) if now is not None else None)

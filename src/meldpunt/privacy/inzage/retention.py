@@ -105,8 +105,8 @@ def anonymise_due(today: date | None = None) -> int:
     return len(ids)
 
 
-def daily(dry_run: bool) -> str:
+def daily(dry_run: bool, today: date | None = None) -> str:
     """The daily run's part for inzageverzoeken (registered with retention; jobs.py)."""
     if dry_run:
-        return f"Inzageverzoeken die zouden worden geanonimiseerd: {due().count()}."
-    return f"Inzageverzoeken geanonimiseerd: {anonymise_due()}."
+        return f"Inzageverzoeken die zouden worden geanonimiseerd: {due(today).count()}."
+    return f"Inzageverzoeken geanonimiseerd: {anonymise_due(today)}."

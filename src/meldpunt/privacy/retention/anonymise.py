@@ -5,7 +5,7 @@ reporter who could be reached and no longer can."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -19,15 +19,15 @@ from . import dates, registry
 CHUNK = 2000
 
 
-def _cutoff():
-    return timezone.now() - timedelta(days=settings.MELDPUNT_CONTACT_ANONYMISE_DAYS)
+def _cutoff(now: datetime | None = None):
+    return (now or timezone.now()) - timedelta(days=settings.MELDPUNT_CONTACT_ANONYMISE_DAYS)
 
 
-def due_contacts():
+def due_contacts(now: datetime | None = None):
     """Contacts of signals in an end state since before the cut-off, or in casussen that were all
-    closed before it."""
+    closed before it. ``now``: the moment of a run with a peildatum (default the real now)."""
     CasusSignal, ReporterContact = registry.model(registry.CASUS_SIGNAL), registry.model(registry.REPORTER_CONTACT)
-    cutoff = _cutoff()
+    cutoff = _cutoff(now)
     open_or_recent = CasusSignal.objects.filter(Q(casus__closed_at__isnull=True) | Q(casus__closed_at__gt=cutoff))
     in_closed_casus = (CasusSignal.objects.filter(signal__state=dates.CASUS_STATE)
                        .exclude(signal_id__in=open_or_recent.values("signal_id")).values("signal_id"))
@@ -36,9 +36,10 @@ def due_contacts():
 
 
 @transaction.atomic
-def anonymise_contacts() -> int:
+def anonymise_contacts(at: datetime | None = None) -> int:
+    """``at``: the moment of a run with a peildatum; ``anonymised_at`` stays the real moment."""
     ReporterContact = registry.model(registry.REPORTER_CONTACT)
-    rows = list(due_contacts().values_list("pk", "signal_id"))
+    rows = list(due_contacts(at).values_list("pk", "signal_id"))
     now = timezone.now()
     for start in range(0, len(rows), CHUNK):
         ReporterContact.objects.filter(pk__in=[pk for pk, _ in rows[start:start + CHUNK]]).update(

@@ -71,9 +71,9 @@ def active_holds_q(today: date | None = None) -> Q:
     return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gte=today))
 
 
-def _holds(field: str, ids: list[int]) -> dict[int, list[Hold]]:
+def _holds(field: str, ids: list[int], today: date | None = None) -> dict[int, list[Hold]]:
     found: dict[int, list[Hold]] = defaultdict(list)
-    rows = LegalHold.objects.filter(active_holds_q(), **{f"{field}__in": ids}).values_list(field, "until")
+    rows = LegalHold.objects.filter(active_holds_q(today), **{f"{field}__in": ids}).values_list(field, "until")
     for record_id, until in rows:
         found[record_id].append(Hold(until))
     return found
@@ -123,15 +123,16 @@ def _new_date(source: registry.Source, holds: dict[int, list[Hold]]) -> date | N
                             holds.get(source.pk, ()))
 
 
-def recompute_signals(signals_qs) -> int:
-    """Recompute the date of every signal in ``signals_qs``; returns how many changed."""
+def recompute_signals(signals_qs, today: date | None = None) -> int:
+    """Recompute the date of every signal in ``signals_qs``; returns how many changed. ``today``:
+    the day whose holds count (a peildatum; default the real today)."""
     Signal = registry.model(registry.SIGNAL)
     changed = 0
     ids = list(signals_qs.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         rows = registry.sources(registry.SIGNAL, chunk)
-        holds = _holds("signal", chunk)
+        holds = _holds("signal", chunk, today)
         in_casus = [source.pk for source in rows if source.follows_casus]
         casus_dates = _casus_dates_for_signals(in_casus) if in_casus else {}
         changes = {}
@@ -148,14 +149,14 @@ def recompute_signals(signals_qs) -> int:
     return changed
 
 
-def recompute_cases(cases_qs) -> int:
+def recompute_cases(cases_qs, today: date | None = None) -> int:
     """Recompute the date of every casus in ``cases_qs``, then of the signals in them."""
     Casus, CasusSignal = registry.model(registry.CASUS), registry.model(registry.CASUS_SIGNAL)
     changed = 0
     ids = list(cases_qs.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        holds = _holds("casus", chunk)
+        holds = _holds("casus", chunk, today)
         changes = {}
         for source in registry.sources(registry.CASUS, chunk):
             new = _new_date(source, holds)
@@ -163,7 +164,8 @@ def recompute_cases(cases_qs) -> int:
                 changes[source.pk] = new
         changed += _write(Casus, changes)
     Signal = registry.model(registry.SIGNAL)
-    recompute_signals(Signal.objects.filter(pk__in=CasusSignal.objects.filter(casus_id__in=ids).values("signal_id")))
+    recompute_signals(Signal.objects.filter(pk__in=CasusSignal.objects.filter(casus_id__in=ids).values("signal_id")),
+                      today)
     return changed
 
 
@@ -180,12 +182,13 @@ def recompute_result_class(result_class: ResultClass) -> int:
     return changed
 
 
-def recompute_all() -> int:
-    """The daily safety net, and what follows an expired legal hold."""
+def recompute_all(today: date | None = None) -> int:
+    """The daily safety net, and what follows an expired legal hold (as of ``today``)."""
     Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
-    changed = recompute_cases(Casus.objects.all())
+    changed = recompute_cases(Casus.objects.all(), today)
     end_states = [*signal_rules(), CASUS_STATE]
-    changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)))
+    changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)),
+                                 today)
     # Every other registered recomputation (inzageverzoeken, privacy/inzage/retention.py).
     changed += sum(recompute() for recompute in registry.recomputers())
     return changed

@@ -23,11 +23,13 @@ import logging
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.core import keys
+from meldpunt.core import peildatum as core_peildatum
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 
@@ -254,14 +256,17 @@ def _delete_files(files) -> None:
 
 
 @transaction.atomic
-def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
-    """Execute ``destruction_list``; ``user`` None is the daily job."""
+def execute(destruction_list: DestructionList, *, user=None, peildatum: date | None = None) -> Outcome:
+    """Execute ``destruction_list``; ``user`` None is the daily job. ``peildatum``: decide as of
+    that day (is the bedenktijd over, is each term passed, which holds still run); the statement
+    and the tombstones keep the real moment."""
     Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     clock = _Clock()
     now = timezone.now()
-    today = timezone.localdate(now)
+    at = core_peildatum.moment(peildatum)
+    today = timezone.localdate(at)
     destruction_list = DestructionList.objects.select_for_update().get(pk=destruction_list.pk)
-    _ready(destruction_list, now)
+    _ready(destruction_list, at)
     items = DestructionListItem.objects.filter(destruction_list=destruction_list, status=ItemStatus.OPGENOMEN)
     by_kind = defaultdict(list)
     for kind, object_id in items.values_list("kind", "object_id"):
@@ -278,7 +283,7 @@ def execute(destruction_list: DestructionList, *, user=None) -> Outcome:
     clock.lap("controleren")
 
     statement = DestructionStatement.objects.create(
-        destruction_list=destruction_list, number=f"VV-{today.year}-{destruction_list.pk:05d}", made_at=now,
+        destruction_list=destruction_list, number=f"VV-{now.year}-{destruction_list.pk:05d}", made_at=now,
         grounds="", method=f"{METHOD} {residue.backup_sentence()}", composed_by=_person(destruction_list.composed_by),
         approved_by=_person(destruction_list.reviewed_by), executed_by=_person(user),
         destroyed_count=0, excluded_count=excluded)

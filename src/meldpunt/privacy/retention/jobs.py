@@ -9,10 +9,13 @@ With ``dry_run`` nothing changes; the summary says what would happen."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from meldpunt.core import peildatum as core_peildatum
+from meldpunt.core.datums import format_date
 from meldpunt.privacy import refusals, security
 
 from . import anonymise, dates, destruction, registry, residue, selectors
@@ -38,20 +41,21 @@ class _Rollback(Exception):
     pass
 
 
-def _recompute(dry_run: bool) -> int:
+def _recompute(dry_run: bool, today: date | None) -> int:
     if not dry_run:
-        return dates.recompute_all()
+        return dates.recompute_all(today)
     changed = 0
     try:
         with transaction.atomic():
-            changed = dates.recompute_all()
+            changed = dates.recompute_all(today)
             raise _Rollback
     except _Rollback:
         return changed
 
 
-def ready_lists():
-    return DestructionList.objects.filter(status=ListStatus.BEDENKTIJD, cooling_off_until__lte=timezone.now())
+def ready_lists(at: datetime | None = None):
+    """Approved lists whose bedenktijd is over at ``at`` (default now)."""
+    return DestructionList.objects.filter(status=ListStatus.BEDENKTIJD, cooling_off_until__lte=at or timezone.now())
 
 
 def _prune_security_log(dry_run: bool, summary: Summary) -> None:
@@ -85,30 +89,36 @@ def _report_residue(outcome: destruction.Outcome, summary: Summary) -> None:
         summary.failed = True
 
 
-def run(dry_run: bool = False) -> Summary:
+def run(dry_run: bool = False, peildatum: date | None = None) -> Summary:
+    """``peildatum``: run as if it were that day (a rehearsal, `--peildatum`); what is written is
+    stamped with the real moment, only what is due is decided as of the peildatum."""
     summary = Summary(dry_run)
-    changed = _recompute(dry_run)
+    at = core_peildatum.moment(peildatum)
+    today = timezone.localdate(at)
+    if peildatum is not None:
+        summary.add(f"Peildatum: {format_date(peildatum)} (de taak rekent alsof het die dag is).")
+    changed = _recompute(dry_run, peildatum)
     summary.add(f"Vernietigingsdata die zouden wijzigen: {changed}." if dry_run
                 else f"Vernietigingsdata herberekend: {changed} gewijzigd.")
 
     if dry_run:
         summary.add("Contactgegevens van melders die zouden worden geanonimiseerd: "
-                    f"{anonymise.due_contacts().count()}.")
+                    f"{anonymise.due_contacts(at).count()}.")
     else:
-        summary.add(f"Contactgegevens van melders geanonimiseerd: {anonymise.anonymise_contacts()}.")
+        summary.add(f"Contactgegevens van melders geanonimiseerd: {anonymise.anonymise_contacts(at)}.")
 
     # The apps' own parts (casusoverleg minutes, inzageverzoeken), registered in their
     # AppConfig.ready; in the order of their names, one line each.
     for _name, task in registry.daily_tasks():
-        summary.add(task(dry_run))
+        summary.add(task(dry_run, peildatum))
 
-    for destruction_list in ready_lists():
+    for destruction_list in ready_lists(at):
         if dry_run:
             count = destruction_list.items.filter(status="opgenomen").count()
             summary.add(f"Lijst '{destruction_list.name}' zou worden uitgevoerd ({count} dossiers).")
             continue
         try:
-            outcome = destruction.execute(destruction_list)
+            outcome = destruction.execute(destruction_list, peildatum=peildatum)
         except DestructionError as refused:
             summary.add(f"Lijst '{destruction_list.name}' niet uitgevoerd: {refused}")
             continue
@@ -116,7 +126,7 @@ def run(dry_run: bool = False) -> Summary:
                     f"{outcome.excluded} uitgezonderd; verklaring {outcome.statement.number}.")
         _report_residue(outcome, summary)
 
-    unlisted = len(selectors.due_records(timezone.localdate(), include_listed=False))
+    unlisted = len(selectors.due_records(today, include_listed=False))
     if unlisted:
         summary.add(f"Dossiers met verstreken bewaartermijn die nog op geen lijst staan: {unlisted}.")
     _prune_security_log(dry_run, summary)

@@ -35,7 +35,7 @@ _models: dict[str, type] = {}
 _requested: dict[str, list[Callable[[], set[int]]]] = {}
 _recomputers: dict[str, list[Callable[[], int]]] = {}
 _sources: dict[str, Callable[[list[int]], Iterable[Source]]] = {}
-_daily_tasks: dict[str, Callable[[bool], str]] = {}
+_daily_tasks: dict[str, Callable[[bool, date | None], str]] = {}
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,9 @@ def sources(role: str, ids: list[int]) -> list[Source]:
     return list(fn(ids))
 
 
-def register_daily_task(name: str, fn: Callable[[bool], str]) -> None:
-    """``fn(dry_run)`` does (or with ``dry_run`` only counts) an app's own part of the daily run
+def register_daily_task(name: str, fn: Callable[[bool, date | None], str]) -> None:
+    """``fn(dry_run, today)`` does (or with ``dry_run`` only counts) an app's own part of the daily run
+    as of ``today`` (a peildatum; None is the real today)
     and returns its line for the summary, in Dutch (jobs.py). Tasks run in the order of their
     names, so the summary keeps one shape whatever order the apps are loaded in."""
     if _daily_tasks.get(name) not in (None, fn):
@@ -123,5 +124,5 @@ def register_daily_task(name: str, fn: Callable[[bool], str]) -> None:
     _daily_tasks[name] = fn
 
 
-def daily_tasks() -> list[tuple[str, Callable[[bool], str]]]:
+def daily_tasks() -> list[tuple[str, Callable[[bool, date | None], str]]]:
     return sorted(_daily_tasks.items())

@@ -49,12 +49,13 @@ def _lock(destruction_list: DestructionList) -> DestructionList:
 
 @transaction.atomic
 def compose(user, name: str, *, kind: str = "", result_class: str = "", until: date | None = None,
-            references: list[str] | None = None) -> DestructionList:
+            references: list[str] | None = None, peildatum: date | None = None) -> DestructionList:
     """Put every record that is due (date passed, no hold, not on another open list) and matches
-    the filters on a new list, and send it for review."""
+    the filters on a new list, and send it for review. ``peildatum``: what is due on that day (a
+    rehearsal, `meldpunt retention lijst --peildatum`); the review and bedenktijd stay the same."""
     _require(policy.may_compose_destruction_list(user), "Alleen de archivaris stelt vernietigingslijsten op.")
     name = (name or "").strip()
-    today = timezone.localdate()
+    today = peildatum or timezone.localdate()
     problems = []
     if not name:
         problems.append("Geef de lijst een naam.")

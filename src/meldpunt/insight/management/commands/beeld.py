@@ -4,6 +4,7 @@ scheduled job: idempotent, makes a snapshot only when one is due under MELDPUNT_
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from meldpunt.core import peildatum
 from meldpunt.insight import conf, services
 from meldpunt.insight.models import Trigger
 from meldpunt.insight.selectors import latest_snapshot
@@ -17,14 +18,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="opdrachten")
-        sub.add_parser("regenerate", help="Bereken nu een nieuwe momentopname (met voortgang).")
-        sub.add_parser("run-due", help="Bereken een nieuwe momentopname als die volgens het schema nodig is.")
+        peildatum.add_argument(sub.add_parser("regenerate", help="Bereken nu een nieuwe momentopname (met voortgang)."))
+        peildatum.add_argument(sub.add_parser(
+            "run-due", help="Bereken een nieuwe momentopname als die volgens het schema nodig is."))
         sub.add_parser("status", help="Toon de laatste momentopname en het schema.")
 
     def handle(self, *args, action, **options):
         quiet = options["verbosity"] == 0
         if action == "status":
             return self._status()
+        day = peildatum.parse(options.get("peildatum"))
         bar = tqdm(total=STEPS, desc="Ondermijningsbeeld", unit="stap", disable=quiet)
 
         def step(label):
@@ -33,9 +36,9 @@ class Command(BaseCommand):
 
         try:
             if action == "regenerate":
-                snapshot = services.regenerate(trigger=Trigger.ON_DEMAND, progress=step)
+                snapshot = services.regenerate(trigger=Trigger.ON_DEMAND, progress=step, reference_date=day)
             else:
-                snapshot = services.run_due(progress=step)
+                snapshot = services.run_due(now=peildatum.moment(day) if day else None, progress=step)
         except ValueError as error:
             raise CommandError(str(error)) from error
         finally:

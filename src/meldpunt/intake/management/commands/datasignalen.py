@@ -2,10 +2,9 @@
 a signal in channel 'data-analyse' per new finding (idempotent: a finding is signalled once).
 `meldpunt datasignalen regels` lists the rules with their thresholds."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 
+from meldpunt.core import peildatum
 from meldpunt.intake import rules
 from meldpunt.intake.models import DataRule
 
@@ -21,18 +20,13 @@ class Command(BaseCommand):
                          help="Toon alleen wat er gevonden wordt; maak geen signalen.")
         run.add_argument("--regel", action="append", dest="codes", metavar="CODE",
                          help="Alleen deze regel (mag vaker; ook een regel die uit staat).")
-        run.add_argument("--peildatum", metavar="JJJJ-MM-DD", help="Stand van de registraties (standaard vandaag).")
+        peildatum.add_argument(run, help="Stand van de registraties (standaard vandaag).")
         sub.add_parser("regels", help="Toon de dataregels met hun drempels en grondslag.")
 
     def handle(self, *args, action, **options):
         if action == "regels":
             return self._list()
-        reference_date = None
-        if options.get("peildatum"):
-            try:
-                reference_date = date.fromisoformat(options["peildatum"])
-            except ValueError as error:
-                raise CommandError("De peildatum is een datum als 2026-10-01.") from error
+        reference_date = peildatum.parse(options.get("peildatum"))
         codes = options.get("codes")
         if codes:
             unknown = sorted(set(codes) - set(DataRule.objects.filter(code__in=codes).values_list("code", flat=True)))
