@@ -220,6 +220,37 @@ def add_intervention(regie, casus, owner, code="sluiting-13b-opiumwet", days=30)
                              timezone.localdate() + timedelta(days=days))
 
 
+def casus_with_details(regie, pf, brp_fields=("verblijfplaats.adres", "geboorte.datum"),
+                       nhr_fields=("naam", "functionarissen")):
+    """A casus whose signal went through bronnenonderzoek with approved details (PC1 by ``pf``):
+    BRP ``brp_fields`` of a demo person who lives somewhere, NHR ``nhr_fields`` of a demo company
+    with directors. Returns (casus, person mention, company mention, BRP details, NHR details)."""
+    from meldpunt.registries.models import Onderneming
+
+    persoon = Persoon.objects.filter(verblijfplaatsen__isnull=False).order_by("pk").first()
+    onderneming = Onderneming.objects.filter(functionarissen__isnull=False).order_by("pk").first()
+    data = intake.SignalInput(
+        channel="intern", description="Drukte bij een pand, wisselende bewoners.", phenomenon="hennepteelt_drugs",
+        reporter_kind="medewerker", address=first_address(),
+        subjects=[intake.SubjectInput(kind="persoon", name=persoon.naam, role="bewoner", bsn=persoon.bsn),
+                  intake.SubjectInput(kind="onderneming", name=onderneming.naam,
+                                      kvk_nummer=onderneming.kvk_nummer)])
+    signal = to_research(regie, intake.create_signal(data, user=regie))
+    person, company = signal.subjects.get(bsn=persoon.bsn), signal.subjects.get(kvk_nummer=onderneming.kvk_nummer)
+    details = []
+    for code, mention_, fields in (("BRP", person, brp_fields), ("NHR", company, nhr_fields)):
+        (asked,) = research.request_sources(regie, signal, [Source.objects.get(code=code)], [mention_.pk],
+                                            "Toetsen wie hier woont en wie de onderneming bestuurt.")
+        research.decide_pc1(pf, asked, pc1())
+        hit = asked.hits.get(subject=mention_)
+        detail = research.request_details(regie, hit, list(fields), "Nodig voor de aanpak.")
+        research.decide_details(pf, detail, pc1("toegestaan", approved_fields=list(fields)))
+        detail.refresh_from_db()
+        details.append(detail)
+    protocol.decide(regie, signal, [weging("W4", "casus")], "hits_casus")
+    return Casus.objects.get(signal_links__signal=signal), person, company, details[0], details[1]
+
+
 # --------------------------------------------------------------------------------- inzage
 
 

@@ -109,6 +109,20 @@ class VrijgegevenWegingSerializer(serializers.Serializer):
     signaal = serializers.CharField()
 
 
+class VrijgegevenWaardeSerializer(serializers.Serializer):
+    gegeven = serializers.CharField(help_text="Het gegeven, in woorden (bijvoorbeeld 'Woonadres').")
+    regels = serializers.ListField(child=serializers.CharField(),
+                                   help_text="De waarde, leesbaar; een regel per record.")
+
+
+class VrijgegevenBrongegevenSerializer(serializers.Serializer):
+    bron = serializers.CharField()
+    signaal = serializers.CharField()
+    over = serializers.CharField(help_text="Over wie of wat; de naam alleen als die betrokkene ook is vrijgegeven.")
+    waarden = VrijgegevenWaardeSerializer(many=True)
+    fout = serializers.CharField(allow_blank=True)
+
+
 class VrijgegevenSerializer(serializers.Serializer):
     """Exactly what was released to you of one casus; nothing else."""
 
@@ -118,6 +132,7 @@ class VrijgegevenSerializer(serializers.Serializer):
     betrokkenen = VrijgegevenBetrokkeneSerializer(many=True)
     documenten = VrijgegevenDocumentSerializer(many=True)
     wegingen = VrijgegevenWegingSerializer(many=True)
+    gegevens = VrijgegevenBrongegevenSerializer(many=True, help_text="Vrijgegeven gegevens uit bronnenonderzoek.")
 
 
 class AgendapuntSerializer(serializers.Serializer):

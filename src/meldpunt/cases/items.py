@@ -27,7 +27,7 @@ from meldpunt.protocol.research.models import DetailRequest, DetailState
 from meldpunt.protocol.wegingen import DECISIONS
 from meldpunt.registries import models as registry
 
-from . import masking
+from . import masking, release_details
 from .network.graph import confirmed_links
 
 # The separate, explicit choice to show free text as written (ADR 0021).
@@ -43,7 +43,7 @@ FIELDS = {
               "leesbaar in de omschrijving, locatie, werktitel en motivering van wegingen",
 }
 GROUPS = {"veld": "Gegevens", "betrokkene": "Betrokkenen", "document": "Documenten",
-          "weging": "Uitkomsten van wegingen"}
+          "weging": "Uitkomsten van wegingen", release_details.PREFIX: release_details.GROUP_LABEL}
 SIGNAL_WEGINGEN = ("W1", "W2A", "W2B", "W3", "W4")
 
 
@@ -80,6 +80,7 @@ def catalogue(casus) -> list[Item]:
               .select_related("signal").order_by("decided_at", "id")):
         decision = DECISIONS.get(w.type, {}).get(w.decision, w.decision)
         items.append(Item(f"weging:{w.pk}", "weging", f"{w.type}: {decision} — {w.signal.reference}"))
+    items += [Item(d.key, release_details.PREFIX, d.label) for d in release_details.catalogue(signal_ids)]
     return items
 
 
@@ -120,6 +121,8 @@ class Released:
     subjects: list[dict] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
     wegingen: list[dict] = field(default_factory=list)
+    # Registry details from bronnenonderzoek, per source and subject (release_details.py).
+    details: list[dict] = field(default_factory=list)
     log_subjects: list[DataSubject] = field(default_factory=list)
     # What was masked in the free text (label -> count), and whether some free text is shown
     # unmasked (ADR 0021). Neither is part of what the recipient gets (``as_dict``).
@@ -130,7 +133,7 @@ class Released:
 
     @property
     def empty(self) -> bool:
-        return not (self.title or self.signals or self.subjects or self.documents or self.wegingen)
+        return not (self.title or self.signals or self.subjects or self.documents or self.wegingen or self.details)
 
     @property
     def masks_text(self) -> str:
@@ -138,7 +141,8 @@ class Released:
 
     def as_dict(self) -> dict:
         return {"kenmerk": self.reference, "werktitel": self.title, "signalen": self.signals,
-                "betrokkenen": self.subjects, "documenten": self.documents, "wegingen": self.wegingen}
+                "betrokkenen": self.subjects, "documenten": self.documents, "wegingen": self.wegingen,
+                "gegevens": self.details}
 
 
 def scoped_keys(request) -> list[str]:
@@ -439,6 +443,10 @@ def released_content(casus, keys) -> Released:
                                                                                                    w.decision),
                              "motivering": text(w.reasoning, w.signal_id), "grondslag": w.legal_basis,
                              "signaal": w.signal.reference})
+    if any(k.startswith(f"{release_details.PREFIX}:") for k in keys):
+        out.details, shown = release_details.released(keys, [s.pk for s in all_signals()],
+                                                      set(_ids(keys, "betrokkene")))
+        out.log_subjects.extend(shown)
     return out
 
 

@@ -164,6 +164,20 @@ def open_details(user, signal, pk: int) -> OpenedDetails:
     source, mention = item.hit.request.source, item.hit.subject
     labels = source.field_labels(sources.detail_kind(mention, source))
     fields = list(item.approved_fields)
+    record, error = approved_values(item)
+    values = [(labels.get(f, f), record[f]) for f in fields if f in record]
+    log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
+               basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
+               status=log.LogStatus.OK if not error else log.LogStatus.ERROR)
+    return OpenedDetails(item, values, error)
+
+
+def approved_values(item: DetailRequest) -> tuple[dict, str]:
+    """The approved fields of an approved details request, from the connector or as the bronhouder
+    supplied them, and a Dutch error ("" when fine). No policy check and no log line: the caller
+    checks and logs (``open_details`` for the requester, a release for its recipient)."""
+    source, mention = item.hit.request.source, item.hit.subject
+    fields = list(item.approved_fields)
     error = ""
     subject = sources.registry_subject(mention)
     if sources.asked_via_linker(mention, source):
@@ -184,8 +198,4 @@ def open_details(user, signal, pk: int) -> OpenedDetails:
         record = {f: item.supplied.get(f, "") for f in fields} if item.supplied_at else {}
         if not item.supplied_at:
             error = "De bronhouder heeft de gegevens nog niet geleverd."
-    values = [(labels.get(f, f), record[f]) for f in fields if f in record]
-    log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
-               basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
-               status=log.LogStatus.OK if not error else log.LogStatus.ERROR)
-    return OpenedDetails(item, values, error)
+    return record, error
