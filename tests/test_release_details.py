@@ -106,3 +106,41 @@ def test_a_detail_withdrawn_after_release_shows_nothing(regie, pf, make_user, fo
     found["brp"].save(update_fields=["approved_fields"])
     (seen,) = selectors.released_to_participant(deelnemer)
     assert seen.items[0].content.details == []
+
+
+def test_the_preview_includes_what_the_participant_already_has(regie, pf, make_user, found):
+    deelnemer = make_user("deelnemer")
+    meeting, item, (seat,) = planned_meeting(regie, found["casus"], deelnemer)
+    release(regie, pf, item, seat, ["veld:fenomeen"])
+    asked = releases.request_pc2a(regie, item, seat, [key(found["nhr"], "functionarissen")], "Bestuurders nodig.")
+    review = selectors.release_review(pf, asked)
+    assert review.includes_earlier and review.preview.signals and review.preview.details
+    releases.decide(pf, asked, weging("PC2A", "vrijgeven"))
+    (seen,) = selectors.released_to_participant(deelnemer)
+    assert seen.items[0].content.as_dict() == review.preview.as_dict()
+
+
+def test_pages_show_the_details_in_words(client, regie, pf, make_user, found):
+    from django.urls import reverse
+
+    from test_words_not_codes import codes_in, visible_text
+
+    deelnemer = make_user("deelnemer")
+    meeting, item, (seat,) = planned_meeting(regie, found["casus"], deelnemer)
+    client.force_login(regie)
+    form = client.get(reverse("cases:vrijgave_vragen", args=[meeting.pk, item.pk, seat.pk])).content.decode()
+    assert "Woonadres van persoon" in form and "Functionarissen van onderneming" in form
+    assert codes_in(visible_text(form)) == []
+    keys = [key(found["brp"], "verblijfplaats.adres"), key(found["nhr"], "functionarissen")]
+    asked = releases.request_pc2a(regie, item, seat, keys, "Adres en bestuurders nodig.")
+    client.force_login(pf)
+    decision = client.get(reverse("cases:vrijgave_besluiten", args=[asked.pk])).content.decode()
+    assert "Gegevens uit bronnenonderzoek" in decision and "Woonadres" in decision
+    assert codes_in(visible_text(decision)) == []
+    releases.decide(pf, asked, weging("PC2A", "vrijgeven"))
+    client.force_login(deelnemer)
+    page = client.get(reverse("web:mijn_casussen")).content.decode()
+    director = Functionaris.objects.filter(onderneming__kvk_nummer=found["company"].kvk_nummer).first().persoon
+    assert "Woonadres" in page and director.naam in page and director.bsn not in page
+    assert "Geboortedatum" not in page  # approved in step 3, not released
+    assert codes_in(visible_text(page)) == []

@@ -203,26 +203,43 @@ class ReleaseReview:
     preview: release_items.Released
     # When free text without masking is asked: the content without that item (masked).
     masked_preview: release_items.Released | None = None
+    # The recipient already has an earlier release for the same seat or intervention (in the preview).
+    includes_earlier: bool = False
 
     @property
     def asks_unmasked(self) -> bool:
         return any(i.key == release_items.UNMASKED_KEY for i in self.asked)
 
 
+def _earlier_keys(request: ReleaseRequest) -> list[str]:
+    """What the same recipient already has for the same seat (PC2A) or intervention (PC2B): the
+    recipient's page shows the union of their approved releases, so the preview does too."""
+    earlier = ReleaseRequest.objects.filter(kind=request.kind, state=ReleaseState.VRIJGEGEVEN,
+                                            recipient_id=request.recipient_id).exclude(pk=request.pk)
+    if request.kind == ReleaseKind.PC2A:
+        earlier = earlier.filter(agenda_item_id=request.agenda_item_id, participant_id=request.participant_id)
+    else:
+        earlier = earlier.filter(intervention_id=request.intervention_id)
+    return _approved_keys(earlier.order_by("decided_at", "pk"))
+
+
 def release_review(user, request: ReleaseRequest) -> ReleaseReview:
     """The labels of what was asked and the preview (the privacyfunctionaris reads them to decide:
-    logged per data subject shown)."""
+    logged per data subject shown). The preview is built by ``items.released_content`` and shown
+    with the recipient's own template (``cases/_released.html``), from what the recipient already
+    has plus what is asked: exactly their page if everything is released."""
     wanted = set(request.items)
     shown = [i for i in release_items.catalogue(request.casus) if i.key in wanted]
-    preview = release_items.released_content(request.casus, request.items)
+    earlier = _earlier_keys(request)
+    preview = release_items.released_content(request.casus, earlier + list(request.items))
     masked = None
     if release_items.UNMASKED_KEY in wanted:
         masked = release_items.released_content(
-            request.casus, [k for k in request.items if k != release_items.UNMASKED_KEY])
+            request.casus, earlier + [k for k in request.items if k != release_items.UNMASKED_KEY])
     log.record("vrijgave_beoordelen", "casus_delen",
                preview.log_subjects or [log.DataSubject("intern", f"casus:{request.casus_id}")], user=user,
                obj=request.casus)
-    return ReleaseReview(shown, preview, masked)
+    return ReleaseReview(shown, preview, masked, bool(earlier))
 
 
 def free_text_warnings(casus: Casus, keys=()) -> list[str]:
