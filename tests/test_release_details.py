@@ -144,3 +144,16 @@ def test_pages_show_the_details_in_words(client, regie, pf, make_user, found):
     assert "Woonadres" in page and director.naam in page and director.bsn not in page
     assert "Geboortedatum" not in page  # approved in step 3, not released
     assert codes_in(visible_text(page)) == []
+
+
+def test_registry_values_read_as_words():
+    from meldpunt.protocol.research.readable import readable, readable_lines
+
+    assert readable("1980-02-01") == "1 februari 1980"
+    assert readable(None) == readable([]) == "niet geregistreerd"
+    assert readable(1250) == "1.250" and readable(True) == "ja"
+    directors = [{"burgerservicenummer": "999993653", "naam": "Jan Jansen", "functie": "bestuurder",
+                  "datumAanvang": "2020-03-01", "datumEinde": None}]
+    assert readable_lines(directors) == ["Jan Jansen, bestuurder, sinds 1 maart 2020"]
+    assert readable({"datumInschrijving": "2021-05-04"}) == "datum inschrijving 4 mei 2021"
+    assert readable(["999993653", "999990019"]) == "999993653; 999990019"  # a BSN field released on its own
