@@ -157,3 +157,19 @@ def test_registry_values_read_as_words():
     assert readable_lines(directors) == ["Jan Jansen, bestuurder, sinds 1 maart 2020"]
     assert readable({"datumInschrijving": "2021-05-04"}) == "datum inschrijving 4 mei 2021"
     assert readable(["999993653", "999990019"]) == "999993653; 999990019"  # a BSN field released on its own
+
+
+def test_an_uitvoerder_gets_a_detail_through_pc2b(regie, pf, make_user, found):
+    from factories import run_to_uitvoering
+
+    uitvoerder = make_user("uitvoerder")
+    action = run_to_uitvoering(regie, pf, found["casus"], make_user("deelnemer"), uitvoerder)
+    assert selectors.action_of(uitvoerder, action.pk).content.details == []
+    asked = releases.request_pc2b(regie, action, [key(found["nhr"], "naam")], "De uitvoerder schrijft de B.V. aan.")
+    review = selectors.release_review(pf, asked)
+    assert review.includes_earlier and review.preview.signals  # the location released before
+    releases.decide(pf, asked, weging("PC2B", "vrijgeven"))
+    seen = selectors.action_of(uitvoerder, action.pk).content
+    assert seen.as_dict() == review.preview.as_dict()
+    (row,) = seen.details
+    assert row["bron"] == "Handelsregister (KvK)" and [v["gegeven"] for v in row["waarden"]] == ["Naam"]
