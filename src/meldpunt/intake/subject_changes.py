@@ -79,9 +79,16 @@ def _subject_of(signal: Signal, subject_id) -> MentionedSubject:
     return mention
 
 
-def _not_answered(mention: MentionedSubject) -> None:
+def answered_refusal(mention: MentionedSubject) -> str:
+    """Why this subject may no longer be corrected or removed (it was put to a source or judged), or ''."""
     # Reverse relations of protocol.research and registries: intake does not import them.
     if mention.source_requests.exists() or mention.hits.exists() or mention.link_judgements.exists():
+        return ANSWERED
+    return ""
+
+
+def _not_answered(mention: MentionedSubject) -> None:
+    if answered_refusal(mention):
         raise Conflict(ANSWERED)
 
 
