@@ -109,8 +109,8 @@ def not_askable(mention) -> str:
         return ""
     who = f"{mention.get_kind_display()} {mention.name or ''}".strip()
     if mention.kind == PERSOON and (mention.name or "").strip():
-        return (f"{who} heeft alleen een naam: vul een geboortedatum, geboortejaar of leeftijd aan om de BRP te "
-                "laten zoeken.")
+        return (f"{who} heeft alleen een naam, geen BSN, KvK-nummer of adres uit de BAG: vul een geboortedatum, "
+                "geboortejaar of leeftijd aan om de BRP te laten zoeken.")
     if mention.kind == PERSOON and mention.description:
         return f"{who} heeft alleen een signalement: daarop zoekt geen bron. Vul een naam met geboortejaar aan."
     if mention.kind == "voertuig":
