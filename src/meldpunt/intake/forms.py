@@ -156,9 +156,9 @@ class SubjectForm(StyledForm):
     birth_date = forms.DateField(label="Geboortedatum", required=False, widget=DateInput())
     birth_year = forms.IntegerField(label="Of alleen het geboortejaar", required=False, min_value=1900,
                                     max_value=2100, help_text="Bij een persoon, als de datum niet bekend is.")
-    age_from = forms.IntegerField(label="Of de leeftijd: van", required=False, min_value=0, max_value=120,
+    age_from = forms.IntegerField(label="Of de leeftijd van", required=False, min_value=0, max_value=120,
                                   help_text="Geschatte leeftijd in jaren, bijvoorbeeld van 30.")
-    age_to = forms.IntegerField(label="tot en met", required=False, min_value=0, max_value=120,
+    age_to = forms.IntegerField(label="Leeftijd tot en met", required=False, min_value=0, max_value=120,
                                 help_text="Bijvoorbeeld tot en met 40.")
     description = forms.CharField(label="Signalement", required=False, max_length=300,
                                   help_text="Hoe ziet de persoon eruit, als de naam niet bekend is.")
