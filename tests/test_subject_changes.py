@@ -221,3 +221,25 @@ def test_a_signalement_or_a_bare_name_cannot_be_put_to_a_source_and_says_why(peo
     client.force_login(people["regisseur"])
     page = client.get(reverse("protocol:bronnen_aanvragen", args=[signal.reference])).content.decode()
     assert "alleen een signalement" in page and "Niet te bevragen" in page
+
+
+def test_an_inzageverzoek_finds_a_person_recorded_by_name_and_birth_year(people):
+    from factories import open_inzage_request
+    from meldpunt.privacy.inzage import selectors as inzage
+
+    persoon, _typo = typo_person()
+    name = f"{persoon.voornamen} {persoon.voorvoegsel} {persoon.geslachtsnaam}".replace("  ", " ")
+    age = date.today().year - persoon.geboortedatum.year
+    by_year = new_signal(people["beoordelaar"], name="Iemand Anders")
+    subject_changes.add_subject(people["beoordelaar"], by_year,
+                                SubjectInput(kind="persoon", name=name, birth_year=persoon.geboortedatum.year), REASON)
+    by_age = new_signal(people["beoordelaar"], name="Iemand Anders", index=1)
+    subject_changes.add_subject(people["beoordelaar"], by_age,
+                                SubjectInput(kind="persoon", name=name, age_from=age - 2, age_to=age + 2), REASON)
+    other_year = new_signal(people["beoordelaar"], name="Iemand Anders", index=2)
+    subject_changes.add_subject(people["beoordelaar"], other_year,
+                                SubjectInput(kind="persoon", name=name, birth_year=persoon.geboortedatum.year - 9),
+                                REASON)
+    found = inzage.find(open_inzage_request(persoon.bsn, people["pf"])).signals
+    assert "naam en geboortejaar" in found[by_year.pk] and "naam en geschatte leeftijd" in found[by_age.pk]
+    assert not {"naam en geboortejaar", "naam en geschatte leeftijd"} & found.get(other_year.pk, set())
