@@ -430,7 +430,8 @@ def released_content(casus, keys) -> Released:
             "soort": s.get_kind_display(), "rol": text(s.role, s.signal_id), "naam": s.name,
             "geboortedatum": s.birth_date.isoformat() if s.birth_date else "", "bsn": s.bsn,
             "kvkNummer": s.kvk_nummer, "adres": str(s.address) if s.address_id else s.address_text,
-            "kenteken": s.kenteken})
+            "kenteken": s.kenteken, "geboortejaar": s.birth_year or "", "leeftijd": s.age_range_text,
+            "signalement": s.description})
         subject = intake_subjects.of_mention(s)
         if subject:
             out.log_subjects.append(subject)

@@ -154,6 +154,14 @@ class SubjectForm(StyledForm):
                            help_text="Bijvoorbeeld: bewoner, eigenaar, bestuurder, bestuurder van het voertuig.")
     name = forms.CharField(label="Naam", required=False, max_length=200)
     birth_date = forms.DateField(label="Geboortedatum", required=False, widget=DateInput())
+    birth_year = forms.IntegerField(label="Of alleen het geboortejaar", required=False, min_value=1900,
+                                    max_value=2100, help_text="Bij een persoon, als de datum niet bekend is.")
+    age_from = forms.IntegerField(label="Of de leeftijd van", required=False, min_value=0, max_value=120,
+                                  help_text="Geschatte leeftijd in jaren, bijvoorbeeld van 30.")
+    age_to = forms.IntegerField(label="Leeftijd tot en met", required=False, min_value=0, max_value=120,
+                                help_text="Bijvoorbeeld tot en met 40.")
+    description = forms.CharField(label="Signalement", required=False, max_length=300,
+                                  help_text="Hoe ziet de persoon eruit, als de naam niet bekend is.")
     bsn = forms.CharField(label="BSN (als bekend)", required=False, max_length=11)
     kvk_nummer = forms.CharField(label="KvK-nummer", required=False, max_length=10)
     address_text = forms.CharField(label="Adres", required=False, max_length=200)
@@ -165,10 +173,62 @@ class SubjectForm(StyledForm):
             return None
         return SubjectInput(kind=d["kind"], role=d["role"], name=d["name"], birth_date=d["birth_date"],
                             bsn=d["bsn"], kvk_nummer=d["kvk_nummer"], address_text=d["address_text"],
-                            kenteken=d["kenteken"])
+                            kenteken=d["kenteken"], birth_year=d.get("birth_year"), age_from=d.get("age_from"),
+                            age_to=d.get("age_to"), description=d.get("description", ""),
+                            address=d.get("address", "") or "")
 
 
-SubjectFormSet = forms.formset_factory(SubjectForm, extra=2, max_num=10)
+MAX_SUBJECT_ROWS = 10
+SubjectFormSet = forms.formset_factory(SubjectForm, extra=1, max_num=MAX_SUBJECT_ROWS, validate_max=True)
+ADD_ROW = "nog_een_betrokkene"
+
+
+def adding_row(data) -> bool:
+    return data is not None and ADD_ROW in data
+
+
+def subject_formset(data, prefix: str = "betrokkene"):
+    """The subject rows of the intake form. 'Nog een betrokkene toevoegen' is a submit button (so it
+    works without JavaScript): the rows come back, unchecked, as typed, with one empty row more (up to
+    ten). Any other submit checks the rows."""
+    if not adding_row(data):
+        return SubjectFormSet(data, prefix=prefix)
+    try:
+        rows = max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_SUBJECT_ROWS))
+    except ValueError:
+        rows = 0
+    typed = [{name: data.get(f"{prefix}-{i}-{name}", "") for name in SubjectForm.base_fields} for i in range(rows)]
+    return SubjectFormSet(initial=typed, prefix=prefix)
+
+
+class SubjectChangeForm(SubjectForm):
+    """Add or correct one subject after intake, with the reason (intake.subject_changes)."""
+
+    reason = forms.CharField(label="Reden van de wijziging", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Komt op de tijdlijn van het signaal. Bijvoorbeeld: de melder belde terug.")
+
+    def __init__(self, *args, mention=None, **kwargs):
+        if mention is not None:
+            kwargs.setdefault("initial", {
+                "kind": mention.kind, "role": mention.role, "name": mention.name, "birth_date": mention.birth_date,
+                "birth_year": mention.birth_year, "age_from": mention.age_from, "age_to": mention.age_to,
+                "description": mention.description, "bsn": mention.bsn, "kvk_nummer": mention.kvk_nummer,
+                "address_text": mention.address_text, "kenteken": mention.kenteken,
+                "address": mention.address_id or ""})
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = True
+        self.fields["kind"].choices = SubjectKind.choices
+        if mention is not None and mention.address_id:
+            # A BAG address (from a data rule or the API) cannot be typed here: keep it or drop it.
+            self.fields["address"] = forms.ChoiceField(
+                label="Adres uit de BAG", required=False,
+                choices=[(mention.address_id, f"Behouden: {mention.address}"), ("", "Niet meer bij deze betrokkene")])
+
+
+class SubjectRemovalForm(StyledForm):
+    reason = forms.CharField(label="Reden van het verwijderen", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Komt op de tijdlijn van het signaal. Bijvoorbeeld: per vergissing vastgelegd.")
 
 
 class QueueFilterForm(StyledForm):

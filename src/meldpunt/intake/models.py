@@ -175,10 +175,58 @@ class MentionedSubject(models.Model):
                                 blank=True, related_name="mentions")
     address_text = models.CharField("adres in eigen woorden", max_length=200, blank=True)
     kenteken = models.CharField("kenteken", max_length=8, blank=True, db_index=True)
+    # Partial identification of a person: often a reporter knows a name and roughly how old, or only
+    # what someone looks like. A source is then asked on what is known (protocol.sources).
+    birth_year = models.PositiveSmallIntegerField("geboortejaar", null=True, blank=True)
+    age_from = models.PositiveSmallIntegerField("leeftijd van", null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField("leeftijd tot en met", null=True, blank=True)
+    description = models.CharField("signalement", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "betrokkene"
         verbose_name_plural = "betrokkenen"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} bij {self.signal_id}"
+
+    @property
+    def age_range_text(self) -> str:
+        if self.age_from is not None and self.age_to is not None:
+            return f"{self.age_from} tot en met {self.age_to} jaar"
+        if self.age_from is not None:
+            return f"{self.age_from} jaar of ouder"
+        if self.age_to is not None:
+            return f"hoogstens {self.age_to} jaar"
+        return ""
+
+
+class SubjectChangeKind(models.TextChoices):
+    TOEGEVOEGD = "toegevoegd", "Betrokkene toegevoegd"
+    GECORRIGEERD = "gecorrigeerd", "Betrokkene gecorrigeerd"
+    VERWIJDERD = "verwijderd", "Betrokkene verwijderd"
+
+
+class SubjectChange(models.Model):
+    """A subject added, corrected or removed after intake, with the reason (append-only; shown on
+    the signal's timeline). It names the kind and role and which fields changed, never the old
+    values: a removed person leaves no name behind."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="subject_changes")
+    subject = models.ForeignKey(MentionedSubject, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="changes", verbose_name="betrokkene")
+    kind = models.CharField("wijziging", max_length=12, choices=SubjectChangeKind.choices)
+    subject_label = models.CharField("betrokkene (soort en rol)", max_length=120)
+    fields_changed = models.CharField("gewijzigde gegevens", max_length=300, blank=True)
+    reason = models.TextField("reden")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name="door")
+    role = models.CharField("rol", max_length=32, blank=True)
+    at = models.DateTimeField("op")
+
+    class Meta:
+        verbose_name = "wijziging betrokkene"
+        verbose_name_plural = "wijzigingen betrokkenen"
+        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} bij {self.signal_id}"

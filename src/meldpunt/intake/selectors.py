@@ -156,6 +156,14 @@ def mentions_of(signal: Signal):
     return MentionedSubject.objects.filter(signal=signal).select_related("address").order_by("id")
 
 
+def answered_subject_ids(signal: Signal) -> set[int]:
+    """The subjects of ``signal`` already put to a source or judged against a registry: they are no
+    longer corrected or removed (intake.subject_changes). Ids only, no personal data: no log line."""
+    return set(MentionedSubject.objects.filter(signal=signal).filter(
+        Q(source_requests__isnull=False) | Q(hits__isnull=False) | Q(link_judgements__isnull=False))
+        .values_list("pk", flat=True).distinct())
+
+
 def phenomena():
     return Phenomenon.objects.filter(active=True).order_by("order", "name")
 

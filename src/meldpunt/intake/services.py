@@ -49,6 +49,11 @@ class SubjectInput:
     address: str = ""  # BAG nummeraanduiding id
     address_text: str = ""
     kenteken: str = ""
+    # Partial identification of a person (intake.models.MentionedSubject).
+    birth_year: int | None = None
+    age_from: int | None = None
+    age_to: int | None = None
+    description: str = ""
 
 
 @dataclass
@@ -92,10 +97,39 @@ def visible(text: str) -> bool:
     return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs") for ch in text or "")
 
 
-def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSubject | None:
+MAX_AGE = 120
+
+
+def _partial_identification(item: SubjectInput, mention: MentionedSubject, add) -> None:
+    """Birth year, age range and signalement: what a reporter often knows instead of a birth date."""
+    this_year = timezone.localdate().year
+    mention.description = (item.description or "").strip()[:300]
+    if item.birth_year is not None:
+        if not EARLIEST_DATE.year <= item.birth_year <= this_year:
+            add(f"Een geboortejaar ligt tussen {EARLIEST_DATE.year} en {this_year}.")
+        elif item.birth_date and item.birth_date.year != item.birth_year:
+            add("Het geboortejaar past niet bij de geboortedatum. Vul één van beide in.")
+        mention.birth_year = item.birth_year
+    for value in (item.age_from, item.age_to):
+        if value is not None and not 0 <= value <= MAX_AGE:
+            add(f"Een leeftijd ligt tussen 0 en {MAX_AGE} jaar.")
+    if item.age_from is not None and item.age_to is not None and item.age_from > item.age_to:
+        add("De leeftijd 'van' is hoger dan 'tot en met'.")
+    mention.age_from, mention.age_to = item.age_from, item.age_to
+    if item.kind != SubjectKind.PERSOON and (item.birth_year is not None or item.age_from is not None
+                                            or item.age_to is not None):
+        add("Een geboortejaar of leeftijd hoort alleen bij een persoon.")
+
+
+def clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSubject | None:
+    """Check one subject as typed (intake or a change after intake); errors go under subjects.<index>."""
     key = f"subjects.{index}"
+
+    def add(message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
     if item.kind not in SubjectKind.values:
-        errors.setdefault(key, []).append("Kies persoon, onderneming, adres of voertuig.")
+        add("Kies persoon, onderneming, adres of voertuig.")
         return None
     mention = MentionedSubject(kind=item.kind, role=item.role.strip()[:80], name=item.name.strip()[:200],
                                birth_date=item.birth_date, address_text=item.address_text.strip()[:200])
@@ -110,19 +144,20 @@ def _clean_subject(index: int, item: SubjectInput, errors: dict) -> MentionedSub
                 raise identifiers.InvalidIdentifier("Dit adres staat niet in de BAG van deze gemeente.")
             mention.address_id = bag
     except identifiers.InvalidIdentifier as error:
-        errors.setdefault(key, []).append(str(error))
+        add(str(error))
     if item.kenteken:
         plate = item.kenteken.replace("-", "").replace(" ", "").upper()
         if not (4 <= len(plate) <= 8 and set(plate) <= _KENTEKEN_CHARS):
-            errors.setdefault(key, []).append("Een kenteken bestaat uit 4 tot 8 letters en cijfers.")
+            add("Een kenteken bestaat uit 4 tot 8 letters en cijfers.")
         mention.kenteken = plate
     if item.birth_date and item.birth_date > timezone.localdate():
-        errors.setdefault(key, []).append("Een geboortedatum kan niet in de toekomst liggen.")
+        add("Een geboortedatum kan niet in de toekomst liggen.")
     elif item.birth_date and item.birth_date < EARLIEST_DATE:
-        errors.setdefault(key, []).append(f"Een geboortedatum ligt niet voor {EARLIEST_DATE.year}.")
+        add(f"Een geboortedatum ligt niet voor {EARLIEST_DATE.year}.")
+    _partial_identification(item, mention, add)
     if not any((visible(mention.name), mention.bsn, mention.kvk_nummer, mention.address_id,
-                visible(mention.address_text), mention.kenteken)):
-        errors.setdefault(key, []).append("Vul ten minste een naam, nummer, adres of kenteken in.")
+                visible(mention.address_text), mention.kenteken, visible(mention.description))):
+        add("Vul ten minste een naam, nummer, adres, kenteken of signalement in.")
     return mention
 
 
@@ -193,7 +228,7 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
             errors["contact_email"] = ["Dit e-mailadres klopt niet."]
     if len(data.contact_phone or "") > 30:
         errors["contact_phone"] = ["Dit telefoonnummer is te lang."]
-    clean["mentions"] = [_clean_subject(i, s, errors) for i, s in enumerate(data.subjects)]
+    clean["mentions"] = [clean_subject(i, s, errors) for i, s in enumerate(data.subjects)]
     if len(data.uploads) > settings.MELDPUNT_MAX_ATTACHMENTS:
         errors["uploads"] = [f"Stuur hoogstens {settings.MELDPUNT_MAX_ATTACHMENTS} bijlagen mee."]
     cleaned_files = []

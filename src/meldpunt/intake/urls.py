@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import subject_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("melden/aanvullen/", views.aanvullen, name="aanvullen"),
     path("melden/aanvullen/ontvangen/", views.aanvulling_ontvangen, name="aanvulling_ontvangen"),
     path("signalen/nieuw/", views.signaal_nieuw, name="signaal_nieuw"),
+    # Subjects after intake (intake.subject_changes)
+    path("signalen/<str:reference>/betrokkenen/nieuw/", subject_views.betrokkene_toevoegen,
+         name="betrokkene_toevoegen"),
+    path("signalen/<str:reference>/betrokkenen/<int:mention_id>/corrigeren/", subject_views.betrokkene_corrigeren,
+         name="betrokkene_corrigeren"),
+    path("signalen/<str:reference>/betrokkenen/<int:mention_id>/verwijderen/", subject_views.betrokkene_verwijderen,
+         name="betrokkene_verwijderen"),
 ]

@@ -12,7 +12,7 @@ from meldpunt.web.forms import add_service_errors
 
 from . import additions, throttle
 from .errors import IntakeError
-from .forms import AdditionForm, InternalSignalForm, PublicSignalForm, SubjectFormSet
+from .forms import AdditionForm, InternalSignalForm, PublicSignalForm, adding_row, subject_formset
 from .models import Channel
 from .services import create_signal
 
@@ -70,8 +70,13 @@ def bedankt(request):
 @require_http_methods(["GET", "POST"])
 def signaal_nieuw(request):
     may_register_calls = policy.may_register_channel(request.user, Channel.TELEFOON)
-    form = InternalSignalForm(request.POST or None, request.FILES or None, may_register_calls=may_register_calls)
-    subjects = SubjectFormSet(request.POST or None, prefix="betrokkene")
+    data = request.POST if request.method == "POST" else None
+    subjects = subject_formset(data)
+    if adding_row(data):
+        # One more subject row: everything comes back as typed, unchecked (nothing is registered yet).
+        form = InternalSignalForm(initial=data.dict(), may_register_calls=may_register_calls)
+        return render(request, "intake/signaal_nieuw.html", {"form": form, "subjects": subjects, "row_added": True})
+    form = InternalSignalForm(data, request.FILES or None, may_register_calls=may_register_calls)
     if request.method == "POST" and form.is_valid() and subjects.is_valid():
         items = [s for s in (f.to_input() for f in subjects.forms if f.cleaned_data) if s]
         try:

@@ -138,3 +138,39 @@ def may_take_transition(user: User, transition) -> bool:
     """May this user take ``transition`` (a row of protocol.transitions, signal or casus)? Its role column
     says who; a row only the system takes (retention) is never a person's."""
     return not transition.system_only and holds(user, transition.roles)
+
+
+# ------------------------------------------------------------------------------ subjects after intake
+
+# Who adds, corrects and removes the subjects of a signal after intake (intake.subject_changes), per
+# state: whoever works on the signal in that step. Other states are closed to changes: the signal was
+# handed on, sealed or ended; in a casus only while the casus is open.
+SUBJECT_CHANGE_ROLES = {
+    "ontvangen": frozenset({Role.BEOORDELAAR, Role.REGISSEUR}),
+    "zwaarte": frozenset({Role.TEAMLID, Role.REGISSEUR}),
+    "bronnenonderzoek": frozenset({Role.TEAMLID, Role.REGISSEUR}),
+    "casus": frozenset({Role.TEAMLID, Role.REGISSEUR}),
+}
+CLOSED_CASUS_STATES = frozenset({"afgesloten", "vernietigd"})
+
+
+def subject_change_refusal(user: User, signal) -> str:
+    """Why this user may not add, correct or remove subjects of ``signal`` now (a Dutch sentence), or ''."""
+    if not active(user) or not may_read_signal(user, signal):
+        return "U werkt niet aan dit signaal en kunt de betrokkenen niet wijzigen."
+    if signal.is_sealed or signal.state not in SUBJECT_CHANGE_ROLES:
+        return ("Dit signaal is afgehandeld of doorgezet: de betrokkenen kunnen niet meer worden gewijzigd.")
+    if signal.state == "casus":
+        from meldpunt.cases.models import CasusSignal
+
+        states = set(CasusSignal.objects.filter(signal=signal).values_list("casus__state", flat=True))
+        if not states or states <= CLOSED_CASUS_STATES:
+            return "De casus van dit signaal is afgesloten: de betrokkenen kunnen niet meer worden gewijzigd."
+    if not holds(user, SUBJECT_CHANGE_ROLES[signal.state]):
+        return "Met uw rol kunt u de betrokkenen van dit signaal in deze stap niet wijzigen."
+    return ""
+
+
+def may_change_subjects(user: User, signal) -> bool:
+    """May this user add, correct or remove subjects of ``signal`` now?"""
+    return not subject_change_refusal(user, signal)

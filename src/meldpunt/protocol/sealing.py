@@ -21,6 +21,7 @@ from meldpunt.privacy.retention import residue
 from .errors import NotAllowed, ProtocolError, WrongState
 
 MIN_REASON = 15
+SEALED_REASON = "De reden is met de inhoud van het signaal versleuteld."
 
 
 def seal(signal: Signal) -> None:
@@ -34,9 +35,13 @@ def seal(signal: Signal) -> None:
             {"soort": m.kind, "rol": m.role, "naam": m.name,
              "geboortedatum": m.birth_date.isoformat() if m.birth_date else "", "bsn": m.bsn,
              "kvk_nummer": m.kvk_nummer, "adres": m.address_id or "", "adres_tekst": m.address_text,
-             "kenteken": m.kenteken}
+             "kenteken": m.kenteken, "geboortejaar": m.birth_year or "", "leeftijd": m.age_range_text,
+             "signalement": m.description}
             for m in mentions
         ],
+        # The reasons of subject changes may name people too (intake.subject_changes).
+        "wijzigingen_betrokkenen": [{"wijziging": c.get_kind_display(), "reden": c.reason}
+                                    for c in signal.subject_changes.all()],
         "contact": None,
         # Log subjects survive sealing, so later reads are still logged per subject.
         "log_subjects": [[s.type, s.identifier] for s in subjects.of_signal(signal, mentions)],
@@ -53,6 +58,7 @@ def seal(signal: Signal) -> None:
         storage.delete(name)
         storage.save(name, ContentFile(keys.seal(clear)))
     signal.subjects.all().delete()
+    signal.subject_changes.update(reason=SEALED_REASON)
     signal.sealed = keys.seal(json.dumps(payload, ensure_ascii=False).encode())
     signal.description = ""
     signal.location_text = ""

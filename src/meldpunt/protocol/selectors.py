@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from meldpunt.intake.models import SubjectChange
+
 from .models import Criteria, Destination, Forward, StateChange, Weging
 from .transitions import SIGNAL_STATE_LABELS
 from .wegingen import DECISIONS
@@ -14,7 +16,7 @@ from .wegingen import DECISIONS
 @dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
-    kind: str  # "status", "weging", "doorzending", "aanvulling"
+    kind: str  # "status", "weging", "doorzending", "aanvulling", "betrokkene"
     title: str
     detail: str
     who: str
@@ -49,7 +51,14 @@ def timeline(signal) -> list[TimelineEvent]:
     for addition in signal.additions.all():
         events.append(TimelineEvent(addition.received_at, "aanvulling", "Aanvulling van de melder ontvangen",
                                     f"Binnengekomen als signaal {addition.reference}.", "melder", addition))
-    order = {"weging": 0, "doorzending": 1, "aanvulling": 1, "status": 2}
+    # Subjects added, corrected or removed after intake (intake.subject_changes), with the reason.
+    for change in SubjectChange.objects.filter(signal=signal).select_related("by"):
+        detail = f"Reden: {change.reason}"
+        if change.fields_changed:
+            detail = f"Gewijzigd: {change.fields_changed}.\n{detail}"
+        events.append(TimelineEvent(change.at, "betrokkene", f"{change.get_kind_display()}: {change.subject_label}",
+                                    detail, _who(change.by, change.role), change))
+    order = {"weging": 0, "doorzending": 1, "aanvulling": 1, "betrokkene": 1, "status": 2}
     return sorted(events, key=lambda e: (e.at, order[e.kind]))
 
 

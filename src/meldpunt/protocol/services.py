@@ -333,7 +333,8 @@ def _forward_content(signal: Signal, items: list[str]) -> dict:
             {"soort": s.get_kind_display(), "rol": s.role, "naam": s.name,
              "geboortedatum": s.birth_date.isoformat() if s.birth_date else "", "bsn": s.bsn,
              "kvkNummer": s.kvk_nummer, "adres": str(s.address) if s.address_id else s.address_text,
-             "kenteken": s.kenteken}
+             "kenteken": s.kenteken, "geboortejaar": s.birth_year or "", "leeftijd": s.age_range_text,
+             "signalement": s.description}
             for s in signal.subjects.select_related("address")
         ]
     return content

@@ -75,19 +75,47 @@ def subject_kind(mention) -> str:
     return ""
 
 
-# The one source a person known only by name and birth date may be asked: its hit/no-hit comes from
-# the linker (registries.linking), since without a BSN there is nothing to put to the connector.
+# The one source a person known only by name and roughly when born may be asked: its hit/no-hit comes
+# from the linker (registries.linking), a search on what is known, since without a BSN there is
+# nothing to put to the connector.
 LINKER_SOURCE = "BRP"
 
 
+def known_birth(mention) -> bool:
+    """A birth date, a birth year or an age range: enough, with a name, for a search in the BRP."""
+    return (mention.birth_date is not None or mention.birth_year is not None
+            or mention.age_from is not None or mention.age_to is not None)
+
+
 def linkable_by_name(mention) -> bool:
-    """A person without a BSN (or address) but with a name and a birth date: the BRP only, via the linker."""
+    """A person without a BSN (or address) but with a name and a birth date, birth year or age range:
+    the BRP only, via the linker."""
     return (mention.kind == PERSOON and not subject_kind(mention) and bool((mention.name or "").strip())
-            and mention.birth_date is not None)
+            and known_birth(mention))
+
+
+def partially_known(mention) -> bool:
+    """Known by name with a birth year or age range, not a birth date: the search may fit several people."""
+    return linkable_by_name(mention) and mention.birth_date is None
 
 
 def asked_via_linker(mention, source) -> bool:
     return source.code == LINKER_SOURCE and linkable_by_name(mention)
+
+
+def not_askable(mention) -> str:
+    """Why no source can be asked about ``mention`` (a Dutch sentence), or '' when one can."""
+    if subject_kind(mention) or linkable_by_name(mention):
+        return ""
+    who = f"{mention.get_kind_display()} {mention.name or ''}".strip()
+    if mention.kind == PERSOON and (mention.name or "").strip():
+        return (f"{who} heeft alleen een naam, geen BSN, KvK-nummer of adres uit de BAG: vul een geboortedatum, "
+                "geboortejaar of leeftijd aan om de BRP te laten zoeken.")
+    if mention.kind == PERSOON and mention.description:
+        return f"{who} heeft alleen een signalement: daarop zoekt geen bron. Vul een naam met geboortejaar aan."
+    if mention.kind == "voertuig":
+        return f"{who} {mention.kenteken}: geen van de bronnen zoekt op kenteken.".replace("  ", " ")
+    return f"{who} heeft geen BSN, KvK-nummer of adres uit de BAG: dat kan geen bron opzoeken."
 
 
 def detail_kind(mention, source) -> str:
@@ -111,5 +139,14 @@ KIND_LABELS = {PERSOON: "persoon (BSN)", ONDERNEMING: "onderneming (KvK-nummer)"
 def question_label(mention) -> str:
     """What a bronhouder sees: the kind and the registry number, never the signal."""
     if linkable_by_name(mention):
-        return "persoon (naam en geboortedatum, alleen BRP)"
+        return f"persoon (naam en {birth_words(mention)}, alleen BRP)"
     return f"{KIND_LABELS.get(subject_kind(mention), 'betrokkene')} {identifier(mention)}"
+
+
+def birth_words(mention) -> str:
+    """What is known of when a person was born, in words (no values): for labels and log lines."""
+    if mention.birth_date is not None:
+        return "geboortedatum"
+    if mention.birth_year is not None:
+        return "geboortejaar"
+    return "leeftijd"

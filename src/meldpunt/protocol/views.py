@@ -38,6 +38,8 @@ def signaal(request, reference):
     return render(request, "protocol/signaal.html",
                   _context(request, signal, related=related.related_for_signal(request.user, signal),
                            may_link=policy.may_open(request.user, "koppelen"),
+                           subject_refusal=policy.subject_change_refusal(request.user, signal),
+                           answered_subjects=intake_selectors.answered_subject_ids(signal),
                            may_weigh_hits=policy.may_change(request.user, "bronnenonderzoek") and any(
                                t.code.startswith("hits_") for t in services.available(request.user, signal))))
 

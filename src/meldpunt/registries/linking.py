@@ -60,12 +60,40 @@ class Mention:
     kvk_nummer: str = ""
     address_text: str = ""
     address_id: str = ""  # a nummeraanduiding the form already looked up
+    # Partial identification: the birth years that fit a birth year or an estimated age (inclusive).
+    born_from: int | None = None
+    born_to: int | None = None
 
     @classmethod
     def from_subject(cls, subject) -> Mention:
+        born_from, born_to = birth_years(subject)
         return cls(kind=subject.kind, name=subject.name, birth_date=subject.birth_date, bsn=subject.bsn,
                    kvk_nummer=subject.kvk_nummer, address_text=subject.address_text,
-                   address_id=subject.address_id or "")
+                   address_id=subject.address_id or "", born_from=born_from, born_to=born_to)
+
+    @property
+    def born_range(self) -> bool:
+        return self.birth_date is None and self.born_from is not None
+
+
+OLDEST = 120
+
+
+def birth_years(subject) -> tuple[int | None, int | None]:
+    """The birth years that fit what is known of a person without birth date: the birth year itself,
+    or an age (van/tot en met) estimated when the signal came in. (None, None) when nothing is known."""
+    if subject.birth_date is not None:
+        return None, None
+    year = getattr(subject, "birth_year", None)
+    if year is not None:
+        return year, year
+    age_from, age_to = getattr(subject, "age_from", None), getattr(subject, "age_to", None)
+    if age_from is None and age_to is None:
+        return None, None
+    signal = getattr(subject, "signal", None) if getattr(subject, "signal_id", None) else None
+    then = timezone.localtime(signal.received_at).year if signal is not None else timezone.localdate().year
+    # Someone of 30 to 40 was born between then-41 (turned 41 later that year) and then-30.
+    return then - (OLDEST if age_to is None else age_to) - 1, then - (age_from or 0)
 
 
 @dataclass(frozen=True)
@@ -82,6 +110,11 @@ class Candidate:
 class LinkResult:
     mention: Mention
     candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def any_match(self) -> bool:
+        """Some candidate scores as high as a proposal (a search on what is known may fit several)."""
+        return any(c.score >= PROPOSE_AT for c in self.candidates)
 
     @property
     def proposal(self) -> Candidate | None:
@@ -258,6 +291,9 @@ class Linker:
                 by_surname = by_surname.filter(
                     Q(geboortedatum__gte=date(d.year, 1, 1), geboortedatum__lte=date(d.year, 12, 31))
                     | Q(geboortedatum__month=d.month, geboortedatum__day=d.day))
+            elif mention.born_range:
+                by_surname = by_surname.filter(geboortedatum__gte=date(mention.born_from, 1, 1),
+                                               geboortedatum__lte=date(mention.born_to, 12, 31))
             ids.update(by_surname[:MAX_BLOCK])
         persons = list(m.Persoon.objects.filter(pk__in=list(ids)[:MAX_BLOCK])) if ids else []
         homes = self._current_addresses([p.pk for p in persons])
@@ -310,6 +346,8 @@ class Linker:
                               "tikfout": (2.2, "geboortedatum op één cijfer na gelijk"),
                               "anders": (-4.0, "andere geboortedatum")}[relation]
             ev.add(weight, reason)
+        elif mention.born_range:
+            ev.add(*self._born_evidence(mention, p.geboortedatum))
         if written.usable or mention.address_id:
             if homes:
                 best = max(homes, key=lambda a: self._address_logit(written, a, mention.address_id))
@@ -317,6 +355,16 @@ class Linker:
             else:
                 ev.add(-1.0, "geen actueel adres in de BRP")
         return Candidate(Kind.PERSOON, p.bsn, p.naam, ev.score, tuple(ev.reasons), ev.logit)
+
+    @staticmethod
+    def _born_evidence(mention: Mention, born: date | None) -> tuple[float, str]:
+        """A birth year says less than a date, an age range less still (the wider, the less)."""
+        single = mention.born_from == mention.born_to
+        if born is None or not mention.born_from <= born.year <= mention.born_to:
+            return -4.0, "ander geboortejaar" if single else "leeftijd past niet"
+        if single:
+            return 2.0, "geboortejaar gelijk"
+        return (1.5 if mention.born_to - mention.born_from <= 6 else 0.8), "leeftijd past"
 
     def _address_logit(self, written, adres, exact_id) -> float:
         ev = _Evidence()

@@ -22,6 +22,7 @@ from meldpunt.cases.models import CasusSignal
 from meldpunt.core.keys import pseudonymise
 from meldpunt.intake.models import MentionedSubject, ReporterContact, Signal, SubjectKind
 from meldpunt.privacy.models import ProcessingLogEntry, SubjectType
+from meldpunt.registries.linking import birth_years
 from meldpunt.registries.models import Nummeraanduiding, Persoon, Verblijfplaats
 
 from .models import AccessItem, AccessRequest, Decision
@@ -32,6 +33,8 @@ OVERSEE = "inzage_toezicht"
 
 VIA_BSN = "BSN"
 VIA_NAME = "naam en geboortedatum"
+VIA_BIRTH_YEAR = "naam en geboortejaar"
+VIA_AGE = "naam en geschatte leeftijd"
 VIA_ADDRESS = "adres"
 VIA_BRP_ADDRESS = "adres uit de BRP (in de woonperiode)"
 VIA_REPORTER_EMAIL = "e-mailadres van de melder"
@@ -196,6 +199,21 @@ def _numbers(forms: list[str]) -> set[str]:
     return {number for form in forms for number in re.findall(r"\d+", form)}
 
 
+def _partially_identified(found: Findings, mentions, identity) -> None:
+    """Persons recorded by name with a birth year or an estimated age, not a birth date (issue 12):
+    theirs too when the name matches and the year fits (the privacyfunctionaris reviews every item)."""
+    years = {born.year for born in identity.birth_dates}
+    partial = (mentions.filter(birth_date__isnull=True).exclude(name="")
+               .filter(Q(birth_year__isnull=False) | Q(age_from__isnull=False) | Q(age_to__isnull=False)))
+    for mention in partial:
+        born_from, born_to = birth_years(mention)
+        if born_from is None or not any(born_from <= year <= born_to for year in years):
+            continue
+        if any(names_match(mention.name, name) for name in identity.names):
+            found.add(found.signals, mention.signal_id, VIA_BIRTH_YEAR if mention.birth_year else VIA_AGE)
+            found.own_mentions.add(mention.pk)
+
+
 def find(request: AccessRequest) -> Findings:
     """Everything on the subject. Pure read: the caller checks access and logs."""
     identity = identity_of(request)
@@ -210,6 +228,8 @@ def find(request: AccessRequest) -> Findings:
             if any(names_match(mention.name, name) for name in identity.names):
                 found.add(found.signals, mention.signal_id, VIA_NAME)
                 found.own_mentions.add(mention.pk)
+    if identity.names and identity.birth_dates:
+        _partially_identified(found, mentions, identity)
     for address_id, period in identity.addresses.items():
         via = VIA_ADDRESS if period is None else VIA_BRP_ADDRESS
         for mention in mentions.filter(address_id=address_id):

@@ -17,7 +17,8 @@ class SourceRequestForm(StyledForm):
     sources = forms.ModelMultipleChoiceField(label="Bronnen", queryset=None, widget=forms.CheckboxSelectMultiple)
     subjects = forms.MultipleChoiceField(label="Betrokkenen", widget=forms.CheckboxSelectMultiple,
                                          help_text="Alleen betrokkenen met een BSN, KvK-nummer of adres uit de BAG; "
-                                                   "een persoon met alleen naam en geboortedatum alleen bij de BRP.")
+                                                   "een persoon met alleen een naam en geboortedatum, geboortejaar of "
+                                                   "leeftijd alleen bij de BRP.")
     purpose = _text("Doel van het bronnenonderzoek", rows=3, required=True,
                     help_text="Waarom u deze bronnen over deze betrokkenen wilt raadplegen.")
 

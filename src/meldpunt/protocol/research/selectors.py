@@ -35,6 +35,11 @@ def queryable_mentions(signal):
             if sources.subject_kind(m) or sources.linkable_by_name(m)]
 
 
+def unaskable_mentions(signal) -> list[str]:
+    """Why the other subjects cannot be put to any source (e.g. only a signalement), in Dutch."""
+    return [sources.not_askable(m) for m in signal.subjects.order_by("pk") if sources.not_askable(m)]
+
+
 def for_signal(user, signal) -> SignalResearch:
     """The caller read the signal through ``intake.selectors.signal_for`` (policy + log)."""
     details = Prefetch("detail_requests", queryset=DetailRequest.objects.order_by("requested_at", "pk"))

@@ -99,11 +99,10 @@ def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str
             if sources.asked_via_linker(mention, source):
                 continue
             if not kind and sources.linkable_by_name(mention):
-                problems.append(f"{mention.name} heeft alleen een naam en geboortedatum: vraag daarvoor alleen de "
-                                f"{sources.LINKER_SOURCE}, niet de bron {source.name}.")
+                problems.append(f"{mention.name} heeft alleen een naam en {sources.birth_words(mention)}: vraag "
+                                f"daarvoor alleen de {sources.LINKER_SOURCE}, niet de bron {source.name}.")
             elif not kind:
-                problems.append(f"{mention.get_kind_display()} {mention.name or ''} heeft geen BSN, KvK-nummer of "
-                                "adres uit de BAG: dat kan geen bron opzoeken.".replace("  ", " "))
+                problems.append(sources.not_askable(mention))
             elif kind not in (source.fields or {}):
                 problems.append(f"De bron {source.name} zegt niets over een {kind} "
                                 f"({sources.question_label(mention)}).")
@@ -202,8 +201,11 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
 
 def _linker_hit(mention) -> bool:
     """A person known only by name and birth date: a hit when the linker proposes a BRP record
-    (one candidate above its threshold, clearly ahead). Who it is stays on the linking page."""
-    return Linker().link(Mention.from_subject(mention)).proposal is not None
+    (one candidate above its threshold, clearly ahead). Known by name and birth year or age range
+    (a search on what is known): a hit when any record fits well enough, since several may. Either
+    way only yes or no, never how many; who it is stays on the linking page."""
+    found = Linker().link(Mention.from_subject(mention))
+    return found.any_match if sources.partially_known(mention) else found.proposal is not None
 
 
 def _approver(item: SourceRequest) -> str:
@@ -233,7 +235,7 @@ def _ask_connector(item: SourceRequest, requester) -> None:
         hit.save(update_fields=["hit", "answered_by_connector", "answered_at", "error"])
         log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=requester, obj=item.signal,
                    role=Role.REGISSEUR.value,
-                   basis=(f"{item.source.code} via koppelen (naam en geboortedatum)" if by_linker
+                   basis=(f"{item.source.code} via koppelen (naam en {sources.birth_words(hit.subject)})" if by_linker
                           else item.source.code) + approved)
 
 

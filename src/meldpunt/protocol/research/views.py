@@ -35,7 +35,8 @@ def bronnen_aanvragen(request, reference):
         else:
             messages.success(request, "De bronnen zijn aangevraagd. De privacyfunctionaris beslist per bron.")
             return redirect("protocol:signaal", reference)
-    return render(request, "protocol/bronnen_aanvragen.html", {"signal": signal, "form": form})
+    return render(request, "protocol/bronnen_aanvragen.html",
+                  {"signal": signal, "form": form, "unaskable": selectors.unaskable_mentions(signal)})
 
 
 @page("bronnenonderzoek")
