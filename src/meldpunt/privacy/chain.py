@@ -56,7 +56,7 @@ def line_hash(chain: str, seq: int, prev_hash: str, values: list) -> str:
 
 
 def _line_hash_of(line: AppendOnlyModel, seq: int | None = None) -> str:
-    values = [getattr(line, name) for name in line.CHAINED_FIELDS]
+    values = [getattr(line, name) for name in line.chained_fields()]
     return line_hash(line.CHAIN, line.seq if seq is None else seq, line.prev_hash, values)
 
 
