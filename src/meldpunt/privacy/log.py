@@ -174,7 +174,7 @@ def failures_recorded(reason: str = "de wijziging is niet doorgevoerd"):
     except Exception as failure:
         _written.reset(token)
         token = None
-        record_rolled_back(written, f"{reason}: {type(failure).__name__}")
+        record_rolled_back(written, f"{reason} door een fout")
         raise
     finally:
         if token is not None:

@@ -6,6 +6,7 @@ which apply the policy; each page or export of log lines is itself logged (selec
 
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_safe
 from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
-from . import selectors
+from . import ldv, selectors
 from .forms import ProcessingLogForm, SecurityLogForm
 
 PAGE_SIZE = 50
@@ -61,6 +62,23 @@ def beveiligingslog(request):
     selectors.log_reading(request.user, lines, "beveiligingslog_inzien")
     return render(request, "privacy/beveiligingslog.html", {
         "form": form, "page": current, "lines": lines, "query": query, "searched": bool(request.GET)})
+
+
+@require_safe
+@page("toezicht")
+def verwerking(request, trace_id: str):
+    """One processing followed across all its spans (Logboek Dataverwerkingen: one trace)."""
+    if not ldv.TRACE_ID.fullmatch(trace_id):
+        raise Http404("Deze verwerking bestaat niet.")
+    actions = selectors.trace_actions(request.user, trace_id)
+    if not actions:
+        raise Http404("Over deze verwerking staan geen regels in het verwerkingslog.")
+    lines = [line for action in actions for line in action.lines]
+    selectors.log_reading(request.user, lines, "verwerking_volgen")
+    foreign = next((line for line in lines if line.foreign_processor or line.foreign_trace_id), None)
+    return render(request, "privacy/verwerking.html", {
+        "actions": actions, "trace_id": trace_id, "foreign": foreign, "count": len(lines),
+        "requests": len({action.parent_span_id for action in actions})})
 
 
 def _when(moment) -> str:
