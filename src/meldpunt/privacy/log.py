@@ -171,7 +171,7 @@ def failures_recorded(reason: str = "de wijziging is niet doorgevoerd"):
     token = _written.set(written)
     try:
         yield written
-    except Exception as failure:
+    except Exception:
         _written.reset(token)
         token = None
         record_rolled_back(written, f"{reason} door een fout")

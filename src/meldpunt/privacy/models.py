@@ -49,9 +49,6 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def chained_fields(self) -> tuple[str, ...]:
-        return self.CHAINED_FIELDS
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Het log is alleen-toevoegen: regels wijzigen kan niet.")
@@ -61,6 +58,9 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Het log is alleen-toevoegen: regels verwijderen kan niet.")
+
+    def chained_fields(self) -> tuple[str, ...]:
+        return self.CHAINED_FIELDS
 
 
 class LogChainHead(models.Model):
