@@ -87,7 +87,9 @@ def _when(moment) -> str:
 
 PROCESSING_COLUMNS = ["regel", "tijdstip", "medewerker", "rol", "handeling", "verwerkingsactiviteit", "versie",
                       "grondslag", "reden", "welke gegevens", "soort betrokkene", "betrokkene (pseudoniem)",
-                      "object", "status", "trace-id", "span-id", "externe trace-id", "externe span-id"]
+                      "object", "status", "trace-id", "span-id", "externe trace-id", "externe span-id",
+                      "span-id van de handeling", "bovenliggende span-id", "externe partij",
+                      "verwerkingsactiviteit (URI)", "systeem"]
 
 
 @require_safe
@@ -105,6 +107,8 @@ def verwerkingslog_export(request):
                 activity.legal_basis if activity else "", line.basis, line.data_categories,
                 line.get_subject_type_display(), line.subject_pseudonym, line.object_label,
                 line.get_status_display(), line.trace_id, line.span_id, line.foreign_trace_id, line.foreign_span_id,
+                line.parent_span_id, line.action_parent_span_id, line.foreign_processor.removeprefix("partner:"),
+                line.activity_uri, f"{line.resource_name} {line.resource_version}".strip(),
             ])
     # Logged after reading, so the export does not contain its own log lines.
     exported = lines.filter(seq__gte=rows[-1][0], seq__lte=rows[0][0]) if rows else lines.none()
