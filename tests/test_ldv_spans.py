@@ -198,6 +198,26 @@ def test_a_failed_write_leaves_a_failure_line_in_a_transaction_of_its_own():
     assert chain.verify(ProcessingLogEntry).ok
 
 
+def test_a_500_answer_counts_as_a_failure_and_a_refused_input_leaves_no_line():
+    from meldpunt.core.errors import MeldpuntError
+
+    def write_then(outcome):
+        def view(request):
+            try:
+                with transaction.atomic():
+                    log.record("doorzenden", "doorzenden", [log.DataSubject(SubjectType.BSN, "111222333")])
+                    raise MeldpuntError("Kies een bestemming.")
+            except MeldpuntError:
+                return HttpResponse("opnieuw", status=outcome)
+        return trace.TraceMiddleware(view)(RequestFactory().post("/"))
+
+    start = last_seq()
+    write_then(200)  # bad input shown again: nothing changed, nothing logged (P8)
+    assert lines_after(start) == []
+    write_then(500)
+    assert [line.status for line in lines_after(start)] == [LogStatus.ERROR]
+
+
 def test_a_successful_write_is_not_logged_twice():
     start = last_seq()
     in_request(lambda: log.record("doorzenden", "doorzenden", [log.DataSubject(SubjectType.BSN, "111222333")]))

@@ -155,7 +155,10 @@ def record_rolled_back(lines: list[ProcessingLogEntry], reason: str) -> int:
     if not lines:
         return 0
     spans = [line.span_id for line in lines]
-    kept = set(ProcessingLogEntry.objects.filter(span_id__in=spans).values_list("span_id", flat=True))
+    kept: set[str] = set()
+    for start in range(0, len(spans), 5000):  # within every database's limit of query parameters
+        kept.update(ProcessingLogEntry.objects.filter(span_id__in=spans[start:start + 5000])
+                    .values_list("span_id", flat=True))
     lost = [_failure_copy(line, reason) for line in lines if line.span_id not in kept]
     if lost:
         with transaction.atomic():
@@ -163,23 +166,31 @@ def record_rolled_back(lines: list[ProcessingLogEntry], reason: str) -> int:
     return len(lost)
 
 
+class FailureWatch:
+    """What failures_recorded watches: the lines written, and whether the work failed."""
+
+    def __init__(self):
+        self.lines: list[ProcessingLogEntry] = []
+        self.failed = False
+
+
 @contextmanager
-def failures_recorded(reason: str = "de wijziging is niet doorgevoerd"):
-    """Around a request or job: lines that a failed write rolled back are written again afterwards,
-    with status error, in a transaction of their own (the rollback does not erase the attempt)."""
-    written: list = []
-    token = _written.set(written)
+def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een fout"):
+    """Around a request or job: when it fails (an exception, or the caller sets ``failed``, e.g. for
+    a 500), lines that its rolled-back writes took with them are written again afterwards, with
+    status error, in a transaction of their own: the rollback does not erase the attempt. A refusal
+    of bad input is no failure: it changes nothing and leaves no line (P8)."""
+    watch = FailureWatch()
+    token = _written.set(watch.lines)
     try:
-        yield written
+        yield watch
     except Exception:
-        _written.reset(token)
-        token = None
-        record_rolled_back(written, f"{reason} door een fout")
+        watch.failed = True
         raise
     finally:
-        if token is not None:
-            _written.reset(token)
-    record_rolled_back(written, reason)
+        _written.reset(token)
+        if watch.failed:
+            record_rolled_back(watch.lines, reason)
 
 
 def forget_cache() -> None:

@@ -127,8 +127,8 @@ def current_request():
 
 
 class TraceMiddleware:
-    """A span per request; lines a failed write rolled back come back as failure lines
-    (log.failures_recorded), and the response names our span in ``traceparent``."""
+    """A span per request; when the request fails (500), lines its writes rolled back come back as
+    failure lines (log.failures_recorded); the response names our span in ``traceparent``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -139,8 +139,10 @@ class TraceMiddleware:
         context = new_context(request.headers.get("traceparent"))
         token, request_token = _current.set(context), _request.set(request)
         try:
-            with log.failures_recorded():
+            with log.failures_recorded() as watch:
                 response = self.get_response(request)
+                # Django turns an exception in a view into a 500 answer before it gets here.
+                watch.failed = response.status_code >= 500
             context = current()
         finally:
             _current.reset(token)
