@@ -4,6 +4,7 @@ auditor only; every question is itself logged, in the security log (BIO 12.4.1) 
 subjects it returns, in the processing log (NEN 7513: reads of a log are logged)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +26,27 @@ PARAMETERS = [
 ]
 
 
+class RecordSerializer(serializers.Serializer):
+    """One span in the shape of the Logboek Dataverwerkingen 1.0.0 (privacy/ldv.py)."""
+
+    trace_id = serializers.CharField()
+    span_id = serializers.CharField()
+    parent_span_id = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(help_text="De handeling.")
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+    status = serializers.DictField(child=serializers.CharField(), help_text="code: OK, UNSET of ERROR.")
+    resource = serializers.DictField(child=serializers.CharField(allow_blank=True),
+                                     help_text="service.name en service.version van het systeem.")
+    attributes = serializers.DictField(help_text="dpl.core.* volgens de standaard; nl.meldpunt.* zijn onze "
+                                                 "aanvullingen (NEN 7513).")
+
+
+class RecordsSerializer(serializers.Serializer):
+    records = RecordSerializer(many=True)
+    complete = serializers.BooleanField(help_text=f"Onwaar als er meer dan {MAX_RECORDS} regels zijn.")
+
+
 def _described(query: dict) -> str:
     """What was asked, for the security log: never the identifier of a data subject."""
     if "trace_id" in query:
@@ -35,7 +57,7 @@ def _described(query: dict) -> str:
     return f"op een betrokkene ({query['subject'][0]})"
 
 
-@extend_schema(tags=["logboek"], parameters=PARAMETERS)
+@extend_schema(tags=["logboek"], parameters=PARAMETERS, responses=RecordsSerializer)
 class VerwerkingenView(APIView):
     """Logboek Dataverwerkingen: de verwerkingen op trace, verwerkingsactiviteit of betrokkene."""
 
