@@ -193,9 +193,5 @@ def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een f
             record_rolled_back(watch.lines, reason)
 
 
-def forget_cache() -> None:
-    """Kept for callers of the old per-process cache: the register is now read on every write."""
-
-
-__all__ = ["DataSubject", "PseudonymousSubject", "SubjectType", "LogStatus", "record", "forget_cache",
+__all__ = ["DataSubject", "PseudonymousSubject", "SubjectType", "LogStatus", "record",
            "failures_recorded", "status_of", "activity_at"]
