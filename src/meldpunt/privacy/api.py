@@ -18,7 +18,8 @@ from .models import SecurityEvent, SecurityResult
 MAX_RECORDS = 1000
 
 PARAMETERS = [
-    OpenApiParameter("trace_id", str, description="W3C trace-id (32 hexadecimale tekens)."),
+    OpenApiParameter("trace_id", str, description="W3C trace-id (32 kleine hexadecimale tekens).",
+                     pattern=r"^[0-9a-f]{32}$"),
     OpenApiParameter("processing_activity_id", str,
                      description="URI van een verwerkingsactiviteit (met of zonder versie) uit het register."),
     OpenApiParameter("data_subject_id", str, description="BSN, KvK-nummer of BAG-id van de betrokkene."),
