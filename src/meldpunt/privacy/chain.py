@@ -304,7 +304,7 @@ def deletes_allowed() -> bool:
 @contextlib.contextmanager
 def allow_deletes():
     """Lift the database triggers' refusal of DELETE for this thread and transaction: for the
-    retention of the security log and for ``flush`` (which empties the whole database)."""
+    retention of the log chains and for ``flush`` (which empties the whole database)."""
     postgres = connection.vendor == "postgresql" and connection.in_atomic_block
     _guard.depth = getattr(_guard, "depth", 0) + 1
     try:

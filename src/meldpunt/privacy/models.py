@@ -29,7 +29,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("Het log is alleen-toevoegen: regels wijzigen kan niet.")
 
     def _delete_expired(self) -> int:
-        """Only for the retention of the security log (security.prune_security_log)."""
+        """Only for the retention of the log chains (chain.prune)."""
         return models.QuerySet.delete(self)[0]
 
 

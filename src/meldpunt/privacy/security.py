@@ -1,5 +1,7 @@
 """The security log (BIO 12.4.1): logins, failures, lock-outs, refused access (refusals.py), second
-factor, administration, role changes and partner tokens, in a hash chain of its own (chain.py).
+factor, administration (also in bulk), role changes, partner tokens, reads of the Logboek API and
+failed chain verifications, in a hash chain of its own (chain.py). Also the retention of both log
+chains, because a chain that refuses to be pruned is a security event.
 
 BIO 12.4.1/01: each line holds the event, who (an account, traceable to a natural person), the
 device (network address and browser, or the host of a command), the result, date and time.
