@@ -26,6 +26,10 @@ def _grant(user: User, roles) -> None:
     granted = RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in roles)
     for assignment in granted:
         log_event(SecurityEvent.ROLE_GRANTED, obj=user, detail=f"rol {assignment.role} voor {user.username}")
+    if len(granted) > 1:  # BIO 12.4.1: a grant of several roles at once is an event of its own
+        log_event(SecurityEvent.ROLES_BULK, obj=user,
+                  detail=f"{len(granted)} rollen tegelijk voor {user.username}: "
+                         f"{', '.join(a.role for a in granted)}")
 
 
 @transaction.atomic

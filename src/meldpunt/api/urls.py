@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from meldpunt.cases import api as cases_api
 from meldpunt.intake import api as intake_api
+from meldpunt.privacy import api as privacy_api
 from meldpunt.protocol import api as protocol_api
 
 from . import views
@@ -31,6 +32,7 @@ urlpatterns = [
     re_path(rf"{SIGNAAL}/doorzendingen$", protocol_api.DoorzendingView.as_view(), name="signaal-doorzendingen"),
     re_path(rf"{SIGNAAL}/versleuteld-inzien$", protocol_api.VersleuteldInzienView.as_view(),
             name="signaal-versleuteld-inzien"),
+    path("logboek/verwerkingen", privacy_api.VerwerkingenView.as_view(), name="logboek-verwerkingen"),
     path("casussen", cases_api.CasusListView.as_view(), name="casussen"),
     re_path(rf"^casussen/(?P<kenmerk>{cases_api.CASUS_KENMERK_REGEX})$", cases_api.CasusDetailView.as_view(),
             name="casus"),

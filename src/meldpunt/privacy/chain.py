@@ -56,7 +56,7 @@ def line_hash(chain: str, seq: int, prev_hash: str, values: list) -> str:
 
 
 def _line_hash_of(line: AppendOnlyModel, seq: int | None = None) -> str:
-    values = [getattr(line, name) for name in line.CHAINED_FIELDS]
+    values = [getattr(line, name) for name in line.chained_fields()]
     return line_hash(line.CHAIN, line.seq if seq is None else seq, line.prev_hash, values)
 
 
@@ -253,6 +253,44 @@ def _check_storage_order(model, report: Report, reported: set[int]) -> None:
         highest = seq if highest is None else max(highest, seq)
 
 
+# --------------------------------------------------------------------------------- retention
+
+
+class ChainBroken(Exception):
+    """A chain that does not verify is not pruned: tampering is a security incident (BIO 12.4.2/04)."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.problems[0].message if report.problems else "de keten klopt niet")
+        self.report = report
+
+
+def prune(model: type[AppendOnlyModel], time_field: str, cutoff, now, dry_run: bool = False) -> int:
+    """Remove the lines before the first line at or after ``cutoff`` as one block from the start of
+    the chain; the head keeps the first kept line and the hash before it (the checkpoint), so the
+    rest still verifies. Refuses (ChainBroken) when the chain does not verify. Returns the number of
+    lines removed (with ``dry_run``: that would be)."""
+    with transaction.atomic():
+        head = LogChainHead.objects.select_for_update().filter(chain=model.CHAIN).first()
+        if head is None:
+            return 0
+        first_kept = (model.objects.filter(**{f"{time_field}__gte": cutoff}, seq__gte=head.checkpoint_seq)
+                      .order_by("seq").values_list("seq", "prev_hash").first())
+        first_seq, prev_hash = first_kept or (head.last_seq + 1, head.last_hash)
+        expired = model.objects.filter(seq__lt=first_seq)
+        count = expired.count()
+        if dry_run or not count:
+            return count
+        report = verify(model)
+        if not report.ok:
+            raise ChainBroken(report)
+        with allow_deletes():
+            removed = expired._delete_expired()
+        head.checkpoint_seq, head.checkpoint_prev_hash = first_seq, prev_hash
+        head.checkpoint_at, head.pruned = now, head.pruned + removed
+        save_head(head)
+    return removed
+
+
 # ------------------------------------------------------------------ database-level guard
 
 
@@ -266,7 +304,7 @@ def deletes_allowed() -> bool:
 @contextlib.contextmanager
 def allow_deletes():
     """Lift the database triggers' refusal of DELETE for this thread and transaction: for the
-    retention of the security log and for ``flush`` (which empties the whole database)."""
+    retention of the log chains and for ``flush`` (which empties the whole database)."""
     postgres = connection.vendor == "postgresql" and connection.in_atomic_block
     _guard.depth = getattr(_guard, "depth", 0) + 1
     try:

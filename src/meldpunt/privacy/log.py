@@ -1,22 +1,36 @@
-"""Write the processing log (P2): one line per data subject per action.
+"""Write the processing log (P2): one line per data subject per action (Logboek Dataverwerkingen).
 
 Services call :func:`record` inside their transaction, so a write and its log line commit or
-roll back together. Reads call it from selectors after the access check. The lines go into the
-hash chain (chain.py): numbered under a lock on the chain head, so record() waits for a
-concurrent writer's commit.
+roll back together. Reads call it from selectors after the access check. Each call is one action:
+it gets a span of its own under the current span (the request's, or one opened with
+``trace.span()``), and each data subject a child span under the action. The lines go into the hash
+chain (chain.py): numbered under a lock on the chain head, so record() waits for a concurrent
+writer's commit.
+
+A write that fails rolls its lines back with it; :func:`failures_recorded` (around every request,
+in trace.TraceMiddleware) writes them again afterwards, in a transaction of their own, with status
+``error``: the attempt stays on record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.core.keys import pseudonymise
 
 from . import chain, trace
-from .models import LogStatus, ProcessingActivity, ProcessingLogEntry, SubjectType
+from .models import LogStatus, ProcessingActivity, ProcessingLogEntry, SubjectType, activity_uri
+
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -35,17 +49,33 @@ class PseudonymousSubject:
     pseudonym: str
 
 
-_versions: dict[str, tuple[int, str]] = {}
+def activity_at(code: str, moment=None) -> ProcessingActivity:
+    """The register version valid at ``moment`` (now): the latest with ``valid_from`` not after it.
+    Read every time, never cached per process: a new version applies at once in every worker."""
+    moment = moment or timezone.now()
+    versions = ProcessingActivity.objects.filter(code=code).order_by("-valid_from", "-version")
+    activity = versions.filter(valid_from__lte=moment).first() or versions.order_by("version").first()
+    if activity is None:
+        raise LookupError(f"Verwerkingsactiviteit {code!r} staat niet in het register.")
+    return activity
 
 
-def _activity(code: str) -> tuple[int, str]:
-    """Version and data categories of a register entry (cached: the register changes rarely)."""
-    if code not in _versions:
-        activity = ProcessingActivity.objects.filter(code=code).order_by("-version").first()
-        if activity is None:
-            raise LookupError(f"Verwerkingsactiviteit {code!r} staat niet in het register.")
-        _versions[code] = (activity.version, activity.data_categories)
-    return _versions[code]
+@cache
+def resource() -> tuple[str, str]:
+    """The OpenTelemetry resource on every line: this system's name and version."""
+    try:
+        version = metadata.version("meldpunt")
+    except metadata.PackageNotFoundError:
+        version = settings.MELDPUNT_API_VERSION
+    return settings.MELDPUNT_LDV_RESOURCE_NAME[:60], version[:40]
+
+
+def status_of(failure: BaseException | None) -> str:
+    """The span status of an outcome: a refused question (4xx) is unset, not an error. An error
+    class says so with ``span_status`` (registries.errors)."""
+    if failure is None:
+        return LogStatus.OK
+    return getattr(failure, "span_status", LogStatus.ERROR)
 
 
 def _pseudonym(subject) -> str:
@@ -59,6 +89,10 @@ def _primary_role(user) -> str:
         return ""
     roles = user.ordered_roles()
     return roles[0].value if roles else ""
+
+
+# Lines written in the current request or job, so a rolled-back write can be recorded as failed.
+_written: ContextVar[list | None] = ContextVar("meldpunt_log_written", default=None)
 
 
 def record(action: str, activity: str, subjects: Iterable[DataSubject | PseudonymousSubject], *, user=None,
@@ -76,15 +110,25 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
               if (s.pseudonym if isinstance(s, PseudonymousSubject) else s.identifier)}
     if not unique:
         return 0
-    version, categories = _activity(activity)
+    register = activity_at(activity, now)
+    if context.action:  # inside trace.span(): that span is this action's
+        action_span, action_parent = context.span_id, context.parent_span_id
+        started_at = started_at or context.started_at
+    else:
+        action_span, action_parent = trace.new_span_id(), context.span_id
+    name, version = resource()
     rows = [
         ProcessingLogEntry(
-            trace_id=context.trace_id, span_id=context.span_id, parent_span_id=context.parent_span_id,
+            format_version=FORMAT_VERSION, trace_id=context.trace_id, span_id=trace.new_span_id(),
+            parent_span_id=action_span, action_parent_span_id=action_parent,
             foreign_trace_id=context.foreign_trace_id, foreign_span_id=context.foreign_span_id,
+            foreign_processor=context.foreign_processor,
             action=action[:80], started_at=started_at or now, ended_at=now, status=status,
-            activity_code=activity, activity_version=version,
+            activity_code=activity, activity_version=register.version,
+            activity_uri=activity_uri(activity, register.version)[:200],
+            resource_name=name, resource_version=version,
             subject_type=kind, subject_pseudonym=pseudonym,
-            data_categories=(categories if data is None else data)[:300],
+            data_categories=(register.data_categories if data is None else data)[:300],
             user_id=getattr(user, "pk", None), role=(_primary_role(user) if role is None else role)[:32],
             object_type=obj._meta.model_name[:40] if obj is not None else "",
             object_id=str(obj.pk)[:40] if obj is not None else "", basis=basis[:300],
@@ -92,12 +136,62 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
         for kind, pseudonym in sorted(unique)
     ]
     chain.append(ProcessingLogEntry, rows)
+    written = _written.get()
+    if written is not None:
+        written.extend(rows)
     return len(rows)
 
 
-def forget_cache() -> None:
-    """After a change of the register."""
-    _versions.clear()
+def _failure_copy(line: ProcessingLogEntry, reason: str) -> ProcessingLogEntry:
+    fields = {f.attname: getattr(line, f.attname) for f in ProcessingLogEntry._meta.concrete_fields
+              if not f.primary_key and f.attname not in ("seq", "prev_hash", "hash")}
+    fields.update(status=LogStatus.ERROR, ended_at=timezone.now(),
+                  basis=f"mislukt, teruggedraaid ({reason}); {line.basis}"[:300])
+    return ProcessingLogEntry(**fields)
 
 
-__all__ = ["DataSubject", "PseudonymousSubject", "SubjectType", "LogStatus", "record", "forget_cache"]
+def record_rolled_back(lines: list[ProcessingLogEntry], reason: str) -> int:
+    """Write again, as failures, the lines of ``lines`` a rollback took away; returns how many."""
+    if not lines:
+        return 0
+    spans = [line.span_id for line in lines]
+    kept: set[str] = set()
+    for start in range(0, len(spans), 5000):  # within every database's limit of query parameters
+        kept.update(ProcessingLogEntry.objects.filter(span_id__in=spans[start:start + 5000])
+                    .values_list("span_id", flat=True))
+    lost = [_failure_copy(line, reason) for line in lines if line.span_id not in kept]
+    if lost:
+        with transaction.atomic():
+            chain.append(ProcessingLogEntry, lost)
+    return len(lost)
+
+
+class FailureWatch:
+    """What failures_recorded watches: the lines written, and whether the work failed."""
+
+    def __init__(self):
+        self.lines: list[ProcessingLogEntry] = []
+        self.failed = False
+
+
+@contextmanager
+def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een fout"):
+    """Around a request or job: when it fails (an exception, or the caller sets ``failed``, e.g. for
+    a 500), lines that its rolled-back writes took with them are written again afterwards, with
+    status error, in a transaction of their own: the rollback does not erase the attempt. A refusal
+    of bad input is no failure: it changes nothing and leaves no line (P8)."""
+    watch = FailureWatch()
+    token = _written.set(watch.lines)
+    try:
+        yield watch
+    except Exception:
+        watch.failed = True
+        raise
+    finally:
+        _written.reset(token)
+        if watch.failed:
+            record_rolled_back(watch.lines, reason)
+
+
+__all__ = ["DataSubject", "PseudonymousSubject", "SubjectType", "LogStatus", "record",
+           "failures_recorded", "status_of", "activity_at"]

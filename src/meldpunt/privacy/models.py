@@ -7,7 +7,9 @@ every line carries its sequence number, the hash of the line before it and a key
 its fields; a head row per chain records the last line, so removal at the end shows too.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -27,7 +29,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("Het log is alleen-toevoegen: regels wijzigen kan niet.")
 
     def _delete_expired(self) -> int:
-        """Only for the retention of the security log (security.prune_security_log)."""
+        """Only for the retention of the log chains (chain.prune)."""
         return models.QuerySet.delete(self)[0]
 
 
@@ -56,6 +58,9 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Het log is alleen-toevoegen: regels verwijderen kan niet.")
+
+    def chained_fields(self) -> tuple[str, ...]:
+        return self.CHAINED_FIELDS
 
 
 class LogChainHead(models.Model):
@@ -92,6 +97,8 @@ class ProcessingActivity(models.Model):
     legal_basis = models.TextField("grondslag")
     # AVG art. 30 lid 1 sub c; the log lines copy it as "which data" (NEN 7513).
     data_categories = models.CharField("categorieën van gegevens", max_length=300, blank=True)
+    # Logboek Dataverwerkingen: a line points at the version that was valid when it was written.
+    valid_from = models.DateTimeField("geldig vanaf", default=timezone.now)
 
     class Meta:
         verbose_name = "verwerkingsactiviteit"
@@ -100,6 +107,19 @@ class ProcessingActivity(models.Model):
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
+
+    @property
+    def uri(self) -> str:
+        """dpl.core.processing_activity_id: this version's address in the register."""
+        return activity_uri(self.code, self.version)
+
+
+def register_base() -> str:
+    return settings.MELDPUNT_LDV_REGISTER_URI.rstrip("/")
+
+
+def activity_uri(code: str, version: int) -> str:
+    return f"{register_base()}/verwerkingsactiviteiten/{code}/{version}"
 
 
 class SubjectType(models.TextChoices):
@@ -110,7 +130,11 @@ class SubjectType(models.TextChoices):
 
 
 class LogStatus(models.TextChoices):
+    """OpenTelemetry span status, as the Logboek Dataverwerkingen uses it: ``unset`` when the
+    outcome was not judged (a refusal of the caller's question, HTTP 4xx), ``error`` for a failure."""
+
     OK = "ok", "Geslaagd"
+    UNSET = "unset", "Geweigerd of zonder uitkomst"
     ERROR = "error", "Mislukt"
 
 
@@ -121,6 +145,10 @@ class ProcessingLogEntry(AppendOnlyModel):
         "ended_at", "status", "activity_code", "activity_version", "subject_type", "subject_pseudonym",
         "data_categories", "user_id", "role", "object_type", "object_id", "basis",
     )
+    # Lines of format 2 (Logboek Dataverwerkingen 1.0.0, ADR 0025) also chain these; older lines
+    # keep the hash they were written with.
+    CHAINED_FIELDS_V2 = ("format_version", "action_parent_span_id", "foreign_processor", "activity_uri",
+                         "resource_name", "resource_version")
 
     trace_id = models.CharField(max_length=32, db_index=True)
     span_id = models.CharField(max_length=16)
@@ -128,6 +156,12 @@ class ProcessingLogEntry(AppendOnlyModel):
     # LDV foreign_operation: the calling action at another party, from an incoming traceparent.
     foreign_trace_id = models.CharField(max_length=32, blank=True)
     foreign_span_id = models.CharField(max_length=16, blank=True)
+    # dpl.core.foreign_operation.processor: whose operation called us (a trusted partner).
+    foreign_processor = models.CharField(max_length=200, blank=True, db_default="")
+    # span_id is the span of this data subject; parent_span_id the action's span; this the
+    # action's own parent (the request's span), so one trace can be followed as a tree.
+    action_parent_span_id = models.CharField(max_length=16, blank=True, db_default="")
+    format_version = models.PositiveSmallIntegerField(default=1, db_default=1, editable=False)
     action = models.CharField("handeling", max_length=80)
     started_at = models.DateTimeField(db_index=True)
     ended_at = models.DateTimeField()
@@ -135,6 +169,11 @@ class ProcessingLogEntry(AppendOnlyModel):
     # The register row as code + version (not a foreign key): a log line must outlive register edits.
     activity_code = models.CharField(max_length=60)
     activity_version = models.PositiveSmallIntegerField()
+    # dpl.core.processing_activity_id: the URI of that version in the register.
+    activity_uri = models.CharField(max_length=200, blank=True, db_default="")
+    # The OpenTelemetry resource: which system (and which version of it) wrote the line.
+    resource_name = models.CharField(max_length=60, blank=True, db_default="")
+    resource_version = models.CharField(max_length=40, blank=True, db_default="")
     subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
     subject_pseudonym = models.CharField(max_length=64, db_index=True)
     data_categories = models.CharField("welke gegevens", max_length=300, blank=True)
@@ -153,6 +192,9 @@ class ProcessingLogEntry(AppendOnlyModel):
     def __str__(self):
         return f"{self.action} {self.subject_type} {self.started_at:%Y-%m-%d %H:%M}"
 
+    def chained_fields(self) -> tuple[str, ...]:
+        return self.CHAINED_FIELDS + (self.CHAINED_FIELDS_V2 if self.format_version >= 2 else ())
+
 
 class SecurityEvent(models.TextChoices):
     LOGIN = "inloggen", "Ingelogd"
@@ -168,6 +210,10 @@ class SecurityEvent(models.TextChoices):
     TOKEN_ISSUED = "token_uitgegeven", "Partnertoken uitgegeven"
     TOKEN_REVOKED = "token_ingetrokken", "Partnertoken ingetrokken"
     ACCESS_DENIED = "toegang_geweigerd", "Geweigerde toegang"
+    ADMIN_BULK = "beheer_bulk", "Beheer: actie op meerdere records"
+    ROLES_BULK = "rollen_bulk", "Meerdere rollen tegelijk toegekend"
+    LOG_READ = "logboek_opgevraagd", "Logboek opgevraagd via de API"
+    CHAIN_BROKEN = "keten_onjuist", "Controle van de logketen mislukt"
 
 
 class SecurityResult(models.TextChoices):

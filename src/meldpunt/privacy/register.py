@@ -1,9 +1,45 @@
-from .models import ProcessingActivity
-
 """The register of processing activities of this product (AVG art. 30), seeded on migrate.
 
-A gemeente edits the register in the admin; a change of purpose or basis is a new version.
+A gemeente edits the register in the admin; a change of name, purpose, legal basis or categories
+is a new version with its own valid-from time (:func:`revise`, Logboek Dataverwerkingen): log lines
+keep pointing at the version they were written under, each version has a URI of its own.
 """
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from meldpunt.core.errors import MeldpuntError
+
+from .models import ProcessingActivity
+
+# The fields whose change makes a new version (the rest of a row is its identity).
+VERSIONED_FIELDS = ("name", "purpose", "legal_basis", "data_categories")
+
+
+class RegisterError(MeldpuntError):
+    """A register change that cannot be made; the message is Dutch. Nothing changed."""
+
+
+@transaction.atomic
+def revise(code: str, *, valid_from=None, **changes) -> ProcessingActivity:
+    """A new version of activity ``code`` with ``changes`` (name, purpose, legal_basis,
+    data_categories), valid from ``valid_from`` (now). The old version stays as it was."""
+    unknown = set(changes) - set(VERSIONED_FIELDS)
+    if unknown:
+        raise RegisterError(f"Deze velden horen niet bij een verwerkingsactiviteit: {', '.join(sorted(unknown))}.")
+    versions = ProcessingActivity.objects.select_for_update().filter(code=code)
+    latest = versions.order_by("-version").first()
+    if latest is None:
+        raise RegisterError(f"Verwerkingsactiviteit {code} staat niet in het register.")
+    if all(getattr(latest, name) == value for name, value in changes.items()):
+        return latest  # nothing changed: no new version
+    valid_from = valid_from or timezone.now()
+    if valid_from < latest.valid_from:
+        raise RegisterError("Een nieuwe versie kan niet eerder ingaan dan de versie ervoor.")
+    fields = {name: getattr(latest, name) for name in VERSIONED_FIELDS} | changes
+    version = (versions.aggregate(highest=Max("version"))["highest"] or 0) + 1
+    return ProcessingActivity.objects.create(code=code, version=version, valid_from=valid_from, **fields)
 
 ACTIVITIES = [
     ("intake", "Ontvangen en registreren van signalen",

@@ -1,5 +1,7 @@
 """The security log (BIO 12.4.1): logins, failures, lock-outs, refused access (refusals.py), second
-factor, administration, role changes and partner tokens, in a hash chain of its own (chain.py).
+factor, administration (also in bulk), role changes, partner tokens, reads of the Logboek API and
+failed chain verifications, in a hash chain of its own (chain.py). Also the retention of both log
+chains, because a chain that refuses to be pruned is a security event.
 
 BIO 12.4.1/01: each line holds the event, who (an account, traceable to a natural person), the
 device (network address and browser, or the host of a command), the result, date and time.
@@ -15,14 +17,13 @@ import socket
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.accounts.lockout import ADDRESS
 from meldpunt.core.clientip import client_ip
 
 from . import chain, trace
-from .models import LogChainHead, SecurityEvent, SecurityLogEntry, SecurityResult
+from .models import ProcessingLogEntry, SecurityEvent, SecurityLogEntry, SecurityResult
 
 
 class SecurityLogError(Exception):
@@ -153,6 +154,23 @@ def partner_token(partner, *, revoked: bool = False, replaced: bool = False) -> 
     log_event(event, obj=partner, detail=detail)
 
 
+def logged_delete_selected(modeladmin, request, queryset):
+    """The admin's 'delete selected' action, plus one security-log line for the whole batch: Django
+    writes its own admin log for a batch in one insert, without the post_save on_admin_change hears."""
+    from django.contrib.admin.actions import delete_selected
+
+    count = queryset.count()
+    response = delete_selected(modeladmin, request, queryset)
+    if response is None and count > 1:  # None: confirmed and deleted (else the confirmation page)
+        log_event(SecurityEvent.ADMIN_BULK, request=request, object_type=queryset.model._meta.model_name,
+                  detail=f"{count} {queryset.model._meta.verbose_name_plural} in één keer verwijderd")
+    return response
+
+
+logged_delete_selected.allowed_permissions = ("delete",)
+logged_delete_selected.short_description = "Geselecteerde %(verbose_name_plural)s verwijderen"
+
+
 def connect() -> None:
     """Called from PrivacyConfig.ready."""
     # Models of other apps: connect() runs from PrivacyConfig.ready, once every app is loaded.
@@ -172,12 +190,15 @@ def connect() -> None:
     post_save.connect(on_admin_change, sender=LogEntry, dispatch_uid="security_log_admin")
     post_save.connect(on_role_granted, sender=RoleAssignment, dispatch_uid="security_log_role_granted")
     post_delete.connect(on_role_revoked, sender=RoleAssignment, dispatch_uid="security_log_role_revoked")
+    from django.contrib import admin
+
+    admin.site.add_action(logged_delete_selected, "delete_selected")
 
 
 # --------------------------------------------------------------------------------- retention
 
 
-def _months_before(moment: datetime, months: int) -> datetime:
+def months_before(moment: datetime, months: int) -> datetime:
     month_index = moment.year * 12 + moment.month - 1 - months
     year, month = divmod(month_index, 12)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
@@ -193,25 +214,32 @@ def prune_security_log(now=None, dry_run: bool = False) -> int:
     clean away. Returns the number of lines removed (or, with ``dry_run``, that would be).
     """
     now = now or timezone.now()
-    cutoff = _months_before(now, settings.MELDPUNT_SECURITY_LOG_MONTHS)
-    with transaction.atomic():
-        head = LogChainHead.objects.select_for_update().filter(chain=SecurityLogEntry.CHAIN).first()
-        if head is None:
-            return 0
-        first_kept = (SecurityLogEntry.objects.filter(occurred_at__gte=cutoff, seq__gte=head.checkpoint_seq)
-                      .order_by("seq").values_list("seq", "prev_hash").first())
-        first_seq, prev_hash = first_kept or (head.last_seq + 1, head.last_hash)
-        expired = SecurityLogEntry.objects.filter(seq__lt=first_seq)
-        count = expired.count()
-        if dry_run or not count:
-            return count
-        report = chain.verify(SecurityLogEntry)
-        if not report.ok:
-            raise SecurityLogError("Het beveiligingslog wordt niet opgeschoond: de keten klopt niet "
-                                   f"({report.problems[0].message}). Meld dit als beveiligingsincident.")
-        with chain.allow_deletes():
-            removed = expired._delete_expired()
-        head.checkpoint_seq, head.checkpoint_prev_hash = first_seq, prev_hash
-        head.checkpoint_at, head.pruned = now, head.pruned + removed
-        chain.save_head(head)
-    return removed
+    cutoff = months_before(now, settings.MELDPUNT_SECURITY_LOG_MONTHS)
+    try:
+        return chain.prune(SecurityLogEntry, "occurred_at", cutoff, now, dry_run=dry_run)
+    except chain.ChainBroken as broken:
+        chain_broken("Beveiligingslog", broken.report)
+        raise SecurityLogError("Het beveiligingslog wordt niet opgeschoond: de keten klopt niet "
+                               f"({broken}). Meld dit als beveiligingsincident.") from None
+
+
+def prune_processing_log(now=None, dry_run: bool = False) -> int:
+    """Remove processing-log lines older than MELDPUNT_PROCESSING_LOG_MONTHS (0: keep all), the same
+    way: a block from the start of the chain, with a checkpoint (ADR 0025). Not when the chain is broken."""
+    months = settings.MELDPUNT_PROCESSING_LOG_MONTHS
+    if months <= 0:
+        return 0
+    now = now or timezone.now()
+    try:
+        return chain.prune(ProcessingLogEntry, "started_at", months_before(now, months), now, dry_run=dry_run)
+    except chain.ChainBroken as broken:
+        chain_broken("Verwerkingslog", broken.report)
+        raise SecurityLogError("Het verwerkingslog wordt niet opgeschoond: de keten klopt niet "
+                               f"({broken}). Meld dit als beveiligingsincident.") from None
+
+
+def chain_broken(title: str, report) -> None:
+    """BIO 12.4.1: a failed verification of a log chain is itself a security event."""
+    first = report.problems[0].message if report.problems else ""
+    log_event(SecurityEvent.CHAIN_BROKEN, SecurityResult.FAILURE, object_type="logketen", object_id=report.chain,
+              detail=f"{title}: {len(report.problems) + report.unreported} afwijkingen; eerste: {first}")

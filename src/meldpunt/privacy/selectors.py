@@ -207,3 +207,47 @@ def object_labels(lines) -> dict[tuple[str, str], str]:
 
 def chain_heads() -> dict[str, LogChainHead]:
     return {head.chain: head for head in LogChainHead.objects.all()}
+
+
+# ------------------------------------------------------------ Logboek Dataverwerkingen reads
+
+
+def ldv_lines(user, query: dict) -> QuerySet[ProcessingLogEntry]:
+    """The lines of one read-API question (ldv.parse_query), oldest first; nothing without the right."""
+    if not policy.may_open(user, "toezicht"):
+        return ProcessingLogEntry.objects.none()
+    lines = ProcessingLogEntry.objects.all()
+    if "trace_id" in query:
+        lines = lines.filter(trace_id=query["trace_id"])
+    elif "activity" in query:
+        code, version = query["activity"]
+        lines = lines.filter(activity_code=code)
+        if version is not None:
+            lines = lines.filter(activity_version=version)
+    else:
+        kind, identifier = query["subject"]
+        lines = lines.filter(subject_type=kind, subject_pseudonym=pseudonymise(kind, identifier))
+    return lines.order_by("started_at", "seq")
+
+
+@dataclass
+class TraceAction:
+    """One action of a trace (a span with a child span per data subject) and its lines."""
+
+    span_id: str
+    parent_span_id: str
+    lines: list
+
+    @property
+    def first(self):
+        return self.lines[0]
+
+
+def trace_actions(user, trace_id: str) -> list[TraceAction]:
+    """The actions of one trace in time order, each with its data-subject lines (FG page)."""
+    lines = with_names(list(ldv_lines(user, {"trace_id": trace_id})))
+    actions: dict[str, TraceAction] = {}
+    for line in lines:
+        key = line.parent_span_id or line.span_id
+        actions.setdefault(key, TraceAction(key, line.action_parent_span_id, [])).lines.append(line)
+    return list(actions.values())

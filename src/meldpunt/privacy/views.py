@@ -6,6 +6,7 @@ which apply the policy; each page or export of log lines is itself logged (selec
 
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_safe
 from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
-from . import selectors
+from . import ldv, selectors
 from .forms import ProcessingLogForm, SecurityLogForm
 
 PAGE_SIZE = 50
@@ -63,13 +64,32 @@ def beveiligingslog(request):
         "form": form, "page": current, "lines": lines, "query": query, "searched": bool(request.GET)})
 
 
+@require_safe
+@page("toezicht")
+def verwerking(request, trace_id: str):
+    """One processing followed across all its spans (Logboek Dataverwerkingen: one trace)."""
+    if not ldv.TRACE_ID.fullmatch(trace_id):
+        raise Http404("Deze verwerking bestaat niet.")
+    actions = selectors.trace_actions(request.user, trace_id)
+    if not actions:
+        raise Http404("Over deze verwerking staan geen regels in het verwerkingslog.")
+    lines = [line for action in actions for line in action.lines]
+    selectors.log_reading(request.user, lines, "verwerking_volgen")
+    foreign = next((line for line in lines if line.foreign_processor or line.foreign_trace_id), None)
+    return render(request, "privacy/verwerking.html", {
+        "actions": actions, "trace_id": trace_id, "foreign": foreign, "count": len(lines),
+        "requests": len({action.parent_span_id for action in actions})})
+
+
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 PROCESSING_COLUMNS = ["regel", "tijdstip", "medewerker", "rol", "handeling", "verwerkingsactiviteit", "versie",
                       "grondslag", "reden", "welke gegevens", "soort betrokkene", "betrokkene (pseudoniem)",
-                      "object", "status", "trace-id", "span-id", "externe trace-id", "externe span-id"]
+                      "object", "status", "trace-id", "span-id", "externe trace-id", "externe span-id",
+                      "span-id van de handeling", "bovenliggende span-id", "externe partij",
+                      "verwerkingsactiviteit (URI)", "systeem"]
 
 
 @require_safe
@@ -87,6 +107,8 @@ def verwerkingslog_export(request):
                 activity.legal_basis if activity else "", line.basis, line.data_categories,
                 line.get_subject_type_display(), line.subject_pseudonym, line.object_label,
                 line.get_status_display(), line.trace_id, line.span_id, line.foreign_trace_id, line.foreign_span_id,
+                line.parent_span_id, line.action_parent_span_id, line.foreign_processor.removeprefix("partner:"),
+                line.activity_uri, f"{line.resource_name} {line.resource_version}".strip(),
             ])
     # Logged after reading, so the export does not contain its own log lines.
     exported = lines.filter(seq__gte=rows[-1][0], seq__lte=rows[0][0]) if rows else lines.none()

@@ -25,15 +25,18 @@ class ConnectorError(MeldpuntError):
 
 
 class UnsupportedSubject(ConnectorError):
-    pass
+    # The question was refused or found nothing: no error (Logboek Dataverwerkingen span status).
+    span_status = "unset"
 
 
 class FieldNotAllowed(ConnectorError):
-    pass
+    # The question was refused or found nothing: no error (Logboek Dataverwerkingen span status).
+    span_status = "unset"
 
 
 class NoHit(ConnectorError):
-    pass
+    # The question was refused or found nothing: no error (Logboek Dataverwerkingen span status).
+    span_status = "unset"
 
 
 class RegistryUnavailable(ConnectorError):
@@ -42,6 +45,9 @@ class RegistryUnavailable(ConnectorError):
 
 class RegistryRefused(ConnectorError):
     """The registry refused the question (4xx); asking again does not help."""
+
+    # HTTP 4xx leaves the span status unset (OpenTelemetry semantics the standard follows).
+    span_status = "unset"
 
 
 class InvalidAnswer(ConnectorError):

@@ -234,6 +234,13 @@ MELDPUNT_PSEUDONYM_KEY = env_str("MELDPUNT_PSEUDONYM_KEY")
 # (Selectielijst 19.1.24: login data 6 months); the retention job prunes older ones.
 MELDPUNT_LOG_CHAIN_KEY = env_str("MELDPUNT_LOG_CHAIN_KEY")
 MELDPUNT_SECURITY_LOG_MONTHS = env_int("MELDPUNT_SECURITY_LOG_MONTHS", 6)
+# Processing-log lines are kept this many months (0: never pruned); the retention job prunes older
+# ones from the start of the chain, with a checkpoint so the rest still verifies (ADR 0025).
+MELDPUNT_PROCESSING_LOG_MONTHS = env_int("MELDPUNT_PROCESSING_LOG_MONTHS", 60)
+# Logboek Dataverwerkingen (ADR 0025): the base URI of the register of processing activities (each
+# version is <base>/verwerkingsactiviteiten/<code>/<version>) and the resource on every line.
+MELDPUNT_LDV_REGISTER_URI = env_str("MELDPUNT_LDV_REGISTER_URI", "urn:nl:meldpunt-ondermijning:register")
+MELDPUNT_LDV_RESOURCE_NAME = env_str("MELDPUNT_LDV_RESOURCE_NAME", "meldpunt-ondermijning")
 # Refused access is a security event (BIO 12.4.1); at most this many lines per minute per user (or,
 # without a login, per client address), then one line that sums up the rest (privacy/refusals.py).
 MELDPUNT_REFUSAL_LOG_PER_MINUTE = env_int("MELDPUNT_REFUSAL_LOG_PER_MINUTE", 10)

@@ -284,8 +284,10 @@ def _assign_lines(findings: selectors.Findings, items: list[AccessItem], cuts: d
                 continue
             event = (INZAGE_ACTIVITY, line.object_type, line.object_id, line.action)
         else:
-            # One action on several of the subject's identifiers is one event for the reader.
-            event = (line.trace_id, line.span_id, line.action, line.object_type, line.object_id)
+            # One action on several of the subject's identifiers is one event for the reader: the
+            # action's span (lines of format 1 shared one span per request).
+            event = (line.trace_id, line.parent_span_id or line.span_id, line.action, line.object_type,
+                     line.object_id)
         if event in seen:
             continue
         seen.add(event)

@@ -71,6 +71,17 @@ def _prune_security_log(dry_run: bool, summary: Summary) -> None:
                 else f"Beveiligingslog opgeschoond: {removed} oude regels verwijderd.")
 
 
+def _prune_processing_log(dry_run: bool, summary: Summary) -> None:
+    try:
+        removed = security.prune_processing_log(dry_run=dry_run)
+    except security.SecurityLogError as broken:
+        summary.add(f"LET OP: het verwerkingslog is niet opgeschoond: {broken}")
+        summary.failed = True
+        return
+    summary.add(f"Verwerkingslog: {removed} oude regels zouden worden verwijderd." if dry_run
+                else f"Verwerkingslog opgeschoond: {removed} oude regels verwijderd.")
+
+
 def _flush_refusals(summary: Summary) -> None:
     """Counted refusals of a crawler that never came back are written now, not lost with the cache."""
     written = refusals.flush_pending_refusals()
@@ -130,6 +141,7 @@ def run(dry_run: bool = False, peildatum: date | None = None) -> Summary:
     if unlisted:
         summary.add(f"Dossiers met verstreken bewaartermijn die nog op geen lijst staan: {unlisted}.")
     _prune_security_log(dry_run, summary)
+    _prune_processing_log(dry_run, summary)
     if not dry_run:
         _flush_refusals(summary)
         _checkpoint(summary)

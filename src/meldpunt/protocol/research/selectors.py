@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from meldpunt import policy
-from meldpunt.privacy import log
+from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
 
 from .. import sources
@@ -169,6 +169,7 @@ def open_details(user, signal, pk: int) -> OpenedDetails:
     source, mention = item.hit.request.source, item.hit.subject
     labels = source.field_labels(sources.detail_kind(mention, source))
     fields = list(item.approved_fields)
+<<<<<<< HEAD
     record, error = approved_values(item)
     values = [(labels.get(f, f), record[f]) for f in fields if f in record]
     log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
@@ -184,6 +185,9 @@ def approved_values(item: DetailRequest) -> tuple[dict, str]:
     source, mention = item.hit.request.source, item.hit.subject
     fields = list(item.approved_fields)
     error = ""
+=======
+    error, failure = "", None
+>>>>>>> ldv
     subject = sources.registry_subject(mention)
     if sources.asked_via_linker(mention, source):
         # Known by name and birth date only: the record is the one confirmed on the linking page.
@@ -194,6 +198,7 @@ def approved_values(item: DetailRequest) -> tuple[dict, str]:
     if source.has_connector and subject is None:
         record, error = {}, ("Deze persoon is nog niet gekoppeld aan een registratie. De goedgekeurde gegevens van "
                              "de kandidaten staan op de koppelpagina.")
+<<<<<<< HEAD
     elif source.has_connector:
         try:
             record = connector(source.connector).details(subject, fields)
@@ -204,3 +209,21 @@ def approved_values(item: DetailRequest) -> tuple[dict, str]:
         if not item.supplied_at:
             error = "De bronhouder heeft de gegevens nog niet geleverd."
     return record, error
+=======
+    # One span for the opening: the registry call carries it as parent, the log line is its child.
+    with trace.span():
+        if source.has_connector and subject is not None:
+            try:
+                record = connector(source.connector).details(subject, fields)
+            except ConnectorError as refused:
+                record, error, failure = {}, str(refused), refused
+        elif not source.has_connector:
+            record = {f: item.supplied.get(f, "") for f in fields} if item.supplied_at else {}
+            if not item.supplied_at:
+                error = "De bronhouder heeft de gegevens nog niet geleverd."
+        values = [(labels.get(f, f), record[f]) for f in fields if f in record]
+        log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
+                   basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
+                   status=log.status_of(failure) if failure else (log.LogStatus.UNSET if error else log.LogStatus.OK))
+    return OpenedDetails(item, values, error)
+>>>>>>> ldv

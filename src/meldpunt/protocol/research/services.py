@@ -223,20 +223,27 @@ def _ask_connector(item: SourceRequest, requester) -> None:
     approved = _approver(item)
     for hit in item.hits.filter(hit__isnull=True).select_related("subject"):
         by_linker = sources.asked_via_linker(hit.subject, item.source)
-        try:
-            hit.hit = _linker_hit(hit.subject) if by_linker else registry.hit(sources.registry_subject(hit.subject))
-        except (ConnectorError, ValueError) as error:
-            hit.error = str(error)[:300]
-            hit.save(update_fields=["error"])
-            continue
-        # answered_by_connector: answered by the system, not a bronhouder; the log says whether
-        # the connector or the linker ("koppelen") answered.
-        hit.answered_by_connector, hit.answered_at, hit.error = True, timezone.now(), ""
-        hit.save(update_fields=["hit", "answered_by_connector", "answered_at", "error"])
-        log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=requester, obj=item.signal,
-                   role=Role.REGISSEUR.value,
-                   basis=(f"{item.source.code} via koppelen (naam en {sources.birth_words(hit.subject)})" if by_linker
-                          else item.source.code) + approved)
+        basis = (f"{item.source.code} via koppelen (naam en {sources.birth_words(hit.subject)})" if by_linker
+                 else item.source.code) + approved
+        # One span per question: the registry receives it as the parent in traceparent, and the
+        # log line of this subject is its child (Logboek Dataverwerkingen).
+        with trace.span():
+            try:
+                hit.hit = _linker_hit(hit.subject) if by_linker else registry.hit(sources.registry_subject(hit.subject))
+            except (ConnectorError, ValueError) as error:
+                hit.error = str(error)[:300]
+                hit.save(update_fields=["error"])
+                if isinstance(error, ConnectorError):  # the question went out: the attempt is logged
+                    log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=requester,
+                               obj=item.signal, role=Role.REGISSEUR.value, status=log.status_of(error),
+                               basis=f"{basis}; niet beantwoord")
+                continue
+            # answered_by_connector: answered by the system, not a bronhouder; the log says whether
+            # the connector or the linker ("koppelen") answered.
+            hit.answered_by_connector, hit.answered_at, hit.error = True, timezone.now(), ""
+            hit.save(update_fields=["hit", "answered_by_connector", "answered_at", "error"])
+            log.record("hit_bevraagd", ACTIVITY, _mention_subjects([hit.subject]), user=requester, obj=item.signal,
+                       role=Role.REGISSEUR.value, basis=basis)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from meldpunt.privacy import trace
 from meldpunt.registries.errors import ConnectorError, InvalidAnswer, RegistryRefused, RegistryUnavailable
 
 from .. import haalcentraal as hc
@@ -58,6 +59,8 @@ class HttpTransport:
             headers["Content-Type"] = JSON_UTF8
         if self.api_key:
             headers[self.api_key_header] = self.api_key
+        # W3C Trace Context (Logboek Dataverwerkingen): the registry ties its log to our span.
+        headers.update(trace.outgoing_headers())
         attempts = self.retries + 1
         failure = ""
         for attempt in range(1, attempts + 1):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.privacy import chain
+from meldpunt.privacy import chain, security
 from meldpunt.privacy.models import ProcessingLogEntry, SecurityLogEntry
 
 LOGS = {"verwerking": ProcessingLogEntry, "beveiliging": SecurityLogEntry}
@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{title}: in orde ({checked}).")
                 continue
             failed.append(title)
+            security.chain_broken(title, report)
             self.stderr.write(f"{title}: NIET IN ORDE ({_lines(report.checked)} gecontroleerd).")
             for problem in report.problems:
                 self.stderr.write(f"  - [{problem.kind}] {problem.message}")

@@ -1,0 +1,90 @@
+"""The read API of the Logboek Dataverwerkingen (its read extension): the processing log queried by
+trace id, by processing activity or by data subject, and nothing else (400). For the FG and the
+auditor only; every question is itself logged, in the security log (BIO 12.4.1) and, for the data
+subjects it returns, in the processing log (NEN 7513: reads of a log are logged)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from meldpunt.api.permissions import PolicyPermission
+from meldpunt.api.problems import problem_response
+
+from . import ldv, security, selectors
+from .models import SecurityEvent, SecurityResult
+
+# At most this many records per answer, the oldest first; ask by a narrower question for more.
+MAX_RECORDS = 1000
+
+PARAMETERS = [
+    OpenApiParameter("trace_id", str, description="W3C trace-id (32 kleine hexadecimale tekens).",
+                     pattern=r"^[0-9a-f]{32}$"),
+    OpenApiParameter("processing_activity_id", str,
+                     description="URI van een verwerkingsactiviteit (met of zonder versie) uit het register."),
+    OpenApiParameter("data_subject_id", str, description="BSN, KvK-nummer of BAG-id van de betrokkene."),
+    OpenApiParameter("data_subject_id_type", str, description="URI (of code) van het soort identificatie."),
+]
+
+
+class RecordSerializer(serializers.Serializer):
+    """One span in the shape of the Logboek Dataverwerkingen 1.0.0 (privacy/ldv.py)."""
+
+    trace_id = serializers.CharField()
+    span_id = serializers.CharField()
+    parent_span_id = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(help_text="De handeling.")
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+    status = serializers.DictField(child=serializers.CharField(), help_text="code: OK, UNSET of ERROR.")
+    resource = serializers.DictField(child=serializers.CharField(allow_blank=True),
+                                     help_text="service.name en service.version van het systeem.")
+    attributes = serializers.DictField(help_text="dpl.core.* volgens de standaard; nl.meldpunt.* zijn onze "
+                                                 "aanvullingen (NEN 7513).")
+
+
+class RecordsSerializer(serializers.Serializer):
+    records = RecordSerializer(many=True)
+    complete = serializers.BooleanField(help_text=f"Onwaar als er meer dan {MAX_RECORDS} regels zijn.")
+
+
+def _described(query: dict) -> str:
+    """What was asked, for the security log: never the identifier of a data subject."""
+    if "trace_id" in query:
+        return f"op trace {query['trace_id']}"
+    if "activity" in query:
+        code, version = query["activity"]
+        return f"op verwerkingsactiviteit {code}" + (f" versie {version}" if version else "")
+    return f"op een betrokkene ({query['subject'][0]})"
+
+
+@extend_schema(tags=["logboek"], parameters=PARAMETERS, responses=RecordsSerializer)
+class VerwerkingenView(APIView):
+    """Logboek Dataverwerkingen: de verwerkingen op trace, verwerkingsactiviteit of betrokkene."""
+
+    access_rule = "toezicht"
+    permission_classes = [PolicyPermission]
+
+    def get(self, request):
+        try:
+            query = ldv.parse_query(request.query_params)
+        except ldv.QueryError as refused:
+            security.log_event(SecurityEvent.LOG_READ, SecurityResult.FAILURE, request=request,
+                               object_type="logboek", detail=f"vraag geweigerd: {refused}")
+            return problem_response(400, str(refused))
+        lines = selectors.ldv_lines(request.user, query)
+        found = list(lines[:MAX_RECORDS + 1])
+        complete = len(found) <= MAX_RECORDS
+        found = found[:MAX_RECORDS]
+        security.log_event(SecurityEvent.LOG_READ, request=request, object_type="logboek",
+                           detail=f"verwerkingslog {_described(query)}: {len(found)} regels")
+        selectors.log_reading(request.user, found, "logboek_raadplegen",
+                              filters=_subject_filter(query))
+        return Response({"records": [ldv.record(line) for line in found], "complete": complete})
+
+
+def _subject_filter(query: dict):
+    if "subject" not in query:
+        return None
+    kind, identifier = query["subject"]
+    return selectors.LogFilter(subject_type=kind, subject_identifier=identifier)

@@ -1,0 +1,120 @@
+"""The processing log in the shape of the Logboek Dataverwerkingen 1.0.0 (Logius): one record per
+span with the standard's attribute names (``dpl.core.*``), for the read API and exports.
+
+The stored line keeps its own column names (and NEN 7513 fields the standard puts in an audit log);
+this module is the faithful translation, field by field as listed in docs/adr/0025.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+
+from .models import ProcessingLogEntry, SubjectType, activity_uri, register_base
+
+# Our additions travel under our own prefix, never under dpl.core (the standard's namespace).
+EXTENSION = "nl.meldpunt"
+
+
+def subject_type_uri(code: str) -> str:
+    """dpl.core.data_subject_id_type: the URI of a kind of identifier in our register."""
+    return f"{register_base()}/betrokkenetypen/{code}"
+
+
+SUBJECT_TYPES = tuple(SubjectType.values)
+
+
+def subject_type_of(value: str) -> str | None:
+    """A subject type given as code (``bsn``) or URI; None when unknown."""
+    value = (value or "").strip()
+    for code in SUBJECT_TYPES:
+        if value in (code, subject_type_uri(code)):
+            return code
+    return None
+
+
+def activity_of(value: str) -> tuple[str, int | None] | None:
+    """(code, version) of a processing-activity URI; version None for the URI without a version."""
+    prefix = re.escape(f"{register_base()}/verwerkingsactiviteiten/")
+    match = re.fullmatch(prefix + r"([a-z0-9_]{1,60})(?:/([0-9]{1,5}))?", (value or "").strip())
+    if match is None:
+        return None
+    return match.group(1), int(match.group(2)) if match.group(2) else None
+
+
+def _time(moment) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def record(line: ProcessingLogEntry) -> dict:
+    """One line as a Logboek Dataverwerkingen record (an OpenTelemetry span with dpl.core attributes)."""
+    attributes = {
+        "dpl.core.processing_activity_id": line.activity_uri or activity_uri(line.activity_code, line.activity_version),
+        "dpl.core.data_subject_id": line.subject_pseudonym,
+        "dpl.core.data_subject_id_type": subject_type_uri(line.subject_type),
+    }
+    if line.foreign_trace_id or line.foreign_processor:
+        attributes.update({
+            "dpl.core.foreign_operation.processor": line.foreign_processor,
+            "dpl.core.foreign_operation.trace_id": line.foreign_trace_id,
+            "dpl.core.foreign_operation.span_id": line.foreign_span_id,
+        })
+    # What NEN 7513 and our chain add (ADR 0025: deliberate differences).
+    attributes.update({
+        f"{EXTENSION}.sequence_number": line.seq,
+        f"{EXTENSION}.action_parent_span_id": line.action_parent_span_id,
+        f"{EXTENSION}.user_id": line.user_id,
+        f"{EXTENSION}.role": line.role,
+        f"{EXTENSION}.data_categories": line.data_categories,
+        f"{EXTENSION}.object": f"{line.object_type}:{line.object_id}" if line.object_type else "",
+        f"{EXTENSION}.reason": line.basis,
+    })
+    return {
+        "trace_id": line.trace_id,
+        "span_id": line.span_id,
+        "parent_span_id": line.parent_span_id,
+        "name": line.action,
+        "start_time": _time(line.started_at),
+        "end_time": _time(line.ended_at),
+        "status": {"code": line.status.upper()},
+        "resource": {"service.name": line.resource_name, "service.version": line.resource_version},
+        "attributes": attributes,
+    }
+
+
+# ------------------------------------------------------------------- queries of the read API
+
+TRACE_ID = re.compile(r"[0-9a-f]{32}")
+QUERY_PARAMETERS = ("trace_id", "processing_activity_id", "data_subject_id", "data_subject_id_type")
+
+
+class QueryError(ValueError):
+    """A question the read API does not answer (HTTP 400); the message is Dutch."""
+
+
+def parse_query(params) -> dict:
+    """Exactly one of: a trace id; a processing activity (URI); a data subject (id and its type).
+    Returns the filter as {"trace_id"}, {"activity": (code, version)} or {"subject": (type, id)}."""
+    unknown = sorted(set(params) - set(QUERY_PARAMETERS) - {"pagina"})
+    if unknown:
+        raise QueryError(f"Onbekende zoekvraag: {', '.join(unknown)}. Vraag op trace_id, processing_activity_id "
+                         "of data_subject_id met data_subject_id_type.")
+    given = [name for name in ("trace_id", "processing_activity_id", "data_subject_id") if params.get(name)]
+    if len(given) != 1:
+        raise QueryError("Vraag op precies één van: trace_id, processing_activity_id, of data_subject_id met "
+                         "data_subject_id_type.")
+    if given == ["trace_id"]:
+        trace_id = params["trace_id"].strip()
+        if not TRACE_ID.fullmatch(trace_id) or set(trace_id) == {"0"}:
+            raise QueryError("trace_id is 32 kleine hexadecimale tekens (W3C Trace Context).")
+        return {"trace_id": trace_id}
+    if given == ["processing_activity_id"]:
+        activity = activity_of(params["processing_activity_id"])
+        if activity is None:
+            raise QueryError("processing_activity_id is niet de URI van een verwerkingsactiviteit in ons register.")
+        return {"activity": activity}
+    kind = subject_type_of(params.get("data_subject_id_type", ""))
+    if kind is None:
+        raise QueryError("Geef bij data_subject_id ook data_subject_id_type: "
+                         f"een van {', '.join(subject_type_uri(c) for c in SUBJECT_TYPES)}.")
+    return {"subject": (kind, params["data_subject_id"].strip())}
