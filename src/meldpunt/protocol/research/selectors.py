@@ -169,12 +169,13 @@ def open_details(user, signal, pk: int) -> OpenedDetails:
     source, mention = item.hit.request.source, item.hit.subject
     labels = source.field_labels(sources.detail_kind(mention, source))
     fields = list(item.approved_fields)
-<<<<<<< HEAD
-    record, error = approved_values(item)
-    values = [(labels.get(f, f), record[f]) for f in fields if f in record]
-    log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
-               basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
-               status=log.LogStatus.OK if not error else log.LogStatus.ERROR)
+    # One span for the opening: the registry call carries it as parent, the log line is its child.
+    with trace.span():
+        record, error, failure = _fetch_approved(item)
+        values = [(labels.get(f, f), record[f]) for f in fields if f in record]
+        log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
+                   basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
+                   status=log.status_of(failure) if failure else (log.LogStatus.UNSET if error else log.LogStatus.OK))
     return OpenedDetails(item, values, error)
 
 
@@ -182,12 +183,14 @@ def approved_values(item: DetailRequest) -> tuple[dict, str]:
     """The approved fields of an approved details request, from the connector or as the bronhouder
     supplied them, and a Dutch error ("" when fine). No policy check and no log line: the caller
     checks and logs (``open_details`` for the requester, a release for its recipient)."""
+    record, error, _failure = _fetch_approved(item)
+    return record, error
+
+
+def _fetch_approved(item: DetailRequest) -> tuple[dict, str, ConnectorError | None]:
     source, mention = item.hit.request.source, item.hit.subject
     fields = list(item.approved_fields)
-    error = ""
-=======
     error, failure = "", None
->>>>>>> ldv
     subject = sources.registry_subject(mention)
     if sources.asked_via_linker(mention, source):
         # Known by name and birth date only: the record is the one confirmed on the linking page.
@@ -198,32 +201,13 @@ def approved_values(item: DetailRequest) -> tuple[dict, str]:
     if source.has_connector and subject is None:
         record, error = {}, ("Deze persoon is nog niet gekoppeld aan een registratie. De goedgekeurde gegevens van "
                              "de kandidaten staan op de koppelpagina.")
-<<<<<<< HEAD
     elif source.has_connector:
         try:
             record = connector(source.connector).details(subject, fields)
-        except ConnectorError as failure:
-            record, error = {}, str(failure)
+        except ConnectorError as refused:
+            record, error, failure = {}, str(refused), refused
     else:
         record = {f: item.supplied.get(f, "") for f in fields} if item.supplied_at else {}
         if not item.supplied_at:
             error = "De bronhouder heeft de gegevens nog niet geleverd."
-    return record, error
-=======
-    # One span for the opening: the registry call carries it as parent, the log line is its child.
-    with trace.span():
-        if source.has_connector and subject is not None:
-            try:
-                record = connector(source.connector).details(subject, fields)
-            except ConnectorError as refused:
-                record, error, failure = {}, str(refused), refused
-        elif not source.has_connector:
-            record = {f: item.supplied.get(f, "") for f in fields} if item.supplied_at else {}
-            if not item.supplied_at:
-                error = "De bronhouder heeft de gegevens nog niet geleverd."
-        values = [(labels.get(f, f), record[f]) for f in fields if f in record]
-        log.record("details_inzien", ACTIVITY, _mention_subjects([mention]), user=user, obj=signal,
-                   basis=f"{source.code}: {', '.join(labels.get(f, f) for f in fields)}",
-                   status=log.status_of(failure) if failure else (log.LogStatus.UNSET if error else log.LogStatus.OK))
-    return OpenedDetails(item, values, error)
->>>>>>> ldv
+    return record, error, failure
