@@ -100,21 +100,21 @@ def test_the_read_api_answers_by_trace_activity_and_data_subject(client, fg):
     by_trace = client.get(API, {"trace_id": line.trace_id})
     assert by_trace.status_code == 200, by_trace.content
     records = by_trace.json()["records"]
-    assert line.span_id in {r["span_id"] for r in records}
-    record = next(r for r in records if r["span_id"] == line.span_id)
+    assert line.span_id in {r["operation_id"] for r in records}
+    record = next(r for r in records if r["operation_id"] == line.span_id)
     assert record["attributes"]["dpl.core.processing_activity_id"] == activity_uri("signaal_beoordelen",
                                                                                    line.activity_version)
     assert record["attributes"]["dpl.core.data_subject_id_type"] == ldv.subject_type_uri("bsn")
-    assert record["parent_span_id"] == line.parent_span_id and record["status"] == {"code": "OK"}
-    assert record["resource"]["service.name"] == "meldpunt-ondermijning"
+    assert record["parent_operation_id"] == line.parent_span_id and record["status_code"] == "STATUS_CODE_OK"
+    assert record["resource"]["attributes"]["service.name"] == "meldpunt-ondermijning"
 
     by_activity = client.get(API, {"processing_activity_id": activity_uri("doorzenden", other.activity_version)})
-    assert {r["span_id"] for r in by_activity.json()["records"]} >= {other.span_id}
+    assert {r["operation_id"] for r in by_activity.json()["records"]} >= {other.span_id}
     assert all(r["name"] == "doorzenden" for r in by_activity.json()["records"])
 
     by_subject = client.get(API, {"data_subject_id": "123456782", "data_subject_id_type": ldv.subject_type_uri("bsn")})
     found = by_subject.json()["records"]  # the line, then the FG's own reads about this subject
-    assert found[0]["span_id"] == line.span_id and other.span_id not in {r["span_id"] for r in found}
+    assert found[0]["span_id"] == line.span_id and other.span_id not in {r["operation_id"] for r in found}
     assert {r["attributes"]["dpl.core.data_subject_id"] for r in found} == {line.subject_pseudonym}
 
 

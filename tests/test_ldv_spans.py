@@ -155,9 +155,9 @@ def test_a_partner_calls_trace_is_continued_and_named_as_foreign_operation(clien
     for line in lines:
         assert line.trace_id == trace_id and line.action_parent_span_id == our_span
         assert line.foreign_processor == "partner:Woningcorporatie Spoor"
-        record = ldv.record(line)["attributes"]
-        assert record["dpl.core.foreign_operation.trace_id"] == trace_id
-        assert record["dpl.core.foreign_operation.span_id"] == "00f067aa0ba902b7"
+        foreign = ldv.record(line)["foreign_operation"]
+        assert foreign["trace_id"] == trace_id and foreign["operation_id"] == "00f067aa0ba902b7"
+        assert foreign["entity"].endswith("/partijen/partner/woningcorporatie-spoor")
 
 
 @pytest.mark.parametrize(("header", "accepted"), [

@@ -27,18 +27,24 @@ PARAMETERS = [
 ]
 
 
+class ForeignOperationSerializer(serializers.Serializer):
+    trace_id = serializers.CharField()
+    operation_id = serializers.CharField(allow_blank=True)
+    entity = serializers.CharField(help_text="URI van de externe partij.")
+
+
 class RecordSerializer(serializers.Serializer):
-    """One span in the shape of the Logboek Dataverwerkingen 1.0.0 (privacy/ldv.py)."""
+    """One Dataverwerking in the shape of the component Logboek's interface (privacy/ldv.py)."""
 
     trace_id = serializers.CharField()
-    span_id = serializers.CharField()
-    parent_span_id = serializers.CharField(allow_blank=True)
+    operation_id = serializers.CharField(help_text="Ook wel span_id.")
+    parent_operation_id = serializers.CharField(allow_blank=True)
     name = serializers.CharField(help_text="De handeling.")
     start_time = serializers.DateTimeField()
     end_time = serializers.DateTimeField()
-    status = serializers.DictField(child=serializers.CharField(), help_text="code: OK, UNSET of ERROR.")
-    resource = serializers.DictField(child=serializers.CharField(allow_blank=True),
-                                     help_text="service.name en service.version van het systeem.")
+    status_code = serializers.ChoiceField(choices=sorted(ldv.STATUS_CODES.values()))
+    foreign_operation = ForeignOperationSerializer(required=False)
+    resource = serializers.DictField(help_text="attributes: service.name en service.version van het systeem.")
     attributes = serializers.DictField(help_text="dpl.core.* volgens de standaard; nl.meldpunt.* zijn onze "
                                                  "aanvullingen (NEN 7513).")
 

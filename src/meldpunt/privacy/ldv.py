@@ -46,19 +46,27 @@ def _time(moment) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+# The interface of the component Logboek (sections/03-specificaties/02-component-logboek.md): a
+# status enumeration, not OpenTelemetry's free text; "unset" is the standard's UNKNOWN.
+STATUS_CODES = {"ok": "STATUS_CODE_OK", "error": "STATUS_CODE_ERROR", "unset": "STATUS_CODE_UNKNOWN"}
+
+
+def foreign_entity_uri(processor: str) -> str:
+    """foreign_operation.entity: the URI of the external party whose trace we continued."""
+    kind, _, name = processor.partition(":")
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") if name else ""
+    return f"{register_base()}/partijen/{kind}/{slug}" if slug else f"{register_base()}/partijen/{kind or 'onbekend'}"
+
+
 def record(line: ProcessingLogEntry) -> dict:
-    """One line as a Logboek Dataverwerkingen record (an OpenTelemetry span with dpl.core attributes)."""
+    """One line as a Logboek Dataverwerkingen record: the fields of the component Logboek's interface
+    (trace_id, operation_id, parent_operation_id, status_code, foreign_operation, resource) and the
+    dpl.core attributes; our NEN 7513 additions under our own prefix."""
     attributes = {
         "dpl.core.processing_activity_id": line.activity_uri or activity_uri(line.activity_code, line.activity_version),
         "dpl.core.data_subject_id": line.subject_pseudonym,
         "dpl.core.data_subject_id_type": subject_type_uri(line.subject_type),
     }
-    if line.foreign_trace_id or line.foreign_processor:
-        attributes.update({
-            "dpl.core.foreign_operation.processor": line.foreign_processor,
-            "dpl.core.foreign_operation.trace_id": line.foreign_trace_id,
-            "dpl.core.foreign_operation.span_id": line.foreign_span_id,
-        })
     # What NEN 7513 and our chain add (ADR 0025: deliberate differences).
     attributes.update({
         f"{EXTENSION}.sequence_number": line.seq,
@@ -69,17 +77,21 @@ def record(line: ProcessingLogEntry) -> dict:
         f"{EXTENSION}.object": f"{line.object_type}:{line.object_id}" if line.object_type else "",
         f"{EXTENSION}.reason": line.basis,
     })
-    return {
+    result = {
         "trace_id": line.trace_id,
-        "span_id": line.span_id,
-        "parent_span_id": line.parent_span_id,
+        "operation_id": line.span_id,  # "ook wel bekend als span_id"
+        "parent_operation_id": line.parent_span_id,
         "name": line.action,
         "start_time": _time(line.started_at),
         "end_time": _time(line.ended_at),
-        "status": {"code": line.status.upper()},
-        "resource": {"service.name": line.resource_name, "service.version": line.resource_version},
+        "status_code": STATUS_CODES.get(line.status, "STATUS_CODE_UNKNOWN"),
+        "resource": {"attributes": {"service.name": line.resource_name, "service.version": line.resource_version}},
         "attributes": attributes,
     }
+    if line.foreign_trace_id:
+        result["foreign_operation"] = {"trace_id": line.foreign_trace_id, "operation_id": line.foreign_span_id,
+                                       "entity": foreign_entity_uri(line.foreign_processor)}
+    return result
 
 
 # ------------------------------------------------------------------- queries of the read API
