@@ -33,6 +33,11 @@ PUBLIC_VIEWS = {
     # Partners are organisations with a token, not users with roles: IsPartner checks the token,
     # and a partner reads nothing back but the kenmerk and receipt code.
     "api:partner-signalen": "partner-API: eigen token (IsPartner), leest niets terug",
+    # The probes of the load balancer and monitoring (meldpunt.health): a status word, nothing else;
+    # the checks by name are the beheerder's page (health:gezondheid, @page).
+    "health:leeft": "liveness-probe: alleen een toestand",
+    "health:gereed": "readiness-probe: alleen een toestand",
+    "health:werker": "hartslag van de werker: alleen een toestand",
 }
 # Django's admin (every view under this namespace) has its own guard: only active is_staff
 # accounts (the functional beheerder) get in, and they need the second factor in production.

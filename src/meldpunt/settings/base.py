@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Its `health_check` command probes the readiness endpoint (meldpunt.health, docs/adr/0027).
+    "health_check",
     "meldpunt.core",
     "meldpunt.accounts",
     "meldpunt.registries",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "meldpunt.web",
     "meldpunt.demo",
     "meldpunt.api",
+    "meldpunt.health",
 ]
 
 MIDDLEWARE = [
@@ -276,17 +279,41 @@ MELDPUNT_RELEASE_VISIBLE_DAYS = env_int("MELDPUNT_RELEASE_VISIBLE_DAYS", 30)
 
 # The throttle counters live in the cache, never in the signal. Redis in production
 # (MELDPUNT_REDIS_URL); the embedded default keeps them in memory per process.
+MELDPUNT_REDIS_URL = env_str("MELDPUNT_REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("MELDPUNT_REDIS_URL")}
-        if env_str("MELDPUNT_REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MELDPUNT_REDIS_URL}
+        if MELDPUNT_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
+# Health (meldpunt.health, docs/adr/0027). A worker process is expected (a queue worker that
+# records a heartbeat in the shared cache): then its heartbeat must be younger than this many
+# seconds. Without one (the embedded default) the worker check says "niet geconfigureerd".
+MELDPUNT_WORKER_EXPECTED = env_bool("MELDPUNT_WORKER_EXPECTED", False)
+MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS = env_int("MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS", 180)
+
+# Logs to standard error: plain text, or with MELDPUNT_LOG_FORMAT=json one JSON object per line
+# for a log collector. Both pass through a filter that blanks out BSNs, e-mail addresses and phone
+# numbers (meldpunt.core.logformat): the application log is no place for personal data.
+MELDPUNT_LOG_FORMAT = env_str("MELDPUNT_LOG_FORMAT", "text").strip().lower()
+if MELDPUNT_LOG_FORMAT not in {"text", "json"}:
+    raise ValueError(f"MELDPUNT_LOG_FORMAT: kies 'text' of 'json', niet {MELDPUNT_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_personal_data": {"()": "meldpunt.core.logformat.NoPersonalData"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "meldpunt.core.logformat.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": MELDPUNT_LOG_FORMAT,
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MELDPUNT_LOG_LEVEL", "WARNING")},
 }

@@ -16,6 +16,9 @@ MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", True)
 # X-Forwarded-Proto; a proxy that already redirects may switch the redirect off.
 SECURE_SSL_REDIRECT = env_bool("MELDPUNT_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's and process manager's probes (meldpunt.health) may ask over plain HTTP on
+# the internal network; they get a status, never a redirect. Nothing else is exempt.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/(leeft|gereed|werker)$"]
 # HSTS for a year, subdomains included. The `preload` directive only makes the host *eligible*
 # for the browsers' preload list; nothing is preloaded until the domain owner submits it at
 # hstspreload.org, a conscious act for the whole registrable domain (ADR 0011). So the directive
