@@ -19,6 +19,10 @@ PUBLIC_VIEWS = {
     "accounts:login": "inloggen: nog geen gebruiker",
     "accounts:second_factor": "tweede factor: alleen de eigen sessie (login_required)",
     "accounts:logout": "uitloggen: alleen de eigen sessie (alleen POST)",
+    # Sign-in through the gemeente's identity provider (accounts.oidc): before any role exists.
+    "accounts:oidc_start": "inloggen bij de identiteitsprovider: nog geen gebruiker",
+    "accounts:oidc_callback": "terugkeer van de identiteitsprovider (state, nonce, PKCE)",
+    "accounts:oidc_refused": "uitleg waarom inloggen via de provider is geweigerd (leest niets)",
     # The public report form and its receipt need no account (design §5a); nothing is read back.
     "intake:melden": "openbaar meldformulier",
     "intake:bedankt": "ontvangstbevestiging van het openbare formulier (alleen uit de eigen sessie)",

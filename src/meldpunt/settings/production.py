@@ -11,6 +11,10 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Zet MELDPUNT_SECRET_KEY op een geheime sleutel van ten minste 50 tekens.")
 
 MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", True)
+# Once the identity provider is set, local passwords are off unless switched on explicitly.
+MELDPUNT_LOCAL_LOGIN = env_bool("MELDPUNT_LOCAL_LOGIN", not MELDPUNT_OIDC)  # noqa: F405
+if not MELDPUNT_LOCAL_LOGIN:
+    AUTHENTICATION_BACKENDS = [b for b in AUTHENTICATION_BACKENDS if b.startswith("meldpunt.")]  # noqa: F405
 
 # HTTPS only (BIO 13.1, NCSC TLS guidelines). Behind a TLS-terminating proxy that sets
 # X-Forwarded-Proto; a proxy that already redirects may switch the redirect off.
