@@ -36,8 +36,8 @@ class GroupRole:
 
 
 def role_map() -> list[GroupRole]:
-    """MELDPUNT_OIDC_ROLE_MAP ("group=role,..."), as the beheerder sees it; unknown roles are left
-    out (the start-up check names them)."""
+    """MELDPUNT_OIDC_ROLE_MAP ("group=role,..."), as the beheerder sees it; an unknown role stops
+    the start-up (accounts.apps.check_oidc_role_map)."""
     mapping = []
     for item in settings.MELDPUNT_OIDC_ROLE_MAP:
         group, _, role = item.partition("=")
@@ -121,3 +121,9 @@ def provider_logout_url(request) -> str:
     query = urlencode({"id_token_hint": id_token, "client_id": settings.OIDC_RP_CLIENT_ID,
                        "post_logout_redirect_uri": request.build_absolute_uri(reverse("accounts:login"))})
     return f"{settings.MELDPUNT_OIDC_LOGOUT_URL}?{query}"
+
+
+def unknown_roles_in_map() -> list[str]:
+    """Entries of MELDPUNT_OIDC_ROLE_MAP whose role does not exist (a start-up error, accounts.apps)."""
+    return [item for item in settings.MELDPUNT_OIDC_ROLE_MAP
+            if "=" not in item or item.partition("=")[2].strip() not in Role.values]
