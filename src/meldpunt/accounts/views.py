@@ -1,4 +1,5 @@
-"""Login, second factor (TOTP) and logout. Thin: the work is in services and django-otp."""
+"""Login (local password or the gemeente's identity provider), second factor (TOTP) and logout. Thin:
+the work is in services, accounts.oidc, mozilla-django-oidc and django-otp."""
 
 from django.conf import settings
 from django.contrib import messages
