@@ -23,6 +23,7 @@ EXPECTED_PAGE_ROLES = {
     "bewaartermijnen": {R.ARCHIVARIS},
     "ondermijningsbeeld": {R.ANALIST, R.REGISSEUR},
     "beheer": {R.BEHEERDER},
+    "gezondheid": {R.BEHEERDER},
     "mijn_meldingen": {R.MELDER_INTERN},
     "gebieden": set(R),
 }
@@ -186,7 +187,10 @@ OWN_GUARDS = {"accounts", "api", "admin"}
 # Pages that deliberately carry no access rule: `start` only sends a logged-in user on to the
 # page of their first role; the public report form needs no login (design §5a). Adding a name
 # here is a decision about P1: make it consciously.
-NOT_GATED = {"web:start", "intake:melden", "intake:bedankt"}
+# A reporter adds to a report with the receipt code (no login). The health probes answer a status
+# word to the load balancer and monitoring (meldpunt.health).
+NOT_GATED = {"web:start", "intake:melden", "intake:bedankt", "intake:aanvullen", "intake:aanvulling_ontvangen",
+             "health:leeft", "health:gereed", "health:werker"}
 
 
 def _pages():

@@ -19,6 +19,10 @@ PUBLIC_VIEWS = {
     "accounts:login": "inloggen: nog geen gebruiker",
     "accounts:second_factor": "tweede factor: alleen de eigen sessie (login_required)",
     "accounts:logout": "uitloggen: alleen de eigen sessie (alleen POST)",
+    # Sign-in through the gemeente's identity provider (accounts.oidc): before any role exists.
+    "accounts:oidc_start": "inloggen bij de identiteitsprovider: nog geen gebruiker",
+    "accounts:oidc_callback": "terugkeer van de identiteitsprovider (state, nonce, PKCE)",
+    "accounts:oidc_refused": "uitleg waarom inloggen via de provider is geweigerd (leest niets)",
     # The public report form and its receipt need no account (design §5a); nothing is read back.
     "intake:melden": "openbaar meldformulier",
     "intake:bedankt": "ontvangstbevestiging van het openbare formulier (alleen uit de eigen sessie)",
@@ -33,6 +37,11 @@ PUBLIC_VIEWS = {
     # Partners are organisations with a token, not users with roles: IsPartner checks the token,
     # and a partner reads nothing back but the kenmerk and receipt code.
     "api:partner-signalen": "partner-API: eigen token (IsPartner), leest niets terug",
+    # The probes of the load balancer and monitoring (meldpunt.health): a status word, nothing else;
+    # the checks by name are the beheerder's page (health:gezondheid, @page).
+    "health:leeft": "liveness-probe: alleen een toestand",
+    "health:gereed": "readiness-probe: alleen een toestand",
+    "health:werker": "hartslag van de werker: alleen een toestand",
 }
 # Django's admin (every view under this namespace) has its own guard: only active is_staff
 # accounts (the functional beheerder) get in, and they need the second factor in production.

@@ -15,6 +15,7 @@ COMMANDS = [
     ("datasignalen", "Signalen uit registraties: datasignalen run [--dry-run] past de dataregels toe."),
     ("migrate", "Werk de database bij naar de nieuwste versie."),
     ("createsuperuser", "Maak een beheerder aan."),
+    ("health_check", "Is een draaiende installatie gereed? health_check health:gereed [adres:poort]."),
     ("check", "Controleer de instellingen (met --deploy: voor productie)."),
     ("spectacular", "Schrijf het OpenAPI-document van de API (--file openapi.json)."),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("meldpunt.privacy.inzage.urls")),
     path("", include("meldpunt.insight.urls")),
     path("", include("meldpunt.registries.urls")),
+    path("", include("meldpunt.health.urls")),
     path("api/v1/", include("meldpunt.api.urls")),
     path("beheer/admin/", admin.site.urls),
 ]

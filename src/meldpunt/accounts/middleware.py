@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 IDLE_KEY = "meldpunt_last_activity"
+# Set at a sign-in through the identity provider that reported a second factor (accounts.oidc).
+MFA_BY_PROVIDER = "meldpunt_tweede_factor_via_provider"
 
 
 class IdleTimeoutMiddleware:
@@ -49,6 +51,7 @@ class RequireSecondFactorMiddleware:
             and user.is_authenticated
             and user.needs_second_factor
             and not user.is_verified()
+            and not request.session.get(MFA_BY_PROVIDER)
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             if request.path.startswith("/api/"):

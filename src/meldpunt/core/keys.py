@@ -72,3 +72,10 @@ def pseudonymise(kind: str, identifier: str) -> str:
     """A keyed hash (HMAC-SHA256) of a data subject: stable per subject, useless without the key."""
     message = f"{kind}:{identifier}".encode()
     return hmac.new(_pseudonym_key(), message, hashlib.sha256).hexdigest()
+
+
+def ensure_keys(**_kwargs) -> None:
+    """After migrate: the embedded default's key files exist from installation on, so the readiness
+    probe (meldpunt.health) can tell a key file that went missing from one not yet made."""
+    _fernet()
+    _pseudonym_key()

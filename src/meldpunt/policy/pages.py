@@ -24,6 +24,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "bewaartermijnen_inzien": frozenset({Role.ARCHIVARIS, Role.FG}),
     "ondermijningsbeeld": frozenset({Role.ANALIST, Role.REGISSEUR}),
     "beheer": frozenset({Role.BEHEERDER}),
+    # The installation's health checks by name (meldpunt.health); the public probes show a status only.
+    "gezondheid": frozenset({Role.BEHEERDER}),
     "mijn_meldingen": frozenset({Role.MELDER_INTERN}),
     # Internal intake form: staff melders, and meldpunt staff registering a telephone report.
     "signaal_melden": frozenset({Role.MELDER_INTERN, Role.BEOORDELAAR, Role.REGISSEUR}),

@@ -194,6 +194,24 @@ def verify(model: type[AppendOnlyModel]) -> Report:
     return report
 
 
+def head_problem(model: type[AppendOnlyModel]) -> str | None:
+    """The cheap check of the readiness probe (meldpunt.health): the head's own keyed hash, and
+    that the last line it names is there, unchanged. None when both hold; else what is wrong."""
+    head = LogChainHead.objects.filter(chain=model.CHAIN).first()
+    if head is None:
+        return "De kop van de keten ontbreekt."
+    if not hmac.compare_digest(head.mac or "", head_mac(head)):
+        return "De kop van de keten is gewijzigd buiten de applicatie om."
+    if head.last_seq < max(head.checkpoint_seq, 1):
+        return None  # no line yet, or all pruned
+    last = model.objects.filter(seq=head.last_seq).order_by("id").last()
+    if last is None:
+        return "De laatste regel volgens de kop ontbreekt."
+    if last.hash != head.last_hash or not hmac.compare_digest(_line_hash_of(last), last.hash):
+        return "De laatste regel is niet de regel die de kop noemt."
+    return None
+
+
 def _check_links(model, head: LogChainHead, report: Report) -> set[int]:
     """Walk the lines in number order; returns the numbers already reported."""
     reported: set[int] = set()

@@ -80,6 +80,12 @@ def on_logout(sender, request, user, **_kwargs):
 def on_login_failed(sender, credentials, request=None, **_kwargs):
     if getattr(request, "meldpunt_refused_while_locked", False):
         return  # refused by the lock-out before the password was checked: on_locked_out logs it
+    if getattr(request, "meldpunt_oidc_refused", False):
+        return  # refused on the identity provider's claims: accounts.oidc logged why
+    if "nonce" in (credentials or {}) or "code_verifier" in (credentials or {}):
+        log_event(SecurityEvent.LOGIN_FAILED, SecurityResult.FAILURE, request=request,
+                  detail="inloggen via de identiteitsprovider mislukt")
+        return
     # Only the user name: the credentials also hold the password (BIO 12.4.1/02).
     username = str((credentials or {}).get("username", ""))
     log_event(SecurityEvent.LOGIN_FAILED, SecurityResult.FAILURE, username=username, request=request,

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Its `health_check` command probes the readiness endpoint (meldpunt.health, docs/adr/0027).
+    "health_check",
     "meldpunt.core",
     "meldpunt.accounts",
     "meldpunt.registries",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "meldpunt.web",
     "meldpunt.demo",
     "meldpunt.api",
+    "meldpunt.health",
 ]
 
 MIDDLEWARE = [
@@ -106,10 +109,41 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Sign-in with the gemeente's identity provider (OpenID Connect, mozilla-django-oidc; docs/adr/0027
+# and meldpunt.accounts.oidc): on when MELDPUNT_OIDC_CLIENT_ID is set. Authorisation code flow with
+# PKCE and nonce; roles from the groups claim by MELDPUNT_OIDC_ROLE_MAP ("group=role,group=role");
+# the personal-data roles need a second factor in acr (MELDPUNT_OIDC_MFA_ACR) or amr.
+MELDPUNT_OIDC = bool(env_str("MELDPUNT_OIDC_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = env_str("MELDPUNT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("MELDPUNT_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("MELDPUNT_OIDC_AUTHORIZATION_URL")
+OIDC_OP_TOKEN_ENDPOINT = env_str("MELDPUNT_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = env_str("MELDPUNT_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = env_str("MELDPUNT_OIDC_JWKS_URL")
+MELDPUNT_OIDC_LOGOUT_URL = env_str("MELDPUNT_OIDC_LOGOUT_URL")
+OIDC_RP_SIGN_ALGO = env_str("MELDPUNT_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("MELDPUNT_OIDC_SCOPES", "openid profile groups")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_TIMEOUT = 10
+MELDPUNT_OIDC_GROUPS_CLAIM = env_str("MELDPUNT_OIDC_GROUPS_CLAIM", "groups")
+MELDPUNT_OIDC_USERNAME_CLAIM = env_str("MELDPUNT_OIDC_USERNAME_CLAIM", "preferred_username")
+MELDPUNT_OIDC_ROLE_MAP = env_list("MELDPUNT_OIDC_ROLE_MAP", [])
+MELDPUNT_OIDC_MFA_ACR = env_list("MELDPUNT_OIDC_MFA_ACR", [])
+MELDPUNT_OIDC_MFA_AMR = env_list("MELDPUNT_OIDC_MFA_AMR", ["mfa", "otp", "hwk", "swk", "sms", "fpt", "face"])
+# Local passwords (with TOTP): on in the embedded default; production switches them off once OIDC is set.
+MELDPUNT_LOCAL_LOGIN = env_bool("MELDPUNT_LOCAL_LOGIN", True)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+if not MELDPUNT_LOCAL_LOGIN:
+    AUTHENTICATION_BACKENDS = []  # the admin's login form takes no password either
+if MELDPUNT_OIDC:
+    AUTHENTICATION_BACKENDS.append("meldpunt.accounts.oidc.GroupRoleBackend")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -283,17 +317,41 @@ MELDPUNT_RELEASE_VISIBLE_DAYS = env_int("MELDPUNT_RELEASE_VISIBLE_DAYS", 30)
 
 # The throttle counters live in the cache, never in the signal. Redis in production
 # (MELDPUNT_REDIS_URL); the embedded default keeps them in memory per process.
+MELDPUNT_REDIS_URL = env_str("MELDPUNT_REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("MELDPUNT_REDIS_URL")}
-        if env_str("MELDPUNT_REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MELDPUNT_REDIS_URL}
+        if MELDPUNT_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
+# Health (meldpunt.health, docs/adr/0027). A worker process is expected (a queue worker that
+# records a heartbeat in the shared cache): then its heartbeat must be younger than this many
+# seconds. Without one (the embedded default) the worker check says "niet geconfigureerd".
+MELDPUNT_WORKER_EXPECTED = env_bool("MELDPUNT_WORKER_EXPECTED", False)
+MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS = env_int("MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS", 180)
+
+# Logs to standard error: plain text, or with MELDPUNT_LOG_FORMAT=json one JSON object per line
+# for a log collector. Both pass through a filter that blanks out BSNs, e-mail addresses and phone
+# numbers (meldpunt.core.logformat): the application log is no place for personal data.
+MELDPUNT_LOG_FORMAT = env_str("MELDPUNT_LOG_FORMAT", "text").strip().lower()
+if MELDPUNT_LOG_FORMAT not in {"text", "json"}:
+    raise ValueError(f"MELDPUNT_LOG_FORMAT: kies 'text' of 'json', niet {MELDPUNT_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_personal_data": {"()": "meldpunt.core.logformat.NoPersonalData"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "meldpunt.core.logformat.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": MELDPUNT_LOG_FORMAT,
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MELDPUNT_LOG_LEVEL", "WARNING")},
 }

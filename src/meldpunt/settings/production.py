@@ -11,11 +11,18 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Zet MELDPUNT_SECRET_KEY op een geheime sleutel van ten minste 50 tekens.")
 
 MELDPUNT_REQUIRE_2FA = env_bool("MELDPUNT_REQUIRE_2FA", True)
+# Once the identity provider is set, local passwords are off unless switched on explicitly.
+MELDPUNT_LOCAL_LOGIN = env_bool("MELDPUNT_LOCAL_LOGIN", not MELDPUNT_OIDC)  # noqa: F405
+if not MELDPUNT_LOCAL_LOGIN:
+    AUTHENTICATION_BACKENDS = [b for b in AUTHENTICATION_BACKENDS if b.startswith("meldpunt.")]  # noqa: F405
 
 # HTTPS only (BIO 13.1, NCSC TLS guidelines). Behind a TLS-terminating proxy that sets
 # X-Forwarded-Proto; a proxy that already redirects may switch the redirect off.
 SECURE_SSL_REDIRECT = env_bool("MELDPUNT_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's and process manager's probes (meldpunt.health) may ask over plain HTTP on
+# the internal network; they get a status, never a redirect. Nothing else is exempt.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/(leeft|gereed|werker)$"]
 # HSTS for a year, subdomains included. The `preload` directive only makes the host *eligible*
 # for the browsers' preload list; nothing is preloaded until the domain owner submits it at
 # hstspreload.org, a conscious act for the whole registrable domain (ADR 0011). So the directive

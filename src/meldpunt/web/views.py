@@ -1,6 +1,7 @@
 """Landing pages per role. Thin: data comes from selectors, access from the policy."""
 
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from meldpunt.accounts import oidc
 from meldpunt.accounts.roles import PROFILE_BY_ROLE
 from meldpunt.cases import meeting_views as case_meeting_views
 from meldpunt.cases import views as case_views
@@ -111,4 +113,11 @@ mijn_acties = case_views.mijn_acties
 
 @page("beheer")
 def beheer(request):
-    return render(request, "web/beheer.html", {"counts": registry_selectors.registry_counts()})
+    return render(request, "web/beheer.html", {
+        "counts": registry_selectors.registry_counts(),
+        # Sign-in through the identity provider: which group gives which role (read-only here: the
+        # installation's settings decide, docs/adr/0027).
+        "oidc": settings.MELDPUNT_OIDC, "oidc_map": oidc.role_map(), "local_login": settings.MELDPUNT_LOCAL_LOGIN,
+        "oidc_groups_claim": settings.MELDPUNT_OIDC_GROUPS_CLAIM,
+        "oidc_mfa": [*settings.MELDPUNT_OIDC_MFA_ACR, *settings.MELDPUNT_OIDC_MFA_AMR],
+    })
