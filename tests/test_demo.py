@@ -5,11 +5,13 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from meldpunt import cli, policy
 from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES
 from meldpunt.intake.models import Signal
+from meldpunt.protocol.models import Forward, Weging
 from meldpunt.registries.models import Gemeente
 
 ROLES = [p.role.value for p in ROLE_PROFILES]
@@ -18,6 +20,7 @@ PASSWORD_LINE = re.compile(r"^\s+(\S+)\s+([a-z0-9]{5}(?:-[a-z0-9]{5}){4})\s+(.+)
 
 def run_demo(**options) -> str:
     out = io.StringIO()
+    options.setdefault("no_stories", True)  # the stories are slow; test_demo_tells_a_year_of_work runs them
     call_command("demo", no_serve=True, stdout=out, verbosity=0, **options)
     return out.getvalue()
 
@@ -44,10 +47,8 @@ def test_demo_creates_one_user_per_role_and_shows_passwords_once():
         assert user.first_name and user.organisation
     assert User.objects.get(username="beheerder").is_staff
 
-    # The demo users have some work waiting: own reports, and signals past step 1 for the team.
+    # The demo users have some work waiting: own reports.
     assert Signal.objects.filter(reported_by__username="melder_intern").exists()
-    teamlid = User.objects.get(username="teamlid")
-    assert policy.signals_visible_to(teamlid, Signal.objects.exclude(state="ontvangen")).exists()
 
     # Second run: nothing new, no passwords, same users.
     users = User.objects.count()
@@ -81,6 +82,30 @@ def test_demo_users_can_log_in(client):
     response = client.post("/inloggen/", {"username": "analist", "password": passwords["analist"]}, follow=True)
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == "/ondermijningsbeeld/"
+
+
+OPEN = ("ontvangen", "zwaarte", "bronnenonderzoek")
+
+
+@pytest.mark.django_db
+def test_demo_tells_a_year_of_work():
+    run_demo(no_stories=False)
+    today = timezone.localdate()
+    states = set(Signal.objects.values_list("state", flat=True))
+    assert {"ontvangen", "zwaarte", "niet_in_behandeling", "geen_actie", "doorgezet_afdeling",
+            "doorgezet_riec"} <= states
+    assert Forward.objects.filter(destination__code="euriec").exists()
+    # Recent: the signals lie in the twelve months before today, and few open ones are late.
+    oldest = Signal.objects.order_by("received_at").first().received_at
+    assert (today - timezone.localdate(oldest)).days <= 370
+    open_signals = Signal.objects.filter(state__in=OPEN)
+    assert open_signals.filter(deadline__lt=today).count() < 0.2 * open_signals.count()
+    # Wegingen are spread over days, not taken in one minute.
+    assert len({timezone.localdate(at) for at in Weging.objects.values_list("decided_at", flat=True)}) > 30
+    teamlid = User.objects.get(username="teamlid")
+    assert policy.signals_visible_to(teamlid, Signal.objects.exclude(state="ontvangen")).exists()
+    assert run_demo(no_stories=False)  # a second run leaves the stories alone
+    assert Signal.objects.filter(state__in=OPEN).count() == open_signals.count()
 
 
 @pytest.mark.parametrize("argv", [["--help"], [], ["help"], ["-h"]])
