@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meldpunt.intake.models import Signal
 
-from . import clock, intake
+from . import casus, clock, intake, privacy, research
 
 
 def already_told() -> bool:
@@ -26,5 +26,12 @@ def tell(today: date | None = None) -> bool:
         return False
     today = today or timezone.localdate()
     clock.rebase_generated_signals(today)
+    privacy.data_rules(today)  # before the walk: data-analyse signals wait in the queue, as they would
     intake.walk_generated(today)
+    research.tell(today)
+    casus.tell(today)
+    privacy.old_signals_due(today)
+    privacy.destruction_list_for_review()
+    privacy.access_request(today)
+    privacy.ondermijningsbeeld(today)
     return True
