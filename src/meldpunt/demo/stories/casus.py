@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from meldpunt.accounts.models import User
 from meldpunt.cases import interventions, meetings, releases
 from meldpunt.cases import services as cases
-from meldpunt.cases.models import Casus, Instrument
+from meldpunt.cases.models import Casus, Instrument, Intervention
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.services import WegingInput
@@ -90,6 +90,8 @@ def plan_of_action(casus: Casus, today: date, days: int, finished: bool) -> None
                     interventions.report(u["uitvoerder"], intervention, "in_uitvoering", "Gestart.")
                 interventions.report(u["uitvoerder"], intervention, "afgerond", result="Uitgevoerd; de "
                                      "bewoning is aangepast in de BRP.")
+        # The service only accepts a deadline in the future; this plan's deadline lay before its end.
+        Intervention.objects.filter(pk__in=[i.pk for i in planned]).update(deadline=today - timedelta(days=days - 25))
 
 
 def close(casus: Casus, today: date, days: int) -> None:

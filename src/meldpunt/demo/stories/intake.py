@@ -14,7 +14,7 @@ from meldpunt.protocol import services as protocol
 from meldpunt.protocol.models import Destination
 from meldpunt.protocol.services import ForwardInput, WegingInput
 
-from .clock import on
+from .clock import INTAKE_ROWS, on
 
 COMMON = {"purpose": "Voorkomen en bestrijden van ondermijning", "legal_basis": "AVG art. 6 lid 1 sub e"}
 CHECKLIST = {"kenmerken": ["openbare_orde"], "verankering": ["betrokkenheid_locatie_netwerk"],
@@ -34,7 +34,7 @@ def euriec() -> Destination:
 
 
 def step1(beoordelaar, signal: Signal, when) -> None:
-    with on(when):
+    with on(when, INTAKE_ROWS):
         protocol.decide(beoordelaar, signal, [
             WegingInput("W1", "ja", "Concreet signaal in onze gemeente dat past bij het fenomeen.",
                         checklist=CHECKLIST, **COMMON),
@@ -44,7 +44,7 @@ def step1(beoordelaar, signal: Signal, when) -> None:
 
 
 def refuse(beoordelaar, signal: Signal, when) -> None:
-    with on(when):
+    with on(when, INTAKE_ROWS):
         protocol.decide(beoordelaar, signal, [WegingInput(
             "W1", "nee", "Te algemeen: geen aanwijzing voor ondermijning, wel doorverwezen naar de wijkagent.",
             **COMMON)], "intake_afwijzen")
@@ -60,7 +60,7 @@ def step2(teamlid, signal: Signal, outcome: str, when, destination: Destination 
     sent = None
     if destination is not None:
         sent = ForwardInput(destination, destination.default_legal_basis, ["fenomeen", "omschrijving", "locatie"])
-    with on(when):
+    with on(when, INTAKE_ROWS):
         protocol.decide_with_forward(teamlid, signal, [weging], f"zwaarte_{outcome}", sent)
 
 
