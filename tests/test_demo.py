@@ -15,8 +15,8 @@ from meldpunt.insight.selectors import cells, latest_snapshot
 from meldpunt.intake.models import Channel, MentionedSubject, Signal
 from meldpunt.privacy.inzage.models import AccessRequest
 from meldpunt.privacy.retention.models import DestructionList, DestructionListItem
-from meldpunt.protocol.research.models import DetailRequest, HitResult, SourceRequest
 from meldpunt.protocol.models import Forward, Weging
+from meldpunt.protocol.research.models import DetailRequest, HitResult, SourceRequest
 from meldpunt.registries.models import Gemeente
 
 ROLES = [p.role.value for p in ROLE_PROFILES]
