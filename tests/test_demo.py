@@ -147,7 +147,7 @@ WORK = {
     "analist": "Signalen (", "melder_intern": "MO-20",
 }
 EMPTY = ("Er staan geen signalen", "U hebt nog geen signalen", "Er zijn nog geen vernietigingslijsten",
-         "Er wachten geen", "Er is nog geen")
+         "Er wachten geen", "Er is nog geen", "niets van deze casus vrijgegeven")
 
 
 def assert_every_role_lands_on_work(client):

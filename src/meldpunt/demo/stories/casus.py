@@ -1,5 +1,5 @@
 """Step 4: a casus at every stage. One in voorbereiding with a casusoverleg planned next week
-and privacy check 2A waiting; one in uitvoering whose interventions the uitvoerder works on; one
+and privacy check 2A decided for its participant; one in uitvoering whose interventions the uitvoerder works on; one
 closed with its result. Each starts from a signal whose sources were asked and answered."""
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def open_casus(today: date, days: int, phenomenon: str, description: str, offset
 
 
 def prepare(casus: Casus, today: date, held_days_ago: int | None, planned_in: int = 0):
-    """A casusoverleg with the deelnemer; PC2A asked (and decided when the meeting is in the past)."""
+    """A casusoverleg with the deelnemer and PC2A decided; when the meeting is in the past, the casus
+    went on the agenda and the minutes are recorded."""
     u = _users()
     when = days_ago(today, held_days_ago, 9) if held_days_ago is not None else days_ago(today, -planned_in, 9)
     asked_at = days_ago(today, (held_days_ago or 0) + 5)
@@ -48,11 +49,11 @@ def prepare(casus: Casus, today: date, held_days_ago: int | None, planned_in: in
         seat = meetings.invite(u["regisseur"], meeting, u["deelnemer"], "Vergunningen, toezicht en handhaving")
         request = releases.request_pc2a(u["regisseur"], item, seat, ["veld:fenomeen", "veld:locatie"],
                                         "Handhaving beoordeelt of een last onder bestuursdwang past.")
-    if held_days_ago is None:
-        return item
     with on(asked_at + timedelta(days=1)):
         releases.decide(u["privacyfunctionaris"], request, WegingInput(
             "PC2A", "vrijgeven", "Fenomeen en locatie volstaan voor de afweging van handhaving.", **RELEASE))
+    if held_days_ago is None:
+        return item
     with on(asked_at + timedelta(days=2)):
         cases.transition(u["regisseur"], casus, "casus_agenderen")
     with on(when + timedelta(hours=2)):
@@ -104,7 +105,7 @@ def close(casus: Casus, today: date, days: int) -> None:
 
 
 def tell(today: date) -> None:
-    # Voorbereiding: the casusoverleg is next week; PC2A waits for the privacyfunctionaris.
+    # Voorbereiding: the casusoverleg is next week; the deelnemer sees what PC2A released.
     ready = open_casus(today, 30, "hennepteelt_drugs", "Sterke wietlucht en afgeplakte ramen; de bewoner "
                        "zou er niet wonen.", 10)
     prepare(ready, today, None, planned_in=6)

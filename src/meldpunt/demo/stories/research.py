@@ -169,3 +169,7 @@ def tell(today: date) -> None:
         allow(item, days_ago(today, 9))
     approve_details(asked, "NHR", ["functionarissen", "rechtsvorm"], days_ago(today, 6))
     approve_details(asked, "BRP", ["verblijfplaats.adres"], days_ago(today, 5), decide=False)
+    # Answered and approved: the bronhouder still has to supply the details of the VTH dossier.
+    supply = researched_signal(today, 18, "vakantiepark_bedrijventerrein", "Loods op het bedrijventerrein "
+                               "met verduisterde ramen; 's nachts veel verkeer.", 42)
+    approve_details(supply, "VTH_DOSSIERS", ["controles", "handhaving"], days_ago(today, 6))
