@@ -31,7 +31,7 @@ def tell(today: date | None = None) -> bool:
     research.tell(today)
     casus.tell(today)
     privacy.old_signals_due(today)
-    privacy.destruction_list_for_review()
+    privacy.destruction_lists()
     privacy.access_request(today)
     privacy.ondermijningsbeeld(today)
     return True

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.models import User
 from meldpunt.insight import services as beeld
@@ -13,7 +15,9 @@ from meldpunt.intake import rules
 from meldpunt.intake.models import MentionedSubject
 from meldpunt.privacy.inzage import services as inzage
 from meldpunt.privacy.retention import dates as retention_dates
+from meldpunt.privacy.retention import selectors as retention_selectors
 from meldpunt.privacy.retention import services as retention
+from meldpunt.privacy.retention.models import DestructionList
 
 from .clock import days_ago
 from .intake import refuse
@@ -32,13 +36,22 @@ def old_signals_due(today: date) -> None:
         refuse(beoordelaar, signal, days_ago(today, days - 1))
 
 
-def destruction_list_for_review() -> None:
+def destruction_lists() -> None:
+    """The oldest due signal was destroyed after four eyes and the bedenktijd (a verklaring van
+    vernietiging); the other waits on a list for the demo archivaris's review."""
     username, first, last = COLLEAGUE
     composer = User.objects.filter(username=username).first() or account_services.create_user(
         username, account_services.generate_password(), ["archivaris"], first_name=first, last_name=last,
         organisation="Demogemeente Zaanstad")
+    archivaris = User.objects.get(username="archivaris")
     retention_dates.recompute_all()
-    retention.compose(composer, "Vernietigingslijst signalen (demo)")
+    due = [r.reference for r in retention_selectors.due_records(until=timezone.localdate())]
+    done = retention.compose(archivaris, "Vernietigingslijst signalen november", references=due[:1])
+    retention.review(composer, done, True, "Gecontroleerd: termijn verstreken, geen bewaarplicht.")
+    # The demo builder only: the bedenktijd of this list lies behind it (a real list waits for it).
+    DestructionList.objects.filter(pk=done.pk).update(cooling_off_until=timezone.now() - timedelta(minutes=1))
+    retention.execute(archivaris, DestructionList.objects.get(pk=done.pk))
+    retention.compose(composer, "Vernietigingslijst signalen december", references=due[1:])
 
 
 def access_request(today: date) -> None:

@@ -173,3 +173,10 @@ def tell(today: date) -> None:
     supply = researched_signal(today, 18, "vakantiepark_bedrijventerrein", "Loods op het bedrijventerrein "
                                "met verduisterde ramen; 's nachts veel verkeer.", 42)
     approve_details(supply, "VTH_DOSSIERS", ["controles", "handhaving"], days_ago(today, 6))
+    # Confirmed, and left to the departments on their own authority (weging 4 'afdeling').
+    departments = researched_signal(today, 70, "arbeidsuitbuiting", "Veel arbeidsmigranten op één adres; "
+                                    "busjes halen ze 's ochtends vroeg op.", 43)
+    with on(days_ago(today, 58, 15)):
+        protocol.decide(User.objects.get(username="regisseur"), departments, [WegingInput(
+            "W4", "afdeling", "De hits bevestigen het signaal; burgerzaken en handhaving pakken het zelf op.",
+            **COMMON)], "hits_afdeling")
