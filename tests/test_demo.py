@@ -16,8 +16,8 @@ from meldpunt.intake.models import Channel, MentionedSubject, Signal
 from meldpunt.privacy.inzage.models import AccessRequest
 from meldpunt.privacy.retention.models import DestructionList, DestructionListItem
 from meldpunt.protocol.models import Forward, Weging
-from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.protocol.research.models import DetailRequest, HitResult, SourceRequest
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.registries.models import Gemeente
 
 ROLES = [p.role.value for p in ROLE_PROFILES]
