@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from meldpunt.demo import loader
+from meldpunt.demo import loader, stories
 from meldpunt.demo.services import ensure_demo_users
 
 
@@ -28,8 +28,8 @@ class Command(BaseCommand):
             self.stdout.write("De demogemeente staat al klaar.")
         else:
             call_command("generate", size="S", verbosity=options["verbosity"])
-        if not no_stories:
-            self.stdout.write("Een jaar werk door het protocol lopen (verhalen)…")
+        if not no_stories and not stories.already_told():
+            self.stdout.write("Een jaar werk door het protocol lopen (verhalen, ongeveer een minuut)…")
         users = ensure_demo_users(new_passwords=new_passwords, stories_too=not no_stories)
         shown = [(u, label, pw) for u, label, pw in users if pw]
         if shown:
