@@ -216,27 +216,6 @@ def test_api_status_filter_refuses_an_unknown_status_in_dutch(client, regie):
     assert "Onbekende status" in refused.content.decode()
 
 
-def test_demo_gets_one_casus_with_a_planned_casusoverleg(make_user):
-    from meldpunt.accounts.models import User
-    from meldpunt.cases.demo import give_demo_casus
-    from meldpunt.cases.models import Meeting, ReleaseRequest
-
-    for name, roles in (("teamlid", ["teamlid"]), ("regisseur", ["regisseur"]), ("deelnemer", ["deelnemer"])):
-        if not User.objects.filter(username=name).exists():
-            make_user(*roles, username=name)
-    Casus.objects.all().delete()
-    beoordelaar = make_user("beoordelaar")
-    signal = new_signal(beoordelaar)
-    protocol.decide(beoordelaar, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
-                    "intake_doorzetten")
-    casus = give_demo_casus()
-    assert casus is not None and casus.lead.username == "regisseur"
-    meeting = Meeting.objects.get(agenda__casus=casus)
-    assert meeting.participants.get().user.username == "deelnemer"
-    assert ReleaseRequest.objects.get(casus=casus).state == "aangevraagd"
-    assert give_demo_casus() is None  # once
-
-
 def test_closing_needs_a_result_class_meant_for_a_casus(regie, pf, make_user, result_class):
     casus = open_casus(regie)
     uitvoerder = make_user("uitvoerder")

@@ -5,11 +5,19 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from meldpunt import cli, policy
 from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Casus
+from meldpunt.insight.selectors import cells, latest_snapshot
+from meldpunt.intake.models import Channel, MentionedSubject, Signal
+from meldpunt.privacy.inzage.models import AccessRequest
+from meldpunt.privacy.retention.models import DestructionList, DestructionListItem
+from meldpunt.protocol.models import Forward, Weging
+from meldpunt.protocol.research.models import DetailRequest, HitResult, SourceRequest
+from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.registries.models import Gemeente
 
 ROLES = [p.role.value for p in ROLE_PROFILES]
@@ -18,6 +26,7 @@ PASSWORD_LINE = re.compile(r"^\s+(\S+)\s+([a-z0-9]{5}(?:-[a-z0-9]{5}){4})\s+(.+)
 
 def run_demo(**options) -> str:
     out = io.StringIO()
+    options.setdefault("no_stories", True)  # the stories are slow; test_demo_tells_a_year_of_work runs them
     call_command("demo", no_serve=True, stdout=out, verbosity=0, **options)
     return out.getvalue()
 
@@ -44,10 +53,8 @@ def test_demo_creates_one_user_per_role_and_shows_passwords_once():
         assert user.first_name and user.organisation
     assert User.objects.get(username="beheerder").is_staff
 
-    # The demo users have some work waiting: own reports, and signals past step 1 for the team.
+    # The demo users have some work waiting: own reports.
     assert Signal.objects.filter(reported_by__username="melder_intern").exists()
-    teamlid = User.objects.get(username="teamlid")
-    assert policy.signals_visible_to(teamlid, Signal.objects.exclude(state="ontvangen")).exists()
 
     # Second run: nothing new, no passwords, same users.
     users = User.objects.count()
@@ -81,6 +88,80 @@ def test_demo_users_can_log_in(client):
     response = client.post("/inloggen/", {"username": "analist", "password": passwords["analist"]}, follow=True)
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == "/ondermijningsbeeld/"
+
+
+OPEN = ("ontvangen", "zwaarte", "bronnenonderzoek")
+
+
+@pytest.mark.django_db
+def test_demo_tells_a_year_of_work(client):
+    run_demo(no_stories=False)
+    today = timezone.localdate()
+    states = set(Signal.objects.values_list("state", flat=True))
+    # Every state a signal can be in (a destroyed signal leaves only its tombstone, checked below).
+    assert states == set(SIGNAL_STATE_LABELS) - {"vernietigd"}
+    assert Forward.objects.filter(destination__code="euriec").exists()
+    # Recent: the signals lie in the twelve months before today, and few open ones are late.
+    on_the_list = DestructionListItem.objects.values_list("reference", flat=True)
+    oldest = Signal.objects.exclude(reference__in=on_the_list).order_by("received_at").first().received_at
+    assert (today - timezone.localdate(oldest)).days <= 370
+    open_signals = Signal.objects.filter(state__in=OPEN)
+    assert open_signals.filter(deadline__lt=today).count() < 0.2 * open_signals.count()
+    # Wegingen are spread over days, not taken in one minute.
+    assert len({timezone.localdate(at) for at in Weging.objects.values_list("decided_at", flat=True)}) > 30
+    teamlid = User.objects.get(username="teamlid")
+    assert policy.signals_visible_to(teamlid, Signal.objects.exclude(state="ontvangen")).exists()
+    assert_every_story_is_there(today)
+    assert_every_role_lands_on_work(client)
+    assert run_demo(no_stories=False)  # a second run leaves the stories alone
+    assert Signal.objects.filter(state__in=OPEN).count() == open_signals.count()
+
+
+def assert_every_story_is_there(today):
+    channels = set(Signal.objects.values_list("channel", flat=True))
+    assert channels == {c.value for c in Channel}
+    assert MentionedSubject.objects.filter(kind="persoon").exclude(bsn="").exists()
+    assert MentionedSubject.objects.filter(kind="onderneming").exclude(kvk_nummer="").exists()
+    assert SourceRequest.objects.filter(state="aangevraagd").exists()  # waiting for privacytoets 1
+    assert HitResult.objects.filter(answered_at__isnull=False).exists()
+    assert HitResult.objects.filter(answered_at__isnull=True, request__state="toegestaan").exists()  # bronhouder
+    assert DetailRequest.objects.filter(state="toegestaan").exists()
+    assert DetailRequest.objects.filter(state="aangevraagd").exists()
+    assert Casus.objects.filter(state="voorbereiding", agenda_items__meeting__starts_at__gt=timezone.now()).exists()
+    running = Casus.objects.get(state="uitvoering")
+    assert set(running.interventions.values_list("status", flat=True)) == {"in_uitvoering", "gepland"}
+    assert Casus.objects.filter(state="afgesloten", result_class__isnull=False).exists()
+    assert Signal.objects.filter(channel="data_analyse").exists()
+    assert DestructionList.objects.filter(reviewed_at__isnull=True, items__isnull=False).exists()
+    assert DestructionListItem.objects.filter(status="vernietigd", destruction_list__status="uitgevoerd").exists()
+    assert AccessRequest.objects.exists()
+    snapshot = latest_snapshot()
+    assert snapshot is not None and snapshot.reference_date == today
+    signals = cells(snapshot, level="gemeente", measure="signalen", phenomenon="*", period=snapshot.periods[-1], dim="")
+    assert signals and signals[0].display not in ("<5", "×")
+
+
+# What shows that a role has work waiting on its landing page (not an empty-state message).
+WORK = {
+    "regisseur": "MO-20", "beoordelaar": "MO-20", "teamlid": "MO-20", "privacyfunctionaris": "Beoordelen",
+    "bronhouder": "KvK-nummer", "deelnemer": "Agendapunt", "uitvoerder": "In uitvoering", "fg": "Inzageverzoeken",
+    "auditor": "Verwerkingslog", "archivaris": "Karin Hendriks", "beheerder": "Personen",
+    "analist": "Signalen (", "melder_intern": "MO-20",
+}
+EMPTY = ("Er staan geen signalen", "U hebt nog geen signalen", "Er zijn nog geen vernietigingslijsten",
+         "Er wachten geen", "Er is nog geen", "niets van deze casus vrijgegeven")
+
+
+def assert_every_role_lands_on_work(client):
+    for role in ROLES:
+        client.force_login(User.objects.get(username=role))
+        page = client.get("/", follow=True)
+        assert page.status_code == 200, role
+        text = page.content.decode()
+        main = text[text.find("<main"):]
+        assert WORK[role] in main, role
+        assert not [e for e in EMPTY if e in main[:3000]], role
+        client.logout()
 
 
 @pytest.mark.parametrize("argv", [["--help"], [], ["help"], ["-h"]])

@@ -140,7 +140,7 @@ def _research_with_details(users, walker) -> Signal:
 
 @pytest.fixture
 def world():
-    ensure_demo_users()
+    ensure_demo_users(stories_too=False)  # the pages, not the year of stories (test_demo runs those)
     users = {u.username: u for u in User.objects.filter(username__in=[p.role.value for p in ROLE_PROFILES])}
     walker = account_services.create_user("alle-rollen", "een-lang-wachtwoord-voor-tests", [r.value for r in Role],
                                           first_name="Alle", last_name="Rollen")
@@ -276,7 +276,7 @@ def test_structured_details_and_names_read_as_words():
 
 
 def test_the_demo_users_have_real_names():
-    ensure_demo_users()
+    ensure_demo_users(stories_too=False)  # the pages, not the year of stories (test_demo runs those)
     for user in User.objects.filter(username__in=[p.role.value for p in ROLE_PROFILES]):
         assert user.get_full_name() and user.username.lower() not in user.get_full_name().lower()
 

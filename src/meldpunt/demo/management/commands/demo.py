@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from meldpunt.demo import loader
+from meldpunt.demo import loader, stories
 from meldpunt.demo.services import ensure_demo_users
 
 
@@ -18,15 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("--new-passwords", action="store_true",
                             help="Geef de demogebruikers nieuwe wachtwoorden (en toon ze).")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--zonder-verhalen", dest="no_stories", action="store_true",
+                            help="Alleen gegevens en gebruikers, zonder het jaar werk door het protocol.")
 
-    def handle(self, *args, no_serve, new_passwords, port, **options):
+    def handle(self, *args, no_serve, new_passwords, port, no_stories=False, **options):
         self.stdout.write("Database bijwerken…")
         call_command("migrate", interactive=False, verbosity=0)
         if loader.is_loaded():
             self.stdout.write("De demogemeente staat al klaar.")
         else:
             call_command("generate", size="S", verbosity=options["verbosity"])
-        users = ensure_demo_users(new_passwords=new_passwords)
+        if not no_stories and not stories.already_told():
+            self.stdout.write("Een jaar werk door het protocol lopen (verhalen, ongeveer een minuut)…")
+        users = ensure_demo_users(new_passwords=new_passwords, stories_too=not no_stories)
         shown = [(u, label, pw) for u, label, pw in users if pw]
         if shown:
             self.stdout.write(self.style.WARNING(
