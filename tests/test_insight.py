@@ -18,7 +18,18 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from beeld_support import beeld_dir, forget_snapshots
-from meldpunt.insight import conf, dashboards, exports, report, selectors, services, storage
+from meldpunt.insight import (
+    charts,
+    conf,
+    dashboards,
+    exports,
+    kerncijfers,
+    pipeline,
+    report,
+    selectors,
+    services,
+    storage,
+)
 from meldpunt.insight.forms import DashboardFilterForm
 from meldpunt.insight.hotspots import LEVEL_LABELS
 from meldpunt.insight.models import DataSource, Indicator, Snapshot, SnapshotImmutable, Trigger
@@ -215,10 +226,12 @@ def test_dashboard_per_theme_with_charts_tables_map_and_hotspots(client, make_us
     page = client.get(reverse("insight:dashboard", args=[theme]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count('role="img"') >= 4  # charts and the map
+    # Every chart is drawn, or says in words that there are too few observations (no empty boxes).
+    assert html.count('role="img"') + html.count("te weinig waarnemingen voor een grafiek") >= 4
     assert html.count("<path ") == 79, "every buurt of Zaanstad on the map"
     assert "(tabel bij de grafiek)" in html and "(tabel bij de kaart)" in html
     assert "Hotspots" in html and "<style" not in html and "style=" not in html
+    assert "Waar staat de gemeente?" in html and "Vergelijkbare gemeenten" in html
 
 
 def test_dashboard_filters_and_bad_filters(client, make_user, snapshot):
@@ -300,3 +313,41 @@ def test_no_personal_data_in_snapshot_exports_and_report(client, make_user, snap
     for text in (dump, csv_text, json_text, html, pdf_text, json.dumps(snapshot.summary), json.dumps(snapshot.diff)):
         _assert_no_personal_data(text, people, addresses)
     assert "<5" in csv_text and "×" in csv_text
+
+
+# ------------------------------------------------- issue 14: readable at every size, context
+
+
+def test_a_chart_without_visible_counts_says_so_instead_of_empty_boxes():
+    hidden = selectors.Cell("gemeente", "GM0479", "", "*", "2025", "signalen", "", "*", "telling", None, True, True)
+    zero = selectors.missing("gemeente", "GM0479", "signalen")
+    sparse = charts.bar_chart("t", "Signalen per jaar", [("2024", hidden), ("2025", zero)])
+    assert sparse.sparse and str(sparse.svg) == "" and sparse.rows == [("2024", "<5"), ("2025", "0")]
+    shown = selectors.Cell("gemeente", "GM0479", "", "*", "2026", "signalen", "", "*", "telling", 12.0, False, False)
+    drawn = charts.bar_chart("t", "Signalen per jaar", [("2024", hidden), ("2026", shown)])
+    assert not drawn.sparse and 'role="img"' in str(drawn.svg)
+
+
+def test_theme_pages_list_hotspots_by_their_own_indicators(snapshot):
+    from meldpunt.insight.dashboards import Filters
+
+    lists = {}
+    for slug, theme in dashboards.THEMES.items():
+        board = dashboards.build(theme, snapshot, Filters("GM0479", "", snapshot.periods[-1], theme.phenomena[0],
+                                                          "signalen"))
+        own = {pipeline.MEASURES[m] for m in dashboards.theme_measures(theme)}
+        for h in board.hotspots:  # every listed reason is one of the theme's own indicators
+            assert all(reason.rsplit(" (", 1)[0] in own for reason in h["indicatoren"]), (slug, h)
+        lists[slug] = [h["code"] for h in board.hotspots]
+        assert board.comparison and board.context_rows, "the CBS context is on every theme page"
+    assert lists["vastgoed"] != lists["drugs"] or not lists["vastgoed"]
+
+
+def test_report_reads_as_a_report(client, make_user, snapshot):
+    client.force_login(make_user("analist"))
+    html = client.get(reverse("insight:report"), {"versie": snapshot.version}).content.decode()
+    for heading in ("Samenvatting", "Wat er veranderde sinds de vorige versie", "Per wijk",
+                    "Waar staat de gemeente? Context uit CBS-cijfers"):
+        assert heading in html, heading
+    assert f"Ten opzichte van versie {snapshot.version - 1}" in html
+    assert all(w.naam in html for w in kerncijfers.children("wijk", "GM0479")), "a row per wijk"

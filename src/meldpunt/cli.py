@@ -5,8 +5,9 @@ import sys
 
 COMMANDS = [
     ("demo", "Zet de demogemeente klaar (database, gegevens, gebruikers) en start de app."),
+    ("setup", "Zet de app klaar voor een gemeente: setup --gemeente GM0363 (een van de 342 CBS-codes)."),
     ("serve", "Start de webserver op http://127.0.0.1:8000."),
-    ("generate", "Maak een synthetische gemeente: --size S, M of L, --seed N."),
+    ("generate", "Maak een synthetische gemeente: --size S, M of L, --seed N, --gemeente GM0363."),
     ("partner_token", "Geef een partnerorganisatie een API-token (--vervang, --intrekken)."),
     ("log", "Controleer de hash-keten van het verwerkingslog en het beveiligingslog: log verify."),
     ("retention", "Bewaartermijnen: retention run [--dry-run] herberekent, anonimiseert en vernietigt."),

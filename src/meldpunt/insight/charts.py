@@ -2,7 +2,9 @@
 
 Each chart comes with the same figures as a table (``rows``) for screen readers and for
 anyone who prefers numbers; the SVG itself is ``role="img"`` with a title and a description.
-A hidden (suppressed) value is drawn as an outlined empty bar labelled "<5" or "×".
+A hidden (suppressed) value is drawn as an outlined empty bar labelled "<5" or "×". A chart
+with no visible count above zero draws nothing: it says "te weinig waarnemingen" (``sparse``)
+instead of a row of empty dashed boxes, and its table still lists every value.
 """
 
 from __future__ import annotations
@@ -24,11 +26,23 @@ class Chart:
     svg: SafeString
     rows: list[tuple[str, str]]
     unit: str
+    sparse: bool = False
+
+
+SPARSE_TEXT = "Te weinig waarnemingen voor een grafiek"
+
+
+def too_few(items) -> bool:
+    """No visible count above zero: every value is 0, "<5" or "×"."""
+    return not any(not cell.hidden and (cell.number or 0) > 0 for _, cell in items)
 
 
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, object]], unit: str = "aantal",
               width: int = 560) -> Chart:
     """Horizontal bars; ``items`` are (label, Cell) pairs in display order."""
+    rows = [(label, cell.display) for label, cell in items]
+    if too_few(items):
+        return Chart(chart_id, title, mark_safe(""), rows, unit, sparse=True)  # noqa: S308
     label_width, bar_height, gap, top = 190, 22, 8, 8
     value_width = 70
     plot = width - label_width - value_width
@@ -57,5 +71,4 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, object]], unit: 
         parts.append(f'<text x="{bar_end + 6:.1f}" y="{text_y:.1f}" font-size="13" fill="{TEXT}">'
                      f'{escape(cell.display)}</text>')
     parts.append("</svg>")
-    return Chart(chart_id, title, mark_safe("".join(parts)), [(label, cell.display) for label, cell in items],  # noqa: S308
-                 unit)
+    return Chart(chart_id, title, mark_safe("".join(parts)), rows, unit)  # noqa: S308

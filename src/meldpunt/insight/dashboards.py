@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from meldpunt.intake.models import Channel, Phenomenon
 from meldpunt.registries.models import SbiCode
 
-from . import charts, maps, selectors
+from . import charts, kerncijfers, maps, selectors
 from .hotspots import LEVEL_LABELS, band
 from .pipeline import MEASURES, RISK_BRANCH_SBI
 
@@ -29,6 +29,8 @@ class Theme:
     phenomena: tuple[str, ...]
     registry_measures: tuple[str, ...]
     branch_chart: bool = False
+    # The CBS figures that put this theme in context (keys of kerncijfers.INDICATORS).
+    context: tuple[str, ...] = ("misdrijven", "woz", "dichtheid", "inkomen", "huur")
 
 
 THEMES = {
@@ -37,26 +39,29 @@ THEMES = {
         "Signalen over witwassen via vastgoed en woonfraude naast registratie-indicatoren: snelle doorverkopen "
         "(ABC), koopsommen die sterk afwijken van de WOZ-waarde en overbewoning.",
         ("witwassen_vastgoed", "woon_adresfraude"),
-        ("abc_doorverkopen", "woz_afwijkingen", "adressen_overbewoning")),
+        ("abc_doorverkopen", "woz_afwijkingen", "adressen_overbewoning"),
+        context=("woz", "huur", "dichtheid")),
     "drugs": Theme(
         "drugs", "Drugs",
         "Signalen over hennepteelt en drugslabs, de casussen die eruit voortkomen en de interventies "
         "(zoals sluiting op grond van art. 13b Opiumwet).",
         ("hennepteelt_drugs", "drugslab_buitengebied"),
-        ("adressen_overbewoning",)),
+        ("adressen_overbewoning",),
+        context=("misdrijven", "dichtheid", "huur")),
     "financieel": Theme(
         "financieel", "Verdachte transacties en financieel",
         "Aanwijzingen voor het witwassen van geld: afwijkende koopsommen, veel kortlevende bedrijven en veel "
         "bedrijven op één woonadres. Gegevens van FIU-Nederland komen alleen geaggregeerd via het RIEC.",
         ("witwassen_vastgoed", "zorgfraude", "malafide_onderneming"),
-        ("woz_afwijkingen", "adressen_veel_bedrijven", "vestigingen_kortlevend")),
+        ("woz_afwijkingen", "adressen_veel_bedrijven", "vestigingen_kortlevend"),
+        context=("inkomen", "woz", "misdrijven")),
     "branches": Theme(
         "branches", "Brancheanalyse (risicobranches)",
         "Risicobranches volgens SBI (kapsalons, nagelstudio's, belwinkels, autohandel, horeca, uitzendbureaus, "
         "vastgoed): dichtheid, verloop en concentratie in één straat.",
         ("malafide_onderneming", "arbeidsuitbuiting"),
         ("risicobranche_vestigingen", "risicobranche_nieuw", "risicobranche_straten", "vestigingen_kortlevend"),
-        branch_chart=True),
+        branch_chart=True, context=("dichtheid", "misdrijven", "inkomen")),
 }
 
 
@@ -80,6 +85,12 @@ class Dashboard:
     map: maps.Map | None = None
     map_rows: list[tuple[str, str, str]] = field(default_factory=list)
     hotspots: list[dict] = field(default_factory=list)
+    # Context from CBS (public, not our counts): the gemeente against similar gemeenten and its
+    # provincie, and the same figures per wijk (or per buurt of the chosen wijk).
+    comparison: list[kerncijfers.Comparison] = field(default_factory=list)
+    comparison_text: str = ""
+    context_labels: list[str] = field(default_factory=list)
+    context_rows: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 def _cell(found: dict, level: str, area: str, measure: str, phenomenon: str = "*", period: str = "actueel",
@@ -153,8 +164,23 @@ def build(theme: Theme, snap, filters: Filters) -> Dashboard:
     board.map = maps.choropleth(f"{theme.slug}-kaart", filters.gemeente, title, values, buurt_names)
     board.map_rows = sorted(((code, buurt_names.get(code, code), cell.display) for code, cell in values.items()),
                             key=lambda r: r[1])
-    board.hotspots = hotspot_list(buurt_cells, buurt_names)
+    board.hotspots = hotspot_list(buurt_cells, buurt_names, measures=theme_measures(theme))
+    add_context(board, theme, filters)
     return board
+
+
+def theme_measures(theme: Theme) -> tuple[str, ...]:
+    """The hotspot components that belong to a theme: its registry indicators and the signals."""
+    return ("signalen", *theme.registry_measures)
+
+
+def add_context(board: Dashboard, theme: Theme, filters: Filters) -> None:
+    board.comparison = kerncijfers.compare(filters.gemeente, theme.context)
+    board.comparison_text = kerncijfers.describe(filters.gemeente)
+    board.context_labels = [kerncijfers.INDICATORS[k][0] for k in theme.context]
+    areas = (kerncijfers.children("buurt", filters.wijk) if filters.wijk
+             else kerncijfers.children("wijk", filters.gemeente))
+    board.context_rows = [(a.code, a.naam, [kerncijfers.fmt(a.figures[k]) for k in theme.context]) for a in areas]
 
 
 def _wijken_of(snap, filters: Filters) -> list[str]:
@@ -163,17 +189,26 @@ def _wijken_of(snap, filters: Filters) -> list[str]:
     return sorted({c.area for c in selectors.cells(snap, level="wijk", parent=filters.gemeente, measure="adressen")})
 
 
-def hotspot_list(buurt_cells, names: dict[str, str], top: int = 10) -> list[dict]:
+def hotspot_list(buurt_cells, names: dict[str, str], top: int = 10,
+                 measures: tuple[str, ...] | None = None) -> list[dict]:
     """The buurten with the highest hotspot score, with their place in the gemeente, their band
     and the indicators that raise it. Everything here is computed from published cells only
-    (see hotspots.py), and the page shows the place and the band, not the score."""
+    (see hotspots.py), and the page shows the place and the band, not the score.
+
+    With ``measures`` (a theme), only buurten with a raised indicator of the theme are listed,
+    first those raised most on the theme's own indicators (sum of their levels), then by the
+    overall score — so the vastgoed and the drugs page do not show the same list."""
     scores = [c for c in buurt_cells if c.measure == "hotspotscore"]
     places = {c.area: int(c.value) for c in buurt_cells if c.measure == "hotspotrang" and c.value}
     components: dict[str, list[tuple[str, int]]] = {}
     for c in buurt_cells:
-        if c.measure == "hotspot" and c.value:
+        if c.measure == "hotspot" and c.value and (measures is None or c.category in measures):
             components.setdefault(c.area, []).append((c.category, int(c.value)))
-    ranked = sorted(scores, key=lambda c: (-(c.value or 0), places.get(c.area, 0), c.area))[:top]
+    if measures is not None:
+        scores = [c for c in scores if c.area in components]
+    theme_level = {area: sum(level for _, level in items) for area, items in components.items()}
+    ranked = sorted(scores, key=lambda c: (-theme_level.get(c.area, 0) if measures is not None else 0,
+                                           -(c.value or 0), places.get(c.area, 0), c.area))[:top]
     return [{
         "rank": places.get(c.area, i), "code": c.area, "naam": names.get(c.area, c.area), "niveau": band(c.value),
         "indicatoren": [f"{MEASURES.get(m, m)} ({LEVEL_LABELS[level]})"

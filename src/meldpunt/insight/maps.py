@@ -1,5 +1,6 @@
-"""Buurt choropleth maps as server-rendered SVG, from the schematic buurt outlines in
-``meldpunt/data/maps/svg-buurten/<gemeentecode>.json`` (CBS/PDOK, CC BY 4.0). No tile server.
+"""Buurt choropleth maps as server-rendered SVG, from the schematic buurt outlines of all 342
+gemeenten in ``meldpunt/data/maps/svg-buurten.zip`` (one ``<gemeentecode>.json`` each; CBS/PDOK,
+CC BY 4.0). No tile server.
 
 Five classes on the visible values (quantiles), a separate hatched class for suppressed
 values ("<5" or "×") and a light class for zero. Every buurt has a ``<title>`` with its name
@@ -9,6 +10,7 @@ and value; the figures are also in a table next to the map.
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -31,14 +33,29 @@ class Map:
     rows: list[tuple[str, str, str]]  # code, naam, value shown
 
 
+ATTRIBUTION = "Kaart: CBS/PDOK, wijk- en buurtkaart 2024 (CC BY 4.0), schematisch."
+
+
+@lru_cache(maxsize=1)
+def _archive_names() -> frozenset[str]:
+    with resources.files("meldpunt").joinpath("data", "maps", "svg-buurten.zip").open("rb") as raw, \
+            zipfile.ZipFile(raw) as archive:
+        return frozenset(archive.namelist())
+
+
 @lru_cache(maxsize=64)
 def outlines(gemeente: str) -> dict | None:
+    """The schematic buurt outlines of one gemeente (``GM0479``), or None for an unknown code."""
     name = f"{gemeente}.json"
-    folder = resources.files("meldpunt").joinpath("data", "maps", "svg-buurten")
-    candidate = folder.joinpath(name)
-    if not candidate.is_file():
+    if name not in _archive_names():
         return None
-    return json.loads(candidate.read_text(encoding="utf-8"))
+    with resources.files("meldpunt").joinpath("data", "maps", "svg-buurten.zip").open("rb") as raw, \
+            zipfile.ZipFile(raw) as archive:
+        return json.loads(archive.read(name).decode("utf-8"))
+
+
+def gemeenten_with_maps() -> list[str]:
+    return sorted(name.removesuffix(".json") for name in _archive_names())
 
 
 def _breaks(values: list[float]) -> list[float]:

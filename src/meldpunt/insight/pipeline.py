@@ -24,7 +24,7 @@ from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
 from .sources import SourceSet
 from .suppression import THRESHOLD, suppress
 
-PIPELINE_VERSION = "1.1"
+PIPELINE_VERSION = "1.2"
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -104,8 +104,10 @@ Hotspotscore: berekend uit de gepubliceerde (afgeschermde) tellingen, zodat de s
 afgeschermde telling kan verraden: een telling "<5" telt mee als {_num(SMALL_STAND_IN)}, een telling "×" als
 {_num(SECONDARY_STAND_IN)}. Per buurt en indicator het verschil tussen de waargenomen en de verwachte telling
 (het gemeentelijk gemiddelde per inwoner voor signalen en per adres voor de registratie-
-indicatoren), gedeeld door de wortel van verwachting + 0,25, begrensd op 0 tot 5, gewogen met het
-gewicht uit de indicatormatrix en opgeteld. Signalen: de telling van het jaar van de peildatum plus
+indicatoren), gedeeld door de wortel van verwachting + 0,25, begrensd op 0 tot 3, gewogen met het
+gewicht uit de indicatormatrix en met de zeldzaamheid van de indicator (de natuurlijke logaritme van
+het aantal buurten gedeeld door het aantal buurten waar de indicator niet 0 is, minstens 0,25), en
+opgeteld. Signalen: de telling van het jaar van de peildatum plus
 naar rato het deel van het jaar ervoor dat in de laatste twaalf maanden valt. Dashboards en rapport
 tonen de plaats in de gemeente en een niveau ({_bands()}). Een hoge score is een
 aanwijzing om te kijken, nooit een oordeel over personen: mensen beslissen.

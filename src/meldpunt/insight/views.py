@@ -11,7 +11,7 @@ from django.utils import timezone
 from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
-from . import dashboards, exports, report, selectors
+from . import dashboards, exports, kerncijfers, report, selectors
 from .forms import DashboardFilterForm
 from .models import Availability, IndicatorKind
 from .pipeline import MEASURES
@@ -33,6 +33,11 @@ def overview(request):
             context["cards"] = [(MEASURES[m], cells[m].display if m in cells else "0")
                                 for m in ("signalen", "casussen", "interventies", "cbs_inwoners", "adressen")]
             context["latest_period"] = snap.periods[-1] if snap.periods else ""
+            context["comparison"] = kerncijfers.compare(code)
+            context["comparison_text"] = kerncijfers.describe(code)
+            context["context_labels"] = [label for label, _unit in kerncijfers.INDICATORS.values()]
+            context["context_rows"] = [(w.code, w.naam, [kerncijfers.fmt(v) for v in w.figures.values()])
+                                       for w in kerncijfers.children("wijk", code)]
     return render(request, "insight/overview.html", context)
 
 

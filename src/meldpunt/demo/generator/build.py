@@ -7,6 +7,7 @@ memory limit, so size L (national scale) runs in bounded memory and spills to di
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import time
@@ -19,7 +20,7 @@ import duckdb
 
 from . import vocabulary as voc
 from .patterns import plant_patterns
-from .sizes import REFERENCE_DATE, SIZES, Size
+from .sizes import REFERENCE_DATE, SIZES, Size, for_gemeente
 
 # Addresses of an inhabited buurt: one per household plus 15% for shops, offices, workshops and
 # the like (nationally ~9.8 million, the BAG's ~10 million). Where CBS hides the number of
@@ -34,6 +35,15 @@ TABLES = [
     "personen", "verblijfplaatsen", "ondernemingen", "vestigingen", "functionarissen",
     "woz", "overdrachten", "vergunningen", "signalen",
 ]
+
+
+def gemeente_inwoners(code: str) -> int:
+    """The inhabitants of a gemeente (CBS 2024); ValueError for a code that is not one of the 342."""
+    with data_file("cbs", "kwb2024_gemeenten.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["gemeentecode"] == code:
+                return int(float(row["inwoners"] or 0))
+    raise ValueError(f"{code} is geen gemeentecode van de CBS-indeling 2024 (bijvoorbeeld GM0363 voor Amsterdam).")
 
 
 def data_file(*parts: str) -> Path:
@@ -476,8 +486,13 @@ def build(
     progress: Callable[[str], None] | None = None,
     memory_limit: str = "2GB",
     threads: int = 2,
+    gemeente: str | None = None,
 ) -> BuildResult:
+    """Generate size ``size_name`` into ``out_dir``; S and M for ``gemeente`` (a CBS code such as
+    ``GM0363``; default Zaanstad)."""
     size = SIZES[size_name]
+    if gemeente and gemeente != "GM0479":
+        size = for_gemeente(size, gemeente, gemeente_inwoners(gemeente))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / "work.duckdb"
@@ -519,7 +534,7 @@ def build(
     ground_truth["meta"] = {"size": size.name, "seed": seed, "reference_date": REFERENCE_DATE.isoformat()}
     (out_dir / "ground_truth.json").write_text(json.dumps(ground_truth, indent=2, ensure_ascii=False))
     manifest = {
-        "size": size.name, "seed": seed, "description": size.description,
+        "size": size.name, "seed": seed, "description": size.description, "gemeenten": list(size.gemeenten or []),
         "reference_date": REFERENCE_DATE.isoformat(), "counts": counts, "seconds": round(seconds, 2),
         "sources": {
             "geography": "CBS Kerncijfers wijken en buurten 2024 (85984NED); Politie via CBS (47022NED); CC BY 4.0",

@@ -1,11 +1,12 @@
 """Sizes of the synthetic municipality.
 
-S and M use the real CBS geography of one gemeente (Zaanstad, GM0479: 19 wijken, 79 buurten);
+S and M use the real CBS geography of one gemeente (Zaanstad, GM0479: 19 wijken, 79 buurten, unless
+another of the 342 gemeenten is chosen: ``for_gemeente``);
 L uses every buurt in the Netherlands (CBS 2024, 14,574 buurten), which gives national scale
 (~18 million persons) from real figures rather than a multiplier.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 # Generated data is dated relative to this fixed day so that a seed always gives the same data.
@@ -31,3 +32,19 @@ SIZES = {
     "L": Size("L", None, 1.0, 1_000_000, 100, False,
               "landelijk: alle buurten van Nederland (±18 mln personen), alleen Parquet"),
 }
+
+
+# S is about this many persons whichever gemeente it is made for (2 % of Zaanstad).
+S_TARGET_PERSONS = 3_200
+
+
+def for_gemeente(size: Size, gemeente: str, inwoners: int) -> Size:
+    """The size made for another gemeente than Zaanstad. S keeps its ±3.200 persons (a larger
+    share of a small gemeente, never more than all of it); M stays at full size; L is always the
+    whole country."""
+    if size.gemeenten is None:
+        return size
+    scale = size.scale
+    if size.name == "S":
+        scale = min(1.0, S_TARGET_PERSONS / max(1, inwoners))
+    return replace(size, gemeenten=(gemeente,), scale=scale)

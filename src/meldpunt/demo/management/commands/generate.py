@@ -24,9 +24,13 @@ class Command(BaseCommand):
                             help="Map voor de Parquet-bestanden en ground_truth.json.")
         parser.add_argument("--no-load", action="store_true", help="Niet in de database laden.")
         parser.add_argument("--memory-limit", default="2GB", help="Geheugengrens voor DuckDB.")
+        parser.add_argument("--gemeente", default="GM0479",
+                            help="CBS-gemeentecode voor S en M (standaard GM0479, Zaanstad; bv. GM0363 Amsterdam).")
 
-    def handle(self, *args, size, seed, out, no_load, memory_limit, **options):
-        out = out or Path(settings.VAR_DIR) / "generated" / f"{size}-{seed}"
+    def handle(self, *args, size, seed, out, no_load, memory_limit, gemeente="GM0479", **options):
+        gemeente = (gemeente or "GM0479").strip().upper()
+        suffix = "" if gemeente == "GM0479" else f"-{gemeente}"
+        out = out or Path(settings.VAR_DIR) / "generated" / f"{size}-{seed}{suffix}"
         spec = SIZES[size]
         load = spec.load_into_database and not no_load
         if load and loader.is_loaded():
@@ -40,7 +44,11 @@ class Command(BaseCommand):
             bar.set_postfix_str(label)
             bar.update(1)
 
-        result = build(size, out, seed=seed, progress=step, memory_limit=memory_limit)
+        try:
+            result = build(size, out, seed=seed, progress=step, memory_limit=memory_limit, gemeente=gemeente)
+        except ValueError as error:
+            bar.close()
+            raise CommandError(str(error)) from error
         bar.close()
         self.stdout.write(f"Gegenereerd in {result.seconds:.1f} s naar {out}")
         for table, n in result.counts.items():
