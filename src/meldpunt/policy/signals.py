@@ -161,6 +161,7 @@ def subject_change_refusal(user: User, signal) -> str:
     if signal.is_sealed or signal.state not in SUBJECT_CHANGE_ROLES:
         return ("Dit signaal is afgehandeld of doorgezet: de betrokkenen kunnen niet meer worden gewijzigd.")
     if signal.state == "casus":
+        # The casus of a signal in step 4, read when asked (as in may_read_signal above).
         from meldpunt.cases.models import CasusSignal
 
         states = set(CasusSignal.objects.filter(signal=signal).values_list("casus__state", flat=True))

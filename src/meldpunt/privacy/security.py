@@ -163,6 +163,7 @@ def partner_token(partner, *, revoked: bool = False, replaced: bool = False) -> 
 def logged_delete_selected(modeladmin, request, queryset):
     """The admin's 'delete selected' action, plus one security-log line for the whole batch: Django
     writes its own admin log for a batch in one insert, without the post_save on_admin_change hears."""
+    # The admin app is loaded only where the admin runs; import it when the action is used.
     from django.contrib.admin.actions import delete_selected
 
     count = queryset.count()
@@ -196,6 +197,7 @@ def connect() -> None:
     post_save.connect(on_admin_change, sender=LogEntry, dispatch_uid="security_log_admin")
     post_save.connect(on_role_granted, sender=RoleAssignment, dispatch_uid="security_log_role_granted")
     post_delete.connect(on_role_revoked, sender=RoleAssignment, dispatch_uid="security_log_role_revoked")
+    # The admin site exists once every app is ready, as here.
     from django.contrib import admin
 
     admin.site.add_action(logged_delete_selected, "delete_selected")
