@@ -11,11 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from conftest import axe_violations
 from meldpunt.intake import services as intake_services
 from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol.research.models import DetailRequest, Source, SourceRequest
 from meldpunt.protocol.sources import seed_sources
+from journeys.journey_support import check_page
 from test_browser_cases import SCREENSHOTS, Person
 from test_browser_intake import _address, _step1_wegingen
 
@@ -45,17 +45,7 @@ class Researcher(Person):
     """A Person whose screenshots are named bron-*.png (the checks are the same)."""
 
     def check(self, name: str, response=None) -> None:
-        if response is not None:
-            csp = response.headers.get("content-security-policy", "")
-            assert "script-src 'self'" in csp and "unsafe-" not in csp, csp
-        assert self.page.locator("script:not([src])").count() == 0
-        assert self.page.locator("[style]").count() == 0
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        violations = axe_violations(self.page)
-        summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-        assert violations == [], f"axe op {name}: {summary}"
-        assert self.errors == [], self.errors
+        check_page(self.page, self.errors, SCREENSHOTS / f"{name}.png", response)
 
 
 def _pc1(pf: Researcher, shot: str, source_name: str) -> None:
