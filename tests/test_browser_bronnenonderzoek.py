@@ -99,7 +99,7 @@ def test_bronnenonderzoek_in_the_browser(live_server, browser):
 
     # Privacy check 1 per source by the privacyfunctionaris.
     _pc1(pf, "bag", "BAG")
-    _pc1(pf, "sd", "SOCIAAL_DOMEIN")
+    _pc1(pf, "sd", "Sociaal domein")
     assert set(SourceRequest.objects.values_list("state", flat=True)) == {"toegestaan"}
 
     # The bronhouder answers for the sociaal domein, seeing only the question.

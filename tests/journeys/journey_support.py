@@ -113,6 +113,19 @@ class Walker:
             target.first.click()
         self.check(name, navigation.value)
 
+    def find_in_queue(self, words: str, name: str) -> str:
+        """Search the werkvoorraad for ``words`` (from the description), open the one signal
+        found and return its kenmerk. Starts from the menu."""
+        self.menu("Werkvoorraad", f"{name}-werkvoorraad")
+        self.page.locator("main").get_by_label("Zoeken").fill(words)
+        self.press("Filteren", f"{name}-gezocht")
+        rows = self.page.locator("main table tbody tr")
+        assert rows.count() == 1, rows.all_inner_texts()
+        reference = rows.first.get_by_role("link").inner_text().strip()
+        self.follow(reference, name, exact=True)
+        self.sees(f"Signaal {reference}")
+        return reference
+
     def check(self, name: str, response=None) -> None:
         check_page(self.page, self.errors, self.journey.screenshot(name), response)
         codes = codes_in(visible_text(self.page.content()))
