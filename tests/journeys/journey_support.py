@@ -141,6 +141,12 @@ class Walker:
         for wanted in texts:
             assert wanted in text, f"{wanted!r} staat niet op {self.page.url}"
 
+    def sees_row(self, row: str, *texts: str) -> None:
+        """The table row that mentions ``row`` also shows each of ``texts``."""
+        cells = self.page.locator("main tr", has_text=row).first.inner_text()
+        for wanted in texts:
+            assert wanted in cells, f"{wanted!r} staat niet in de rij {cells!r} op {self.page.url}"
+
     def does_not_see(self, *texts: str) -> None:
         content = self.page.content()
         for unwanted in texts:
