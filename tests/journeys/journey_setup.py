@@ -87,7 +87,7 @@ def after_casusoverleg(regie, pf, casus, deelnemer):
 def all_done(regie, pf, casus, deelnemer, uitvoerder):
     """Step 4 up to 'uitvoering' with the one intervention reported done by ``uitvoerder``."""
     action = factories.run_to_uitvoering(regie, pf, casus, deelnemer, uitvoerder)
-    interventions.report(uitvoerder, action, "gestart")
+    interventions.report(uitvoerder, action, "in_uitvoering")
     interventions.report(uitvoerder, action, "afgerond", result="Pand gesloten voor zes maanden.")
     casus.refresh_from_db()
     return casus
