@@ -11,11 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from journeys.journey_support import check_page
 from meldpunt.intake import services as intake_services
 from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol.research.models import DetailRequest, Source, SourceRequest
 from meldpunt.protocol.sources import seed_sources
-from journeys.journey_support import check_page
 from test_browser_cases import SCREENSHOTS, Person
 from test_browser_intake import _address, _step1_wegingen
 

@@ -14,12 +14,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from journeys.journey_support import check_page, new_context
 from meldpunt.accounts import services as account_services
 from meldpunt.cases.models import Casus, Intervention, ReleaseRequest
 from meldpunt.intake import services as intake_services
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.protocol import services as protocol_services
-from journeys.journey_support import check_page, new_context
 from test_browser_intake import _address, _step1_wegingen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),

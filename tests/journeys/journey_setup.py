@@ -12,9 +12,9 @@ import factories
 from factories import weging
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import Role
-from meldpunt.cases import interventions, meetings, releases
+from meldpunt.cases import interventions, meetings
 from meldpunt.cases import services as casus_services
-from meldpunt.cases.models import Casus, Instrument
+from meldpunt.cases.models import Casus
 from meldpunt.intake import services as intake
 from meldpunt.protocol import services as protocol
 from meldpunt.protocol.sources import seed_sources
@@ -93,12 +93,5 @@ def all_done(regie, pf, casus, deelnemer, uitvoerder):
     return casus
 
 
-def instrument(code="sluiting-13b-opiumwet") -> Instrument:
-    return Instrument.objects.get(code=code)
-
-
 def in_days(days: int):
     return timezone.localdate() + timedelta(days=days)
-
-
-__all__ = ["releases", "meetings", "interventions"]

@@ -2,10 +2,10 @@
 monitoring, then closes it with a result class (which sets the retention term), an evaluation
 and an outcome per signal, and sees it closed with the date after which it is destroyed."""
 
-import pytest
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
+
 from meldpunt.accounts import services as account_services
 from meldpunt.cases import services as casus_services
 

@@ -3,9 +3,9 @@ municipality in figures, a theme dashboard (and another map on it), the indicato
 phenomenon, the sources and method of this version, all versions and the report."""
 
 import pytest
+from journey_support import Journey
 
 from beeld_support import beeld_dir
-from journey_support import Journey
 from meldpunt.insight import services
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

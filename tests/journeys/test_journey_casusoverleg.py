@@ -3,11 +3,10 @@ puts the casus on the agenda, invites two participants and proposes a PC2A relea
 participant; the privacyfunctionaris decides both, seeing what each participant will get; each
 deelnemer sees only what was released to them."""
 
-import pytest
-from playwright.sync_api import expect
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("orm_next_to_playwright")]

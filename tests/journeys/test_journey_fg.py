@@ -2,9 +2,8 @@
 read is logged); the FG goes from 'Toezicht' to the verwerkingslog, searches on the person's BSN
 and sees the teamlid by name, the signal by its kenmerk and the activity in words."""
 
-import pytest
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

@@ -2,10 +2,10 @@
 in bronnenonderzoek; the regisseur of the casus opens the casus, clicks 'Signaal koppelen',
 chooses the signal, motivates its own weging 4 and sees the signal listed in the casus."""
 
-import pytest
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
+
 from meldpunt.cases import services as casus_services
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

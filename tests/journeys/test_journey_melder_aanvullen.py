@@ -5,7 +5,6 @@ timeline, opens it, and opens the reporter's contact details under 'Contact met 
 
 import pytest
 from django.core.cache import cache
-
 from journey_support import Journey
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

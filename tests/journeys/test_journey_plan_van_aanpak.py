@@ -4,11 +4,11 @@ the privacyfunctionaris approves it; the regisseur starts the execution; the uit
 action under 'Mijn acties' with only the released data and reports it started, then done; the
 regisseur sees the result on the casus."""
 
+import journey_setup as setup
 import pytest
+from journey_support import Journey
 from playwright.sync_api import expect
 
-import journey_setup as setup
-from journey_support import Journey
 from meldpunt.accounts import services as account_services
 from meldpunt.cases import services as casus_services
 

@@ -4,8 +4,8 @@ beoordelaar finds the report in the werkvoorraad by a word from it and takes weg
 
 import pytest
 from django.core.cache import cache
-
 from journey_support import Journey
+
 from meldpunt.registries.models import Nummeraanduiding
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

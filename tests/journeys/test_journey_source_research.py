@@ -4,11 +4,11 @@ per source; the bronhouder of the sociaal domein answers, seeing only the questi
 sees hit/no-hit per source, asks the details of the BRP hit; the privacyfunctionaris approves
 part of them and the regisseur sees exactly that part."""
 
+import journey_setup as setup
 import pytest
+from journey_support import Journey
 from playwright.sync_api import expect
 
-import journey_setup as setup
-from journey_support import Journey
 from meldpunt.protocol.research.models import Source
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

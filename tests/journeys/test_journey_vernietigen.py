@@ -4,10 +4,10 @@ The archivaris sees it on the watchlist and composes a destruction list; a secon
 reviews and approves it (four eyes); the first executes it and sees the statement of destruction
 and each record marked destroyed, with its result class by name."""
 
-import pytest
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
+
 from test_retention_support import age, niet_in_behandeling
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

@@ -1,9 +1,8 @@
 """Journey: a teamlid takes weging 3 on a signal that waits in 'Bepalen zwaarte' and sends it to
 bronnenonderzoek (stap 3), with necessity, proportionality and subsidiarity."""
 
-import pytest
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

@@ -2,10 +2,10 @@
 werkvoorraad, clicks 'Weging 4', chooses 'Casus starten' with a reasoning and lands on the new
 casus; the signal page then says it became a casus."""
 
-import pytest
-
 import journey_setup as setup
+import pytest
 from journey_support import Journey
+
 from meldpunt.cases.models import CasusSignal
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),

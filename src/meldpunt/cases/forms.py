@@ -154,8 +154,8 @@ class AttendanceForm(StyledForm):
 
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(p.pk, f"{p.user.get_full_name() or p.user.get_username()} ({p.organisation})")
-                                          for p in participants]
+        self.fields["present"].choices = [
+            (p.pk, f"{p.user.get_full_name() or p.user.get_username()} ({p.organisation})") for p in participants]
 
 
 class InterventionForm(StyledForm):
