@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from conftest import axe_violations
+from journeys.journey_support import check_page
 from meldpunt.intake import services as intake_services
 from meldpunt.protocol import services as protocol_services
 from meldpunt.protocol.research.models import DetailRequest, Source, SourceRequest
@@ -45,17 +45,7 @@ class Researcher(Person):
     """A Person whose screenshots are named bron-*.png (the checks are the same)."""
 
     def check(self, name: str, response=None) -> None:
-        if response is not None:
-            csp = response.headers.get("content-security-policy", "")
-            assert "script-src 'self'" in csp and "unsafe-" not in csp, csp
-        assert self.page.locator("script:not([src])").count() == 0
-        assert self.page.locator("[style]").count() == 0
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        violations = axe_violations(self.page)
-        summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-        assert violations == [], f"axe op {name}: {summary}"
-        assert self.errors == [], self.errors
+        check_page(self.page, self.errors, SCREENSHOTS / f"{name}.png", response)
 
 
 def _pc1(pf: Researcher, shot: str, source_name: str) -> None:
@@ -109,7 +99,7 @@ def test_bronnenonderzoek_in_the_browser(live_server, browser):
 
     # Privacy check 1 per source by the privacyfunctionaris.
     _pc1(pf, "bag", "BAG")
-    _pc1(pf, "sd", "SOCIAAL_DOMEIN")
+    _pc1(pf, "sd", "Sociaal domein")
     assert set(SourceRequest.objects.values_list("state", flat=True)) == {"toegestaan"}
 
     # The bronhouder answers for the sociaal domein, seeing only the question.

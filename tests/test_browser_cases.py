@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import axe_violations
+from journeys.journey_support import check_page, new_context
 from meldpunt.accounts import services as account_services
 from meldpunt.cases.models import Casus, Intervention, ReleaseRequest
 from meldpunt.intake import services as intake_services
@@ -37,9 +37,7 @@ class Person:
     def __init__(self, browser, base, username, roles):
         account_services.create_user(username, PASSWORD, roles)
         self.base, self.username = base, username
-        # bypass_csp only for axe's injected script; the CSP header itself is checked per response.
-        self.context = browser.new_context(base_url=base, bypass_csp=True, locale="nl-NL",
-                                           viewport={"width": 1280, "height": 900})
+        self.context = new_context(browser, base)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -54,17 +52,7 @@ class Person:
             (button or self.page.locator("main button[type=submit]").last).click()
 
     def check(self, name: str, response=None) -> None:
-        if response is not None:
-            csp = response.headers.get("content-security-policy", "")
-            assert "script-src 'self'" in csp and "unsafe-" not in csp, csp
-        assert self.page.locator("script:not([src])").count() == 0
-        assert self.page.locator("[style]").count() == 0
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"casus-{name}.png"), full_page=True)
-        violations = axe_violations(self.page)
-        summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-        assert violations == [], f"axe op {name}: {summary}"
-        assert self.errors == [], self.errors
+        check_page(self.page, self.errors, SCREENSHOTS / f"casus-{name}.png", response)
 
     def open(self, path: str, name: str):
         response = self.page.goto(path)

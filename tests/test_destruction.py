@@ -212,9 +212,13 @@ def test_the_whole_workflow_through_the_pages(client, people):
     client.post(reverse("retention:beoordelen", args=[destruction_list.pk]), {"decision": "goedkeuren"})
     destruction_list.refresh_from_db()
     assert destruction_list.status == ListStatus.BEDENKTIJD
+    waiting = client.get(response.url).content.decode()
+    # During the bedenktijd the page says until when and offers no button the service would refuse.
+    assert "De bedenktijd loopt tot" in waiting and "Lijst nu uitvoeren" not in waiting
     refused = client.post(reverse("retention:uitvoeren", args=[destruction_list.pk]), follow=True)
     assert "bedenktijd" in refused.content.decode() and Signal.objects.filter(pk=signal.pk).exists()
     pass_cooling_off(destruction_list)
+    assert "Lijst nu uitvoeren" in client.get(response.url).content.decode()
     done = client.post(reverse("retention:uitvoeren", args=[destruction_list.pk]), follow=True).content.decode()
     assert "1 dossiers vernietigd" in done and "PDF" in done
     assert not Signal.objects.filter(pk=signal.pk).exists()

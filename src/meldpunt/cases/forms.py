@@ -57,6 +57,7 @@ class TeamForm(StyledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = users_with(Role.TEAMLID)
+        self.fields["members"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
 class CloseForm(StyledForm):
@@ -153,7 +154,8 @@ class AttendanceForm(StyledForm):
 
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(p.pk, f"{p.user} ({p.organisation})") for p in participants]
+        self.fields["present"].choices = [
+            (p.pk, f"{p.user.get_full_name() or p.user.get_username()} ({p.organisation})") for p in participants]
 
 
 class InterventionForm(StyledForm):

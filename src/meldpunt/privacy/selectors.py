@@ -78,7 +78,8 @@ def staff_choices(user) -> list[tuple[int, str]]:
     """Accounts to filter on (the FG needs names to pick from, not a number)."""
     if not policy.may_open(user, "toezicht"):
         return []
-    return list(User.objects.order_by("username").values_list("pk", "username"))
+    names = usernames(User.objects.values_list("pk", flat=True))
+    return sorted(names.items(), key=lambda item: item[1].lower())
 
 
 def activities() -> dict[tuple[str, int], ProcessingActivity]:
@@ -87,8 +88,14 @@ def activities() -> dict[tuple[str, int], ProcessingActivity]:
 
 
 def usernames(user_ids) -> dict[int, str]:
+    """Who did it, as the FG reads it: the full name with the account name ("Tessa Teamlid
+    (tteamlid)"), or only the account name when no name is set."""
     ids = {i for i in user_ids if i is not None}
-    return dict(User.objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
+    if not ids:
+        return {}
+    rows = User.objects.filter(pk__in=ids).values_list("pk", "username", "first_name", "last_name")
+    return {pk: f"{' '.join(filter(None, (first, last)))} ({username})" if (first or last) else username
+            for pk, username, first, last in rows}
 
 
 def log_reading(user, lines, action: str, *, filters: LogFilter | None = None) -> int:

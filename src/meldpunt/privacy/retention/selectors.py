@@ -154,7 +154,12 @@ def destruction_list(pk: int) -> DestructionList:
 
 
 def list_items(destruction_list: DestructionList, limit: int = 500):
-    return destruction_list.items.all()[:limit]
+    """The first ``limit`` items, each with ``result_class_name``: the name people read, not the code."""
+    items = list(destruction_list.items.all()[:limit])
+    names = dict(ResultClass.objects.filter(code__in={i.result_class_code for i in items}).values_list("code", "name"))
+    for item in items:
+        item.result_class_name = names.get(item.result_class_code, item.result_class_code)
+    return items
 
 
 def statements():

@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from meldpunt import policy
@@ -70,6 +71,8 @@ def lijst(request, pk):
     return render(request, "retention/lijst.html", {
         "destruction_list": destruction_list, "items": selectors.list_items(destruction_list),
         "statement": statement, "may_act": may_act,
+        # During the bedenktijd the service refuses to execute: say until when, offer no button.
+        "cooling_off": bool(destruction_list.cooling_off_until and destruction_list.cooling_off_until > timezone.now()),
         "may_review": policy.may_review_destruction_list(request.user)
         and destruction_list.status == ListStatus.TER_BEOORDELING
         and destruction_list.composed_by_id != request.user.pk,
