@@ -180,9 +180,11 @@ def blockers(user, signal: Signal, transition: Transition) -> list[str]:
 
 
 def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list[Weging]]:
-    """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use."""
+    """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use.
+    Reading takes nothing, so a ``service_only`` row is checked like any other (taking it stays
+    with its own service: ``transition`` refuses it)."""
     try:
-        _step_for(user, signal, transition.code)
+        _step_for(user, signal, transition.code, service=transition.service_only)
     except MeldpuntError as refused:
         return refused.messages, []
     problems: list[str] = []
