@@ -115,7 +115,9 @@ class MeetingForm(StyledForm):
 
 
 class AgendaForm(StyledForm):
-    casus = forms.ModelChoiceField(label="Casus", queryset=None, empty_label="— kies —")
+    casus = forms.ModelChoiceField(label="Casus", queryset=None, empty_label="— kies —",
+                                   error_messages={"required": "Kies een casus.",
+                                                   "invalid_choice": "Kies een lopende casus die u mag zien."})
 
     def __init__(self, *args, cases=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,8 +126,10 @@ class AgendaForm(StyledForm):
 
 
 class InviteForm(StyledForm):
-    user = UserChoice(label="Deelnemer", queryset=None, empty_label="— kies —")
-    organisation = forms.CharField(label="Afdeling of organisatie", max_length=200)
+    user = UserChoice(label="Deelnemer", queryset=None, empty_label="— kies —",
+                      error_messages={"required": "Kies een deelnemer."})
+    organisation = forms.CharField(label="Afdeling of organisatie", max_length=200,
+                                   error_messages={"required": "Vul de afdeling of organisatie in."})
     external = forms.BooleanField(label="Externe partner", required=False)
 
     def __init__(self, *args, **kwargs):
