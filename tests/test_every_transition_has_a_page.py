@@ -4,8 +4,8 @@ The transition tables are data (docs/adr/0005): ``SIGNAL_TRANSITIONS`` and ``CAS
 For every row this audit asserts:
 
 - there is a web page (a URL name) that takes it, and posting that page's form takes it;
-- the page is linked from where the user is: the signal page (signal rows) or the casus page
-  (casus rows), for a user whose role may take it;
+- the page is linked from where the user is: the signal page and the queue (signal rows) or the
+  casus page (casus rows), for a user whose role may take it;
 - when ``check()`` refuses for a reason the form cannot fix (the role, a missing field, an open
   source request, the casus' requirements), the page shows those reasons, in Dutch, and no
   internal code;
@@ -178,6 +178,10 @@ def test_the_signal_page_links_the_step_and_its_page_takes_it(client, people, co
     signal_page = client.get(reverse("protocol:signaal", args=[signal.reference]))
     assert f'href="{url}"' in signal_page.content.decode(), f"no link to {url} on the signal page"
     assert page.label in _text(signal_page)
+    # ... and from the queue, one click to the first step the row waits for.
+    first = pages.offered(user, signal)[0]
+    queue = client.get(reverse("web:werkvoorraad"), {"text": signal.reference}).content.decode()
+    assert f'href="{reverse(first.url_name, args=[signal.reference])}"' in queue
     shown = client.get(url)
     assert shown.status_code == 200
     _no_codes(shown)
