@@ -77,3 +77,25 @@ def test_no_view_answers_an_invalid_form_with_only_a_flash_message():
     pattern = re.compile(r"if not form\.is_valid\(\):\s*\n\s*messages\.error")
     offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*views.py") if pattern.search(p.read_text())]
     assert offenders == ["protocol/research/views.py"], offenders  # the one-click hit/no-hit row
+
+
+def test_conditionally_required_fields_say_when_and_are_checked_at_the_field(client, make_user):
+    from factories import new_signal, weging
+    from meldpunt.protocol import services
+
+    walker, teamlid = make_user("beoordelaar", "teamlid"), make_user("teamlid")
+    signal = new_signal(walker)
+    services.decide(walker, signal, [weging("W1", "ja"), weging("W2A", "ja"), weging("W2B", "ja")],
+                    "intake_doorzetten")
+    client.force_login(teamlid)
+    url = reverse("protocol:stap2", args=[signal.reference])
+    page = client.get(url).content.decode()
+    for label in ("Noodzaak", "Proportionaliteit", "Subsidiariteit"):
+        assert re.search(rf"{label} <span class=\"mp-muted\">\(verplicht bij bronnenonderzoek\)</span>", page), label
+    errors = field_errors(client.post(url, {"decision": "bronnenonderzoek", "reasoning": "Concreet.",
+                                            "purpose": "Doel", "legal_basis": "Grondslag"}))
+    assert errors == {"necessity": "Bronnenonderzoek vraagt een afweging van de noodzaak.",
+                      "proportionality": "Bronnenonderzoek vraagt een afweging van de proportionaliteit.",
+                      "subsidiarity": "Bronnenonderzoek vraagt een afweging van de subsidiariteit."}
+    signal.refresh_from_db()
+    assert signal.state == "zwaarte"

@@ -152,10 +152,11 @@ class ReleaseRequestForm(StyledForm):
 
 class ReleaseDecisionForm(StyledForm):
     decision = forms.ChoiceField(label="Besluit", widget=forms.RadioSelect)
-    approved = ItemsField(label="Bij deels vrijgeven: wat wel", required=False)
+    approved = ItemsField(label="Bij deels vrijgeven: wat wel", required=False,
+                          help_text="Verplicht bij deels vrijgeven: een deel van wat is gevraagd.")
     reasoning = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}))
     necessity = forms.CharField(label="Noodzaak en minimale gegevens", required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}), help_text="Verplicht bij vrijgeven.")
+                                widget=forms.Textarea(attrs={"rows": 2}), help_text="Verplicht bij (deels) vrijgeven.")
     purpose = forms.CharField(label="Doel", max_length=300)
     legal_basis = forms.CharField(label="Grondslag", max_length=300)
 
@@ -166,6 +167,16 @@ class ReleaseDecisionForm(StyledForm):
         self.fields["approved"].choices = [(i.key, i.label) for i in items]
         self.fields["legal_basis"].initial = DEFAULT_LEGAL_BASIS[self.kind]
         self.fields["purpose"].initial = request.purpose[:300]
+
+    def clean(self):
+        """'(verplicht bij …)' at the field; the service checks the same and stays the rule."""
+        data = super().clean()
+        if data.get("decision") == "deels" and not data.get("approved"):
+            self.add_error("approved", "Kies bij 'deels vrijgeven' wat wel wordt vrijgegeven.")
+        if data.get("decision") in ("vrijgeven", "deels") and not (data.get("necessity") or "").strip():
+            self.add_error("necessity", "Vrijgeven vraagt een afweging van de noodzaak: waarom heeft de ontvanger "
+                                        "precies deze gegevens nodig?")
+        return data
 
     def weging(self) -> WegingInput:
         d = self.cleaned_data

@@ -107,6 +107,17 @@ class ZwaarteForm(StyledForm):
     def known(signal) -> dict:
         return selectors.known_for_weging(signal, "W3")
 
+    def clean(self):
+        """The fields the labels call '(verplicht bij bronnenonderzoek)', at their field; the service
+        checks the same (protocol.wegingen) and stays the rule."""
+        data = super().clean()
+        if data.get("decision") == "bronnenonderzoek":
+            for name, label in (("necessity", "noodzaak"), ("proportionality", "proportionaliteit"),
+                                ("subsidiarity", "subsidiariteit")):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, f"Bronnenonderzoek vraagt een afweging van de {label}.")
+        return data
+
     def weging(self) -> WegingInput:
         d = self.cleaned_data
         reasoning = d["reasoning"]

@@ -35,6 +35,13 @@ class ReviewForm(StyledForm):
     note = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text="Verplicht bij afwijzen.")
 
+    def clean(self):
+        """'(verplicht bij afwijzen)' at the field; the service checks the length and stays the rule."""
+        data = super().clean()
+        if data.get("decision") == "afwijzen" and not (data.get("note") or "").strip():
+            self.add_error("note", "Geef bij afwijzen de reden.")
+        return data
+
 
 class CancelForm(StyledForm):
     note = forms.CharField(label="Reden van annuleren", required=False, widget=forms.Textarea(attrs={"rows": 2}))
