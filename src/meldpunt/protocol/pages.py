@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from meldpunt import policy
 
+from . import services
 from .transitions import SIGNAL_TRANSITIONS, Transition
 
 
@@ -77,8 +78,6 @@ def refusals(user, signal, url_name: str) -> tuple[list[Refusal], bool]:
     """For the rows a step page takes: why each cannot be taken now (``services.blockers``, the part
     of ``check()`` that no form field fixes: the role, the signal's fields, open source requests), and
     whether any row can be taken (then the page shows its form)."""
-    from . import services  # services does not know the pages; imported here to keep it that way
-
     page = next(p for p in _pages if p.url_name == url_name)
     refused, possible = [], False
     for row in rows_of(page):
