@@ -117,7 +117,8 @@ def test_the_page_shows_the_outcomes_in_dutch_with_defaults(client, people):
         assert code not in text
     page = response.content.decode()
     assert 'value="AVG art. 6 lid 1 sub e"' in page  # grondslag pre-filled
-    assert "Voorkomen en bestrijden van ondermijning" in page  # doel pre-filled
+    # doel pre-filled from what the signal has: the purpose its earlier wegingen were written with
+    assert 'value="Bestrijden van ondermijning"' in page
     assert "Weging 4 vastleggen" in page
 
 

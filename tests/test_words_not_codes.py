@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -47,7 +49,7 @@ from meldpunt.protocol.research.models import DetailRequest, HitResult, Source, 
 from meldpunt.protocol.sources import SOURCES
 from meldpunt.registries.models import Nummeraanduiding, Onderneming, Persoon
 from meldpunt.web.forms import StyledForm
-from meldpunt.web.templatetags.woorden import datum, datum_kort, datumtijd, gegeven, naam
+from meldpunt.web.templatetags.woorden import datum, datum_kort, datumtijd, gegeven, getal, maand, naam
 from urlwalk import ADMIN_NAMESPACE, routes
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +211,20 @@ def _pages(world):
             yield route.name, reverse(route.name, kwargs=kwargs)
 
 
+NUMBER_CELL = re.compile(r'<td class="[^"]*\bmp-num\b[^"]*">(.*?)</td>', re.S)
+NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+DUTCH_NUMBER = re.compile(r"\d{1,3}(\.\d{3})*(,\d+)?")
+
+
+def english_numbers(html: str) -> list[str]:
+    """Numbers in the number columns of a page (``mp-num``) that are not written the Dutch way
+    (``1.234``, ``1.234,5``): ``1234``, ``3.5``, ``1,234.5``."""
+    found = []
+    for cell in NUMBER_CELL.findall(html):
+        found += [n for n in NUMBER.findall(visible_text(cell)) if not DUTCH_NUMBER.fullmatch(n)]
+    return found
+
+
 def _seen(response) -> str | None:
     """What a person sees of a response: the text of a page or PDF, the header row of a CSV (its
     values stay machine-readable, ISO dates included); None for anything else (JSON, redirects)."""
@@ -239,6 +255,8 @@ def test_no_page_shows_an_internal_code(client, world):
             opened += 1
             kinds.add(response.get("Content-Type", "").split(";")[0])
             found = codes_in(seen)
+            if "text/html" in response.get("Content-Type", ""):
+                found += english_numbers(response.content.decode())
             if found:
                 problems.append(f"{person.username} {url} ({name}): {sorted(set(found))[:8]}")
     assert opened > 150 and {"text/html", "application/pdf", "text/csv"} <= kinds, (opened, kinds)
@@ -318,3 +336,63 @@ def test_a_conditionally_required_field_says_when():
     assert "(verplicht bij toestaan)" in html["reasoning"] and "niet verplicht" not in html["reasoning"]
     assert "(niet verplicht)" in html["note"]
     assert 'class="utrecht-select utrecht-select--html-select"' in html["choice"]
+
+
+# ------------------------------------------------------------------------------- numbers
+
+
+def test_numbers_are_dutch_whatever_the_locale():
+    with translation.override("en"):
+        assert getal(1234567) == "1.234.567"
+        assert getal(1234.5) == "1.234,5"
+        assert getal(3.25) == "3,25" and getal(3.0) == "3" and getal(0.45, 1) == "0,5"
+        assert getal(Decimal("1234.50")) == "1.234,5"
+    assert getal("–") == "–" and getal("<5") == "<5" and getal(None) == ""
+    assert maand("2026-12") == "december 2026" and maand(datetime.date(2026, 3, 1)) == "maart 2026"
+
+
+def test_the_number_check_catches_english_numbers():
+    cell = '<td class="utrecht-table__cell mp-num">{}</td>'
+    assert english_numbers(cell.format("1234")) == ["1234"]
+    assert english_numbers(cell.format("3.5")) == ["3.5"]
+    assert not english_numbers(cell.format("1.234") + cell.format("3,5") + cell.format("–") + cell.format("<5"))
+
+
+def test_report_pdfs_write_numbers_and_months_the_dutch_way():
+    html = render_to_string("cases/rapportage_print.html", {
+        "title": "Trechter", "columns": ["stap", "aantal", "mediaan (dagen)"], "start": datetime.date(2026, 1, 1),
+        "end": datetime.date(2026, 12, 31), "printed_at": datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC),
+        "rows": [["Ontvangen", 1234, 3.5], ["december 2026", 12, ""]]})
+    text = visible_text(html)
+    assert "1.234" in text and "3,5" in text and "1234" not in text and "3.5" not in text
+    assert not codes_in(text)
+
+
+# ------------------------------------------------------------------------------- e-mails
+
+SENDERS = {"cases/interventions.py"}  # every module that sends mail; a new one must be checked here
+
+
+def test_every_module_that_sends_mail_is_checked():
+    src = Path(__file__).resolve().parent.parent / "src" / "meldpunt"
+    senders = {str(p.relative_to(src)) for p in src.rglob("*.py")
+               if re.search(r"\b(send_mail|send_mass_mail|EmailMessage|EmailMultiAlternatives|mail_admins)\b",
+                            p.read_text())}
+    assert senders == SENDERS
+
+
+def test_e_mails_are_words_not_codes(mailoutbox, make_user):
+    from meldpunt.cases import interventions
+
+    regie, uitvoerder = make_user("regisseur", "teamlid", "beoordelaar"), make_user("uitvoerder")
+    uitvoerder.email = "uitvoerder@gemeente.example"
+    uitvoerder.save(update_fields=["email"])
+    casus = open_casus(regie)
+    run_to_uitvoering(regie, make_user("privacyfunctionaris"), casus, make_user("deelnemer"), uitvoerder)
+    action = casus.interventions.get()
+    assert interventions.remind_overdue(action.deadline + datetime.timedelta(days=1)) == 1
+    (mail,) = mailoutbox
+    text = f"{mail.subject} {mail.body}"
+    assert casus.reference in text and datum(action.deadline) in text
+    assert not codes_in(text), codes_in(text)
+    assert action.instrument.name in text and "interventie:" not in text

@@ -11,6 +11,8 @@ class CasesConfig(AppConfig):
         # Imported here, not at the top: Django loads models after AppConfig modules.
         from meldpunt.privacy.retention import registry as retention
         from meldpunt.protocol import hooks as protocol_hooks
+        from meldpunt.protocol import pages as protocol_pages
+        from meldpunt.protocol import services as protocol_services
         from meldpunt.protocol.transitions import SIGNAL_TRANSITIONS, SignalState
 
         from . import minutes_retention, services
@@ -24,6 +26,9 @@ class CasesConfig(AppConfig):
         # casus_koppelen (service_only) joins an existing casus: cases.services.link_signal does that.
         opening = [t.code for t in SIGNAL_TRANSITIONS if t.target == SignalState.CASUS and not t.service_only]
         protocol_hooks.register_effect(opening, services.open_from_signal)
+        # ...and its page, offered on the signal page next to weging 4 (protocol/pages.py).
+        protocol_pages.register_page(protocol_pages.StepPage(
+            "cases:signaal_koppelen", "Koppelen aan een bestaande casus", (protocol_services.JOIN_CASUS,)))
         # Retention computes, blocks and destroys casussen (and the signals in them) without
         # importing this app.
         retention.register_model(retention.CASUS, Casus)

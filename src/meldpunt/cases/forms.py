@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from meldpunt.accounts.roles import Role
+from meldpunt.core.datums import format_date
 from meldpunt.protocol.services import WegingInput
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.protocol.wegingen import CASUS_DECISIONS, DEFAULT_LEGAL_BASIS
@@ -29,9 +30,20 @@ class UserChoice(forms.ModelChoiceField):
 class W4Form(StyledForm):
     """W4 on the casus: to link a signal, or to re-open."""
 
-    reasoning = forms.CharField(label="Motivering weging 4", widget=forms.Textarea(attrs={"rows": 3}))
+    reasoning = forms.CharField(label="Motivering weging 4", widget=forms.Textarea(attrs={"rows": 3}),
+                                error_messages={"required": "Motiveer het besluit: de motivering is verplicht."})
     purpose = forms.CharField(label="Doel van de verwerking", initial=PURPOSE, max_length=300)
     legal_basis = forms.CharField(label="Grondslag", initial=DEFAULT_LEGAL_BASIS["W4"], max_length=300)
+
+    def __init__(self, *args, previous=None, **kwargs):
+        """``previous``: the weging 4 this one follows (re-opening: the casus' last); its purpose and
+        basis are the starting point and its motivering is shown, not copied (a new step, new reasons)."""
+        super().__init__(*args, **kwargs)
+        if previous is not None:
+            self.fields["purpose"].initial = previous.purpose or PURPOSE
+            self.fields["legal_basis"].initial = previous.legal_basis or DEFAULT_LEGAL_BASIS["W4"]
+            self.fields["reasoning"].help_text = (f"De vorige weging 4 ({format_date(previous.decided_at)}) zei: "
+                                                  f"{previous.reasoning}")
 
     def weging(self) -> WegingInput:
         d = self.cleaned_data
@@ -48,6 +60,20 @@ class LinkForm(W4Form):
         self.fields["signal"].queryset = signals
         self.fields["signal"].label_from_instance = (
             lambda s: f"{s.reference} – {s.phenomenon.name} ({SIGNAL_STATE_LABELS.get(s.state, s.state)})")
+
+
+class JoinCasusForm(W4Form):
+    """From the signal page: this signal into an existing casus, with its weging 4 on the casus."""
+
+    casus = forms.ModelChoiceField(label="Casus", queryset=None, empty_label="— kies —",
+                                   error_messages={"required": "Kies de casus waar het signaal bij hoort."},
+                                   help_text="Alleen lopende casussen die u mag zien.")
+    field_order = ["casus", "reasoning", "purpose", "legal_basis"]
+
+    def __init__(self, *args, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["casus"].queryset = cases
+        self.fields["casus"].label_from_instance = lambda c: f"{c.reference} – {c.title}"
 
 
 class TeamForm(StyledForm):
@@ -90,7 +116,9 @@ class MeetingForm(StyledForm):
 
 
 class AgendaForm(StyledForm):
-    casus = forms.ModelChoiceField(label="Casus", queryset=None, empty_label="— kies —")
+    casus = forms.ModelChoiceField(label="Casus", queryset=None, empty_label="— kies —",
+                                   error_messages={"required": "Kies een casus.",
+                                                   "invalid_choice": "Kies een lopende casus die u mag zien."})
 
     def __init__(self, *args, cases=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,8 +127,10 @@ class AgendaForm(StyledForm):
 
 
 class InviteForm(StyledForm):
-    user = UserChoice(label="Deelnemer", queryset=None, empty_label="— kies —")
-    organisation = forms.CharField(label="Afdeling of organisatie", max_length=200)
+    user = UserChoice(label="Deelnemer", queryset=None, empty_label="— kies —",
+                      error_messages={"required": "Kies een deelnemer."})
+    organisation = forms.CharField(label="Afdeling of organisatie", max_length=200,
+                                   error_messages={"required": "Vul de afdeling of organisatie in."})
     external = forms.BooleanField(label="Externe partner", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -123,10 +153,11 @@ class ReleaseRequestForm(StyledForm):
 
 class ReleaseDecisionForm(StyledForm):
     decision = forms.ChoiceField(label="Besluit", widget=forms.RadioSelect)
-    approved = ItemsField(label="Bij deels vrijgeven: wat wel", required=False)
+    approved = ItemsField(label="Bij deels vrijgeven: wat wel", required=False,
+                          help_text="Verplicht bij deels vrijgeven: een deel van wat is gevraagd.")
     reasoning = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}))
     necessity = forms.CharField(label="Noodzaak en minimale gegevens", required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}), help_text="Verplicht bij vrijgeven.")
+                                widget=forms.Textarea(attrs={"rows": 2}), help_text="Verplicht bij (deels) vrijgeven.")
     purpose = forms.CharField(label="Doel", max_length=300)
     legal_basis = forms.CharField(label="Grondslag", max_length=300)
 
@@ -137,6 +168,16 @@ class ReleaseDecisionForm(StyledForm):
         self.fields["approved"].choices = [(i.key, i.label) for i in items]
         self.fields["legal_basis"].initial = DEFAULT_LEGAL_BASIS[self.kind]
         self.fields["purpose"].initial = request.purpose[:300]
+
+    def clean(self):
+        """'(verplicht bij …)' at the field; the service checks the same and stays the rule."""
+        data = super().clean()
+        if data.get("decision") == "deels" and not data.get("approved"):
+            self.add_error("approved", "Kies bij 'deels vrijgeven' wat wel wordt vrijgegeven.")
+        if data.get("decision") in ("vrijgeven", "deels") and not (data.get("necessity") or "").strip():
+            self.add_error("necessity", "Vrijgeven vraagt een afweging van de noodzaak: waarom heeft de ontvanger "
+                                        "precies deze gegevens nodig?")
+        return data
 
     def weging(self) -> WegingInput:
         d = self.cleaned_data

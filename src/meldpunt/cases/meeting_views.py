@@ -47,7 +47,16 @@ def overleggen(request):
 
 @page("casusoverleg")
 def overleg(request, pk):
-    meeting = selectors.meeting_for(request.user, pk)
+    return _overleg_page(request, selectors.meeting_for(request.user, pk))
+
+
+def _agenda_form(request, data=None) -> AgendaForm:
+    return AgendaForm(data, cases=selectors.visible_cases(request.user).exclude(state__in=["afgesloten",
+                                                                                          "vernietigd"]))
+
+
+def _overleg_page(request, meeting, *, agenda_form=None, invite_form=None):
+    """The meeting page; with a refused form bound, its errors show at its fields (no redirect)."""
     agenda = selectors.meeting_agenda(request.user, meeting)
     participants = list(meeting.participants.select_related("user"))
     requests = {}
@@ -58,9 +67,8 @@ def overleg(request, pk):
     rows = [(item, [(p, requests.get((item.pk, p.pk), [])) for p in participants]) for item in agenda]
     return render(request, "cases/overleg.html", {
         "meeting": meeting, "rows": rows, "participants": participants,
-        "agenda_form": AgendaForm(cases=selectors.visible_cases(request.user).exclude(state__in=["afgesloten",
-                                                                                                 "vernietigd"])),
-        "invite_form": InviteForm(), "attendance_form": AttendanceForm(
+        "agenda_form": agenda_form or _agenda_form(request),
+        "invite_form": invite_form or InviteForm(), "attendance_form": AttendanceForm(
             participants=participants, initial={"present": [p.pk for p in participants if p.attended]}),
     })
 
@@ -69,15 +77,15 @@ def overleg(request, pk):
 @require_POST
 def agenderen(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
-    form = AgendaForm(request.POST, cases=selectors.visible_cases(request.user))
+    form = _agenda_form(request, request.POST)
     if form.is_valid():
         try:
             meetings.add_to_agenda(request.user, meeting, form.cleaned_data["casus"])
         except MeldpuntError as error:
-            flash_service_errors(request, error)
-    else:
-        messages.error(request, "Kies een casus.")
-    return redirect("cases:overleg", pk)
+            add_service_errors(form, error)
+        else:
+            return redirect("cases:overleg", pk)
+    return _overleg_page(request, meeting, agenda_form=form)
 
 
 @page("casusoverleg")
@@ -90,12 +98,11 @@ def uitnodigen(request, pk):
         try:
             meetings.invite(request.user, meeting, d["user"], d["organisation"], d["external"])
         except MeldpuntError as error:
-            flash_service_errors(request, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "De deelnemer is uitgenodigd. Vraag per casus aan wat hij mag zien (2A).")
-    else:
-        messages.error(request, "Kies een deelnemer en vul de afdeling of organisatie in.")
-    return redirect("cases:overleg", pk)
+            return redirect("cases:overleg", pk)
+    return _overleg_page(request, meeting, invite_form=form)
 
 
 def _agenda_item(request, pk, item_pk) -> AgendaItem:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from meldpunt import policy
+from meldpunt.core.datums import format_month
 from meldpunt.insight.suppression import THRESHOLD
 from meldpunt.intake.models import Signal
 from meldpunt.protocol.models import StateChange
@@ -182,6 +183,8 @@ def export(request, kind, fmt):
         writer.writerow(columns)
         writer.writerows(rows)
     else:
+        if kind == "interventies":  # the CSV keeps 2026-12; a person reads "december 2026"
+            rows = [[format_month(row[0]), *row[1:]] for row in rows]
         html = render_to_string("cases/rapportage_print.html", {
             "title": title, "columns": columns, "rows": rows, "start": start, "end": end,
             "printed_at": timezone.localtime()})

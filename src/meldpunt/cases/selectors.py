@@ -53,6 +53,19 @@ def visible_cases(user):
     return policy.cases_visible_to(user, Casus.objects.all())
 
 
+def joinable_cases(user):
+    """The casussen a signal can still join (not closed or destroyed) that this user may see."""
+    return (visible_cases(user).exclude(state__in=ENDED_CASUS_STATES)
+            .order_by("-opened_at", "-pk"))
+
+
+def latest_w4(casus: Casus) -> Weging | None:
+    """The last weging 4 of this casus: on the casus (linking, re-opening) or of a signal in it (the
+    W4 that started it). The caller has read the casus; re-opening starts from its purpose and basis."""
+    return (Weging.objects.filter(Q(casus=casus) | Q(signal__casus_links__casus=casus), type="W4")
+            .order_by("-decided_at", "-id").first())
+
+
 def case_list(user, state: str = ""):
     qs = visible_cases(user).select_related("lead").annotate(
         n_signals=Count("signal_links", distinct=True),

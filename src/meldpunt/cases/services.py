@@ -231,13 +231,25 @@ def _requirements(casus: Casus, transition: Transition) -> list[str]:
             problems.append("Privacytoets 2B ontbreekt nog voor een of meer interventies.")
     if "result_class" in transition.required_fields:
         if casus.result_class_id is None:
-            problems.append("Kies een resultaatklasse om de casus af te sluiten.")
+            problems.append(NO_RESULT_CLASS)
         if casus.interventions.filter(status__in=[InterventionStatus.GEPLAND, InterventionStatus.IN_UITVOERING]
                                       ).exists():
             problems.append("Rond eerst alle interventies af of stop ze.")
     if "W4" in transition.wegingen and _pending_w4(casus) is None:
-        problems.append("Leg eerst weging 4 vast: waarom gaat de casus weer open?")
+        problems.append(NO_W4)
     return problems
+
+
+NO_RESULT_CLASS = "Kies een resultaatklasse om de casus af te sluiten."
+NO_W4 = "Leg eerst weging 4 vast: waarom gaat de casus weer open?"
+# What the page of a step records itself (afsluiten: the result class; heropenen: weging 4).
+RECORDED_BY_ITS_PAGE = frozenset({NO_RESULT_CLASS, NO_W4})
+
+
+def blockers(user, casus: Casus, transition: Transition) -> list[str]:
+    """Why ``transition`` cannot be taken now whatever its page's form says (the rest of ``check``):
+    the page shows these instead of its form, as protocol.services.blockers does for a signal."""
+    return [p for p in check(user, casus, transition) if p not in RECORDED_BY_ITS_PAGE]
 
 
 def check(user, casus: Casus, transition: Transition) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, reports, views
+from . import meeting_views, reports, step_views, views
 from .network import views as network_views
 
 app_name = "cases"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("casussen/<str:reference>/interventies/nieuw/", views.interventie_nieuw, name="interventie_nieuw"),
     path("casussen/<str:reference>/interventies/<int:pk>/vrijgave/", views.interventie_vrijgave,
          name="interventie_vrijgave"),
+    path("signalen/<str:reference>/koppelen-aan-casus/", step_views.signaal_koppelen, name="signaal_koppelen"),
     path("casusoverleggen/", meeting_views.overleggen, name="overleggen"),
     path("casusoverleggen/<int:pk>/", meeting_views.overleg, name="overleg"),
     path("casusoverleggen/<int:pk>/agenda/", meeting_views.agenderen, name="agenderen"),

@@ -113,6 +113,7 @@ def _result_classes():
 @require_http_methods(["GET", "POST"])
 def afsluiten(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
+    refused = services.blockers(request.user, case, services.step("afsluiten"))
     links = list(case.signal_links.select_related("signal"))
     form = CloseForm(request.POST or None, result_classes=_result_classes(), links=links)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +126,7 @@ def afsluiten(request, reference):
             messages.success(request, "De casus is afgesloten.")
             return redirect("cases:casus", reference)
     return render(request, "cases/formulier.html", {
-        "casus": case, "form": form, "title": "Casus afsluiten",
+        "casus": case, "form": form, "title": "Casus afsluiten", "refused": refused,
         "intro": "Kies de resultaatklasse (die bepaalt de bewaartermijn), schrijf een evaluatie en leg per signaal "
                  "de uitkomst vast.", "button": "Afsluiten"})
 
@@ -134,7 +135,9 @@ def afsluiten(request, reference):
 @require_http_methods(["GET", "POST"])
 def heropenen(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
-    form = W4Form(request.POST or None)
+    refused = services.blockers(request.user, case, services.step("heropenen"))
+    previous = selectors.latest_w4(case)
+    form = W4Form(request.POST or None, previous=previous)
     if request.method == "POST" and form.is_valid():
         try:
             services.reopen(request.user, case, form.weging())
@@ -144,7 +147,7 @@ def heropenen(request, reference):
             messages.success(request, "De casus is weer open.")
             return redirect("cases:casus", reference)
     return render(request, "cases/formulier.html", {
-        "casus": case, "form": form, "title": "Casus heropenen", "button": "Heropenen",
+        "casus": case, "form": form, "title": "Casus heropenen", "button": "Heropenen", "refused": refused,
         "intro": "Heropenen vraagt een nieuwe weging 4; de bewaartermijn telt pas weer bij het afsluiten."})
 
 

@@ -34,3 +34,15 @@ def format_date(value, short: bool = False, with_time: bool = False, seconds: bo
     if with_time and isinstance(value, datetime.datetime):
         text += f" {value:%H:%M:%S}" if seconds else f" {value:%H:%M}"
     return text
+
+
+def format_month(value) -> str:
+    """``december 2026`` for a month (a date, or ``2026-12`` as CSV keeps it); other text as it is."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(f"{value}-01") if len(value) == 7 else value
+        except ValueError:
+            return value
+    if not isinstance(value, datetime.date):
+        return "" if value is None else str(value)
+    return f"{MONTHS[value.month - 1]} {value.year}"

@@ -45,7 +45,20 @@ class IntakeDecisionForm(StyledForm):
     legal_basis = forms.CharField(label="Grondslag", initial=DEFAULT_LEGAL_BASIS["W1"], max_length=300)
     art10_data = forms.BooleanField(label="Het signaal bevat strafrechtelijke gegevens (AVG art. 10)", required=False)
     special_data_basis = forms.CharField(label="Grondslag voor strafrechtelijke gegevens", required=False,
-                                         initial="UAVG art. 33 lid 4 sub a jo. Gemeentewet art. 172", max_length=300)
+                                         initial="UAVG art. 33 lid 4 sub a jo. Gemeentewet art. 172", max_length=300,
+                                         help_text="Verplicht bij strafrechtelijke gegevens.")
+
+    @staticmethod
+    def known(signal) -> dict:
+        """Initial values from what the signal already has (protocol.selectors.known_for_weging)."""
+        initial: dict = {}
+        for kind, prefix in (("W2B", "w2b"), ("W2A", "w2a"), ("W1", "w1")):  # W1's purpose and basis win
+            known = selectors.known_for_weging(signal, kind)
+            initial.update({f"{prefix}_{name}": known[name] for name in ("decision", "reasoning") if name in known})
+            initial.update({name: known[name] for name in ("purpose", "legal_basis") if name in known})
+            for group, values in known.get("checklist", {}).items():
+                initial[f"w1_{group}"] = values
+        return initial
 
     def wegingen(self) -> list[WegingInput]:
         d = self.cleaned_data
@@ -75,8 +88,10 @@ class ZwaarteForm(StyledForm):
     necessity = forms.CharField(label="Noodzaak", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text="Verplicht bij bronnenonderzoek.")
     proportionality = forms.CharField(label="Proportionaliteit", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
-    subsidiarity = forms.CharField(label="Subsidiariteit", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text="Verplicht bij bronnenonderzoek.")
+    subsidiarity = forms.CharField(label="Subsidiariteit", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text="Verplicht bij bronnenonderzoek: kan het met minder of lichter?")
     purpose = forms.CharField(label="Doel van de verwerking", initial=PURPOSE, max_length=300)
     legal_basis = forms.CharField(label="Grondslag", initial=DEFAULT_LEGAL_BASIS["W3"], max_length=300)
 
@@ -87,6 +102,21 @@ class ZwaarteForm(StyledForm):
         self.fields["factors"].choices = [(f["code"], f["label"]) for f in factors]
         if self.criteria:
             self.fields["factors"].label = f"{self.criteria.title} (versie {self.criteria.version})"
+
+    @staticmethod
+    def known(signal) -> dict:
+        return selectors.known_for_weging(signal, "W3")
+
+    def clean(self):
+        """The fields the labels call '(verplicht bij bronnenonderzoek)', at their field; the service
+        checks the same (protocol.wegingen) and stays the rule."""
+        data = super().clean()
+        if data.get("decision") == "bronnenonderzoek":
+            for name, label in (("necessity", "noodzaak"), ("proportionality", "proportionaliteit"),
+                                ("subsidiarity", "subsidiariteit")):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, f"Bronnenonderzoek vraagt een afweging van de {label}.")
+        return data
 
     def weging(self) -> WegingInput:
         d = self.cleaned_data
@@ -127,6 +157,10 @@ class Weging4Form(StyledForm):
         super().__init__(*args, **kwargs)
         if outcomes is not None:  # only the outcomes this user may take
             self.fields["decision"].choices = [(k, v) for k, v in W4_OUTCOMES.items() if k in outcomes]
+
+    @staticmethod
+    def known(signal) -> dict:
+        return selectors.known_for_weging(signal, "W4")
 
     def weging(self) -> WegingInput:
         d = self.cleaned_data

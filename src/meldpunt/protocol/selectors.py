@@ -79,3 +79,23 @@ def casus_of(signal):
     Through the reverse relation cases adds to the signal: the protocol does not import cases."""
     link = signal.casus_links.select_related("casus").first()
     return link.casus if link else None
+
+
+# The fields of a weging a form can start from, in the forms' names.
+WEGING_FIELDS = ("decision", "reasoning", "purpose", "legal_basis", "necessity", "proportionality", "subsidiarity")
+
+
+def known_for_weging(signal, weging_type: str) -> dict:
+    """What a weging form can be pre-filled with, from what the signal already has: a weging of this
+    type recorded but not used by a step yet (through the API, or written before its step was
+    refused) gives all its fields; otherwise the purpose of the signal's latest weging (the same
+    processing, written by this team for this signal). Empty: the form's defaults (register)."""
+    pending = (Weging.objects.filter(signal=signal, type=weging_type, used_by__isnull=True)
+               .order_by("-decided_at", "-id").first())
+    if pending is not None:
+        known = {name: getattr(pending, name) for name in WEGING_FIELDS if getattr(pending, name)}
+        if pending.checklist:
+            known["checklist"] = pending.checklist
+        return known
+    latest = Weging.objects.filter(signal=signal).exclude(purpose="").order_by("-decided_at", "-id").first()
+    return {"purpose": latest.purpose} if latest else {}

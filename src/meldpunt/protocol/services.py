@@ -157,21 +157,22 @@ def _has_field(signal: Signal, name: str) -> bool:
     return bool(getattr(signal, f"{name}_id", None) or getattr(signal, name, None))
 
 
-FIELD_LABELS = {"phenomenon": "een fenomeen", "location": "een buurt of adres"}
+FIELD_LABELS = {"phenomenon": "fenomeen", "location": "buurt of adres"}
 
 
 def blockers(user, signal: Signal, transition: Transition) -> list[str]:
     """Why ``transition`` cannot be taken now whatever its form says: the table, the role, the
     signal's fields and, for W4, the open source requests. The page of a step shows these instead
-    of its submit button (the wegingen and the doorzending are what its form records)."""
+    of its submit button (the wegingen and the doorzending are what its form records). Also for a
+    ``service_only`` row: reading why it cannot be taken takes nothing."""
     try:
-        _step_for(user, signal, transition.code)
+        _step_for(user, signal, transition.code, service=transition.service_only)
     except MeldpuntError as refused:
         return refused.messages
     problems: list[str] = []
     for name in transition.required_fields:
         if not _has_field(signal, name):
-            problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, name)}.")
+            problems.append(f"Het signaal heeft nog geen {FIELD_LABELS.get(name, 'verplicht gegeven')}.")
     # E.g. W4 weighs the hits: research registers that every source request must be decided (PC1)
     # and answered first (hooks.py; research builds on this module, so it registers with it).
     problems.extend(p for p in hooks.guard_problems(transition.code, signal) if p not in problems)
@@ -179,9 +180,11 @@ def blockers(user, signal: Signal, transition: Transition) -> list[str]:
 
 
 def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list[Weging]]:
-    """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use."""
+    """Why ``transition`` cannot be taken now (empty list: it can), and the wegingen it would use.
+    Reading takes nothing, so a ``service_only`` row is checked like any other (taking it stays
+    with its own service: ``transition`` refuses it)."""
     try:
-        _step_for(user, signal, transition.code)
+        _step_for(user, signal, transition.code, service=transition.service_only)
     except MeldpuntError as refused:
         return refused.messages, []
     problems: list[str] = []
@@ -252,7 +255,8 @@ def _step_for(user, signal: Signal, code: str, *, service: bool = False) -> Tran
     if not policy.may_take_transition(user, step):
         raise NotAllowed("Uw rol mag deze stap niet zetten.")
     if step.source != signal.state:
-        raise WrongState(f"Deze stap kan niet vanuit de status '{signal.state}'.")
+        label = SIGNAL_STATE_LABELS.get(signal.state, signal.state)
+        raise WrongState(f"Deze stap kan niet vanuit de status '{label}'.")
     return step
 
 

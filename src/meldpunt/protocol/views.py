@@ -13,7 +13,7 @@ from meldpunt.registries import related
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
-from . import letters, selectors, services
+from . import letters, pages, selectors, services
 from .forms import ForwardForm, IntakeDecisionForm, RevealForm, Weging4Form, ZwaarteForm
 from .research import selectors as research_selectors
 from .transitions import SIGNAL_STATE_LABELS, SignalState
@@ -24,6 +24,7 @@ def _context(request, signal, **extra):
         "signal": signal, "state_label": SIGNAL_STATE_LABELS.get(signal.state, signal.state),
         "subjects": intake_selectors.mentions_of(signal), "timeline": selectors.timeline(signal),
         "transitions": services.available(request.user, signal),
+        "step_pages": pages.offered(request.user, signal),
         "attachments": signal.attachments.all(),
         "research": research_selectors.for_signal(request.user, signal),
         "may_call_back": policy.may_read_reporter_contact(request.user, signal)
@@ -39,9 +40,7 @@ def signaal(request, reference):
                   _context(request, signal, related=related.related_for_signal(request.user, signal),
                            may_link=policy.may_open(request.user, "koppelen"),
                            subject_refusal=policy.subject_change_refusal(request.user, signal),
-                           answered_subjects=intake_selectors.answered_subject_ids(signal),
-                           may_weigh_hits=policy.may_change(request.user, "bronnenonderzoek") and any(
-                               t.code.startswith("hits_") for t in services.available(request.user, signal))))
+                           answered_subjects=intake_selectors.answered_subject_ids(signal)))
 
 
 def _after_step(request, signal, done: str):
@@ -64,7 +63,8 @@ def stap1(request, reference):
     if signal.state != SignalState.ONTVANGEN:
         messages.info(request, "Stap 1 is voor dit signaal al gezet.")
         return redirect("protocol:signaal", reference)
-    form = IntakeDecisionForm(request.POST or None)
+    refused, may_decide = pages.refusals(request.user, signal, "protocol:stap1")
+    form = IntakeDecisionForm(request.POST or None, initial=IntakeDecisionForm.known(signal))
     if request.method == "POST" and form.is_valid():
         try:
             services.decide(request.user, signal, form.wegingen(), form.transition_code())
@@ -72,7 +72,8 @@ def stap1(request, reference):
             add_service_errors(form, error)
         else:
             return _after_step(request, signal, "De wegingen van stap 1 zijn vastgelegd.")
-    return render(request, "protocol/stap1.html", _context(request, signal, form=form))
+    return render(request, "protocol/stap1.html",
+                  _context(request, signal, form=form, refused=refused, may_decide=may_decide))
 
 
 @page("signaal")
@@ -82,14 +83,16 @@ def stap2(request, reference):
     if signal.state != SignalState.ZWAARTE:
         messages.info(request, "Dit signaal wacht niet op weging 3.")
         return redirect("protocol:signaal", reference)
-    form = ZwaarteForm(request.POST or None)
+    refused, may_decide = pages.refusals(request.user, signal, "protocol:stap2")
+    form = ZwaarteForm(request.POST or None, initial=ZwaarteForm.known(signal))
     forward_form = _forward_form(request, ("afdeling", "riec"))
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         if _take_step(form, forward_form, [form.weging()], f"zwaarte_{decision}", request, signal,
                       needs_forward=decision in ("afdeling", "riec")):
             return _after_step(request, signal, "Weging 3 is vastgelegd.")
-    return render(request, "protocol/stap2.html", _context(request, signal, form=form, forward_form=forward_form))
+    return render(request, "protocol/stap2.html", _context(request, signal, form=form, forward_form=forward_form,
+                                                           refused=refused, may_decide=may_decide))
 
 
 def _forward_form(request, outcomes: tuple[str, ...], kind: str = "") -> ForwardForm:
@@ -124,9 +127,10 @@ def weging4(request, reference):
         messages.info(request, "Dit signaal wacht niet op weging 4.")
         return redirect("protocol:signaal", reference)
     steps = [t for t in services.available(request.user, signal) if t.code.startswith("hits_")]
-    blockers = list(dict.fromkeys(p for t in steps for p in services.blockers(request.user, signal, t)))
+    refused, _possible = pages.refusals(request.user, signal, "protocol:weging4")
+    blockers = list(dict.fromkeys(p for r in refused for p in r.reasons))
     outcomes = {t.code.removeprefix("hits_") for t in steps}
-    form = Weging4Form(request.POST or None, outcomes=outcomes)
+    form = Weging4Form(request.POST or None, outcomes=outcomes, initial=Weging4Form.known(signal))
     forward_form = _forward_form(request, ("riec",), kind="riec")
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]

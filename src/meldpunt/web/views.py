@@ -17,6 +17,7 @@ from meldpunt.core import csvexport
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.intake.errors import ExportTooLarge
 from meldpunt.intake.forms import QueueFilterForm
+from meldpunt.protocol import pages as step_pages
 from meldpunt.protocol.research import views as research_views
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.registries import selectors as registry_selectors
@@ -43,6 +44,10 @@ def werkvoorraad(request):
         # Unfiltered, the queue holds exactly the signals counted per state: no second count.
         pages.count = sum(counts.values())
     current = pages.get_page(request.GET.get("pagina"))
+    # The step a row is waiting for, when this user may take it: one click from the queue (issue 12).
+    current.object_list = list(current.object_list)
+    for signal in current.object_list:
+        signal.step_page = next(iter(step_pages.offered(request.user, signal)), None)
     query = request.GET.copy()
     query.pop("pagina", None)
     cards = [(SIGNAL_STATE_LABELS.get(state, state), n) for state, n in counts.items()]

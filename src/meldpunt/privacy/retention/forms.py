@@ -13,7 +13,8 @@ KIND_CHOICES = [("", "Signalen en casussen"), *RecordKind.choices]
 
 
 class ComposeForm(StyledForm):
-    name = forms.CharField(label="Naam van de lijst", max_length=200)
+    name = forms.CharField(label="Naam van de lijst", max_length=200,
+                           error_messages={"required": "Geef de lijst een naam."})
     kind = forms.ChoiceField(label="Soort dossier", choices=KIND_CHOICES, required=False)
     result_class = forms.ChoiceField(label="Resultaatklasse", required=False)
     until = forms.DateField(label="Bewaartermijn verstreken op of voor", required=False, widget=DateInput,
@@ -29,9 +30,17 @@ class ComposeForm(StyledForm):
 class ReviewForm(StyledForm):
     decision = forms.ChoiceField(label="Besluit", widget=forms.RadioSelect,
                                  choices=[("goedkeuren", "Goedkeuren (de bedenktijd gaat in)"),
-                                          ("afwijzen", "Afwijzen")])
+                                          ("afwijzen", "Afwijzen")],
+                                 error_messages={"required": "Kies goedkeuren of afwijzen."})
     note = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text="Verplicht bij afwijzen.")
+
+    def clean(self):
+        """'(verplicht bij afwijzen)' at the field; the service checks the length and stays the rule."""
+        data = super().clean()
+        if data.get("decision") == "afwijzen" and not (data.get("note") or "").strip():
+            self.add_error("note", "Geef bij afwijzen de reden.")
+        return data
 
 
 class CancelForm(StyledForm):
@@ -40,7 +49,9 @@ class CancelForm(StyledForm):
 
 class HoldForm(StyledForm):
     kind = forms.ChoiceField(label="Soort dossier", choices=RecordKind.choices)
-    reference = forms.CharField(label="Kenmerk", max_length=20)
-    reason = forms.CharField(label="Reden (bezwaar, beroep, lopende procedure)", max_length=300)
+    reference = forms.CharField(label="Kenmerk", max_length=20,
+                                error_messages={"required": "Vul het kenmerk van het dossier in."})
+    reason = forms.CharField(label="Reden (bezwaar, beroep, lopende procedure)", max_length=300,
+                             error_messages={"required": "Vul de reden van de bewaarplicht in."})
     until = forms.DateField(label="Tot en met", required=False, widget=DateInput,
                             help_text="Leeg: tot de bewaarplicht wordt opgeheven.")

@@ -13,18 +13,19 @@ from django.views.decorators.http import require_POST
 from meldpunt import policy
 from meldpunt.core.errors import MeldpuntError
 from meldpunt.web.access import page
-from meldpunt.web.forms import flash_service_errors
+from meldpunt.web.forms import add_service_errors, flash_service_errors
 
 from . import selectors, services
 from .forms import CancelForm, ComposeForm, HoldForm, ReviewForm
 from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
 
 
-def _overview(request, readonly: bool):
+def _overview(request, readonly: bool, *, compose_form=None, hold_form=None):
+    """The watchlist; with a refused form bound, its errors show at its fields (no redirect)."""
     return render(request, "retention/bewaartermijnen.html", {
         "readonly": readonly, "buckets": selectors.watchlist(), "lists": selectors.destruction_lists()[:50],
-        "holds": selectors.active_holds(), "compose_form": ComposeForm(prefix="lijst"),
-        "hold_form": HoldForm(prefix="bewaarplicht"),
+        "holds": selectors.active_holds(), "compose_form": compose_form or ComposeForm(prefix="lijst"),
+        "hold_form": hold_form or HoldForm(prefix="bewaarplicht"),
     })
 
 
@@ -43,15 +44,14 @@ def inzien(request):
 def opstellen(request):
     form = ComposeForm(request.POST, prefix="lijst")
     if not form.is_valid():
-        messages.error(request, "De lijst is niet opgesteld: controleer de naam en de datum.")
-        return redirect("web:bewaartermijnen")
+        return _overview(request, readonly=False, compose_form=form)
     data = form.cleaned_data
     try:
         destruction_list = services.compose(request.user, data["name"], kind=data["kind"],
                                             result_class=data["result_class"], until=data["until"])
     except MeldpuntError as error:
-        flash_service_errors(request, error)
-        return redirect("web:bewaartermijnen")
+        add_service_errors(form, error)
+        return _overview(request, readonly=False, compose_form=form)
     messages.success(request, "De lijst is opgesteld en staat ter beoordeling.")
     return redirect("retention:lijst", destruction_list.pk)
 
@@ -65,7 +65,11 @@ def _list(pk: int) -> DestructionList:
 
 @page("bewaartermijnen_inzien")
 def lijst(request, pk):
-    destruction_list = _list(pk)
+    return _list_page(request, _list(pk))
+
+
+def _list_page(request, destruction_list, *, review_form=None):
+    """A destruction list; with a refused review bound, its errors show at its fields."""
     may_act = policy.may_open(request.user, "bewaartermijnen")
     statement = DestructionStatement.objects.filter(destruction_list=destruction_list).first()
     return render(request, "retention/lijst.html", {
@@ -76,7 +80,7 @@ def lijst(request, pk):
         "may_review": policy.may_review_destruction_list(request.user)
         and destruction_list.status == ListStatus.TER_BEOORDELING
         and destruction_list.composed_by_id != request.user.pk,
-        "review_form": ReviewForm(), "cancel_form": CancelForm(),
+        "review_form": review_form or ReviewForm(), "cancel_form": CancelForm(),
     })
 
 
@@ -86,15 +90,14 @@ def beoordelen(request, pk):
     destruction_list = _list(pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Kies goedkeuren of afwijzen.")
-        return redirect("retention:lijst", pk)
+        return _list_page(request, destruction_list, review_form=form)
     try:
         services.review(request.user, destruction_list, form.cleaned_data["decision"] == "goedkeuren",
                         form.cleaned_data["note"])
     except MeldpuntError as error:
-        flash_service_errors(request, error)
-    else:
-        messages.success(request, "Uw beoordeling is vastgelegd.")
+        add_service_errors(form, error)
+        return _list_page(request, destruction_list, review_form=form)
+    messages.success(request, "Uw beoordeling is vastgelegd.")
     return redirect("retention:lijst", pk)
 
 
@@ -166,15 +169,14 @@ def verklaring_csv(request, pk):
 def bewaarplicht(request):
     form = HoldForm(request.POST, prefix="bewaarplicht")
     if not form.is_valid():
-        messages.error(request, "De bewaarplicht is niet geplaatst: vul soort, kenmerk en reden in.")
-        return redirect("web:bewaartermijnen")
+        return _overview(request, readonly=False, hold_form=form)
     data = form.cleaned_data
     try:
         services.place_hold(request.user, data["kind"], data["reference"], data["reason"], data["until"])
     except MeldpuntError as error:
-        flash_service_errors(request, error)
-    else:
-        messages.success(request, f"Bewaarplicht geplaatst op {data['reference']}; dit dossier wordt niet vernietigd.")
+        add_service_errors(form, error)
+        return _overview(request, readonly=False, hold_form=form)
+    messages.success(request, f"Bewaarplicht geplaatst op {data['reference']}; dit dossier wordt niet vernietigd.")
     return redirect("web:bewaartermijnen")
 
 

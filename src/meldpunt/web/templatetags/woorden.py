@@ -1,4 +1,4 @@
-"""Words, not codes: one Dutch date format everywhere a person looks.
+"""Words, not codes: one Dutch date format (and number format: ``getal``) everywhere a person looks.
 
 ``datum`` gives ``7 december 2026``, ``datumtijd`` gives ``7 december 2026 14:05``, ``datum_kort`` gives
 ``7 dec. 2026`` (tables) and ``datumtijd_kort`` gives ``7 dec. 2026 14:05``. The month names are written
@@ -13,7 +13,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from meldpunt.accounts.roles import Role
-from meldpunt.core.datums import format_date
+from meldpunt.core.datums import format_date, format_month
+from meldpunt.core.getallen import format_number
 from meldpunt.protocol import sources
 
 register = template.Library()
@@ -47,6 +48,19 @@ def datumtijd_kort(value):
 def tijdstip(value):
     """``7 dec. 2026 14:05:09`` for log tables, where the second matters."""
     return format_date(value, short=True, with_time=True, seconds=True)
+
+
+@register.filter
+def maand(value):
+    """``december 2026`` for a month (``2026-12`` in a CSV)."""
+    return format_month(value)
+
+
+@register.filter
+def getal(value, decimals=None):
+    """``1.234.567``, ``1.234,5``: Dutch thousands and decimal comma (``|getal:1`` for one decimal);
+    text such as a dash or a suppressed '<5' stays as it is."""
+    return format_number(value, None if decimals in (None, "") else int(decimals))
 
 
 @register.filter
