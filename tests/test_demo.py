@@ -11,6 +11,7 @@ from meldpunt import cli, policy
 from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES
 from meldpunt.cases.models import Casus
+from meldpunt.demo.stories import archive
 from meldpunt.insight.selectors import cells, latest_snapshot
 from meldpunt.intake.models import Channel, MentionedSubject, Signal
 from meldpunt.privacy.inzage.models import AccessRequest
@@ -113,6 +114,7 @@ def test_demo_tells_a_year_of_work(client):
     assert policy.signals_visible_to(teamlid, Signal.objects.exclude(state="ontvangen")).exists()
     assert_every_story_is_there(today)
     assert_every_role_lands_on_work(client)
+    assert_most_buurt_figures_are_readable(client)
     assert run_demo(no_stories=False)  # a second run leaves the stories alone
     assert Signal.objects.filter(state__in=OPEN).count() == open_signals.count()
 
@@ -139,6 +141,33 @@ def assert_every_story_is_there(today):
     assert snapshot is not None and snapshot.reference_date == today
     signals = cells(snapshot, level="gemeente", measure="signalen", phenomenon="*", period=snapshot.periods[-1], dim="")
     assert signals and signals[0].display not in ("<5", "×")
+    assert_archive_is_closed_and_not_due(today)
+
+
+UNREADABLE = ("<5", "×", "–", "")
+
+
+def assert_archive_is_closed_and_not_due(today):
+    """The historic import: closed signals with history and wegingen, none overdue for destruction."""
+    archived = Signal.objects.filter(history__note=archive.IMPORTED).distinct()
+    assert archived.count() > 1000
+    assert not archived.filter(state__in=OPEN).exists()
+    assert not archived.filter(destroy_after__isnull=True).exists()
+    assert not archived.filter(destroy_after__lte=today).exists()
+    assert not archived.filter(wegingen__isnull=True).exists()
+    assert Forward.objects.filter(signal__in=archived, destination__code="riec").exists()
+
+
+def assert_most_buurt_figures_are_readable(client):
+    """The dashboard's default view (all phenomena, latest year): most buurten show a figure."""
+    client.force_login(User.objects.get(username="analist"))
+    for theme in ("drugs", "vastgoed"):
+        page = client.get(f"/ondermijningsbeeld/thema/{theme}/")
+        assert page.status_code == 200
+        rows = page.context["board"].map_rows
+        readable = [display for _, _, display in rows if display not in UNREADABLE]
+        assert len(readable) > len(rows) / 2, (theme, len(readable), len(rows))
+    client.logout()
 
 
 # What shows that a role has work waiting on its landing page (not an empty-state message).

@@ -232,6 +232,10 @@ def test_dashboard_per_theme_with_charts_tables_map_and_hotspots(client, make_us
     assert "(tabel bij de grafiek)" in html and "(tabel bij de kaart)" in html
     assert "Hotspots" in html and "<style" not in html and "style=" not in html
     assert "Waar staat de gemeente?" in html and "Vergelijkbare gemeenten" in html
+    # By default the map and cards show all phenomena together: per buurt that sum is readable
+    # where a count per phenomenon mostly is not.
+    assert page.context["board"].filters.phenomenon == "*"
+    assert "Signalen alle fenomenen" in html and "Kaart: Signalen alle fenomenen in" in html
 
 
 def test_dashboard_filters_and_bad_filters(client, make_user, snapshot):

@@ -21,6 +21,9 @@ OUTCOME_LABELS = {
 }
 
 
+ALL, ALL_PHENOMENA = "*", "Alle fenomenen"  # the phenomenon filter's default: the sum over phenomena
+
+
 @dataclass(frozen=True)
 class Theme:
     slug: str
@@ -113,7 +116,7 @@ def build(theme: Theme, snap, filters: Filters) -> Dashboard:
     """Assemble one dashboard for the chosen gemeente (and wijk), period and phenomenon."""
     level, area = ("wijk", filters.wijk) if filters.wijk else ("gemeente", filters.gemeente)
     names = selectors.area_names([filters.gemeente] + ([filters.wijk] if filters.wijk else []))
-    phen_names = dict(Phenomenon.objects.values_list("code", "name"))
+    phen_names = dict(Phenomenon.objects.values_list("code", "name")) | {ALL: ALL_PHENOMENA}
     board = Dashboard(theme, snap, filters, names.get(area, area))
 
     top = _index(selectors.cells(snap, level=level, area=area))

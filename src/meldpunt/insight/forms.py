@@ -7,7 +7,7 @@ from meldpunt.intake.models import Phenomenon
 from meldpunt.registries.models import Wijk
 from meldpunt.web.forms import StyledForm
 
-from .dashboards import Filters, Theme
+from .dashboards import ALL, ALL_PHENOMENA, Filters, Theme
 from .pipeline import MEASURES
 
 
@@ -27,7 +27,10 @@ class DashboardFilterForm(StyledForm):
             Wijk.objects.filter(gemeente_id=chosen).order_by("naam").values_list("code", "naam"))
         self.fields["periode"].choices = [(p, p) for p in reversed(snapshot.periods)]
         names = dict(Phenomenon.objects.values_list("code", "name"))
-        self.fields["fenomeen"].choices = [(code, names.get(code, code)) for code in theme.phenomena]
+        # All phenomena together first (the default): per buurt a count per phenomenon is mostly
+        # below the threshold, their sum is readable.
+        self.fields["fenomeen"].choices = [(ALL, ALL_PHENOMENA)] + [(code, names.get(code, code))
+                                                                 for code in theme.phenomena]
         self.fields["kaart"].choices = [(m, MEASURES[m]) for m in ("signalen", "casussen", *theme.registry_measures)]
 
     def filters(self) -> Filters:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meldpunt.intake.models import Signal
 
-from . import casus, clock, intake, privacy, research
+from . import archive, casus, clock, intake, privacy, research
 
 
 def already_told() -> bool:
@@ -21,7 +21,8 @@ def already_told() -> bool:
 
 
 def tell(today: date | None = None) -> bool:
-    """Tell every story; False when the demo already has them."""
+    """Tell every story; False when the demo already has them. The archive (closed signals of the
+    past year taken over from the previous system) comes before the retention and the beeld."""
     if already_told():
         return False
     today = today or timezone.localdate()
@@ -30,6 +31,7 @@ def tell(today: date | None = None) -> bool:
     intake.walk_generated(today)
     research.tell(today)
     casus.tell(today)
+    archive.load(today)
     privacy.old_signals_due(today)
     privacy.destruction_lists()
     privacy.access_request(today)

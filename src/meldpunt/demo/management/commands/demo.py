@@ -29,7 +29,8 @@ class Command(BaseCommand):
         else:
             call_command("generate", size="S", verbosity=options["verbosity"])
         if not no_stories and not stories.already_told():
-            self.stdout.write("Een jaar werk door het protocol lopen (verhalen, ongeveer een minuut)…")
+            self.stdout.write("Een jaar werk door het protocol lopen en het archief van het vorige systeem "
+                              "overnemen (ongeveer een minuut)…")
         users = ensure_demo_users(new_passwords=new_passwords, stories_too=not no_stories)
         shown = [(u, label, pw) for u, label, pw in users if pw]
         if shown:
