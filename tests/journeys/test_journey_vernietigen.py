@@ -1,11 +1,17 @@
 """Journey: the archivaris destroys what is past its term. A signal that was not taken into
 behandeling is past its retention term (set up with an old date, as if decided 400 days ago).
 The archivaris sees it on the watchlist and composes a destruction list; a second archivaris
-reviews and approves it (four eyes); the first executes it and sees the statement of destruction
-and each record marked destroyed, with its result class by name."""
+reviews and approves it (four eyes), and the bedenktijd starts. Operations rehearse the daily job
+with `meldpunt retention run --peildatum` on a day after the bedenktijd (the clock moved without
+editing the database); the archivaris then sees the statement of destruction and each record
+marked destroyed, with its result class by name."""
+
+from datetime import timedelta
+from io import StringIO
 
 import journey_setup as setup
 import pytest
+from django.core.management import call_command
 from journey_support import Journey
 
 from test_retention_support import age, niet_in_behandeling
@@ -14,10 +20,7 @@ pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(tr
               pytest.mark.usefixtures("orm_next_to_playwright")]
 
 
-def test_archivaris_destroys_after_the_term(live_server, browser, demo_reloaded, settings):
-    # Setup: this municipality has no bedenktijd, so the journey needs no clock (the page with a
-    # running bedenktijd is covered in test_browser_retention).
-    settings.MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS = 0
+def test_archivaris_destroys_after_the_term(live_server, browser, demo_reloaded):
     clerk = setup.clerk()
     old = age(niet_in_behandeling(clerk, setup.signal(clerk, "Oud signaal zonder grond.")), 400)
     assert old.destroy_after and old.destroy_after < setup.in_days(0)
@@ -39,12 +42,27 @@ def test_archivaris_destroys_after_the_term(live_server, browser, demo_reloaded,
         tweede.page.get_by_label("Goedkeuren (de bedenktijd gaat in)").check()
         tweede.page.get_by_label("Toelichting").fill("Steekproef gedaan: termijn verstreken, geen bewaarplicht.")
         tweede.press("Beoordeling vastleggen", "lijst-goedgekeurd")
-        tweede.sees("Tineke Tweede", "De bedenktijd is voorbij")
+        tweede.sees("Tineke Tweede", "De bedenktijd loopt tot")
 
         page.reload()
         archivaris.check("lijst-bedenktijd")
-        archivaris.press("Lijst nu uitvoeren", "lijst-uitgevoerd")
-        archivaris.sees("Verklaring van vernietiging", "Uitgevoerd", "Aart Archivaris")
+        assert "Lijst nu uitvoeren" not in archivaris.main_text()  # not during the bedenktijd
+
+        # Operations rehearse the daily job on a day after the bedenktijd (`--peildatum`).
+        day_after = setup.in_days(0) + timedelta(days=settings_cooling_off() + 1)
+        out = StringIO()
+        call_command("retention", "run", "--peildatum", day_after.isoformat(), stdout=out)
+        assert "Peildatum" in out.getvalue()
+
+        page.reload()
+        archivaris.check("lijst-uitgevoerd")
+        archivaris.sees("Verklaring van vernietiging", "Uitgevoerd", "door de dagelijkse taak")
         archivaris.sees_row(old.reference, "Vernietigd", "Signaal: niet in behandeling of geen hit")
     finally:
         journey.close()
+
+
+def settings_cooling_off() -> int:
+    from django.conf import settings
+
+    return settings.MELDPUNT_DESTRUCTION_COOLING_OFF_DAYS
