@@ -20,9 +20,11 @@ from pathlib import Path
 
 import duckdb
 
+from .audit import recoverable_cells
+from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
 from .sources import SourceSet
-from .suppression import THRESHOLD, suppress
+from .suppression import THRESHOLD, pad_zeros, suppress
 
 PIPELINE_VERSION = "1.2"
 CURRENT = "actueel"
@@ -307,6 +309,17 @@ def build_cells(con) -> None:
     """)
 
 
+def _refuse_disclosure(partial: Path) -> None:
+    """The gate of ADR 0026: attack the file as it would be published; when any suppressed count
+    can be pinned down, delete it and refuse (no snapshot is better than one that leaks)."""
+    result = recoverable_cells(partial)
+    if result["recovered"]:
+        partial.unlink(missing_ok=True)
+        raise DisclosureError(
+            f"Het beeld is niet opgeslagen: uit de gepubliceerde cijfers zijn {result['recovered']} afgeschermde "
+            "tellingen precies te herleiden (regel P6). Er is niets gewijzigd; meld dit aan de beheerder.")
+
+
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
         temp_dir: Path | None = None) -> PipelineResult:
@@ -329,6 +342,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
              lambda: aggregate(con, source.reference_date, source.crowded_sql(OVERCROWDED_MIN_ADULTS)))
         step("optellen naar wijk en gemeente", lambda: build_cells(con))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
+        counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -338,6 +352,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
                              CASE WHEN hidden THEN NULL ELSE value END AS value, hidden, primary_hidden
                       FROM cells)
                 TO '{partial}' (FORMAT parquet, COMPRESSION zstd)"""))
+        step("controle: geen telling te herleiden", lambda: _refuse_disclosure(partial))
         partial.replace(out_path)
         periods = [row[0] for row in con.execute(
             "SELECT DISTINCT period FROM cells WHERE period <> 'actueel' ORDER BY period").fetchall()]
