@@ -70,7 +70,7 @@ def test_generator_and_pipeline_for_the_smallest_gemeente(tmp_path):
     out = pipeline.run(SourceSet(directory, "parquet", date(2026, 10, 1), "test"), tmp_path / "cells.parquet",
                        seed_weights())
     assert out.cell_count > 0 and out.primary > 0
-    assert audit.recoverable_cells(tmp_path / "cells.parquet")["hidden"] == out.primary + out.secondary
+    assert audit.recoverable_cells(tmp_path / "cells.parquet")["hidden"] == out.primary + out.secondary + out.padded
 
 
 def test_generator_refuses_an_unknown_gemeente(tmp_path):

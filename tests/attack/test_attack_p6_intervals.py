@@ -2,7 +2,8 @@
 two consecutive snapshots, with the public CBS geography) narrowed by interval propagation.
 
 The linear-algebra attacks (test_attack_p6_aggregates.py, test_beeld_suppression.py) use the
-additive relations as equations. An attacker also knows *bounds*: "<5" is 1 … 4, "×" at least 5,
+additive relations as equations. An attacker also knows *bounds*: "<5" is 1 … 4 (0 … 4 where it
+may be a padded zero: a part of a line whose total is hidden), "×" at least 5,
 and a count that is not published is 0. Combined over lines that share cells, the bounds can
 close: three buurten "<5" of a wijk "<5", one of them ≥ 2 from another line, fixes all three.
 ``meldpunt.insight.audit`` is that attack; it runs here on the export as the analist downloads it.
@@ -12,22 +13,26 @@ What this module shows (ADR 0026):
 - the attack itself works (it recovers a planted leak, and recovers nothing where nothing leaks);
 - the new figures of issue 14 publish no count of ours beyond the cells: the report's per-wijk
   table and summary show exactly the published cells, the CBS comparison is public CBS data;
-- the demo snapshot still has counts the interval attack recovers. That leak is known and open
-  (the line rule of the suppression cannot close it; see ADR 0026 for the fix: publish "<5" as
-  0 … 4 with zero padding). The test is a strict xfail so it fails loudly once it is fixed.
+- with zero padding (a zero in a line with a hidden total is published as "<5", so "<5" is 0 … 4
+  there) the attack recovers no count from two consecutive exports; and the pipeline refuses to
+  write a snapshot that the attack can break.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import duckdb
 import pytest
 from django.urls import reverse
 from test_attack_p6_aggregates import analist, beeld  # noqa: F401 (fixtures)
 
-from meldpunt.insight import audit, kerncijfers
+from meldpunt.insight import audit, kerncijfers, pipeline
+from meldpunt.insight.errors import DisclosureError
+from meldpunt.insight.matrix import seed_weights
+from meldpunt.insight.sources import SourceSet
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
 
@@ -80,15 +85,36 @@ def test_the_interval_attack_finds_a_planted_leak_and_nothing_else(tmp_path):
                        ("buurt", "B2", "W1", None, True, True)])
     assert audit.recoverable_cells(leaky)["recovered"] == 1
     bounded = tmp_path / "bounded.parquet"
-    # A wijk "<5" with four buurten "<5": each is at least 1, together at most 4 — all are 1.
+    # A wijk "<5" with four buurten "<5". Before zero padding each buurt was at least 1 and all four
+    # were 1; now a part of a line with a hidden total may be a padded zero (0 … 4): nothing is fixed.
     small_file(bounded, [("wijk", "W1", "G", None, True, True)]
                + [("buurt", f"B{i}", "W1", None, True, True) for i in range(4)])
-    assert audit.recoverable_cells(bounded)["recovered"] == 5
+    assert audit.recoverable_cells(bounded)["recovered"] == 0
     safe = tmp_path / "safe.parquet"
     # A wijk of 20 with "<5", "×" and 9: the hidden pair sums to 11; neither is fixed (1+10 … 4+7).
     small_file(safe, [("wijk", "W1", "G", 20.0, False, False), ("buurt", "B1", "W1", None, True, True),
                       ("buurt", "B2", "W1", None, True, False), ("buurt", "B3", "W1", 9.0, False, False)])
     assert audit.recoverable_cells(safe)["recovered"] == 0
+
+
+def test_the_pipeline_writes_no_snapshot_the_attack_can_break(generated_s, tmp_path, monkeypatch):
+    """The audit is a gate: a suppression that leaks (here: the "×" cells shown after all, so a
+    total minus the rest gives a "<5" away) makes ``pipeline.run`` refuse with a Dutch message and
+    leave no file behind."""
+
+    def leaky_padding(con, table):
+        con.execute(f"UPDATE {table} SET hidden = false WHERE hidden AND NOT primary_hidden")
+        return 0
+
+    source = SourceSet(generated_s.out_dir, "parquet", date(2026, 10, 1), "test")
+    monkeypatch.setattr(pipeline, "pad_zeros", leaky_padding)
+    target = tmp_path / "cells.parquet"
+    with pytest.raises(DisclosureError, match="niet opgeslagen.*precies te herleiden"):
+        pipeline.run(source, target, seed_weights())
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    pipeline.run(source, target, seed_weights())
+    assert audit.recoverable_cells(target)["recovered"] == 0
 
 
 def test_report_adds_no_count_beyond_the_published_cells(analist, beeld):  # noqa: F811
@@ -110,7 +136,6 @@ def test_report_adds_no_count_beyond_the_published_cells(analist, beeld):  # noq
             assert shown.replace("&lt;", "<") == expected, (w.naam, measure)
 
 
-@pytest.mark.xfail(strict=True, reason="Known P6 leak by bounds, open: see ADR 0026 (publish '<5' as 0 … 4)")
 def test_no_count_is_recovered_from_two_consecutive_exports(analist, beeld, tmp_path):  # noqa: F811
     recovered = 0
     for snap in (beeld.first, beeld.second):

@@ -1,14 +1,14 @@
 """What someone with the published cells can infer about each hidden count: an interval per
 cell, narrowed line by line until nothing moves (interval propagation).
 
-The attacker knows every visible value; that a "<5" count is 1 … 4 and a "×" count at least 5;
-that a count not published is 0; and the additive lines (table ``member`` of
+The attacker knows every visible value; that a "<5" count is 1 … 4 — or 0 … 4 where it may be a
+padded zero (``suppression.pad_zeros``: a part of a line whose total is hidden); that a "×" count
+is at least 5; that a count not published is 0; and the additive lines (table ``member`` of
 ``suppression.build_lines``: a total and its parts). Per line, a part is at least the total's
 lower bound minus the others' upper bounds and at most the total's upper bound minus the others'
 lower bounds; a total lies between the sums of its parts' bounds. Sound: it never claims more
-than the published cells force. Used by ``audit`` (to count what an attacker recovers); the
-suppression does not use it yet (see ADR 0026: hiding more cells does not close the leak it
-finds, because a "<5" total bounds its parts).
+than the published cells force. Used by ``audit`` (to count what an attacker recovers), which the
+pipeline runs as a gate before it writes a snapshot (ADR 0026).
 """
 
 from __future__ import annotations
@@ -21,12 +21,20 @@ def propagate(con, table: str, threshold: int) -> int:
     """Fill temp table ``bound`` (id, hidden, lo, hi, public_width) for the count cells of
     ``table`` (``member`` must be built). Visible values are read from ``value`` only where the
     cell is not hidden, so the inference uses published values only. Returns the rounds taken."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE may_be_zero AS
+        SELECT DISTINCT p.id FROM member p JOIN member t ON t.line = p.line AND t.is_total
+        JOIN {table} c ON c.id = t.id
+        WHERE NOT p.is_total AND c.hidden
+    """.replace("{table}", table))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bound AS
         SELECT id, hidden,
-               CASE WHEN NOT hidden THEN value WHEN primary_hidden THEN 1 ELSE {threshold} END AS lo,
+               CASE WHEN NOT hidden THEN value WHEN primary_hidden AND id IN (SELECT id FROM may_be_zero) THEN 0
+                    WHEN primary_hidden THEN 1 ELSE {threshold} END AS lo,
                CASE WHEN NOT hidden THEN value WHEN primary_hidden THEN {threshold - 1} ELSE {UNBOUNDED} END AS hi,
-               CASE WHEN NOT hidden THEN 0 WHEN primary_hidden THEN {threshold - 2} ELSE {UNBOUNDED} END
+               CASE WHEN NOT hidden THEN 0 WHEN primary_hidden AND id IN (SELECT id FROM may_be_zero)
+                    THEN {threshold - 1} WHEN primary_hidden THEN {threshold - 2} ELSE {UNBOUNDED} END
                  AS public_width
         FROM {table} WHERE kind = 'telling'
     """)

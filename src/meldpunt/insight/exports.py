@@ -33,8 +33,10 @@ def meta(snap) -> dict:
         "gemaakt_op": snap.created_at.isoformat(), "cbs_indeling_jaar": snap.area_year,
         "perioden": snap.periods, "bronnen": snap.sources, "methode": snap.method,
         "methode_versie": snap.pipeline_version, "sha256_cellen": snap.cells_sha256,
-        "afscherming": "Tellingen van 1 tot en met 4 staan als \"<5\"; \"×\" is afgeschermd zodat een kleine "
-                       "telling niet uit totalen is terug te rekenen (regel P6). Niet vermelde tellingen zijn 0.",
+        "afscherming": ("Tellingen van 1 tot en met 4 staan als \"<5\"; \"×\" is afgeschermd zodat een kleine "
+                        "telling niet uit totalen is terug te rekenen (regel P6). Is het totaal van een optelling "
+                        "afgeschermd, dan staan ook de nullen erin als \"<5\" (daar 0 tot en met 4). Niet "
+                        "vermelde tellingen zijn 0."),
     }
 
 

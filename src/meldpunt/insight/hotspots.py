@@ -9,7 +9,8 @@ that count back from its score (or from its level, or from how it moves between 
 Per buurt b and indicator i (a measure of the indicator matrix with a weight > 0):
 
     observed  O = the published buurt count; a count shown as "<5" counts as 2.5 (the middle of
-                  1 … 4), one shown as "×" as 5 (it is at least 5). For signals: the published
+                  1 … 4) — or 0 where its wijk count is hidden, for there it may be a padded zero
+                  (ADR 0026) — and one shown as "×" as 5 (it is at least 5). For signals: the published
                   count of the reference year plus the part of the year before that falls in the
                   last twelve months (pro rata), so a stand early in the year is not empty.
     expected  X = rate of i in the gemeente (Σ O / Σ exposure) × exposure of b
@@ -42,6 +43,10 @@ RARITY_FLOOR = 0.25  # an indicator that is non-zero everywhere still counts a l
 STABILISER = 0.25
 SMALL_STAND_IN = 2.5  # a count shown as "<5" (1 … 4)
 SECONDARY_STAND_IN = 5.0  # a count shown as "×" (at least 5)
+# A "<5" of a buurt whose wijk count is hidden may be a padded zero (0 … 4, ADR 0026). Most such
+# cells are zeros, so they count as 0: measured at S (seeds 20261124, 8128, 479, 2027), stand-ins
+# 2.5 / 1.0 / 0 gave recall@K 0.375 / 0.5 / 0.5 on the first seed, 0.375 / 0.375 / 0.625 on the second.
+MAYBE_ZERO_STAND_IN = 0.0
 LEVEL_LABELS = {0: "", 1: "verhoogd", 2: "sterk verhoogd"}
 # The score cells as the export names them (the measure codes are never shown to people).
 SCORE_MEASURES = {
@@ -69,11 +74,13 @@ def hotspot_sql(reference_date: date) -> str:
     return f"""
 CREATE OR REPLACE TEMP TABLE hotspot_components AS
 WITH pub AS (
-  SELECT area AS buurt, measure, period,
-         CASE WHEN NOT hidden THEN value WHEN primary_hidden THEN {SMALL_STAND_IN}
-              ELSE {SECONDARY_STAND_IN} END AS v
-  FROM cells
-  WHERE level = 'buurt' AND kind = 'telling' AND phenomenon = '*' AND dim = '' AND category = '*'
+  SELECT b.area AS buurt, b.measure, b.period,
+         CASE WHEN NOT b.hidden THEN b.value WHEN b.primary_hidden AND w.hidden THEN {MAYBE_ZERO_STAND_IN}
+              WHEN b.primary_hidden THEN {SMALL_STAND_IN} ELSE {SECONDARY_STAND_IN} END AS v
+  FROM cells b LEFT JOIN cells w
+    ON w.level = 'wijk' AND w.area = b.parent AND w.kind = 'telling' AND w.phenomenon = '*' AND w.dim = ''
+   AND w.category = '*' AND w.measure = b.measure AND w.period = b.period
+  WHERE b.level = 'buurt' AND b.kind = 'telling' AND b.phenomenon = '*' AND b.dim = '' AND b.category = '*'
 ), obs AS (
   SELECT buurt, measure, sum(v * CASE WHEN period = '{year}' THEN 1.0 ELSE {previous_share} END) AS o
   FROM pub WHERE measure = 'signalen' AND period IN ('{year}', '{year - 1}') GROUP BY ALL

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import duckdb
 
+from .audit import recoverable_cells
+from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
 from .sources import SourceSet
-from .suppression import THRESHOLD, suppress
+from .suppression import THRESHOLD, pad_zeros, suppress
 
-PIPELINE_VERSION = "1.2"
+PIPELINE_VERSION = "1.3"  # 1.3: zero padding and the disclosure gate (ADR 0026)
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -100,8 +102,11 @@ CBS-context: inwoners, gemiddelde WOZ-waarde en geregistreerde misdrijven per 1.
 Afscherming (regel P6): tellingen van 1 tot en met 4 worden getoond als "<5". Daarnaast worden
 zo nodig andere cellen afgeschermd ("×"), zodat een kleine telling niet uit totalen of
 deeltotalen (kanalen, fenomenen, buurten van een wijk, wijken van een gemeente) is terug te rekenen.
+Is het totaal van zo'n optelling afgeschermd, dan staan ook de nullen erin als "<5" ("<5" is daar 0 tot
+en met 4). Een momentopname wordt alleen opgeslagen als geen afgeschermde telling precies is te herleiden.
 Hotspotscore: berekend uit de gepubliceerde (afgeschermde) tellingen, zodat de score geen
-afgeschermde telling kan verraden: een telling "<5" telt mee als {_num(SMALL_STAND_IN)}, een telling "×" als
+afgeschermde telling kan verraden: een telling "<5" telt mee als {_num(SMALL_STAND_IN)} (als 0 wanneer de telling
+van de wijk is afgeschermd, want daar kan "<5" een 0 zijn), een telling "×" als
 {_num(SECONDARY_STAND_IN)}. Per buurt en indicator het verschil tussen de waargenomen en de verwachte telling
 (het gemeentelijk gemiddelde per inwoner voor signalen en per adres voor de registratie-
 indicatoren), gedeeld door de wortel van verwachting + 0,25, begrensd op 0 tot 3, gewogen met het
@@ -128,6 +133,7 @@ class PipelineResult:
     totals: dict
     seconds: float
     steps: dict[str, float] = field(default_factory=dict)
+    padded: int = 0  # zeros published as "<5" (ADR 0026); not in ``primary``, which counts 1 … 4
 
 
 def _connect(threads: int, memory_limit: str, temp_dir: Path | None) -> duckdb.DuckDBPyConnection:
@@ -307,6 +313,17 @@ def build_cells(con) -> None:
     """)
 
 
+def _refuse_disclosure(partial: Path) -> None:
+    """The gate of ADR 0026: attack the file as it would be published; when any suppressed count
+    can be pinned down, delete it and refuse (no snapshot is better than one that leaks)."""
+    result = recoverable_cells(partial)
+    if result["recovered"]:
+        partial.unlink(missing_ok=True)
+        raise DisclosureError(
+            f"Het beeld is niet opgeslagen: uit de gepubliceerde cijfers zijn {result['recovered']} afgeschermde "
+            "tellingen precies te herleiden (regel P6). Er is niets gewijzigd; meld dit aan de beheerder.")
+
+
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
         temp_dir: Path | None = None) -> PipelineResult:
@@ -329,6 +346,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
              lambda: aggregate(con, source.reference_date, source.crowded_sql(OVERCROWDED_MIN_ADULTS)))
         step("optellen naar wijk en gemeente", lambda: build_cells(con))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
+        counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -338,6 +356,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
                              CASE WHEN hidden THEN NULL ELSE value END AS value, hidden, primary_hidden
                       FROM cells)
                 TO '{partial}' (FORMAT parquet, COMPRESSION zstd)"""))
+        step("controle: geen telling te herleiden", lambda: _refuse_disclosure(partial))
         partial.replace(out_path)
         periods = [row[0] for row in con.execute(
             "SELECT DISTINCT period FROM cells WHERE period <> 'actueel' ORDER BY period").fetchall()]
@@ -350,4 +369,4 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         con.close()
     return PipelineResult(out_path, n_cells, counts["primary"], counts["secondary"], counts["rounds"], periods,
                           int(area_year), hotspots, {k: int(v) for k, v in totals.items()},
-                          time.perf_counter() - started, steps)
+                          time.perf_counter() - started, steps, counts["padded"])

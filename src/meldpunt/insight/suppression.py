@@ -118,3 +118,50 @@ def display(value: float | None, kind: str, hidden: bool, primary: bool) -> str:
     if value == int(value):
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def pad_zeros(con, table: str = "cells") -> int:
+    """Zero padding (ADR 0026): in every line whose total is hidden, publish the absent parts (zeros)
+    as "<5" too, so a "<5" part may be 0 and a "<5" total no longer pins its parts to 1 (each part
+    was known to be ≥ 1 because only non-zero counts were published). Run after ``suppress``; one
+    pass over the hidden totals of real cells. Returns the number of padded cells.
+
+    The parts that *could* exist come from the table itself: the areas and their parents (count
+    and context rows), the categories of each breakdown, the phenomena of each measure, and which
+    (level, measure, breakdown, per phenomenon) combinations are published at all — so padding adds
+    no cell of a kind the beeld does not publish. ``bounds`` gives a "<5" the lower bound 0 exactly
+    where a padded cell may stand: as a part of a line whose total is hidden."""
+    counts = f"(SELECT * FROM {table} WHERE kind = 'telling')"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE padding AS
+        WITH totals AS (SELECT * FROM {counts} WHERE hidden),
+        shape AS (SELECT DISTINCT level, measure, dim, phenomenon <> '*' AS per_phenomenon FROM {counts}),
+        areas AS (SELECT DISTINCT level, area, parent FROM {table}),
+        categories AS (SELECT DISTINCT measure, dim, category FROM {counts} WHERE dim <> ''),
+        phenomena AS (SELECT DISTINCT measure, phenomenon FROM {counts} WHERE phenomenon <> '*'),
+        wanted AS (
+          SELECT a.level, a.area, a.parent, t.phenomenon, t.period, t.measure, t.dim, t.category
+          FROM totals t JOIN areas a ON a.parent = t.area
+           AND a.level = CASE t.level WHEN 'wijk' THEN 'buurt' WHEN 'gemeente' THEN 'wijk' END
+          UNION
+          SELECT t.level, t.area, t.parent, t.phenomenon, t.period, t.measure, c.dim, c.category
+          FROM totals t JOIN categories c USING (measure) WHERE t.dim = ''
+          UNION
+          SELECT t.level, t.area, t.parent, p.phenomenon, t.period, t.measure, t.dim, t.category
+          FROM totals t JOIN phenomena p USING (measure) WHERE t.phenomenon = '*'
+        )
+        SELECT w.* FROM wanted w
+        SEMI JOIN shape s ON s.level = w.level AND s.measure = w.measure AND s.dim = w.dim
+                         AND s.per_phenomenon = (w.phenomenon <> '*')
+        ANTI JOIN {counts} c ON c.level = w.level AND c.area = w.area AND c.phenomenon = w.phenomenon
+                            AND c.period = w.period AND c.measure = w.measure AND c.dim = w.dim
+                            AND c.category = w.category
+    """)
+    con.execute(f"""
+        INSERT INTO {table} BY NAME
+        SELECT CAST(hash(level, area, phenomenon, period, measure, dim, category) >> 1 AS BIGINT) AS id,
+               level, area, parent, phenomenon, period, measure, dim, category, 0.0 AS value,
+               'telling' AS kind, true AS hidden, true AS primary_hidden
+        FROM padding
+    """)
+    return con.execute("SELECT count(*) FROM padding").fetchall()[0][0]
