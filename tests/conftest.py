@@ -43,7 +43,12 @@ def pytest_collection_modifyitems(config, items):
         names = getattr(item, "fixturenames", ())
         return any(n in names for n in ("live_server", "transactional_db"))
 
-    items.sort(key=flushes)
+    # Browser tests last of all: once Playwright's session browser runs, its event loop stays in
+    # the test thread, and a later test outside orm_next_to_playwright meets Django's async guard.
+    def uses_browser(item):
+        return "browser" in getattr(item, "fixturenames", ())
+
+    items.sort(key=lambda item: (flushes(item), uses_browser(item)))
 
 
 @pytest.fixture

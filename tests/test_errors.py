@@ -33,7 +33,7 @@ pytestmark = pytest.mark.attack
 # Programming and integrity guards, not refusals a user sees, and DRF's own authentication failure:
 # they stay outside MeldpuntError.
 INTERNAL = {"AppendOnlyError", "SecurityLogError", "_Rollback", "DestructionBlocked", "SnapshotImmutable",
-            "NotDue", "TransactionRequired", "TokenRefused"}
+            "NotDue", "TransactionRequired", "TokenRefused", "ChainBroken"}
 
 
 # ------------------------------------------------------------------------------- the API handler

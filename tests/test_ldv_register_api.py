@@ -114,7 +114,7 @@ def test_the_read_api_answers_by_trace_activity_and_data_subject(client, fg):
 
     by_subject = client.get(API, {"data_subject_id": "123456782", "data_subject_id_type": ldv.subject_type_uri("bsn")})
     found = by_subject.json()["records"]  # the line, then the FG's own reads about this subject
-    assert found[0]["span_id"] == line.span_id and other.span_id not in {r["operation_id"] for r in found}
+    assert found[0]["operation_id"] == line.span_id and other.span_id not in {r["operation_id"] for r in found}
     assert {r["attributes"]["dpl.core.data_subject_id"] for r in found} == {line.subject_pseudonym}
 
 

@@ -121,7 +121,7 @@ class Walker:
         self.press("Filteren", f"{name}-gezocht")
         rows = self.page.locator("main table tbody tr")
         assert rows.count() == 1, rows.all_inner_texts()
-        reference = rows.first.get_by_role("link").inner_text().strip()
+        reference = rows.first.get_by_role("link").first.inner_text().strip()
         self.follow(reference, name, exact=True)
         self.sees(f"Signaal {reference}")
         return reference

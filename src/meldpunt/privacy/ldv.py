@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+from .errors import QueryError
 from .models import ProcessingLogEntry, SubjectType, activity_uri, register_base
 
 # Our additions travel under our own prefix, never under dpl.core (the standard's namespace).
@@ -98,10 +99,6 @@ def record(line: ProcessingLogEntry) -> dict:
 
 TRACE_ID = re.compile(r"[0-9a-f]{32}")
 QUERY_PARAMETERS = ("trace_id", "processing_activity_id", "data_subject_id", "data_subject_id_type")
-
-
-class QueryError(ValueError):
-    """A question the read API does not answer (HTTP 400); the message is Dutch."""
 
 
 def parse_query(params) -> dict:

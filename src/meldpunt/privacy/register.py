@@ -9,16 +9,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meldpunt.core.errors import MeldpuntError
-
+from .errors import RegisterError
 from .models import ProcessingActivity
 
 # The fields whose change makes a new version (the rest of a row is its identity).
 VERSIONED_FIELDS = ("name", "purpose", "legal_basis", "data_categories")
-
-
-class RegisterError(MeldpuntError):
-    """A register change that cannot be made; the message is Dutch. Nothing changed."""
 
 
 @transaction.atomic
