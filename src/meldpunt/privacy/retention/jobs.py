@@ -59,27 +59,24 @@ def ready_lists(at: datetime | None = None):
 
 
 def _prune_security_log(dry_run: bool, summary: Summary) -> None:
-    try:
-        removed = security.prune_security_log(dry_run=dry_run)
-    except security.SecurityLogError as broken:
-        # A chain that does not verify is a security incident (BIO 12.4.2/04): keep every line,
-        # finish the other work, and make the run fail so the scheduler reports it.
-        summary.add(f"LET OP: het beveiligingslog is niet opgeschoond: {broken}")
-        summary.failed = True
-        return
-    summary.add(f"Beveiligingslog: {removed} oude regels zouden worden verwijderd." if dry_run
-                else f"Beveiligingslog opgeschoond: {removed} oude regels verwijderd.")
+    _prune(security.prune_security_log, "beveiligingslog", dry_run, summary)
 
 
 def _prune_processing_log(dry_run: bool, summary: Summary) -> None:
+    _prune(security.prune_processing_log, "verwerkingslog", dry_run, summary)
+
+
+def _prune(prune, name: str, dry_run: bool, summary: Summary) -> None:
     try:
-        removed = security.prune_processing_log(dry_run=dry_run)
+        removed = prune(dry_run=dry_run)
     except security.SecurityLogError as broken:
-        summary.add(f"LET OP: het verwerkingslog is niet opgeschoond: {broken}")
+        # A chain that does not verify is a security incident (BIO 12.4.2/04): keep every line,
+        # finish the other work, and make the run fail so the scheduler reports it.
+        summary.add(f"LET OP: het {name} is niet opgeschoond: {broken}")
         summary.failed = True
         return
-    summary.add(f"Verwerkingslog: {removed} oude regels zouden worden verwijderd." if dry_run
-                else f"Verwerkingslog opgeschoond: {removed} oude regels verwijderd.")
+    summary.add(f"{name.capitalize()}: {removed} oude regels zouden worden verwijderd." if dry_run
+                else f"{name.capitalize()} opgeschoond: {removed} oude regels verwijderd.")
 
 
 def _flush_refusals(summary: Summary) -> None:
