@@ -97,7 +97,7 @@ def fg(client, make_user):
 def test_the_read_api_answers_by_trace_activity_and_data_subject(client, fg):
     line = write(bsn="123456782")
     other = write(action="doorzenden", activity="doorzenden", bsn="999993653")
-    by_trace = client.get(API, {"trace_id": line.trace_id})
+    by_trace = client.get(API, {"traceId": line.trace_id})
     assert by_trace.status_code == 200, by_trace.content
     records = by_trace.json()["records"]
     assert line.span_id in {r["operation_id"] for r in records}
@@ -108,11 +108,11 @@ def test_the_read_api_answers_by_trace_activity_and_data_subject(client, fg):
     assert record["parent_operation_id"] == line.parent_span_id and record["status_code"] == "STATUS_CODE_OK"
     assert record["resource"]["attributes"]["service.name"] == "meldpunt-ondermijning"
 
-    by_activity = client.get(API, {"processing_activity_id": activity_uri("doorzenden", other.activity_version)})
+    by_activity = client.get(API, {"processingActivityId": activity_uri("doorzenden", other.activity_version)})
     assert {r["operation_id"] for r in by_activity.json()["records"]} >= {other.span_id}
     assert all(r["name"] == "doorzenden" for r in by_activity.json()["records"])
 
-    by_subject = client.get(API, {"data_subject_id": "123456782", "data_subject_id_type": ldv.subject_type_uri("bsn")})
+    by_subject = client.get(API, {"dataSubjectId": "123456782", "dataSubjectIdType": ldv.subject_type_uri("bsn")})
     found = by_subject.json()["records"]  # the line, then the FG's own reads about this subject
     assert found[0]["operation_id"] == line.span_id and other.span_id not in {r["operation_id"] for r in found}
     assert {r["attributes"]["dpl.core.data_subject_id"] for r in found} == {line.subject_pseudonym}
@@ -121,12 +121,12 @@ def test_the_read_api_answers_by_trace_activity_and_data_subject(client, fg):
 @pytest.mark.parametrize("params", [
     {},
     {"user_id": "3"},
-    {"trace_id": "niet-hex"},
-    {"trace_id": "0" * 32},
-    {"processing_activity_id": "https://elders.example/activiteit/1"},
-    {"data_subject_id": BSN},
-    {"data_subject_id": BSN, "data_subject_id_type": "paspoort"},
-    {"trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "processing_activity_id": activity_uri("intake", 1)},
+    {"traceId": "niet-hex"},
+    {"traceId": "0" * 32},
+    {"processingActivityId": "https://elders.example/activiteit/1"},
+    {"dataSubjectId": BSN},
+    {"dataSubjectId": BSN, "dataSubjectIdType": "paspoort"},
+    {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "processingActivityId": activity_uri("intake", 1)},
 ])
 def test_the_read_api_refuses_other_questions_with_400(client, fg, params):
     start = security_seq()
@@ -139,14 +139,14 @@ def test_the_read_api_refuses_other_questions_with_400(client, fg, params):
 def test_the_read_api_is_for_the_fg_and_the_auditor_only(client, make_user, role):
     line = write()
     client.force_login(make_user(role))
-    response = client.get(API, {"trace_id": line.trace_id})
+    response = client.get(API, {"traceId": line.trace_id})
     assert response.status_code == (200 if role == Role.AUDITOR else 403)
 
 
 def test_a_read_api_question_is_in_the_security_log_and_its_subjects_in_the_processing_log(client, fg):
     line = write(bsn="123456782")
     start = security_seq()
-    client.get(API, {"data_subject_id": "123456782", "data_subject_id_type": "bsn"})
+    client.get(API, {"dataSubjectId": "123456782", "dataSubjectIdType": "bsn"})
     event = security_lines_since(start)[-1]
     assert (event.event, event.user_id) == (SecurityEvent.LOG_READ, fg.pk)
     assert "123456782" not in event.detail and "betrokkene" in event.detail

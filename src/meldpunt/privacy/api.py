@@ -18,12 +18,12 @@ from .models import SecurityEvent, SecurityResult
 MAX_RECORDS = 1000
 
 PARAMETERS = [
-    OpenApiParameter("trace_id", str, description="W3C trace-id (32 kleine hexadecimale tekens).",
+    OpenApiParameter("traceId", str, description="W3C trace-id (32 kleine hexadecimale tekens).",
                      pattern=r"^[0-9a-f]{32}$"),
-    OpenApiParameter("processing_activity_id", str,
+    OpenApiParameter("processingActivityId", str,
                      description="URI van een verwerkingsactiviteit (met of zonder versie) uit het register."),
-    OpenApiParameter("data_subject_id", str, description="BSN, KvK-nummer of BAG-id van de betrokkene."),
-    OpenApiParameter("data_subject_id_type", str, description="URI (of code) van het soort identificatie."),
+    OpenApiParameter("dataSubjectId", str, description="BSN, KvK-nummer of BAG-id van de betrokkene."),
+    OpenApiParameter("dataSubjectIdType", str, description="URI (of code) van het soort identificatie."),
 ]
 
 

@@ -98,7 +98,7 @@ def record(line: ProcessingLogEntry) -> dict:
 # ------------------------------------------------------------------- queries of the read API
 
 TRACE_ID = re.compile(r"[0-9a-f]{32}")
-QUERY_PARAMETERS = ("trace_id", "processing_activity_id", "data_subject_id", "data_subject_id_type")
+QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType")
 
 
 def parse_query(params) -> dict:
@@ -106,24 +106,24 @@ def parse_query(params) -> dict:
     Returns the filter as {"trace_id"}, {"activity": (code, version)} or {"subject": (type, id)}."""
     unknown = sorted(set(params) - set(QUERY_PARAMETERS) - {"pagina"})
     if unknown:
-        raise QueryError(f"Onbekende zoekvraag: {', '.join(unknown)}. Vraag op trace_id, processing_activity_id "
-                         "of data_subject_id met data_subject_id_type.")
-    given = [name for name in ("trace_id", "processing_activity_id", "data_subject_id") if params.get(name)]
+        raise QueryError(f"Onbekende zoekvraag: {', '.join(unknown)}. Vraag op traceId, processingActivityId "
+                         "of dataSubjectId met dataSubjectIdType.")
+    given = [name for name in ("traceId", "processingActivityId", "dataSubjectId") if params.get(name)]
     if len(given) != 1:
-        raise QueryError("Vraag op precies één van: trace_id, processing_activity_id, of data_subject_id met "
-                         "data_subject_id_type.")
-    if given == ["trace_id"]:
-        trace_id = params["trace_id"].strip()
+        raise QueryError("Vraag op precies één van: traceId, processingActivityId, of dataSubjectId met "
+                         "dataSubjectIdType.")
+    if given == ["traceId"]:
+        trace_id = params["traceId"].strip()
         if not TRACE_ID.fullmatch(trace_id) or set(trace_id) == {"0"}:
-            raise QueryError("trace_id is 32 kleine hexadecimale tekens (W3C Trace Context).")
+            raise QueryError("traceId is 32 kleine hexadecimale tekens (W3C Trace Context).")
         return {"trace_id": trace_id}
-    if given == ["processing_activity_id"]:
-        activity = activity_of(params["processing_activity_id"])
+    if given == ["processingActivityId"]:
+        activity = activity_of(params["processingActivityId"])
         if activity is None:
-            raise QueryError("processing_activity_id is niet de URI van een verwerkingsactiviteit in ons register.")
+            raise QueryError("processingActivityId is niet de URI van een verwerkingsactiviteit in ons register.")
         return {"activity": activity}
-    kind = subject_type_of(params.get("data_subject_id_type", ""))
+    kind = subject_type_of(params.get("dataSubjectIdType", ""))
     if kind is None:
-        raise QueryError("Geef bij data_subject_id ook data_subject_id_type: "
+        raise QueryError("Geef bij dataSubjectId ook dataSubjectIdType: "
                          f"een van {', '.join(subject_type_uri(c) for c in SUBJECT_TYPES)}.")
-    return {"subject": (kind, params["data_subject_id"].strip())}
+    return {"subject": (kind, params["dataSubjectId"].strip())}
