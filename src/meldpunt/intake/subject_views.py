@@ -19,6 +19,15 @@ def _refused(request, signal, reason: str):
     return render(request, "intake/betrokkene_geweigerd.html", {"signal": signal, "reason": reason}, status=403)
 
 
+def _changeable(request, reference, mention_id):
+    """The signal and the subject to correct or remove, and the refusal page when this user may not
+    change it now (the policy, or the subject was already put to a source)."""
+    signal = selectors.signal_for(request.user, reference)
+    mention = get_object_or_404(MentionedSubject.objects.select_related("address"), pk=mention_id, signal=signal)
+    refusal = policy.subject_change_refusal(request.user, signal) or subject_changes.answered_refusal(mention)
+    return signal, mention, (_refused(request, signal, refusal) if refusal else None)
+
+
 def _back(request, signal, done: str):
     messages.success(request, done)
     return redirect("protocol:signaal", signal.reference)
@@ -47,11 +56,9 @@ def betrokkene_toevoegen(request, reference):
 @page("signaal")
 @require_http_methods(["GET", "POST"])
 def betrokkene_corrigeren(request, reference, mention_id):
-    signal = selectors.signal_for(request.user, reference)
-    mention = get_object_or_404(MentionedSubject.objects.select_related("address"), pk=mention_id, signal=signal)
-    refusal = policy.subject_change_refusal(request.user, signal) or subject_changes.answered_refusal(mention)
-    if refusal:
-        return _refused(request, signal, refusal)
+    signal, mention, refused = _changeable(request, reference, mention_id)
+    if refused:
+        return refused
     form = SubjectChangeForm(request.POST or None, mention=mention)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,11 +76,9 @@ def betrokkene_corrigeren(request, reference, mention_id):
 @page("signaal")
 @require_http_methods(["GET", "POST"])
 def betrokkene_verwijderen(request, reference, mention_id):
-    signal = selectors.signal_for(request.user, reference)
-    mention = get_object_or_404(MentionedSubject.objects.select_related("address"), pk=mention_id, signal=signal)
-    refusal = policy.subject_change_refusal(request.user, signal) or subject_changes.answered_refusal(mention)
-    if refusal:
-        return _refused(request, signal, refusal)
+    signal, mention, refused = _changeable(request, reference, mention_id)
+    if refused:
+        return refused
     form = SubjectRemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
