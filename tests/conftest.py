@@ -107,3 +107,14 @@ def demo_reloaded(transactional_db, generated_s):
 
     if not loader.is_loaded():
         loader.load(generated_s.out_dir)
+
+
+@pytest.fixture
+def visit(live_server, demo_reloaded, browser):
+    """One browser context on the live server with the demo loaded (test_browser_pages.Visit)."""
+    from test_browser_pages import SCREENSHOTS, Visit
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    v = Visit(browser, live_server.url)
+    yield v
+    v.context.close()

@@ -99,14 +99,6 @@ class Visit:
             checker.close()
 
 
-@pytest.fixture
-def visit(live_server, demo_reloaded, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    v = Visit(browser, live_server.url)
-    yield v
-    v.context.close()
-
-
 def test_login_page(visit):
     response = visit.page.goto(LOGIN)
     assert visit.page.title() == "Inloggen – Meldpunt Ondermijning"

@@ -6,20 +6,16 @@ import pytest
 
 from meldpunt.accounts import services as account_services
 from meldpunt.privacy.retention.models import DestructionList
-from test_browser_pages import SCREENSHOTS, Visit, describe, log_in
+from test_browser_pages import (
+    Visit,
+    describe,
+    log_in,
+)
 from test_retention_support import age, new_signal, niet_in_behandeling
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("orm_next_to_playwright")]
 PASSWORD = "een-lang-wachtwoord-voor-tests"
-
-
-@pytest.fixture
-def visit(live_server, demo_reloaded, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    v = Visit(browser, live_server.url)
-    yield v
-    v.context.close()
 
 
 def test_watchlist_list_and_fg_view(visit, browser, live_server):

@@ -11,18 +11,14 @@ import pytest
 
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import Role
-from test_browser_pages import PASSWORD, SCREENSHOTS, Visit, describe, log_in
+from test_browser_pages import (
+    PASSWORD,
+    describe,
+    log_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("orm_next_to_playwright")]
-
-
-@pytest.fixture
-def visit(live_server, demo_reloaded, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    v = Visit(browser, live_server.url)
-    yield v
-    v.context.close()
 
 
 def test_search_and_export_the_werkvoorraad(visit):

@@ -7,19 +7,15 @@ from meldpunt.accounts import services as account_services
 from meldpunt.accounts.roles import Role
 from meldpunt.privacy import log, trace
 from meldpunt.privacy.models import SubjectType
-from test_browser_pages import PASSWORD, SCREENSHOTS, Visit, describe, log_in
+from test_browser_pages import (
+    PASSWORD,
+    describe,
+    log_in,
+)
 from test_words_not_codes import codes_in, visible_text
 
 pytestmark = [pytest.mark.ldv, pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("orm_next_to_playwright")]
-
-
-@pytest.fixture
-def visit(live_server, demo_reloaded, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    v = Visit(browser, live_server.url)
-    yield v
-    v.context.close()
 
 
 def test_the_fg_follows_one_processing_from_the_log(visit):
