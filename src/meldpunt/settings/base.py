@@ -326,6 +326,19 @@ CACHES = {
     )
 }
 
+# Jobs on a queue (meldpunt.celery, docs/adr/0028). With a broker, tasks go to Redis and run in a
+# worker process; without one (the embedded default) they run at once in the calling process.
+MELDPUNT_CELERY_BROKER_URL = env_str("MELDPUNT_CELERY_BROKER_URL") or MELDPUNT_REDIS_URL
+CELERY_BROKER_URL = MELDPUNT_CELERY_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not MELDPUNT_CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/Amsterdam"
+
 # Health (meldpunt.health, docs/adr/0027). A worker process is expected (a queue worker that
 # records a heartbeat in the shared cache): then its heartbeat must be younger than this many
 # seconds. Without one (the embedded default) the worker check says "niet geconfigureerd".
