@@ -181,6 +181,7 @@ def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een f
     status error, in a transaction of their own: the rollback does not erase the attempt. A refusal
     of bad input is no failure: it changes nothing and leaves no line (P8)."""
     watch = FailureWatch()
+    outer = _written.get()
     token = _written.set(watch.lines)
     try:
         yield watch
@@ -191,6 +192,10 @@ def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een f
         _written.reset(token)
         if watch.failed:
             record_rolled_back(watch.lines, reason)
+        elif outer is not None:
+            # A job inside a request (a task run in-process): if the request fails later, its
+            # rollback may take these lines too.
+            outer.extend(watch.lines)
 
 
 __all__ = ["DataSubject", "PseudonymousSubject", "SubjectType", "LogStatus", "record",

@@ -116,6 +116,35 @@ def span(*, action: bool = True):
         _current.reset(token)
 
 
+@contextmanager
+def job_span(name: str, *, traceparent: str | None = None):
+    """A span for one management command or background job (a Celery task); usable as a decorator.
+
+    What a request gets from TraceMiddleware, a job gets here: a span of its own (a trace of its own;
+    inside a request or another job a child span of it; with the ``traceparent`` its producer sent
+    along, a child of the producer's span in the producer's trace: our own system, so adopted), and
+    when the job ends in an exception, the log lines its rolled-back writes took with them are
+    written again with status error, in a transaction of their own, before the exception goes on.
+    """
+    from . import log  # log imports this module
+
+    outer = _current.get()
+    parsed = parse_traceparent(traceparent)
+    if parsed:
+        context = TraceContext(parsed[0], new_span_id(), parent_span_id=parsed[1], sampled=parsed[2],
+                               started_at=timezone.now())
+    elif outer is not None:
+        context = outer.child(action=False)
+    else:
+        context = new_context()
+    token = _current.set(context)
+    try:
+        with log.failures_recorded(f"de taak '{name}' is afgebroken door een fout") as watch:
+            yield watch
+    finally:
+        _current.reset(token)
+
+
 def outgoing_headers() -> dict[str, str]:
     """The headers for a call to another system: our current span as the caller's parent."""
     return {"traceparent": current().traceparent}

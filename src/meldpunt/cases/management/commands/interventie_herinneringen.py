@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from meldpunt.cases.interventions import remind_overdue
 from meldpunt.core import peildatum
+from meldpunt.privacy import trace
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         peildatum.add_argument(parser)
 
+    @trace.job_span("meldpunt interventie_herinneringen")
     def handle(self, *args, **options):
         sent = remind_overdue(peildatum.parse(options.get("peildatum")))
         self.stdout.write(f"{sent} herinnering(en) verstuurd.")

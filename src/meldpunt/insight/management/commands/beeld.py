@@ -8,6 +8,7 @@ from meldpunt.core import peildatum
 from meldpunt.insight import conf, services
 from meldpunt.insight.models import Trigger
 from meldpunt.insight.selectors import latest_snapshot
+from meldpunt.privacy import trace
 
 STEPS = 7  # export, four pipeline steps, writing, comparing
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             "run-due", help="Bereken een nieuwe momentopname als die volgens het schema nodig is."))
         sub.add_parser("status", help="Toon de laatste momentopname en het schema.")
 
+    @trace.job_span("meldpunt beeld")
     def handle(self, *args, action, **options):
         quiet = options["verbosity"] == 0
         if action == "status":

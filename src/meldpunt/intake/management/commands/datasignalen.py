@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from meldpunt.core import peildatum
 from meldpunt.intake import rules
 from meldpunt.intake.models import DataRule
+from meldpunt.privacy import trace
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         peildatum.add_argument(run, help="Stand van de registraties (standaard vandaag).")
         sub.add_parser("regels", help="Toon de dataregels met hun drempels en grondslag.")
 
+    @trace.job_span("meldpunt datasignalen")
     def handle(self, *args, action, **options):
         if action == "regels":
             return self._list()

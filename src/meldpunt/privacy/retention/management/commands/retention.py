@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from meldpunt.core import peildatum
+from meldpunt.privacy import trace
 from meldpunt.privacy.retention import jobs, services
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                              help="De archivaris die de lijst opstelt.")
         peildatum.add_argument(compose)
 
+    @trace.job_span("meldpunt retention")
     def handle(self, *args, subcommand, dry_run=False, **options):
         day = peildatum.parse(options.get("peildatum"))
         if subcommand == "lijst":
