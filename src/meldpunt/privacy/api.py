@@ -14,7 +14,7 @@ from meldpunt.api.problems import problem_response
 from . import ldv, security, selectors
 from .models import SecurityEvent, SecurityResult
 
-# At most this many records per answer, the oldest first; ask by a narrower question for more.
+# At most this many records per page, the oldest first; the link "next" asks for the page after it.
 MAX_RECORDS = 1000
 
 PARAMETERS = [
@@ -24,6 +24,8 @@ PARAMETERS = [
                      description="URI van een verwerkingsactiviteit (met of zonder versie) uit het register."),
     OpenApiParameter("dataSubjectId", str, description="BSN, KvK-nummer of BAG-id van de betrokkene."),
     OpenApiParameter("dataSubjectIdType", str, description="URI (of code) van het soort identificatie."),
+    OpenApiParameter("cursor", str, description="Waar de volgende pagina begint: neem de link 'next' uit het "
+                                                "vorige antwoord over (met dezelfde vraag)."),
 ]
 
 
@@ -49,9 +51,21 @@ class RecordSerializer(serializers.Serializer):
                                                  "aanvullingen (NEN 7513).")
 
 
+class LogboekLinkSerializer(serializers.Serializer):
+    href = serializers.URLField()
+
+
+class LogboekPageLinksSerializer(serializers.Serializer):
+    self = LogboekLinkSerializer()
+    first = LogboekLinkSerializer(help_text="De eerste pagina van deze vraag.")
+    next = LogboekLinkSerializer(required=False, help_text="De volgende pagina; ontbreekt op de laatste.")
+
+
 class RecordsSerializer(serializers.Serializer):
+    _links = LogboekPageLinksSerializer(label="Links naar deze en de volgende pagina")
     records = RecordSerializer(many=True)
-    complete = serializers.BooleanField(help_text=f"Onwaar als er meer dan {MAX_RECORDS} regels zijn.")
+    complete = serializers.BooleanField(help_text=f"Onwaar als er na deze {MAX_RECORDS} regels nog meer zijn: "
+                                                  "volg dan de link 'next'.")
 
 
 def _described(query: dict) -> str:
@@ -82,11 +96,26 @@ class VerwerkingenView(APIView):
         found = list(lines[:MAX_RECORDS + 1])
         complete = len(found) <= MAX_RECORDS
         found = found[:MAX_RECORDS]
+        page = " (vervolgpagina)" if "after" in query else ""
         security.log_event(SecurityEvent.LOG_READ, request=request, object_type="logboek",
-                           detail=f"verwerkingslog {_described(query)}: {len(found)} regels")
+                           detail=f"verwerkingslog {_described(query)}{page}: {len(found)} regels")
         selectors.log_reading(request.user, found, "logboek_raadplegen",
                               filters=_subject_filter(query))
-        return Response({"records": [ldv.record(line) for line in found], "complete": complete})
+        links = {"self": _link(request), "first": _link(request, cursor=None)}
+        if not complete:
+            links["next"] = _link(request, cursor=ldv.cursor_after(found[-1]))
+        return Response({"_links": links, "records": [ldv.record(line) for line in found], "complete": complete})
+
+
+def _link(request, **changes) -> dict:
+    """This question's address, with ``cursor`` set to another page (None: the first)."""
+    params = request.query_params.copy()
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = value
+    query = params.urlencode()
+    return {"href": request.build_absolute_uri(request.path) + (f"?{query}" if query else "")}
 
 
 def _subject_filter(query: dict):

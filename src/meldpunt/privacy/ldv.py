@@ -7,8 +7,10 @@ this module is the faithful translation, field by field as listed in docs/adr/00
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 
 from .errors import QueryError
 from .models import ProcessingLogEntry, SubjectType, activity_uri, register_base
@@ -98,13 +100,41 @@ def record(line: ProcessingLogEntry) -> dict:
 # ------------------------------------------------------------------- queries of the read API
 
 TRACE_ID = re.compile(r"[0-9a-f]{32}")
-QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType")
+QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType", "cursor")
+
+
+def cursor_after(line: ProcessingLogEntry) -> str:
+    """The opaque cursor of the page after ``line``: its place in the order (start time, number).
+    It only says where to go on; the question and the access check are asked again for every page."""
+    place = f"{line.started_at.astimezone(UTC).isoformat(timespec='microseconds')}|{line.seq}"
+    return base64.urlsafe_b64encode(place.encode()).decode().rstrip("=")
+
+
+def parse_cursor(value: str):
+    """(start time, number) of a cursor from :func:`cursor_after`; QueryError when it is not one."""
+    try:
+        text = base64.urlsafe_b64decode(value.strip() + "=" * (-len(value.strip()) % 4)).decode()
+        moment, seq = text.split("|")
+        started_at = datetime.fromisoformat(moment)
+        if started_at.tzinfo is None or not re.fullmatch(r"[0-9]{1,18}", seq):
+            raise ValueError(text)
+        return started_at, int(seq)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise QueryError("cursor is niet geldig: gebruik de link 'next' uit het vorige antwoord.") from None
 
 
 def parse_query(params) -> dict:
     """Exactly one of: a trace id; a processing activity (URI); a data subject (id and its type).
-    Returns the filter as {"trace_id"}, {"activity": (code, version)} or {"subject": (type, id)}."""
-    unknown = sorted(set(params) - set(QUERY_PARAMETERS) - {"pagina"})
+    Returns the filter as {"trace_id"}, {"activity": (code, version)} or {"subject": (type, id)}, with
+    "after": (start time, number) when a ``cursor`` asks for a next page."""
+    query = parse_question(params)
+    if params.get("cursor"):
+        query["after"] = parse_cursor(params["cursor"])
+    return query
+
+
+def parse_question(params) -> dict:
+    unknown = sorted(set(params) - set(QUERY_PARAMETERS))
     if unknown:
         raise QueryError(f"Onbekende zoekvraag: {', '.join(unknown)}. Vraag op traceId, processingActivityId "
                          "of dataSubjectId met dataSubjectIdType.")

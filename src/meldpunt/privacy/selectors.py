@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from meldpunt import policy
@@ -234,6 +234,9 @@ def ldv_lines(user, query: dict) -> QuerySet[ProcessingLogEntry]:
     else:
         kind, identifier = query["subject"]
         lines = lines.filter(subject_type=kind, subject_pseudonym=pseudonymise(kind, identifier))
+    if "after" in query:  # the next page: after the last line of the page before, in this order
+        started_at, seq = query["after"]
+        lines = lines.filter(Q(started_at__gt=started_at) | Q(started_at=started_at, seq__gt=seq))
     return lines.order_by("started_at", "seq")
 
 
