@@ -86,7 +86,8 @@ def test_an_action_has_a_span_and_each_data_subject_a_child_span_with_real_times
     assert len(spans) == 3 and not spans & {first.parent_span_id, second[0].parent_span_id, request_span}
     # Real start and end times, not one moment.
     assert second[0].ended_at - second[0].started_at >= timedelta(seconds=2)
-    assert (first.resource_name, first.format_version) == ("meldpunt-ondermijning", 2) and first.resource_version
+    assert (first.resource_name, first.format_version) == ("meldpunt-ondermijning", log.FORMAT_VERSION)
+    assert first.resource_version
     assert chain.verify(ProcessingLogEntry).ok
 
 

@@ -1,4 +1,5 @@
-"""The register of processing activities (AVG art. 30) is maintained by functioneel beheer. The
+"""The register of processing activities (AVG art. 30) and of data subject types is maintained by
+functioneel beheer. The
 processing log is not in the admin: it is append-only and read through the FG's views.
 
 A change in the admin never edits a version in place: it is saved as a new version with its own
@@ -7,13 +8,19 @@ valid-from time (register.revise), so log lines keep pointing at the version the
 from django.contrib import admin
 
 from . import register
-from .models import ProcessingActivity
+from .models import DataSubjectType, ProcessingActivity
 
 
-@admin.register(ProcessingActivity)
-class ProcessingActivityAdmin(admin.ModelAdmin):
+class VersionedRegisterAdmin(admin.ModelAdmin):
+    """Saving a change makes a new version (``revise``) instead of editing the row."""
+
     list_display = ("name", "code", "version", "valid_from")
     list_filter = ("code",)
+    fields_versioned: tuple[str, ...] = ()
+
+    @staticmethod
+    def revise(code, **changes):
+        raise NotImplementedError
 
     def get_readonly_fields(self, request, obj=None):
         return ("code", "version", "valid_from") if obj else ("version",)
@@ -22,7 +29,19 @@ class ProcessingActivityAdmin(admin.ModelAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        changes = {name: form.cleaned_data[name] for name in register.VERSIONED_FIELDS if name in form.cleaned_data}
-        revised = register.revise(obj.code, **changes)
+        changes = {name: form.cleaned_data[name] for name in self.fields_versioned if name in form.cleaned_data}
+        revised = self.revise(obj.code, **changes)
         # The admin's change message and redirect then name the new version.
         obj.pk, obj.version, obj.valid_from = revised.pk, revised.version, revised.valid_from
+
+
+@admin.register(ProcessingActivity)
+class ProcessingActivityAdmin(VersionedRegisterAdmin):
+    fields_versioned = register.VERSIONED_FIELDS
+    revise = staticmethod(register.revise)
+
+
+@admin.register(DataSubjectType)
+class DataSubjectTypeAdmin(VersionedRegisterAdmin):
+    fields_versioned = register.SUBJECT_TYPE_FIELDS
+    revise = staticmethod(register.revise_subject_type)

@@ -23,7 +23,9 @@ PARAMETERS = [
     OpenApiParameter("processingActivityId", str,
                      description="URI van een verwerkingsactiviteit (met of zonder versie) uit het register."),
     OpenApiParameter("dataSubjectId", str, description="BSN, KvK-nummer of BAG-id van de betrokkene."),
-    OpenApiParameter("dataSubjectIdType", str, description="URI (of code) van het soort identificatie."),
+    OpenApiParameter("dataSubjectIdType", str,
+                     description="URI van een soort betrokkene uit het register (met of zonder versie), of de "
+                                 "code (bsn, kvk, bag, intern)."),
     OpenApiParameter("cursor", str, description="Waar de volgende pagina begint: neem de link 'next' uit het "
                                                 "vorige antwoord over (met dezelfde vraag)."),
 ]

@@ -12,28 +12,41 @@ import binascii
 import re
 from datetime import UTC, datetime
 
+from django.db.models import Max
+
 from .errors import QueryError
-from .models import ProcessingLogEntry, SubjectType, activity_uri, register_base
+from .models import DataSubjectType, ProcessingLogEntry, SubjectType, activity_uri, register_base
+from .models import subject_type_uri as versioned_subject_type_uri
 
 # Our additions travel under our own prefix, never under dpl.core (the standard's namespace).
 EXTENSION = "nl.meldpunt"
 
 
-def subject_type_uri(code: str) -> str:
-    """dpl.core.data_subject_id_type: the URI of a kind of identifier in our register."""
-    return f"{register_base()}/betrokkenetypen/{code}"
+def subject_type_uri(code: str, version: int | None = None) -> str:
+    """dpl.core.data_subject_id_type: the URI of a subject type in our register; with ``version``
+    that version's, without it the latest's."""
+    if version is None:
+        version = DataSubjectType.objects.filter(code=code).aggregate(latest=Max("version"))["latest"] or 1
+    return versioned_subject_type_uri(code, version)
 
 
 SUBJECT_TYPES = tuple(SubjectType.values)
 
 
 def subject_type_of(value: str) -> str | None:
-    """A subject type given as code (``bsn``) or URI; None when unknown."""
+    """A subject type given as code (``bsn``) or as the URI of the type (with or without a version
+    that is in the register); None when unknown."""
     value = (value or "").strip()
-    for code in SUBJECT_TYPES:
-        if value in (code, subject_type_uri(code)):
-            return code
-    return None
+    if value in SUBJECT_TYPES:
+        return value
+    prefix = re.escape(f"{register_base()}/betrokkenetypen/")
+    match = re.fullmatch(prefix + r"([a-z]{1,8})(?:/([0-9]{1,5}))?", value)
+    if match is None or match.group(1) not in SUBJECT_TYPES:
+        return None
+    code, version = match.group(1), match.group(2)
+    if version is not None and not DataSubjectType.objects.filter(code=code, version=int(version)).exists():
+        return None
+    return code
 
 
 def activity_of(value: str) -> tuple[str, int | None] | None:
@@ -68,7 +81,7 @@ def record(line: ProcessingLogEntry) -> dict:
     attributes = {
         "dpl.core.processing_activity_id": line.activity_uri or activity_uri(line.activity_code, line.activity_version),
         "dpl.core.data_subject_id": line.subject_pseudonym,
-        "dpl.core.data_subject_id_type": subject_type_uri(line.subject_type),
+        "dpl.core.data_subject_id_type": line.subject_type_reference,
     }
     # What NEN 7513 and our chain add (ADR 0025: deliberate differences).
     attributes.update({

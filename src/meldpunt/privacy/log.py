@@ -29,8 +29,9 @@ from meldpunt.core.keys import pseudonymise
 
 from . import chain, trace
 from .models import LogStatus, ProcessingActivity, ProcessingLogEntry, SubjectType, activity_uri
+from .register import subject_type_at
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
     else:
         action_span, action_parent = trace.new_span_id(), context.span_id
     name, version = resource()
+    # Each kind's register version at this moment (read every time, like the activity).
+    kinds = {kind: subject_type_at(kind, now) for kind in {kind for kind, _ in unique}}
     rows = [
         ProcessingLogEntry(
             format_version=FORMAT_VERSION, trace_id=context.trace_id, span_id=trace.new_span_id(),
@@ -127,7 +130,8 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
             activity_code=activity, activity_version=register.version,
             activity_uri=activity_uri(activity, register.version)[:200],
             resource_name=name, resource_version=version,
-            subject_type=kind, subject_pseudonym=pseudonym,
+            subject_type=kind, subject_pseudonym=pseudonym, subject_type_version=kinds[kind].version,
+            subject_type_uri=kinds[kind].uri[:200],
             data_categories=(register.data_categories if data is None else data)[:300],
             user_id=getattr(user, "pk", None), role=(_primary_role(user) if role is None else role)[:32],
             object_type=obj._meta.model_name[:40] if obj is not None else "",

@@ -123,10 +123,42 @@ def activity_uri(code: str, version: int) -> str:
 
 
 class SubjectType(models.TextChoices):
+    """The kinds of identifier the product pseudonymises (a new kind comes with a release); what each
+    kind means is described, versioned, in the register (DataSubjectType)."""
+
     BSN = "bsn", "BSN"
     KVK = "kvk", "KvK-nummer"
     BAG = "bag", "BAG-id"
     INTERNAL = "intern", "Intern id"
+
+
+class DataSubjectType(models.Model):
+    """One version of a data subject type in the register (Logboek Dataverwerkingen:
+    ``dpl.core.data_subject_id_type`` is a URI from a versioned register with valid-from times).
+    A change of name or description is a new row (register.revise_subject_type)."""
+
+    code = models.CharField(max_length=8, choices=SubjectType.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField("naam", max_length=100)
+    description = models.TextField("omschrijving")
+    valid_from = models.DateTimeField("geldig vanaf", default=timezone.now)
+
+    class Meta:
+        verbose_name = "soort betrokkene"
+        verbose_name_plural = "soorten betrokkenen"
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_subject_type_version")]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def uri(self) -> str:
+        return subject_type_uri(self.code, self.version)
+
+
+def subject_type_uri(code: str, version: int) -> str:
+    """dpl.core.data_subject_id_type: a version of a subject type in our register."""
+    return f"{register_base()}/betrokkenetypen/{code}/{version}"
 
 
 class LogStatus(models.TextChoices):
@@ -149,6 +181,8 @@ class ProcessingLogEntry(AppendOnlyModel):
     # keep the hash they were written with.
     CHAINED_FIELDS_V2 = ("format_version", "action_parent_span_id", "foreign_processor", "activity_uri",
                          "resource_name", "resource_version")
+    # Lines of format 3 also chain the version of their subject type in the register.
+    CHAINED_FIELDS_V3 = ("subject_type_version", "subject_type_uri")
 
     trace_id = models.CharField(max_length=32, db_index=True)
     span_id = models.CharField(max_length=16)
@@ -176,6 +210,10 @@ class ProcessingLogEntry(AppendOnlyModel):
     resource_version = models.CharField(max_length=40, blank=True, db_default="")
     subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
     subject_pseudonym = models.CharField(max_length=64, db_index=True)
+    # The register version of the subject type the line was written under (format 3); older lines
+    # have none and were written under version 1 (migration 0005 makes version 1 valid from before them).
+    subject_type_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    subject_type_uri = models.CharField(max_length=200, blank=True, db_default="")
     data_categories = models.CharField("welke gegevens", max_length=300, blank=True)
     # Who processed: kept as id and role, so the line survives a renamed or removed account.
     user_id = models.BigIntegerField(null=True, db_index=True)
@@ -193,7 +231,13 @@ class ProcessingLogEntry(AppendOnlyModel):
         return f"{self.action} {self.subject_type} {self.started_at:%Y-%m-%d %H:%M}"
 
     def chained_fields(self) -> tuple[str, ...]:
-        return self.CHAINED_FIELDS + (self.CHAINED_FIELDS_V2 if self.format_version >= 2 else ())
+        return (self.CHAINED_FIELDS + (self.CHAINED_FIELDS_V2 if self.format_version >= 2 else ())
+                + (self.CHAINED_FIELDS_V3 if self.format_version >= 3 else ()))
+
+    @property
+    def subject_type_reference(self) -> str:
+        """The URI of the subject type's register version; version 1 for a line from before format 3."""
+        return self.subject_type_uri or subject_type_uri(self.subject_type, self.subject_type_version or 1)
 
 
 class SecurityEvent(models.TextChoices):

@@ -6,35 +6,87 @@ keep pointing at the version they were written under, each version has a URI of 
 """
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .errors import RegisterError
-from .models import ProcessingActivity
+from .models import DataSubjectType, ProcessingActivity, ProcessingLogEntry, SubjectType
 
 # The fields whose change makes a new version (the rest of a row is its identity).
 VERSIONED_FIELDS = ("name", "purpose", "legal_basis", "data_categories")
+SUBJECT_TYPE_FIELDS = ("name", "description")
+
+
+def _revise(model, fields, what: str, code: str, valid_from, changes):
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise RegisterError(f"Deze velden horen niet bij een {what}: {', '.join(sorted(unknown))}.")
+    versions = model.objects.select_for_update().filter(code=code)
+    latest = versions.order_by("-version").first()
+    if latest is None:
+        raise RegisterError(f"{what.capitalize()} {code} staat niet in het register.")
+    if all(getattr(latest, name) == value for name, value in changes.items()):
+        return latest  # nothing changed: no new version
+    valid_from = valid_from or timezone.now()
+    if valid_from < latest.valid_from:
+        raise RegisterError("Een nieuwe versie kan niet eerder ingaan dan de versie ervoor.")
+    values = {name: getattr(latest, name) for name in fields} | changes
+    version = (versions.aggregate(highest=Max("version"))["highest"] or 0) + 1
+    return model.objects.create(code=code, version=version, valid_from=valid_from, **values)
 
 
 @transaction.atomic
 def revise(code: str, *, valid_from=None, **changes) -> ProcessingActivity:
     """A new version of activity ``code`` with ``changes`` (name, purpose, legal_basis,
     data_categories), valid from ``valid_from`` (now). The old version stays as it was."""
-    unknown = set(changes) - set(VERSIONED_FIELDS)
-    if unknown:
-        raise RegisterError(f"Deze velden horen niet bij een verwerkingsactiviteit: {', '.join(sorted(unknown))}.")
-    versions = ProcessingActivity.objects.select_for_update().filter(code=code)
-    latest = versions.order_by("-version").first()
-    if latest is None:
-        raise RegisterError(f"Verwerkingsactiviteit {code} staat niet in het register.")
-    if all(getattr(latest, name) == value for name, value in changes.items()):
-        return latest  # nothing changed: no new version
-    valid_from = valid_from or timezone.now()
-    if valid_from < latest.valid_from:
-        raise RegisterError("Een nieuwe versie kan niet eerder ingaan dan de versie ervoor.")
-    fields = {name: getattr(latest, name) for name in VERSIONED_FIELDS} | changes
-    version = (versions.aggregate(highest=Max("version"))["highest"] or 0) + 1
-    return ProcessingActivity.objects.create(code=code, version=version, valid_from=valid_from, **fields)
+    return _revise(ProcessingActivity, VERSIONED_FIELDS, "verwerkingsactiviteit", code, valid_from, changes)
+
+
+@transaction.atomic
+def revise_subject_type(code: str, *, valid_from=None, **changes) -> DataSubjectType:
+    """A new version of data subject type ``code`` with ``changes`` (name, description), valid from
+    ``valid_from`` (now). Lines written before keep pointing at the version they were written under."""
+    return _revise(DataSubjectType, SUBJECT_TYPE_FIELDS, "soort betrokkene", code, valid_from, changes)
+
+
+def _version_at(model, code: str, moment):
+    versions = model.objects.filter(code=code).order_by("-valid_from", "-version")
+    return versions.filter(valid_from__lte=moment).first() or versions.order_by("version").first()
+
+
+def subject_type_at(code: str, moment=None) -> DataSubjectType:
+    """The register version of subject type ``code`` valid at ``moment`` (now); read every time."""
+    subject_type = _version_at(DataSubjectType, code, moment or timezone.now())
+    if subject_type is None:
+        raise LookupError(f"Soort betrokkene {code!r} staat niet in het register.")
+    return subject_type
+
+
+# What each kind of identifier is (version 1 of the register of subject types).
+SUBJECT_TYPES = {
+    SubjectType.BSN: ("Natuurlijk persoon (BSN)",
+                      "Een natuurlijk persoon, aangeduid met het burgerservicenummer (Wet algemene bepalingen "
+                      "burgerservicenummer; BRP)."),
+    SubjectType.KVK: ("Onderneming of rechtspersoon (KvK-nummer)",
+                      "Een onderneming of rechtspersoon in het Handelsregister, aangeduid met het KvK-nummer; "
+                      "persoonsgegeven voor zover het een eenmanszaak of de bestuurders betreft."),
+    SubjectType.BAG: ("Adres of object (BAG-id)",
+                      "Een verblijfsobject, pand of nummeraanduiding in de BAG; persoonsgegeven voor zover het "
+                      "herleidbaar is tot de bewoners of gebruikers."),
+    SubjectType.INTERNAL: ("Betrokkene zonder landelijk nummer (intern id)",
+                           "Een betrokkene die alleen met een nummer in dit systeem bekend is, bijvoorbeeld een "
+                           "genoemde persoon zonder BSN of een melder."),
+}
+
+
+def seed_subject_types(model=DataSubjectType, log_model=ProcessingLogEntry) -> None:
+    """Version 1 of each subject type, valid from before the first log line (or now): lines written
+    before the register existed were written under version 1. Used by migration 0005 too."""
+    first = log_model.objects.aggregate(first=Min("started_at"))["first"]
+    valid_from = min(first, timezone.now()) if first else timezone.now()
+    for code, (name, description) in SUBJECT_TYPES.items():
+        model.objects.get_or_create(code=str(code), version=1, defaults={
+            "name": name, "description": description, "valid_from": valid_from})
 
 ACTIVITIES = [
     ("intake", "Ontvangen en registreren van signalen",
@@ -140,6 +192,7 @@ DATA_CATEGORIES = {
 
 
 def seed_register(**_kwargs) -> None:
+    seed_subject_types()
     for code, name, purpose, basis in ACTIVITIES:
         activity, _ = ProcessingActivity.objects.get_or_create(
             code=code, version=1, defaults={"name": name, "purpose": purpose, "legal_basis": basis})
