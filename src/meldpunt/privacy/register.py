@@ -191,8 +191,13 @@ DATA_CATEGORIES = {
 }
 
 
-def seed_register(**_kwargs) -> None:
-    seed_subject_types()
+def seed_register(apps=None, **_kwargs) -> None:
+    try:  # after `migrate privacy 0004` the register of subject types does not exist yet
+        if apps is not None:
+            apps.get_model("privacy", "DataSubjectType")
+        seed_subject_types()
+    except LookupError:
+        pass
     for code, name, purpose, basis in ACTIVITIES:
         activity, _ = ProcessingActivity.objects.get_or_create(
             code=code, version=1, defaults={"name": name, "purpose": purpose, "legal_basis": basis})
