@@ -103,3 +103,26 @@ def test_a_job_run_inside_a_request_is_a_child_span_of_the_request():
     assert seen["job"].trace_id == seen["request"].trace_id == line.trace_id
     assert seen["job"].parent_span_id == seen["request"].span_id
     assert line.action_parent_span_id == seen["job"].span_id
+
+
+def test_a_step_that_fails_and_that_the_job_goes_on_from_leaves_a_failure_line():
+    start = last_seq()
+
+    @trace.job_span("herinneringen versturen")
+    def job():
+        for bsn in ("111222333", "444555666"):
+            try:
+                with transaction.atomic():
+                    log.record("doorzenden", "doorzenden", [log.DataSubject(SubjectType.BSN, bsn)])
+                    if bsn == "111222333":
+                        raise DatabaseError("verbinding verbroken")
+            except DatabaseError:
+                continue  # the job goes on with the next one
+        return "klaar"
+
+    assert job() == "klaar"
+    kept, failed = lines_after(start)  # the failure is written when the job ends
+    assert (kept.status, failed.status) == (LogStatus.OK, LogStatus.ERROR)
+    assert failed.basis.startswith("mislukt, teruggedraaid (een stap van de taak 'herinneringen versturen' "
+                                   "is mislukt)")
+    assert chain.verify(ProcessingLogEntry).ok

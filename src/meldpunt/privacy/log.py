@@ -179,11 +179,16 @@ class FailureWatch:
 
 
 @contextmanager
-def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een fout"):
+def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een fout", *,
+                      step_failed: str | None = None):
     """Around a request or job: when it fails (an exception, or the caller sets ``failed``, e.g. for
     a 500), lines that its rolled-back writes took with them are written again afterwards, with
     status error, in a transaction of their own: the rollback does not erase the attempt. A refusal
-    of bad input is no failure: it changes nothing and leaves no line (P8)."""
+    of bad input is no failure: it changes nothing and leaves no line (P8).
+
+    With ``step_failed`` (a job: no person whose input was refused) the lines are checked also when
+    the whole succeeds: a step whose write failed and that the job caught and went on from is
+    recorded, with that reason."""
     watch = FailureWatch()
     outer = _written.get()
     token = _written.set(watch.lines)
@@ -196,7 +201,9 @@ def failures_recorded(reason: str = "de wijziging is niet doorgevoerd door een f
         _written.reset(token)
         if watch.failed:
             record_rolled_back(watch.lines, reason)
-        elif outer is not None:
+        elif step_failed is not None:
+            record_rolled_back(watch.lines, step_failed)
+        if not watch.failed and outer is not None:
             # A job inside a request (a task run in-process): if the request fails later, its
             # rollback may take these lines too.
             outer.extend(watch.lines)

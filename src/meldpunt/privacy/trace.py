@@ -124,7 +124,8 @@ def job_span(name: str, *, traceparent: str | None = None):
     inside a request or another job a child span of it; with the ``traceparent`` its producer sent
     along, a child of the producer's span in the producer's trace: our own system, so adopted), and
     when the job ends in an exception, the log lines its rolled-back writes took with them are
-    written again with status error, in a transaction of their own, before the exception goes on.
+    written again with status error, in a transaction of their own, before the exception goes on;
+    so are those of a step that failed and that the job caught and went on from.
     """
     from . import log  # log imports this module
 
@@ -139,7 +140,8 @@ def job_span(name: str, *, traceparent: str | None = None):
         context = new_context()
     token = _current.set(context)
     try:
-        with log.failures_recorded(f"de taak '{name}' is afgebroken door een fout") as watch:
+        with log.failures_recorded(f"de taak '{name}' is afgebroken door een fout",
+                                   step_failed=f"een stap van de taak '{name}' is mislukt") as watch:
             yield watch
     finally:
         _current.reset(token)
