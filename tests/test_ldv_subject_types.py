@@ -105,3 +105,6 @@ def test_editing_a_subject_type_in_the_admin_saves_a_new_version(client, make_us
     assert current.description != "Een andere omschrijving."
     assert DataSubjectType.objects.filter(code="intern", version=current.version + 1,
                                           description="Een andere omschrijving.").exists()
+    # The kinds come with a release and log lines point at every version: no adding, no removing.
+    assert client.get("/beheer/admin/privacy/datasubjecttype/add/").status_code == 403
+    assert client.get(f"/beheer/admin/privacy/datasubjecttype/{current.pk}/delete/").status_code == 403

@@ -45,3 +45,11 @@ class ProcessingActivityAdmin(VersionedRegisterAdmin):
 class DataSubjectTypeAdmin(VersionedRegisterAdmin):
     fields_versioned = register.SUBJECT_TYPE_FIELDS
     revise = staticmethod(register.revise_subject_type)
+
+    # The kinds come with a release (the pseudonym keys on them) and log lines point at every
+    # version: only a change (a new version) is made here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
