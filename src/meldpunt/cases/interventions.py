@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.notifications import services as notifications
-from meldpunt.notifications.models import Kind
 from meldpunt.notifications.kenmerken import overdue_intervention_key
+from meldpunt.notifications.models import Kind
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import CasusState
 
