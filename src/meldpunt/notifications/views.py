@@ -50,7 +50,7 @@ def voorkeur(request):
     if not form.is_valid():
         return _page(request, form=form, status=400)
     preference = services.set_mode(request.user, form.cleaned_data["mode"])
-    messages.info(request, f"Opgeslagen: {preference.get_mode_display().lower()}.")
+    messages.info(request, f"Uw keuze is opgeslagen: {preference.get_mode_display()}.")
     return redirect("notifications:meldingen")
 
 
