@@ -235,3 +235,31 @@ class _on_commit_runs:  # noqa: N801 (reads as a phrase in a with-statement)
 
     def __exit__(self, *exc):
         return self._context.__exit__(*exc)
+
+
+def test_the_celery_task_retries_then_gives_up_and_never_sends_twice(settings, people, monkeypatch):
+    """The task ``meldpunt.notifications.deliver`` through Celery's own machinery (apply: the
+    retries run at once): a server that stays down gives up after the first try and five retries."""
+    from meldpunt.celery import app
+    from meldpunt.notifications import tasks
+
+    # As a worker does: a failed run is recorded in its result, not raised into the caller.
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+    server = SmtpServer()  # down
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 2
+    services.set_mode(people["pf"], Mode.DIGEST)  # made without queueing, delivered by the task here
+    lost = services.notify(people["pf"], Kind.INZAGE_TERMIJN, "INZ-2026-0101", "/inzageverzoeken/", "test:task:1")
+    result = tasks.deliver.apply(args=[lost.pk])
+    assert result.failed() and isinstance(result.result, OSError)
+    lost.refresh_from_db()
+    assert (lost.email_state, lost.attempts) == (EmailState.FAILED, 6)
+    server.start()
+    try:
+        kept = services.notify(people["pf"], Kind.INZAGE_TERMIJN, "INZ-2026-0102", "/inzageverzoeken/", "test:task:2")
+        assert tasks.deliver.apply(args=[kept.pk]).get() is True
+        assert tasks.deliver.apply(args=[kept.pk]).get() is False
+        assert tasks.deliver.apply(args=[lost.pk]).get() is False  # given up: the page still shows it
+        assert server.inbox.count() == 1
+    finally:
+        server.stop()
