@@ -263,3 +263,16 @@ def test_the_celery_task_retries_then_gives_up_and_never_sends_twice(settings, p
         assert server.inbox.count() == 1
     finally:
         server.stop()
+
+
+def test_the_menu_count_costs_one_query(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        services.notify(people["pf"], Kind.INZAGE_TERMIJN, f"INZ-2026-02{n:02d}", "/inzageverzoeken/", f"test:nav:{n}")
+    client.force_login(people["pf"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("web:gebieden")).content.decode()
+    assert 'data-testid="meldingen-aantal">5' in page
+    assert len([q for q in queries if "notifications_notification" in q["sql"]]) == 1
