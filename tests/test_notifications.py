@@ -276,3 +276,12 @@ def test_the_menu_count_costs_one_query(client, people):
         page = client.get(reverse("web:gebieden")).content.decode()
     assert 'data-testid="meldingen-aantal">5' in page
     assert len([q for q in queries if "notifications_notification" in q["sql"]]) == 1
+
+
+def test_the_fg_sees_meldingen_but_no_forms(client, make_user):
+    fg = make_user("fg")
+    services.notify(fg, Kind.INZAGE_TERMIJN, "INZ-2026-0301", "/toezicht/", "test:fg")
+    client.force_login(fg)
+    page = client.get(reverse("notifications:meldingen")).content.decode()
+    assert "INZ-2026-0301" in page and "Ingesteld: Direct per e-mail." in page
+    assert "Voorkeur opslaan" not in page and "Alles gelezen" not in page

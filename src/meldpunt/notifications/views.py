@@ -6,16 +6,22 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from meldpunt import policy
 from meldpunt.web.access import page
 
 from . import ics, selectors, services
 from .forms import PreferenceForm
+from .models import Mode
 
 
 def _page(request, form=None, status=200):
+    mode = selectors.mode(request.user)
     return render(request, "notifications/meldingen.html", {
         "notifications": selectors.own(request.user),
-        "form": form or PreferenceForm(initial={"mode": selectors.mode(request.user)}),
+        "form": form or PreferenceForm(initial={"mode": mode}),
+        "mode_label": Mode(mode).label,
+        # The FG and the auditor only look (P1): no forms for them, not even for their own meldingen.
+        "may_change": policy.may_change(request.user, "meldingen"),
     }, status=status)
 
 
