@@ -19,6 +19,7 @@ from factories import (
     SECRET_NAME,
     add_intervention,
     casus_with_details,
+    new_signal,
     open_inzage_request,
     planned_meeting,
     release,
@@ -82,9 +83,11 @@ def test_work_reaches_people_by_mail_without_personal_data_and_once(smtp, people
         add_intervention(regie, casus, people["uitvoerder"], days=2)
         open_inzage_request("999993653", pf)
         due_signal(regie)  # a signal past its retention term, naming A. Bewoner
+        new_signal(regie, index=2)  # a new signal in the beoordelaars' queue
         retention.compose(people["archivaris"], "Lijst december")  # the other archivaris reviews
     with _on_commit_runs():
         assert signalering.scan() > 0  # today: the intervention is due in two days
+        signalering.scan(timezone.localdate() + timedelta(days=6))  # the week's signals wait too long
         made = signalering.scan(timezone.localdate() + timedelta(days=30))  # then it is overdue
     assert made > 0
 
@@ -287,3 +290,16 @@ def test_the_fg_sees_meldingen_but_no_forms(client, make_user):
     page = client.get(reverse("notifications:meldingen")).content.decode()
     assert "INZ-2026-0301" in page and "Ingesteld: Direct per e-mail." in page
     assert "Voorkeur opslaan" not in page and "Alles gelezen" not in page
+
+
+def test_the_scan_leaves_an_old_backlog_to_the_werkvoorraad(people):
+    from meldpunt.intake.models import Signal
+
+    old, fresh = new_signal(people["regie"], index=4), new_signal(people["regie"], index=5)
+    long_ago = timezone.now() - timedelta(days=60)
+    Signal.objects.filter(pk=old.pk).update(state_since=long_ago, deadline=timezone.localdate() - timedelta(days=50))
+    Signal.objects.filter(pk=fresh.pk).update(state_since=timezone.now() - timedelta(days=6))
+    signalering.scan()
+    told = set(Notification.objects.filter(kind=Kind.SIGNAAL_WACHT).values_list("kenmerk", flat=True))
+    assert fresh.reference in told and old.reference not in told
+    assert not Notification.objects.filter(kenmerk=old.reference).exists()

@@ -3,6 +3,10 @@ melding for whoever has to act. Every melding has a dedupe key, so running the s
 (or on every day of a week) tells a person of the same thing once; the overdue intervention is the
 exception that is told again each day, like the reminder job (cases/interventions.py) always did.
 
+Signals that became late more than MELDPUNT_NOTIFY_CATCH_UP_DAYS before the peildatum are left to
+the werkvoorraad: the first scan of an installation with a backlog must not mail hundreds of
+meldingen. Interventions and inzageverzoeken are few and each one counts: those are always told.
+
 ``peildatum`` is the day the scan takes as today (``meldpunt meldingen scan --peildatum``): only the
 decisions use it, every timestamp written is the real moment."""
 
@@ -58,8 +62,9 @@ def _signal_recipients(signal, holders) -> list:
 
 def _waiting_signals(day: date, holders) -> int:
     since = peildata.moment(day) - timedelta(days=settings.MELDPUNT_NOTIFY_QUEUE_DAYS)
+    catch_up = since - timedelta(days=settings.MELDPUNT_NOTIFY_CATCH_UP_DAYS)
     made = 0
-    for signal in (Signal.objects.filter(state__in=QUEUE_ROLES, state_since__lte=since)
+    for signal in (Signal.objects.filter(state__in=QUEUE_ROLES, state_since__lte=since, state_since__gt=catch_up)
                    .select_related("assigned_to").only("pk", "reference", "state", "state_since", "assigned_to")):
         link = reverse("protocol:signaal", args=[signal.reference])
         for user in _signal_recipients(signal, holders):
@@ -70,8 +75,9 @@ def _waiting_signals(day: date, holders) -> int:
 
 def _signal_deadlines(day: date, holders) -> int:
     horizon = day + timedelta(days=settings.MELDPUNT_NOTIFY_DEADLINE_DAYS)
+    catch_up = day - timedelta(days=settings.MELDPUNT_NOTIFY_CATCH_UP_DAYS)
     made = 0
-    for signal in (Signal.objects.filter(state__in=QUEUE_ROLES, deadline__lte=horizon)
+    for signal in (Signal.objects.filter(state__in=QUEUE_ROLES, deadline__lte=horizon, deadline__gte=catch_up)
                    .select_related("assigned_to").only("pk", "reference", "state", "deadline", "assigned_to")):
         link = reverse("protocol:signaal", args=[signal.reference])
         for user in _signal_recipients(signal, holders):

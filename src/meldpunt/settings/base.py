@@ -359,6 +359,9 @@ MELDPUNT_BASE_URL = env_str("MELDPUNT_BASE_URL", "http://127.0.0.1:8000").rstrip
 # (signal steps, interventions, inzageverzoeken) within this many days, make a melding.
 MELDPUNT_NOTIFY_QUEUE_DAYS = env_int("MELDPUNT_NOTIFY_QUEUE_DAYS", 5)
 MELDPUNT_NOTIFY_DEADLINE_DAYS = env_int("MELDPUNT_NOTIFY_DEADLINE_DAYS", 3)
+# How far back the scan catches up on signals that became late while it did not run; older
+# backlog is in the werkvoorraad (sorted by deadline), not in a flood of mails on the first run.
+MELDPUNT_NOTIFY_CATCH_UP_DAYS = env_int("MELDPUNT_NOTIFY_CATCH_UP_DAYS", 7)
 
 # Health (meldpunt.health, docs/adr/0027). A worker process is expected (a queue worker that
 # records a heartbeat in the shared cache): then its heartbeat must be younger than this many
