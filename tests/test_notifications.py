@@ -199,6 +199,7 @@ def test_the_meldingen_page_count_open_and_preference(client, people):
     page = client.get(reverse("notifications:meldingen")).content.decode()
     assert 'data-testid="meldingen-aantal">2' in page
     assert "De antwoordtermijn van een inzageverzoek verloopt binnenkort – INZ-2026-0042" in page
+    assert "Ongelezen per soort werk" in page and "Een verzoek wacht op uw privacytoets</td>" in page
     first = Notification.objects.get(dedupe_key="test:page:1")
     response = client.get(reverse("notifications:openen", args=[first.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("inzage:overzicht")

@@ -3,12 +3,13 @@ kenmerk, link), so reading one is not a personal-data read and writes no log lin
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import Http404
 
 from meldpunt import policy
 from meldpunt.cases.models import Meeting
 
-from .models import Notification
+from .models import Kind, Notification
 from .services import mode_of
 
 PAGE_SIZE = 100
@@ -17,6 +18,13 @@ PAGE_SIZE = 100
 def unread_count(user) -> int:
     """The navigation badge: one COUNT on the (recipient, read_at) index."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_by_kind(user) -> list[tuple[str, int]]:
+    """How many unread meldingen of each kind (the summary above the list), most first."""
+    rows = (Notification.objects.filter(recipient=user, read_at__isnull=True).values("kind")
+            .annotate(n=Count("id")).order_by("-n", "kind"))
+    return [(Kind(row["kind"]).label, row["n"]) for row in rows]
 
 
 def own(user, limit: int = PAGE_SIZE) -> list[Notification]:

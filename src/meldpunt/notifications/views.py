@@ -18,6 +18,7 @@ def _page(request, form=None, status=200):
     mode = selectors.mode(request.user)
     return render(request, "notifications/meldingen.html", {
         "notifications": selectors.own(request.user),
+        "unread_by_kind": selectors.unread_by_kind(request.user),
         "form": form or PreferenceForm(initial={"mode": mode}),
         "mode_label": Mode(mode).label,
         # The FG and the auditor only look (P1): no forms for them, not even for their own meldingen.
