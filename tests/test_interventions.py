@@ -136,7 +136,8 @@ def test_adding_interventions_checks_owner_deadline_and_state(regie, planned, ma
         interventions.add(regie, fresh, damocles, "x", make_user("uitvoerder"), timezone.localdate())
 
 
-def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make_user, settings):
+def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make_user, settings,
+                                                           django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     uitvoerder = make_user("uitvoerder")
     uitvoerder.email = "uitvoerder@example.org"
@@ -145,9 +146,11 @@ def test_reminders_for_overdue_interventions_are_idempotent(regie, planned, make
     add_intervention(regie, planned, uitvoerder, code="bibob-onderzoek", days=60)
     later = timezone.localdate() + timedelta(days=31)
     assert [i.pk for i in interventions.overdue(later)] == [action.pk]
-    assert interventions.remind_overdue(later) == 1
-    assert interventions.remind_overdue(later) == 0  # same day: nothing new
-    call_command("interventie_herinneringen")  # today nothing is overdue
+    # The reminder is a melding whose e-mail goes once the reminder has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert interventions.remind_overdue(later) == 1
+        assert interventions.remind_overdue(later) == 0  # same day: nothing new
+        call_command("interventie_herinneringen")  # today nothing is overdue
     assert Reminder.objects.filter(intervention=action).count() == 1
     assert len(mail.outbox) == 1 and planned.reference in mail.outbox[0].body
     assert SECRET_NAME not in mail.outbox[0].body

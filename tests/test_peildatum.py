@@ -79,7 +79,8 @@ def test_the_bedenktijd_is_counted_to_the_peildatum(people, settings):
 
 
 @pytest.mark.parametrize("command", [("retention", "run"), ("datasignalen", "run", "--dry-run"),
-                                     ("interventie_herinneringen",)])
+                                     ("interventie_herinneringen",), ("meldingen", "scan"),
+                                     ("meldingen", "digest")])
 def test_a_bad_peildatum_is_refused_in_dutch_and_changes_nothing(people, command):
     signal = niet_in_behandeling(people["staff"], new_signal(people["staff"]))
     before = (Signal.objects.count(), DestructionList.objects.count())

@@ -13,6 +13,7 @@ COMMANDS = [
     ("retention", "Bewaartermijnen: retention run [--dry-run] herberekent, anonimiseert en vernietigt."),
     ("beeld", "Ondermijningsbeeld: beeld regenerate maakt een nieuwe momentopname."),
     ("interventie_herinneringen", "Stuur herinneringen voor interventies over hun termijn."),
+    ("meldingen", "Meldingen: meldingen scan [--peildatum] maakt die van de dag; digest stuurt de dagelijkse e-mail."),
     ("datasignalen", "Signalen uit registraties: datasignalen run [--dry-run] past de dataregels toe."),
     ("migrate", "Werk de database bij naar de nieuwste versie."),
     ("createsuperuser", "Maak een beheerder aan."),

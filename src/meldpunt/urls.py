@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("meldpunt.privacy.urls")),
     path("", include("meldpunt.privacy.retention.urls")),
     path("", include("meldpunt.privacy.inzage.urls")),
+    path("", include("meldpunt.notifications.urls")),
     path("", include("meldpunt.insight.urls")),
     path("", include("meldpunt.registries.urls")),
     path("", include("meldpunt.health.urls")),

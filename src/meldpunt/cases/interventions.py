@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from meldpunt import policy
-from meldpunt.core.datums import format_date
+from meldpunt.notifications import services as notifications
+from meldpunt.notifications.kenmerken import overdue_intervention_key
+from meldpunt.notifications.models import Kind
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import CasusState
 
@@ -121,21 +122,18 @@ def overdue(today: date | None = None):
 
 def remind_overdue(today: date | None = None) -> int:
     """One reminder per overdue intervention per day, to its uitvoerder; running it twice on one
-    day sends nothing new (idempotent). The mail names the casus and instrument only."""
+    day sends nothing new (idempotent). The reminder is a melding (meldpunt.notifications): in the
+    application and, by the uitvoerder's preference, by e-mail — the casus kenmerk and a link only."""
     today = today or timezone.localdate()
     sent = 0
     for intervention in overdue(today):
         try:
             with transaction.atomic():
                 Reminder.objects.create(intervention=intervention, sent_on=today, recipient=intervention.owner)
+                notifications.notify(intervention.owner, Kind.INTERVENTIE_VERLOPEN, intervention.casus.reference,
+                                     reverse("cases:actie", args=[intervention.pk]),
+                                     overdue_intervention_key(intervention.pk, today))
         except IntegrityError:
             continue  # already reminded today
         sent += 1
-        if intervention.owner.email:
-            send_mail(
-                "Herinnering: interventie over de uiterste datum",
-                f"De interventie '{intervention.instrument.name}' in casus {intervention.casus.reference} had "
-                f"uiterlijk {format_date(intervention.deadline)} klaar moeten zijn. Meld de voortgang in Meldpunt "
-                "Ondermijning onder 'Mijn acties'.",
-                getattr(settings, "DEFAULT_FROM_EMAIL", None), [intervention.owner.email], fail_silently=True)
     return sent

@@ -48,6 +48,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "bron_besluiten": frozenset({Role.PRIVACYFUNCTIONARIS}),
     # Public CBS geography and aggregate key figures: every logged-in role.
     "gebieden": frozenset(Role.values),
+    # A person's own meldingen (meldpunt.notifications): every role; each reads only their own.
+    "meldingen": frozenset(Role.values),
 }
 # The auditor opens exactly what the FG opens (design §5a "FG / auditor"), derived rather than
 # listed so that no FG page can forget it; both only read (tests/test_read_only_roles.py).

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "meldpunt.cases",
     "meldpunt.privacy.retention",
     "meldpunt.privacy.inzage",
+    "meldpunt.notifications",
     "meldpunt.insight",
     "meldpunt.web",
     "meldpunt.demo",
@@ -338,6 +339,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+
+# Meldingen (meldpunt.notifications, docs/adr/0029): e-mail over SMTP when MELDPUNT_SMTP_HOST is set;
+# the embedded default writes the mails to the console. A mail holds the kind of work, a kenmerk and
+# a link to MELDPUNT_BASE_URL, never personal data.
+MELDPUNT_SMTP_HOST = env_str("MELDPUNT_SMTP_HOST")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if MELDPUNT_SMTP_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = MELDPUNT_SMTP_HOST or "localhost"
+EMAIL_PORT = env_int("MELDPUNT_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("MELDPUNT_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("MELDPUNT_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("MELDPUNT_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("MELDPUNT_SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("MELDPUNT_SMTP_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env_str("MELDPUNT_MAIL_FROM", "Meldpunt Ondermijning <meldpunt@localhost>")
+MELDPUNT_BASE_URL = env_str("MELDPUNT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The daily signalering: a signal waiting in a queue longer than this many days, and deadlines
+# (signal steps, interventions, inzageverzoeken) within this many days, make a melding.
+MELDPUNT_NOTIFY_QUEUE_DAYS = env_int("MELDPUNT_NOTIFY_QUEUE_DAYS", 5)
+MELDPUNT_NOTIFY_DEADLINE_DAYS = env_int("MELDPUNT_NOTIFY_DEADLINE_DAYS", 3)
+# How far back the scan catches up on signals that became late while it did not run; older
+# backlog is in the werkvoorraad (sorted by deadline), not in a flood of mails on the first run.
+MELDPUNT_NOTIFY_CATCH_UP_DAYS = env_int("MELDPUNT_NOTIFY_CATCH_UP_DAYS", 7)
 
 # Health (meldpunt.health, docs/adr/0027). A worker process is expected (a queue worker that
 # records a heartbeat in the shared cache): then its heartbeat must be younger than this many

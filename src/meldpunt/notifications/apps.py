@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "meldpunt.notifications"
+    label = "notifications"
+    verbose_name = "Meldingen"
+
+    def ready(self):
+        # Imported here: Django loads models after AppConfig modules.
+        from . import receivers
+
+        receivers.connect()
