@@ -1,0 +1,40 @@
+"""The worker's heartbeat (meldpunt.health.heartbeat, read by /gezondheid/werker): recorded by a
+bootstep of every worker at start and every HEARTBEAT_SECONDS while it runs, and by the beat task
+'meldpunt.jobs.hartslag' that goes through the queue."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import bootsteps
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30
+
+
+def record() -> None:
+    from meldpunt.health import heartbeat
+
+    try:
+        heartbeat.record()
+    except Exception:
+        # A cache that does not answer must not stop the worker; the missing heartbeat alerts.
+        logger.warning("Hartslag van de werker kon niet worden vastgelegd", exc_info=True)
+
+
+class Heartbeat(bootsteps.StartStopStep):
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.timer_ref = None
+
+    def start(self, worker):
+        record()
+        self.timer_ref = worker.timer.call_repeatedly(HEARTBEAT_SECONDS, record, priority=10)
+
+    def stop(self, worker):
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()
+            self.timer_ref = None

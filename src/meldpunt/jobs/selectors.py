@@ -1,0 +1,56 @@
+"""Reads of background jobs for the pages (no personal data: titles, states, Dutch texts)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery.schedules import crontab
+from django.conf import settings
+from django.utils import timezone
+
+from meldpunt.celery import app
+
+from .models import JobRun, State
+
+DAYS = {"0": "zondag", "1": "maandag", "2": "dinsdag", "3": "woensdag", "4": "donderdag", "5": "vrijdag",
+        "6": "zaterdag"}
+
+
+def recent(limit: int = 50):
+    return JobRun.objects.select_related("started_by")[:limit]
+
+
+def failed(days: int = 14):
+    """Failed runs of the last ``days`` that were not started again since."""
+    since = timezone.now() - timedelta(days=days)
+    restarted = JobRun.objects.filter(retry_of__isnull=False).values("retry_of")
+    return (JobRun.objects.filter(state=State.MISLUKT, created_at__gte=since).exclude(pk__in=restarted)
+            .select_related("started_by"))
+
+
+def run(pk: int) -> JobRun | None:
+    return JobRun.objects.select_related("started_by").filter(pk=pk).first()
+
+
+def _when(schedule) -> str:
+    if isinstance(schedule, crontab):
+        minute, hour = min(schedule.minute), min(schedule.hour)
+        days = sorted(schedule.day_of_week)
+        if len(days) == 7:
+            return f"elke dag om {hour:02d}:{minute:02d}"
+        return f"elke {', '.join(DAYS[str(d)] for d in days)} om {hour:02d}:{minute:02d}"
+    seconds = int(getattr(schedule, "total_seconds", lambda: schedule)())
+    return f"elke {seconds // 60} minuut" if seconds == 60 else f"elke {seconds} seconden"
+
+
+def schedule() -> list[dict]:
+    """The beat schedule in words: which job, when."""
+    rows = []
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        task = app.tasks.get(entry["task"])
+        rows.append({"title": getattr(task, "title", "") or "Hartslag van de werker", "when": _when(entry["schedule"])})
+    return rows
+
+
+def runs_in_process() -> bool:
+    return bool(app.conf.task_always_eager)

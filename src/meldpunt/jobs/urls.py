@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("beheer/achtergrondtaken/", views.achtergrondtaken, name="achtergrondtaken"),
+    path("beheer/achtergrondtaken/<int:pk>/opnieuw/", views.opnieuw, name="opnieuw"),
+    path("achtergrondtaken/<int:pk>/", views.taak, name="taak"),
+]
