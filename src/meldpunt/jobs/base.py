@@ -22,6 +22,8 @@ class Job(Task):
     lock_argument = ""
     # Celery's own acknowledgement: late, so a job whose worker dies is delivered again.
     acks_late = True
+    # The run's id travels as the extra argument ``job_run``; Celery must not refuse it.
+    typing = False
 
     def lock_key(self, arguments: dict) -> str:
         if self.lock_argument:

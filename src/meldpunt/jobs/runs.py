@@ -95,8 +95,11 @@ def _send(task, run: JobRun) -> None:
         task.apply_async(kwargs={**run.arguments, "job_run": run.pk})
     except Exception as error:
         if in_process():
-            # The task itself recorded the failure on the run; the page shows it.
+            # The task itself recorded its failure on the run, and the page shows it; a failure
+            # before the task began (its arguments) is recorded here.
             logger.warning("Achtergrondtaak %s mislukt in het proces: %s", run.task_name, type(error).__name__)
+            JobRun.objects.filter(pk=run.pk, state=State.WACHTRIJ).update(
+                state=State.MISLUKT, finished_at=timezone.now(), error_text=describe(error))
             return
         logger.exception("Achtergrondtaak %s kon niet in de wachtrij", run.task_name)
         JobRun.objects.filter(pk=run.pk).update(
@@ -160,4 +163,5 @@ def restart(user, run: JobRun) -> JobRun:
 
     if run.active:
         return run
+    app.loader.import_default_modules()  # every app's tasks.py, wherever this runs
     return start(app.tasks[run.task_name], user=user, retry_of=run, **run.arguments)

@@ -16,6 +16,10 @@ DAYS = {"0": "zondag", "1": "maandag", "2": "dinsdag", "3": "woensdag", "4": "do
         "6": "zaterdag"}
 
 
+# Scheduled tasks that are not jobs (no JobRun row each minute) by their Dutch name.
+TITLES = {"meldpunt.jobs.hartslag": "Hartslag van de werker"}
+
+
 def recent(limit: int = 50):
     return JobRun.objects.select_related("started_by")[:limit]
 
@@ -40,15 +44,17 @@ def _when(schedule) -> str:
             return f"elke dag om {hour:02d}:{minute:02d}"
         return f"elke {', '.join(DAYS[str(d)] for d in days)} om {hour:02d}:{minute:02d}"
     seconds = int(getattr(schedule, "total_seconds", lambda: schedule)())
-    return f"elke {seconds // 60} minuut" if seconds == 60 else f"elke {seconds} seconden"
+    return "elke minuut" if seconds == 60 else f"elke {seconds} seconden"
 
 
 def schedule() -> list[dict]:
     """The beat schedule in words: which job, when."""
+    app.loader.import_default_modules()  # every app's tasks.py, as a worker loads them
     rows = []
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         task = app.tasks.get(entry["task"])
-        rows.append({"title": getattr(task, "title", "") or "Hartslag van de werker", "when": _when(entry["schedule"])})
+        title = getattr(task, "title", "") or TITLES.get(entry["task"], "")
+        rows.append({"title": title, "when": _when(entry["schedule"])})
     return rows
 
 
