@@ -1,5 +1,5 @@
 """The worker's heartbeat (meldpunt.health.heartbeat, read by /gezondheid/werker): recorded by a
-bootstep of every worker at start and every HEARTBEAT_SECONDS while it runs, and by the beat task
+bootstep of every worker at start and every MELDPUNT_WORKER_HEARTBEAT_SECONDS (30) while it runs, and by the beat task
 'meldpunt.jobs.hartslag' that goes through the queue."""
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ import logging
 from celery import bootsteps
 
 logger = logging.getLogger(__name__)
-
-HEARTBEAT_SECONDS = 30
 
 
 def record() -> None:
@@ -31,8 +29,10 @@ class Heartbeat(bootsteps.StartStopStep):
         self.timer_ref = None
 
     def start(self, worker):
+        from django.conf import settings
+
         record()
-        self.timer_ref = worker.timer.call_repeatedly(HEARTBEAT_SECONDS, record, priority=10)
+        self.timer_ref = worker.timer.call_repeatedly(settings.MELDPUNT_WORKER_HEARTBEAT_SECONDS, record, priority=10)
 
     def stop(self, worker):
         if self.timer_ref is not None:

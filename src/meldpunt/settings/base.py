@@ -373,6 +373,8 @@ CELERY_BEAT_SCHEDULE = {
 # seconds. Without one (the embedded default) the worker check says "niet geconfigureerd".
 MELDPUNT_WORKER_EXPECTED = env_bool("MELDPUNT_WORKER_EXPECTED", False)
 MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS = env_int("MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS", 180)
+# How often each worker records it (meldpunt.jobs.heartbeat); well below the limit above.
+MELDPUNT_WORKER_HEARTBEAT_SECONDS = env_int("MELDPUNT_WORKER_HEARTBEAT_SECONDS", 30)
 
 # Logs to standard error: plain text, or with MELDPUNT_LOG_FORMAT=json one JSON object per line
 # for a log collector. Both pass through a filter that blanks out BSNs, e-mail addresses and phone
