@@ -31,8 +31,9 @@ def _progress():
 
 
 def _outcome(snapshot):
-    text = (f"Versie {snapshot.version} gemaakt in {snapshot.seconds:.0f} seconden: {snapshot.cell_count} cellen, "
-            f"{snapshot.suppressed_primary + snapshot.suppressed_secondary} afgeschermd.")
+    seconds = max(1, round(snapshot.seconds))
+    text = (f"Versie {snapshot.version} gemaakt in {seconds} {'seconde' if seconds == 1 else 'seconden'}: "
+            f"{snapshot.cell_count} cellen, {snapshot.suppressed_primary + snapshot.suppressed_secondary} afgeschermd.")
     return text, reverse("insight:snapshot", args=[snapshot.version])
 
 
