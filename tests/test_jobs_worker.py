@@ -93,8 +93,17 @@ def queue(worker, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}}
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.update(task_always_eager=False, broker_url=REDIS, task_default_queue=QUEUE)
+    _new_connections()
     yield worker
     app.conf.update(saved)
+    _new_connections()
+
+
+def _new_connections():
+    """An in-process job run earlier in the session opened the app's connection pool on the
+    memory transport; connect anew to the broker now configured (a web process never switches)."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _state(pk) -> str:

@@ -75,12 +75,19 @@ def start(task, *, user=None, retry_of: JobRun | None = None, **arguments) -> Jo
     default the job runs here and now, and the run returned is finished."""
     lock_key = task.lock_key(arguments)
     _release_stale(lock_key)
-    try:
-        with transaction.atomic():
-            run = JobRun.objects.create(task_name=task.name, title=task.title_for(arguments), lock_key=lock_key,
-                                        arguments=arguments, started_by=user, retry_of=retry_of)
-    except IntegrityError:
-        return JobRun.objects.get(lock_key=lock_key, state__in=ACTIVE)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                run = JobRun.objects.create(task_name=task.name, title=task.title_for(arguments), lock_key=lock_key,
+                                            arguments=arguments, started_by=user, retry_of=retry_of)
+            break
+        except IntegrityError:
+            running = JobRun.objects.filter(lock_key=lock_key, state__in=ACTIVE).first()
+            if running is not None:
+                return running
+            # The run that held the lock ended between our insert and this read: try again.
+    else:
+        raise IntegrityError(f"Achtergrondtaak {task.name}: geen run kunnen vastleggen")
     if in_process():
         _send(task, run)
     else:
