@@ -12,6 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 def record() -> None:
+    # Imported when a worker runs: this module loads with the Celery app, before Django is set up.
     from meldpunt.health import heartbeat
 
     try:
@@ -29,6 +30,7 @@ class Heartbeat(bootsteps.StartStopStep):
         self.timer_ref = None
 
     def start(self, worker):
+        # Imported when the worker starts: this module loads with the Celery app, before Django is set up.
         from django.conf import settings
 
         record()

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from meldpunt.celery import app
 from meldpunt.core.errors import MeldpuntError
 
 from .models import ACTIVE, JobRun, State
@@ -35,8 +36,6 @@ FINAL_ERRORS = (CommandError, MeldpuntError, PermissionDenied, ValidationError, 
 
 def in_process() -> bool:
     """True in the embedded default: no broker, every job runs at once in the calling process."""
-    from meldpunt.celery import app
-
     return bool(app.conf.task_always_eager)
 
 
@@ -166,8 +165,6 @@ def failed(run: JobRun, error: BaseException) -> None:
 
 def restart(user, run: JobRun) -> JobRun:
     """'Opnieuw starten': the same job with the same arguments, as a new run."""
-    from meldpunt.celery import app
-
     if run.active:
         return run
     app.loader.import_default_modules()  # every app's tasks.py, wherever this runs
