@@ -10,6 +10,7 @@ from meldpunt.insight.models import Snapshot
 from meldpunt.insight.tasks import beeld_maken
 from meldpunt.jobs import runs
 from meldpunt.jobs.models import JobRun, State
+from meldpunt.privacy.retention import jobs as retention_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,12 @@ def test_the_schedule_in_words_matches_the_timers(client, make_user):
     assert "Ondermijningsbeeld volgens schema bijwerken: elke dag om 03:30" in page
     assert "Signalen uit registraties (dataregels): elke maandag om 05:00" in page
     assert "Herinneringen interventies: elke dag om 07:00" in page
+
+
+def test_the_daily_retention_run_clears_runs_older_than_a_year():
+    old = JobRun.objects.create(task_name="t", title="Oud", lock_key="t", state=State.KLAAR)
+    JobRun.objects.filter(pk=old.pk).update(created_at=old.created_at.replace(year=old.created_at.year - 2))
+    recent = JobRun.objects.create(task_name="t", title="Recent", lock_key="t", state=State.MISLUKT)
+    summary = retention_jobs.run()
+    assert "Achtergrondtaken opgeruimd: 1." in summary.lines
+    assert list(JobRun.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -352,6 +352,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 MELDPUNT_JOB_RETRIES = env_int("MELDPUNT_JOB_RETRIES", 3)
 MELDPUNT_JOB_RETRY_SECONDS = env_int("MELDPUNT_JOB_RETRY_SECONDS", 60)
 MELDPUNT_JOB_STALE_HOURS = env_int("MELDPUNT_JOB_STALE_HOURS", 12)
+# Finished runs are removed by the daily retention run after this many days.
+MELDPUNT_JOB_KEEP_DAYS = env_int("MELDPUNT_JOB_KEEP_DAYS", 365)
 # The production schedule (`celery -A meldpunt beat`, exactly one per installation): the same
 # times as the systemd timers and cron files in deploy/, which stay as the alternative.
 CELERY_BEAT_SCHEDULE = {
