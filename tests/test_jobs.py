@@ -1,6 +1,8 @@
 """Background jobs in the embedded default (docs/adr/0028): without a broker every job runs in the
 process that starts it, the page shows the finished result at once, and the lock holds."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -115,3 +117,23 @@ def test_the_daily_retention_run_clears_runs_older_than_a_year():
     summary = retention_jobs.run()
     assert "Achtergrondtaken opgeruimd: 1." in summary.lines
     assert list(JobRun.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+TIMERS = {"meldpunt-retention": "meldpunt.retention.dagelijks",
+          "meldpunt-beeld": "meldpunt.insight.beeld_volgens_schema",
+          "meldpunt-datasignalen": "meldpunt.intake.datasignalen",
+          "meldpunt-interventies": "meldpunt.cases.interventie_herinneringen"}
+
+
+@pytest.mark.parametrize("timer", sorted(TIMERS))
+def test_beat_runs_each_job_when_its_systemd_timer_does(settings, timer):
+    """Celery beat replaces the timers as the documented schedule: the same moments."""
+    text = (Path(__file__).resolve().parent.parent / "deploy" / "systemd" / f"{timer}.timer").read_text()
+    calendar = next(line.split("=", 1)[1] for line in text.splitlines() if line.startswith("OnCalendar="))
+    day, _, clock = calendar.rpartition(" ")
+    hour, minute, _second = (int(part) for part in clock.split(":"))
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == TIMERS[timer]]
+    schedule = entry["schedule"]
+    assert (schedule.hour, schedule.minute) == ({hour}, {minute})
+    weekly = day.startswith("Mon")
+    assert schedule.day_of_week == ({1} if weekly else set(range(7)))
