@@ -137,3 +137,15 @@ def test_beat_runs_each_job_when_its_systemd_timer_does(settings, timer):
     assert (schedule.hour, schedule.minute) == ({hour}, {minute})
     weekly = day.startswith("Mon")
     assert schedule.day_of_week == ({1} if weekly else set(range(7)))
+
+
+def test_a_restart_runs_in_the_name_of_who_restarts_it(client, make_user, folder):
+    analist, beheerder = make_user("analist"), make_user("beheerder")
+    failed = JobRun.objects.create(task_name=beeld_maken.name, title="Nieuw ondermijningsbeeld maken",
+                                   lock_key=beeld_maken.name, state=State.MISLUKT,
+                                   arguments={"user_id": analist.pk}, started_by=analist)
+    client.force_login(beheerder)
+    client.post(reverse("jobs:opnieuw", args=[failed.pk]))
+    again = JobRun.objects.get(retry_of=failed)
+    assert again.arguments == {"user_id": beheerder.pk} and again.started_by == beheerder
+    assert again.state == State.KLAAR

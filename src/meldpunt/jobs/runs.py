@@ -164,8 +164,13 @@ def failed(run: JobRun, error: BaseException) -> None:
 
 
 def restart(user, run: JobRun) -> JobRun:
-    """'Opnieuw starten': the same job with the same arguments, as a new run."""
+    """'Opnieuw starten': the same job with the same arguments, as a new run — in the name of the
+    person who restarts it, never of the one who started it first (the job's own policy check
+    then decides whether they may)."""
     if run.active:
         return run
     app.loader.import_default_modules()  # every app's tasks.py, wherever this runs
-    return start(app.tasks[run.task_name], user=user, retry_of=run, **run.arguments)
+    arguments = dict(run.arguments)
+    if "user_id" in arguments:
+        arguments["user_id"] = user.pk
+    return start(app.tasks[run.task_name], user=user, retry_of=run, **arguments)
