@@ -17,12 +17,17 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
 from meldpunt.celery import app
 from meldpunt.health import heartbeat
+from meldpunt.insight.tasks import beeld_maken
+from meldpunt.intake.models import Signal
 from meldpunt.jobs.models import JobRun, State
+from meldpunt.privacy.retention import services as retention
+from test_retention_support import due_signal, pass_cooling_off
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -134,8 +139,6 @@ def test_a_failing_job_is_retried_then_shown_failed_to_the_beheerder(client, mak
     shutil.rmtree(queue.beeld, ignore_errors=True)
     queue.beeld.write_text("een bestand waar de map van het beeld hoort")  # the disk is wrong
     try:
-        from meldpunt.insight.tasks import beeld_maken
-
         run = beeld_maken.start(user=make_user("beheerder"))
         assert wait_for(lambda: _state(run.pk) == State.OPNIEUW, 30, 0.1)
         wait_for(lambda: _state(run.pk) == State.MISLUKT, 60)
@@ -156,8 +159,6 @@ def test_a_failing_job_is_retried_then_shown_failed_to_the_beheerder(client, mak
 
 
 def test_two_starts_at_the_same_moment_run_the_job_once(make_user, queue):
-    from meldpunt.insight.tasks import beeld_maken
-
     user = make_user("analist")
     barrier, started = threading.Barrier(2), []
 
@@ -187,11 +188,31 @@ def test_two_starts_at_the_same_moment_run_the_job_once(make_user, queue):
     assert JobRun.objects.get(state=State.OVERGESLAGEN).result_text == "Niet uitgevoerd: deze taak liep al."
 
 
+def test_the_archivaris_executes_a_list_through_the_worker(client, make_user, queue, demo_reloaded):
+    staff = make_user("beoordelaar", "regisseur", "teamlid")
+    archivaris, tweede = make_user("archivaris"), make_user("archivaris")
+    signal = due_signal(staff)
+    destruction_list = retention.compose(archivaris, "Via de werker")
+    retention.review(tweede, destruction_list, True)
+    pass_cooling_off(destruction_list)
+    client.force_login(archivaris)
+    response = client.post(reverse("retention:uitvoeren", args=[destruction_list.pk]))
+    run = JobRun.objects.get()
+    assert response["Location"] == reverse("jobs:taak", args=[run.pk])  # on the queue: its page
+
+    def finished():
+        part = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+        return part if "Klaar" in part or "Mislukt" in part else None
+
+    part = wait_for(finished, 60, 0.5)
+    assert "1 dossiers vernietigd" in part and "Bekijk het resultaat" in part, part
+    assert not Signal.objects.filter(pk=signal.pk).exists()
+    assert run.lock_key == f"meldpunt.retention.vernietigen:{destruction_list.pk}"
+
+
 def test_the_worker_heartbeat_makes_the_worker_probe_green(client, queue, settings):
     settings.MELDPUNT_WORKER_EXPECTED = True
     settings.MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS = 5
-    from django.core.cache import cache
-
     cache.set(heartbeat.KEY, time.time() - 60)  # a heartbeat of a minute ago: too old
     # The worker records it every second here (every 30 s by default) without any job running.
     wait_for(lambda: client.get("/gezondheid/werker").status_code == 200, 15)
