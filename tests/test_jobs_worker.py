@@ -60,12 +60,12 @@ def wait_for(what, seconds: float = 60.0, every: float = 0.25):
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """One worker process for the module (two processes of its own: jobs can run side by side)."""
+    with django_db_blocker.unblock():
+        database_url = _database_url()
     try:
         redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError:
         pytest.fail(f"Redis antwoordt niet op {REDIS}: .ci/run start redis-server.")
-    with django_db_blocker.unblock():
-        database_url = _database_url()
     beeld = tmp_path_factory.mktemp("werker") / "beeld"
     log = tmp_path_factory.mktemp("werker-log") / "worker.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "meldpunt.settings.test",
