@@ -149,3 +149,18 @@ def test_a_restart_runs_in_the_name_of_who_restarts_it(client, make_user, folder
     again = JobRun.objects.get(retry_of=failed)
     assert again.arguments == {"user_id": beheerder.pk} and again.started_by == beheerder
     assert again.state == State.KLAAR
+
+
+def test_the_beheerder_starts_a_scheduled_job_now(client, make_user):
+    beheerder = make_user("beheerder")
+    client.force_login(beheerder)
+    page = client.get(reverse("jobs:achtergrondtaken")).content.decode()
+    assert 'aria-label="Herinneringen interventies nu starten"' in page
+    assert 'aria-label="Hartslag van de werker nu starten"' not in page  # not a job with a run
+    response = client.post(reverse("jobs:nu_starten", args=["interventieherinneringen"]), follow=True)
+    assert "Herinneringen interventies" in response.content.decode() and "Klaar" in response.content.decode()
+    assert JobRun.objects.get().started_by == beheerder
+    assert client.post(reverse("jobs:nu_starten", args=["hartslag"])).status_code == 404
+    assert client.post(reverse("jobs:nu_starten", args=["bestaat-niet"])).status_code == 404
+    client.force_login(make_user("analist"))
+    assert client.post(reverse("jobs:nu_starten", args=["interventieherinneringen"])).status_code == 403

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meldpunt.celery import app
 
+from .base import Job
 from .models import JobRun, State
 
 DAYS = {"0": "zondag", "1": "maandag", "2": "dinsdag", "3": "woensdag", "4": "donderdag", "5": "vrijdag",
@@ -51,11 +52,22 @@ def schedule() -> list[dict]:
     """The beat schedule in words: which job, when."""
     app.loader.import_default_modules()  # every app's tasks.py, as a worker loads them
     rows = []
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    for key, entry in settings.CELERY_BEAT_SCHEDULE.items():
         task = app.tasks.get(entry["task"])
         title = getattr(task, "title", "") or TITLES.get(entry["task"], "")
-        rows.append({"title": title, "when": _when(entry["schedule"])})
+        rows.append({"key": key, "title": title, "when": _when(entry["schedule"]),
+                     "startable": isinstance(task, Job)})
     return rows
+
+
+def scheduled_job(key: str) -> Job | None:
+    """The job of schedule entry ``key``, for 'Nu starten'; None for anything else."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get(key)
+    if entry is None:
+        return None
+    app.loader.import_default_modules()
+    task = app.tasks.get(entry["task"])
+    return task if isinstance(task, Job) else None
 
 
 def runs_in_process() -> bool:

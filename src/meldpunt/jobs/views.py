@@ -32,6 +32,16 @@ def opnieuw(request, pk):
     return redirect("jobs:taak", runs.restart(request.user, run).pk)
 
 
+@page("beheer")
+@require_POST
+def nu_starten(request, key):
+    """'Nu starten' of a scheduled job: the same run the schedule makes, now (idempotent jobs)."""
+    task = selectors.scheduled_job(key)
+    if task is None:
+        raise Http404("Deze taak staat niet in het schema.")
+    return redirect("jobs:taak", task.start(user=request.user).pk)
+
+
 @page("achtergrondtaak")
 def taak(request, pk):
     run = selectors.run(pk)
