@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/meldpunt
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
 
-.PHONY: demo test install install-dev lint test-unit test-sqlite test-postgres api-lint api-drift schema openapi bench clean
+.PHONY: demo test install install-dev lint test-unit test-sqlite test-worker test-postgres api-lint api-drift schema openapi bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: install
 	$(VENV)/bin/meldpunt demo
 
 ## make test: install dev dependencies and run every test, on SQLite and on PostgreSQL
-test: install-dev lint api-drift test-sqlite test-postgres api-lint
+test: install-dev lint api-drift test-sqlite test-worker test-postgres api-lint
 	@echo "Alle tests geslaagd (SQLite en PostgreSQL)."
 
 # lint-imports: dependencies run one way, the contracts in pyproject.toml [tool.importlinter].
@@ -42,6 +42,12 @@ test-unit: install-dev
 
 test-sqlite:
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider
+
+# Jobs in a real Celery worker process on the machine's Redis (docs/adr/0028). The worker shares
+# the test database with pytest, so the SQLite test database is a file here, not memory.
+test-worker:
+	MELDPUNT_VAR_DIR=$(CURDIR)/var/test MELDPUNT_TEST_DB_NAME=$(CURDIR)/var/test/werker-test.sqlite3 \
+	  $(PY) -m pytest -p no:cacheprovider -m worker
 
 # PostgreSQL at 127.0.0.1:5432 (CI always has it). Where none is reachable locally, say so
 # and skip; CI sets CI=true and then a missing PostgreSQL is a failure.

@@ -18,3 +18,8 @@ app = Celery("meldpunt")
 # Every setting named CELERY_* in the Django settings configures the app (CELERY_BROKER_URL …).
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every worker records its heartbeat at start and every half minute (meldpunt.jobs.heartbeat).
+from meldpunt.jobs.heartbeat import Heartbeat  # noqa: E402
+
+app.steps["worker"].add(Heartbeat)

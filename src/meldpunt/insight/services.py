@@ -52,7 +52,7 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
                progress: Callable[[str], None] | None = None) -> Snapshot:
     """Make a new snapshot from the application's current data. ``user`` None means the system
     (command line or scheduler); a person needs the ondermijningsbeeld page right."""
-    if user is not None and not policy.may_open(user, "ondermijningsbeeld"):
+    if user is not None and not policy.may_open(user, "beeld_maken"):
         raise PermissionDenied("U mag het ondermijningsbeeld niet opnieuw laten berekenen.")
     started = time.perf_counter()
     reference_date = reference_date or timezone.localdate()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ondermijningsbeeld/indicatoren.csv", views.matrix_export, name="matrix_export"),
     path("ondermijningsbeeld/indicatoren/<slug:code>/", views.phenomenon, name="phenomenon"),
     path("ondermijningsbeeld/versies/", views.snapshots, name="snapshots"),
+    path("ondermijningsbeeld/nieuw/", views.new_snapshot, name="new_snapshot"),
     path("ondermijningsbeeld/versies/<int:version>/", views.snapshot_detail, name="snapshot"),
     path("ondermijningsbeeld/rapport/", views.report_html, name="report"),
     path("ondermijningsbeeld/rapport.pdf", views.report_pdf, name="report_pdf"),

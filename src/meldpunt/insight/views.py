@@ -5,13 +5,15 @@ Everything shown is aggregate; there is no page with personal data here."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from meldpunt import policy
 from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
-from . import dashboards, exports, kerncijfers, report, selectors
+from . import dashboards, exports, kerncijfers, report, selectors, tasks
 from .forms import DashboardFilterForm
 from .models import Availability, IndicatorKind
 from .pipeline import MEASURES
@@ -53,7 +55,7 @@ def dashboard(request, theme):
     theme = _theme(theme)
     snap = selectors.latest_snapshot()
     if snap is None:
-        return render(request, "insight/no_snapshot.html", {"title": theme.title})
+        return _none_yet(request, theme.title)
     form = DashboardFilterForm(request.GET or None, theme=theme, snapshot=snap,
                                gemeenten=selectors.snapshot_gemeenten(snap))
     board = dashboards.build(theme, snap, form.filters())
@@ -94,7 +96,17 @@ def matrix_export(request):
 
 @page("ondermijningsbeeld")
 def snapshots(request):
-    return render(request, "insight/snapshots.html", {"snapshots": selectors.snapshots()[:50]})
+    return render(request, "insight/snapshots.html", {"snapshots": selectors.snapshots()[:50],
+                                                      "may_regenerate": policy.may_open(request.user, "beeld_maken")})
+
+
+@page("beeld_maken")
+@require_POST
+def new_snapshot(request):
+    """'Nieuw beeld maken': a background job (meldpunt.jobs); its page shows the progress, and in
+    the embedded default the finished result at once. A run already going is shown, not doubled."""
+    run = tasks.beeld_maken.start(user=request.user, user_id=request.user.pk)
+    return redirect("jobs:taak", run.pk)
 
 
 @page("ondermijningsbeeld")
@@ -118,7 +130,8 @@ def _requested_snapshot(request):
 
 
 def _none_yet(request, title):
-    return render(request, "insight/no_snapshot.html", {"title": title})
+    return render(request, "insight/no_snapshot.html", {
+        "title": title, "may_regenerate": policy.may_open(request.user, "beeld_maken")})
 
 
 @page("ondermijningsbeeld")

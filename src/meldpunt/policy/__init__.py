@@ -44,7 +44,7 @@ from .cases import (
     reads_released_actions,
     reads_released_meetings,
 )
-from .pages import PAGE_ROLES, READ_ONLY_ROLES, may_change, may_open, pages_for
+from .pages import PAGE_ROLES, READ_ONLY_ROLES, may_change, may_follow_job, may_open, pages_for
 from .registries import (
     DETAIL_READER_ROLES,
     DETAIL_REQUEST_ROLES,
@@ -93,7 +93,8 @@ __all__ = [
     "may_cancel_destruction_list", "may_change", "may_change_subjects", "may_compose_destruction_list",
     "may_decide_pc1",
     "may_decide_release", "may_execute_destruction_list", "may_forward", "may_join_team", "may_lead_casus",
-    "may_manage_casus", "may_open", "may_organise_meeting", "may_own_intervention", "may_place_legal_hold",
+    "may_follow_job", "may_manage_casus", "may_open", "may_organise_meeting", "may_own_intervention",
+    "may_place_legal_hold",
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",

@@ -24,6 +24,11 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "bewaartermijnen_inzien": frozenset({Role.ARCHIVARIS, Role.FG}),
     "ondermijningsbeeld": frozenset({Role.ANALIST, Role.REGISSEUR}),
     "beheer": frozenset({Role.BEHEERDER}),
+    # A new ondermijningsbeeld on demand (a background job, meldpunt.jobs): the analist from the
+    # beeld pages, the beheerder from 'Achtergrondtaken'.
+    "beeld_maken": frozenset({Role.ANALIST, Role.BEHEERDER}),
+    # The page of one background job: whoever started it, and the beheerder (may_follow_job).
+    "achtergrondtaak": frozenset({Role.ANALIST, Role.BEHEERDER, Role.ARCHIVARIS}),
     # The installation's health checks by name (meldpunt.health); the public probes show a status only.
     "gezondheid": frozenset({Role.BEHEERDER}),
     "mijn_meldingen": frozenset({Role.MELDER_INTERN}),
@@ -72,6 +77,14 @@ def may_change(user: User, page: str) -> bool:
     if page not in PAGE_ROLES or not active(user):
         return False
     return bool((user.roles & PAGE_ROLES[page]) - READ_ONLY_ROLES)
+
+
+def may_follow_job(user: User, run) -> bool:
+    """May this user see one background job's progress and outcome? The beheerder sees every job;
+    anyone else only the jobs they started themselves."""
+    if not may_open(user, "achtergrondtaak"):
+        return False
+    return holds(user, {Role.BEHEERDER}) or (run.started_by_id is not None and run.started_by_id == user.pk)
 
 
 def pages_for(user: User) -> list[str]:

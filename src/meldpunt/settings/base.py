@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from .env import database_from_url, env_bool, env_int, env_list, env_networks, env_str, secret_key_from_file
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "meldpunt.demo",
     "meldpunt.api",
     "meldpunt.health",
+    "meldpunt.jobs",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +334,7 @@ CACHES = {
 MELDPUNT_CELERY_BROKER_URL = env_str("MELDPUNT_CELERY_BROKER_URL") or MELDPUNT_REDIS_URL
 CELERY_BROKER_URL = MELDPUNT_CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
+CELERY_RESULT_EXPIRES = None  # no result backend, so beat needs no daily clean-up task for it
 CELERY_TASK_ALWAYS_EAGER = not MELDPUNT_CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -339,6 +342,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# The queue the web processes send to and the workers read (a test run takes a fresh one).
+CELERY_TASK_DEFAULT_QUEUE = env_str("MELDPUNT_CELERY_QUEUE", "meldpunt")
+# Redis hands an unacknowledged job to another worker after this long; longer than any job runs,
+# so that a long beeld run is not started a second time (the JobRun lock refuses that anyway).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60 * 60}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A failed job is tried again this many times, after 1x, 2x, 4x … this many seconds; then the
+# beheerder sees it as failed on 'Achtergrondtaken'. An active run older than the stale limit
+# lost its worker and no longer blocks its job.
+MELDPUNT_JOB_RETRIES = env_int("MELDPUNT_JOB_RETRIES", 3)
+MELDPUNT_JOB_RETRY_SECONDS = env_int("MELDPUNT_JOB_RETRY_SECONDS", 60)
+MELDPUNT_JOB_STALE_HOURS = env_int("MELDPUNT_JOB_STALE_HOURS", 12)
+# Finished runs are removed by the daily retention run after this many days.
+MELDPUNT_JOB_KEEP_DAYS = env_int("MELDPUNT_JOB_KEEP_DAYS", 365)
+# The production schedule (`celery -A meldpunt beat`, exactly one per installation): the same
+# times as the systemd timers and cron files in deploy/, which stay as the alternative.
+CELERY_BEAT_SCHEDULE = {
+    "bewaartermijnen": {"task": "meldpunt.retention.dagelijks", "schedule": crontab(hour=2, minute=30)},
+    "ondermijningsbeeld": {"task": "meldpunt.insight.beeld_volgens_schema", "schedule": crontab(hour=3, minute=30)},
+    "datasignalen": {"task": "meldpunt.intake.datasignalen",
+                     "schedule": crontab(day_of_week="mon", hour=5, minute=0)},
+    "interventieherinneringen": {"task": "meldpunt.cases.interventie_herinneringen",
+                                 "schedule": crontab(hour=7, minute=0)},
+    # Through the queue, so that the heartbeat also says the queue is read (the worker itself
+    # records one at start and every 30 seconds, meldpunt.jobs.heartbeat).
+    "hartslag": {"task": "meldpunt.jobs.hartslag", "schedule": 60.0},
+    # Notifications (meldpunt.notifications): the daily digest goes here, e.g.
+    # "meldingen_samenvatting": {"task": "meldpunt.notifications.digest", "schedule": crontab(hour=8, minute=0)},
+}
 
 # Meldingen (meldpunt.notifications, docs/adr/0029): e-mail over SMTP when MELDPUNT_SMTP_HOST is set;
 # the embedded default writes the mails to the console. A mail holds the kind of work, a kenmerk and
@@ -368,6 +400,8 @@ MELDPUNT_NOTIFY_CATCH_UP_DAYS = env_int("MELDPUNT_NOTIFY_CATCH_UP_DAYS", 7)
 # seconds. Without one (the embedded default) the worker check says "niet geconfigureerd".
 MELDPUNT_WORKER_EXPECTED = env_bool("MELDPUNT_WORKER_EXPECTED", False)
 MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS = env_int("MELDPUNT_WORKER_HEARTBEAT_MAX_SECONDS", 180)
+# How often each worker records it (meldpunt.jobs.heartbeat); well below the limit above.
+MELDPUNT_WORKER_HEARTBEAT_SECONDS = env_int("MELDPUNT_WORKER_HEARTBEAT_SECONDS", 30)
 
 # Logs to standard error: plain text, or with MELDPUNT_LOG_FORMAT=json one JSON object per line
 # for a log collector. Both pass through a filter that blanks out BSNs, e-mail addresses and phone

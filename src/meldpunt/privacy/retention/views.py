@@ -15,7 +15,7 @@ from meldpunt.core.errors import MeldpuntError
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors, flash_service_errors
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import CancelForm, ComposeForm, HoldForm, ReviewForm
 from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
 
@@ -118,13 +118,19 @@ def annuleren(request, pk):
 @page("bewaartermijnen")
 @require_POST
 def uitvoeren(request, pk):
-    try:
-        outcome = services.execute(request.user, _list(pk))
-    except MeldpuntError as error:
-        flash_service_errors(request, error)
+    """A background job (meldpunt.jobs, one at a time per list): with a worker, its page shows the
+    progress; in the embedded default it has run when start() returns, and the list page says how."""
+    destruction_list = _list(pk)
+    if not policy.may_execute_destruction_list(request.user):
+        messages.error(request, "Alleen de archivaris voert vernietigingslijsten uit.")
+        return redirect("retention:lijst", pk)
+    run = tasks.vernietigen.start(user=request.user, list_id=destruction_list.pk, user_id=request.user.pk)
+    if run.active:
+        return redirect("jobs:taak", run.pk)
+    if run.failed:
+        messages.error(request, run.error_text)
     else:
-        messages.success(request, f"De lijst is uitgevoerd: {sum(outcome.destroyed.values())} dossiers vernietigd. "
-                                  f"De verklaring van vernietiging is {outcome.statement.number}.")
+        messages.success(request, f"De lijst is uitgevoerd: {run.result_text}")
     return redirect("retention:lijst", pk)
 
 
