@@ -108,6 +108,16 @@ def test_the_schedule_in_words_matches_the_timers(client, make_user):
     assert "Ondermijningsbeeld volgens schema bijwerken: elke dag om 03:30" in page
     assert "Signalen uit registraties (dataregels): elke maandag om 05:00" in page
     assert "Herinneringen interventies: elke dag om 07:00" in page
+    assert "Meldingen: wachtend en te laat werk: elke dag om 06:30" in page
+    assert "Meldingen: e-mails opnieuw versturen: elk uur, 15 minuten over het hele uur" in page
+
+
+def test_beat_retries_mails_when_the_hourly_timer_does(settings):
+    timer = Path(__file__).resolve().parent.parent / "deploy" / "systemd" / "meldpunt-meldingen-opnieuw.timer"
+    assert "OnCalendar=*-*-* *:15:00" in timer.read_text()
+    task = "meldpunt.notifications.retry_pending"
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == task]
+    assert entry["schedule"].minute == {15} and len(entry["schedule"].hour) == 24
 
 
 def test_the_daily_retention_run_clears_runs_older_than_a_year():
@@ -122,7 +132,9 @@ def test_the_daily_retention_run_clears_runs_older_than_a_year():
 TIMERS = {"meldpunt-retention": "meldpunt.retention.dagelijks",
           "meldpunt-beeld": "meldpunt.insight.beeld_volgens_schema",
           "meldpunt-datasignalen": "meldpunt.intake.datasignalen",
-          "meldpunt-interventies": "meldpunt.cases.interventie_herinneringen"}
+          "meldpunt-interventies": "meldpunt.cases.interventie_herinneringen",
+          "meldpunt-meldingen-signalering": "meldpunt.notifications.scan",
+          "meldpunt-meldingen-samenvatting": "meldpunt.notifications.digest"}
 
 
 @pytest.mark.parametrize("timer", sorted(TIMERS))

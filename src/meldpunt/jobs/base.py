@@ -8,6 +8,8 @@ import logging
 from celery import Task
 from django.conf import settings
 
+from meldpunt.privacy import trace
+
 from . import runs
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,10 @@ class Job(Task):
             return None
         token = runs.CURRENT.set(run.pk)
         try:
-            outcome = self.run(*args, **kwargs)
+            # A span of its own, and failure lines for the writes an exception rolls back
+            # (Logboek Dataverwerkingen, docs/adr/0025), as the management commands have.
+            with trace.job_span(self.title_for(kwargs)):
+                outcome = self.run(*args, **kwargs)
         except Exception as error:
             logger.exception("Achtergrondtaak %s mislukt (poging %s)", self.name, run.attempts)
             retries = settings.MELDPUNT_JOB_RETRIES

@@ -40,6 +40,8 @@ def run(pk: int) -> JobRun | None:
 def _when(schedule) -> str:
     if isinstance(schedule, crontab):
         minute, hour = min(schedule.minute), min(schedule.hour)
+        if len(schedule.hour) == 24:
+            return f"elk uur, {minute} minuten over het hele uur"
         days = sorted(schedule.day_of_week)
         if len(days) == 7:
             return f"elke dag om {hour:02d}:{minute:02d}"

@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 import smtplib
-from datetime import date
 
 from celery import shared_task
+
+from meldpunt.core import peildatum as core_peildatum
+from meldpunt.jobs.base import Job
 
 from . import delivery, signalering
 
@@ -18,16 +20,21 @@ def deliver(notification_id: int) -> bool:
     return delivery.deliver(notification_id)
 
 
-@shared_task(name="meldpunt.notifications.digest")
-def digest(peildatum: str | None = None) -> int:
-    return delivery.send_digests(date.fromisoformat(peildatum) if peildatum else None)
+# The scheduled ones are jobs (meldpunt.jobs): recorded as runs, never two at once, retried and
+# shown to the beheerder when they fail; startable from "Achtergrondtaken".
+@shared_task(base=Job, name="meldpunt.notifications.digest", title="Meldingen: dagelijkse samenvatting per e-mail")
+def digest(peildatum: str | None = None) -> str:
+    sent = delivery.send_digests(core_peildatum.parse(peildatum))
+    return f"{sent} samenvatting(en) verstuurd."
 
 
-@shared_task(name="meldpunt.notifications.scan")
-def scan(peildatum: str | None = None) -> int:
-    return signalering.scan(date.fromisoformat(peildatum) if peildatum else None)
+@shared_task(base=Job, name="meldpunt.notifications.scan", title="Meldingen: wachtend en te laat werk")
+def scan(peildatum: str | None = None) -> str:
+    made = signalering.scan(core_peildatum.parse(peildatum))
+    return f"{made} nieuwe melding(en)."
 
 
-@shared_task(name="meldpunt.notifications.retry_pending")
-def retry_pending() -> int:
-    return delivery.retry_pending()
+@shared_task(base=Job, name="meldpunt.notifications.retry_pending", title="Meldingen: e-mails opnieuw versturen")
+def retry_pending() -> str:
+    sent = delivery.retry_pending()
+    return f"{sent} e-mail(s) opnieuw verstuurd."

@@ -368,8 +368,12 @@ CELERY_BEAT_SCHEDULE = {
     # Through the queue, so that the heartbeat also says the queue is read (the worker itself
     # records one at start and every 30 seconds, meldpunt.jobs.heartbeat).
     "hartslag": {"task": "meldpunt.jobs.hartslag", "schedule": 60.0},
-    # Notifications (meldpunt.notifications): the daily digest goes here, e.g.
-    # "meldingen_samenvatting": {"task": "meldpunt.notifications.digest", "schedule": crontab(hour=8, minute=0)},
+    # Meldingen (meldpunt.notifications, docs/adr/0029): the daily signalering of waiting and late
+    # work, then the digest for those who chose one mail a day, and an hourly retry of mails that
+    # could not be delivered yet.
+    "meldingen_signalering": {"task": "meldpunt.notifications.scan", "schedule": crontab(hour=6, minute=30)},
+    "meldingen_samenvatting": {"task": "meldpunt.notifications.digest", "schedule": crontab(hour=7, minute=30)},
+    "meldingen_opnieuw": {"task": "meldpunt.notifications.retry_pending", "schedule": crontab(minute=15)},
 }
 
 # Meldingen (meldpunt.notifications, docs/adr/0029): e-mail over SMTP when MELDPUNT_SMTP_HOST is set;
