@@ -11,7 +11,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from meldpunt.intake import rules
+from meldpunt.intake import tasks as intake_tasks
 from meldpunt.intake.models import Channel, Signal
+from meldpunt.jobs.models import JobRun
 from meldpunt.privacy import chain, log, trace
 from meldpunt.privacy.models import LogStatus, ProcessingLogEntry, SubjectType
 
@@ -125,4 +127,25 @@ def test_a_step_that_fails_and_that_the_job_goes_on_from_leaves_a_failure_line()
     assert (kept.status, failed.status) == (LogStatus.OK, LogStatus.ERROR)
     assert failed.basis.startswith("mislukt, teruggedraaid (een stap van de taak 'herinneringen versturen' "
                                    "is mislukt)")
+    assert chain.verify(ProcessingLogEntry).ok
+
+
+def test_a_background_job_that_fails_mid_write_leaves_a_failure_line(generated_s, monkeypatch):
+    """The same holds for the Celery job (meldpunt.jobs.base.Job runs every task in a job_span)."""
+    reference = date.fromisoformat(generated_s.ground_truth["meta"]["reference_date"])
+    real_record = log.record
+
+    def record_then_fail(action, *args, **kwargs):
+        written = real_record(action, *args, **kwargs)
+        if action == "datasignaal_maken":
+            raise DatabaseError("schijf vol")
+        return written
+
+    monkeypatch.setattr(rules.log, "record", record_then_fail)
+    start = last_seq()
+    run = intake_tasks.datasignalen.start(peildatum=reference.isoformat())  # in-process: failed, not raised
+    failed = [line for line in lines_after(start) if line.status == LogStatus.ERROR]
+    assert failed and all(line.basis.startswith("mislukt") for line in failed)
+    assert all("Signalen uit registraties (dataregels)" in line.basis for line in failed)
+    assert JobRun.objects.get(pk=run.pk).state == "mislukt"
     assert chain.verify(ProcessingLogEntry).ok
