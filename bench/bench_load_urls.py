@@ -1,4 +1,4 @@
-"""Bench-only URLconf for bench/load.py: the app's URLs plus bare baseline views under /bench/bare/.
+"""Bench-only URLconf for bench/load.py and bench/casus.py: the app's URLs plus bare baseline views under /bench/bare/.
 
 Each bare view reads (or writes) the same rows as the page it stands for, with plain ORM and a
 JSON response: session login required, nothing else — no access policy, no processing log, no
@@ -16,10 +16,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from meldpunt.cases.models import Casus, CasusSignal, Intervention
+from meldpunt.cases.models import Casus, CasusSignal, CasusStateChange, Intervention, ReleaseRequest
 from meldpunt.insight import storage
 from meldpunt.insight.models import Snapshot
-from meldpunt.intake.models import Signal
+from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.protocol.models import StateChange, Weging
 from meldpunt.urls import handler403, handler404  # noqa: F401
 from meldpunt.urls import urlpatterns as app_urlpatterns
@@ -87,10 +87,22 @@ def bare_casus(request, reference):
     if casus is None:
         return HttpResponse(status=404)
     signals = list(CasusSignal.objects.filter(casus_id=casus["id"]).values(
-        "signal__reference", "signal__phenomenon_id", "signal__description", "signal__state"))
+        "signal_id", "signal__reference", "signal__phenomenon_id", "signal__description", "signal__state"))
+    subjects = list(MentionedSubject.objects.filter(signal_id__in=[s["signal_id"] for s in signals]).values(
+        "kind", "name", "bsn", "kvk_nummer", "address_id"))
     interventions = list(Intervention.objects.filter(casus_id=casus["id"]).values("description", "status",
-                                                                                    "deadline"))
-    return JsonResponse({"casus": casus, "signals": signals, "interventions": interventions})
+                                                                                    "deadline", "owner__username"))
+    history = list(CasusStateChange.objects.filter(casus_id=casus["id"]).values("transition", "target", "at"))
+    return JsonResponse({"casus": casus, "signals": signals, "subjects": subjects, "interventions": interventions,
+                         "history": history})
+
+
+@_logged_in
+def bare_released(request):
+    """What the participant view reads: the releases to this user, with their casus."""
+    releases = list(ReleaseRequest.objects.filter(recipient=request.user, state="vrijgegeven").values(
+        "casus__reference", "casus__title", "kind", "approved_items", "decided_at"))
+    return JsonResponse({"releases": releases})
 
 
 @_logged_in
@@ -114,4 +126,5 @@ urlpatterns = [
     path("bench/bare/signalen", bare_intake),
     path("bench/bare/casussen/<str:reference>", bare_casus),
     path("bench/bare/beeld", bare_beeld),
+    path("bench/bare/mijn-casussen", bare_released),
 ]
