@@ -208,7 +208,7 @@ def run_locust(plan: dict, work: Path, label: str) -> dict:
     return json.loads(result_path.read_text())
 
 
-def summarise(label: str, result: dict) -> dict:
+def summarise(label: str, result: dict, seconds: int) -> dict:
     samples = result["samples"]
     if not samples:
         raise RuntimeError(f"{label}: no requests recorded")
@@ -225,7 +225,7 @@ def summarise(label: str, result: dict) -> dict:
     for error in result["errors"]:
         log(f"    error: {error}")
     return {"p95": percentile(times, 95), "p50": statistics.median(times), "requests": len(samples),
-            "failed": failed}
+            "failed": failed, "per_second": len(samples) / seconds}
 
 
 def notify_per_second(size: str) -> float | None:
@@ -284,7 +284,8 @@ def run(args, pg_url: str, work: Path) -> list[dict]:
                     "think_seconds": [0, 0] if count == 1 else list(args.think),
                     "to_weigh": to_weigh[n * share:(n + 1) * share]}
             log(f"Locust: {mode}, {count} user(s), {args.seconds} s …")
-            figures[mode, count] = summarise(f"{mode} {count}", run_locust(plan, work, f"{mode}-{count}"))
+            figures[mode, count] = summarise(f"{mode} {count}", run_locust(plan, work, f"{mode}-{count}"),
+                                              args.seconds)
         if celery.poll() is not None:
             raise RuntimeError("the Celery worker stopped during the runs")
     finally:
@@ -299,9 +300,11 @@ def run(args, pg_url: str, work: Path) -> list[dict]:
     think = f"{args.think[0]:g}-{args.think[1]:g} s think time"
     lines = [
         {"metric": "mixed_p95_ms", "value": round(full_1["p95"], 1), "unit": "ms", "users": 1, **common,
-         "p50_ms": round(full_1["p50"], 1), "requests": full_1["requests"], "note": "one user, no think time"},
+         "p50_ms": round(full_1["p50"], 1), "requests": full_1["requests"],
+         "requests_per_second": round(full_1["per_second"], 1), "note": "one user, no think time"},
         {"metric": "mixed_p95_ms", "value": round(full_n["p95"], 1), "unit": "ms", "users": users, **common,
-         "p50_ms": round(full_n["p50"], 1), "requests": full_n["requests"], "note": think},
+         "p50_ms": round(full_n["p50"], 1), "requests": full_n["requests"],
+         "requests_per_second": round(full_n["per_second"], 1), "note": think},
         {"metric": "mixed_p95_ratio", "value": round(full_n["p95"] / full_1["p95"], 2), "unit": "ratio", **common,
          "goal": "<= 4", "note": f"p95 at {users} users / p95 at 1 user"},
         {"metric": "mixed_error_rate", "value": round((full_1["failed"] + full_n["failed"]) / requests, 4),
