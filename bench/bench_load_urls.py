@@ -99,10 +99,19 @@ def bare_casus(request, reference):
 
 @_logged_in
 def bare_released(request):
-    """What the participant view reads: the releases to this user, with their casus."""
+    """What the participant view reads: the releases to this user, their casus, and the released rows
+    (the casus fields, the subjects and the wegingen the approved items name)."""
     releases = list(ReleaseRequest.objects.filter(recipient=request.user, state="vrijgegeven").values(
-        "casus__reference", "casus__title", "kind", "approved_items", "decided_at"))
-    return JsonResponse({"releases": releases})
+        "casus_id", "casus__reference", "casus__title", "kind", "approved_items", "decided_at"))
+    keys = {key for release in releases for key in release["approved_items"]}
+    ids = {kind: [int(k.split(":", 1)[1]) for k in keys if k.startswith(f"{kind}:")]
+           for kind in ("betrokkene", "weging")}
+    subjects = list(MentionedSubject.objects.filter(pk__in=ids["betrokkene"]).values(
+        "kind", "name", "bsn", "kvk_nummer", "address_id", "description"))
+    wegingen = list(Weging.objects.filter(pk__in=ids["weging"]).values("type", "decision", "reasoning", "decided_at"))
+    signals = list(CasusSignal.objects.filter(casus_id__in={r["casus_id"] for r in releases}).values(
+        "signal__reference", "signal__phenomenon_id", "signal__description", "signal__location_text"))
+    return JsonResponse({"releases": releases, "subjects": subjects, "wegingen": wegingen, "signals": signals})
 
 
 @_logged_in
