@@ -231,6 +231,9 @@ def summarise(label: str, result: dict, seconds: int) -> dict:
 def notify_per_second(size: str) -> float | None:
     """``notify.measure(size)`` from bench/notify.py (another part of issue 17), in this process on
     this bench's PostgreSQL database (it works on a Django that is already set up)."""
+    if not (BENCH / "notify.py").exists():
+        log("bench/notify.py is not there: no notify_per_second")
+        return None
     try:
         import notify
     except ImportError as error:
