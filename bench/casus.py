@@ -12,7 +12,10 @@ start, dropped at the end, also after a failure):
 3. time ``GET /casussen/<kenmerk>/`` as the lead regisseur and ``GET /mijn-casussen/`` as the
    participant with the largest release, one request at a time through Django's test client
    (in-process: the full middleware, access policy, selectors, templates and processing-log
-   writes, no network), after warm-up; p50 and p95 (goal p95 < 200 ms).
+   writes, no network), after warm-up; p50 and p95 (goal p95 < 200 ms);
+4. the same through bare views reading the same rows (bench/bench_load_urls.py: ORM and JSON, no
+   policy, processing log or template), for ``casus_page_p95_ms_ratio_vs_bare`` and
+   ``participant_view_p95_ms_ratio_vs_bare``.
 
 Queries per request and the load average go to stderr. Figures end up on stdout as one JSON line
 each::
@@ -40,7 +43,7 @@ from pathlib import Path
 from _support import admin_execute, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
-DB_NAME = "meldpunt_bench_casus"
+DB_NAME = os.environ.get("MELDPUNT_BENCH_DB", "meldpunt_bench_casus")  # another name: runs side by side
 SEED = 479
 SIGNALS, SUBJECTS, INTERVENTIONS, PARTICIPANTS, FILLER_CASES = 200, 50, 30, 5, 500
 
@@ -192,16 +195,27 @@ def run(size: str, pg_url: str, work: Path, runs: int, profile: bool = False) ->
     from django.test import Client
 
     log(f"load average before timing: {os.getloadavg()[0]:.2f}")
+    from django.test.utils import override_settings
+
     results = []
-    for metric, user, url in (("casus_page_p95_ms", lead, f"/casussen/{casus.reference}/"),
-                              ("participant_view_p95_ms", participant, "/mijn-casussen/")):
+    for metric, user, url, bare_url in (
+            ("casus_page_p95_ms", lead, f"/casussen/{casus.reference}/", f"/bench/bare/casussen/{casus.reference}"),
+            ("participant_view_p95_ms", participant, "/mijn-casussen/", "/bench/bare/mijn-casussen")):
         client = Client()
         client.force_login(user)
         times = timed(client, url, runs, metric)
-        log(f"  {metric}: p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms "
-            f"({runs} requests)")
+        # Bare baseline, same run, same rows: a plain view in the bench URLconf (bench/bench_load_urls.py)
+        # that reads them with the ORM and answers JSON — no policy, processing log or template.
+        with override_settings(ROOT_URLCONF="bench_load_urls"):
+            bare = timed(client, bare_url, runs, f"{metric} (bare)")
+        log(f"  {metric}: p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms; bare p50 "
+            f"{statistics.median(bare):.1f} ms, p95 {percentile(bare, 95):.1f} ms ({runs} requests each)")
         results.append({"metric": metric, "value": round(percentile(times, 95), 1), "unit": "ms", "size": size,
                         "p50_ms": round(statistics.median(times), 1), "runs": runs})
+        ratio = percentile(times, 95) / percentile(bare, 95)
+        results.append({"metric": f"{metric}_ratio_vs_bare", "value": round(ratio, 2),
+                        "unit": "ratio", "size": size, "bare_p95_ms": round(percentile(bare, 95), 1), "runs": runs,
+                        "note": "full page p95 / bare ORM view p95 on the same rows, same run"})
     log(f"load average after timing: {os.getloadavg()[0]:.2f}")
     if profile:
         import cProfile

@@ -6,7 +6,11 @@ Measured per size, seed 479, straight to Parquet (no database):
 - peak resident memory of the whole process that ran it, DuckDB's native memory included
   (``ru_maxrss``); every run is a fresh subprocess so peaks of different runs never mix;
 - the time per build step (printed to stderr, to see where the time goes);
-- row counts of the main tables.
+- row counts of the main tables;
+- a bare baseline in the same run on the same data: DuckDB reading the generated Parquet files and
+  writing the same rows again (``_bare.duckdb_rewrite_seconds``), so the figure also stands as the
+  ratio ``generate_<size>_seconds_ratio_vs_bare`` (build / bare rewrite, medians), which carries from
+  one machine to another where seconds do not.
 
 S and M run three times and report the median; L (national scale) runs once.
 Progress goes to stderr; the figures end up on stdout as one JSON line each::
@@ -28,6 +32,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _bare import duckdb_rewrite_seconds
 
 SEED = 479
 SIZE_ORDER = ("S", "M", "L")
@@ -76,7 +82,10 @@ def benchmark_size(size: str, out_root: Path, keep_output: bool) -> list[dict]:
         out_dir = out_root / f"{size}-{SEED}-run{run}"
         log(f"Size {size}, run {run}/{runs} (1-minute load average before: {os.getloadavg()[0]:.1f}) …")
         result = run_in_subprocess(size, out_dir)
-        log(f"  {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB")
+        result["bare_seconds"], bare_rows = duckdb_rewrite_seconds(out_dir, out_root / f"{size}-bare-run{run}")
+        shutil.rmtree(out_root / f"{size}-bare-run{run}", ignore_errors=True)
+        log(f"  {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB; bare DuckDB rewrite of the same "
+            f"{bare_rows:,} rows {result['bare_seconds']:.1f} s")
         for label, seconds in result["steps"].items():
             log(f"    {seconds:7.1f} s  {label}")
         results.append(result)
@@ -92,6 +101,13 @@ def metric_lines(size: str, results: list[dict]) -> list[dict]:
          "unit": "s", "size": size, "runs": len(results), "note": note},
         {"metric": f"generate_{size}_peak_mb", "value": round(statistics.median(r["peak_mb"] for r in results), 1),
          "unit": "MB", "size": size, "runs": len(results), "note": note},
+    ]
+    seconds, bare = (statistics.median(r[k] for r in results) for k in ("seconds", "bare_seconds"))
+    lines += [
+        {"metric": f"generate_{size}_bare_duckdb_seconds", "value": round(bare, 2), "unit": "s", "size": size,
+         "runs": len(results), "note": "DuckDB reading the generated Parquet and writing the same rows"},
+        {"metric": f"generate_{size}_seconds_ratio_vs_bare", "value": round(seconds / bare, 2), "unit": "ratio",
+         "size": size, "runs": len(results), "note": "build / bare DuckDB rewrite, medians"},
     ]
     counts = results[0]["counts"]  # the same seed gives the same counts every run
     for table in COUNTED_TABLES:

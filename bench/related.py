@@ -17,7 +17,9 @@ start, dropped at the end, also after a failure):
 3. as a regisseur (the widest need-to-know rule: steps 1 to 3, the end states and the casussen
    without a lead), ``related_for_signal`` for ``--lookups`` random signals with an address, after
    a warm-up; wall time per lookup including its log lines (P2). Once with counts only (no approved
-   details: the rule today) and once with every group named (as after an approved details request).
+   details: the rule today) and once with every group named (as after an approved details request);
+4. bare baseline on the same signals in the same run: plain ORM reads of the same rows, names
+   included, no policy and no processing log (``bare_related``), for ``<metric>_ratio_vs_bare``.
 
 Progress goes to stderr; the figures end up on stdout as one JSON line each::
 
@@ -46,7 +48,7 @@ from _support import admin_execute, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
-DB_NAME = "meldpunt_bench_related"
+DB_NAME = os.environ.get("MELDPUNT_BENCH_DB", "meldpunt_bench_related")  # another name: runs side by side
 SEED = 479
 # Step of a loaded signal by hash bucket (0-99): what a year of work leaves behind.
 STATES = [("ontvangen", 10), ("zwaarte", 5), ("bronnenonderzoek", 5), ("niet_in_behandeling", 35),
@@ -285,6 +287,70 @@ def measure(user, signal_ids: list[int], names: bool) -> tuple[list[float], int]
         policy.related_identity_groups = original
 
 
+def bare_related(signal_row) -> int:
+    """The bare baseline: the same rows as ``related_for_signal`` with plain ORM reads — the signal's
+    subjects, other signals on its keys, their casussen, the addresses, residents, companies at the
+    address or KvK-nummer, their directors and the directors' other companies, names included —
+    without the access policy, the need-to-know filter or the processing log. Returns rows read."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from meldpunt.cases.models import Casus, CasusSignal
+    from meldpunt.intake.models import MentionedSubject, Signal
+    from meldpunt.registries.models import (
+        Functionaris,
+        Nummeraanduiding,
+        Onderneming,
+        Persoon,
+        Verblijfplaats,
+        Vestiging,
+    )
+
+    today = timezone.localdate()
+    running = Q(datum_aanvang__lte=today) & (Q(datum_einde__isnull=True) | Q(datum_einde__gt=today))
+    subjects = list(MentionedSubject.objects.filter(signal_id=signal_row.pk).values(
+        "address_id", "bsn", "kvk_nummer", "kenteken"))
+    addresses = {s["address_id"] for s in subjects if s["address_id"]} | {signal_row.address_id}
+    keys = Q(address_id__in=addresses)
+    for name in ("bsn", "kvk_nummer", "kenteken"):
+        values = {s[name] for s in subjects if s[name]}
+        if values:
+            keys |= Q(**{f"{name}__in": values})
+    ids = set(MentionedSubject.objects.filter(keys).values_list("signal_id", flat=True)[:500])
+    ids |= set(Signal.objects.filter(address_id__in=addresses).values_list("pk", flat=True)[:500])
+    ids.discard(signal_row.pk)
+    signals = list(Signal.objects.filter(pk__in=ids).select_related("phenomenon").order_by("-received_at")[:10])
+    casussen = list(Casus.objects.filter(pk__in=CasusSignal.objects.filter(signal_id__in=[*ids, signal_row.pk])
+                                         .values("casus_id")).order_by("-opened_at")[:10])
+    found = list(Nummeraanduiding.objects.filter(pk__in=addresses))
+    residents = list(Verblijfplaats.objects.filter(running, adres_id__in=addresses)
+                     .values_list("persoon_id", flat=True).distinct())
+    persons = list(Persoon.objects.filter(pk__in=residents[:10]))
+    kvks = {s["kvk_nummer"] for s in subjects if s["kvk_nummer"]}
+    first_hop = set(Vestiging.objects.filter(running, adres_id__in=addresses).values_list("onderneming_id", flat=True))
+    first_hop |= set(Onderneming.objects.filter(kvk_nummer__in=kvks).values_list("pk", flat=True))
+    companies = list(Onderneming.objects.filter(pk__in=first_hop)[:10])
+    directors = set(Functionaris.objects.filter(running, onderneming_id__in=first_hop).values_list("persoon_id",
+                                                                                                   flat=True))
+    people = list(Persoon.objects.filter(pk__in=directors)[:10])
+    other = list(Onderneming.objects.filter(pk__in=Functionaris.objects.filter(running, persoon_id__in=directors)
+                                            .exclude(onderneming_id__in=first_hop).values("onderneming_id"))[:10])
+    return (len(subjects) + len(signals) + len(casussen) + len(found) + len(persons) + len(companies)
+            + len(people) + len(other))
+
+
+def measure_bare(signal_ids: list[int]) -> list[float]:
+    from meldpunt.intake.models import Signal
+
+    signals = Signal.objects.in_bulk(signal_ids)
+    times = []
+    for pk in signal_ids:
+        started = time.perf_counter()
+        bare_related(signals[pk])
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def run(size: str, pg_url: str, work: Path, data_dir: Path | None, lookups: int) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
@@ -326,12 +392,20 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, lookups: int)
     warm = readable[lookups:lookups + 20] or sample[:20]
     log(f"Measuring {len(sample)} lookups as a regisseur (warm-up {len(warm)}) ...")
     measure(user, warm, names=False)
+    measure_bare(warm)
+    bare = measure_bare(sample)
+    log(f"  bare (plain ORM, same rows, no policy or log): p50 {statistics.median(bare):.1f} ms, "
+        f"p95 {percentile(bare, 95):.1f} ms")
     results = []
     for metric, names in (("related_p95_ms", False), ("related_names_p95_ms", True)):
         times, queries = measure(user, sample, names)
         log(f"  {metric}: p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms, "
             f"max {max(times):.1f} ms, at most {queries} queries per lookup")
         results.append({"metric": metric, "value": round(percentile(times, 95), 1), "unit": "ms", "size": size})
+        results.append({"metric": f"{metric}_ratio_vs_bare", "value": round(percentile(times, 95)
+                                                                              / percentile(bare, 95), 2),
+                        "unit": "ratio", "size": size, "bare_p95_ms": round(percentile(bare, 95), 1),
+                        "note": "p95 / p95 of plain ORM reads of the same rows (names included), same run"})
         results.append({"metric": metric.replace("p95", "p50"), "value": round(statistics.median(times), 1),
                         "unit": "ms", "size": size})
     results.append({"metric": "related_queries_per_lookup", "value": queries, "unit": "queries", "size": size})

@@ -12,9 +12,11 @@ the start, dropped at the end, also after a failure):
    unique to this run;
 3. recompute every destruction date (``dates.recompute_all``), compose one list with every due
    record, approve it as the second archivaris and let the bedenktijd pass;
-4. **execute the list** (``destruction.execute``, one transaction) — the measured figure — and
+4. bare baseline: a plain cascading DELETE of the same signals and every row pointing at them
+   (``_bare.time_cascade_delete``, rolled back), for ``destroy_100k_seconds_ratio_vs_bare``;
+5. **execute the list** (``destruction.execute``, one transaction) — the measured figure — and
    delete the files after the commit;
-5. residue: in every table of the database, every text, JSON and binary column is searched for the
+6. residue: in every table of the database, every text, JSON and binary column is searched for the
    run's token, and every text column for an exact match with any destroyed identifier (BSN,
    KvK, kenteken, e-mail, phone); rows still pointing at a destroyed signal are counted, and
    attachment files left on disk. The sum is the residue count (goal: 0).
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import secrets
 import shutil
@@ -42,11 +45,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from _bare import time_cascade_delete
 from _support import admin_execute, log, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
-DB_NAME = "meldpunt_bench_retention"
+DB_NAME = os.environ.get("MELDPUNT_BENCH_DB", "meldpunt_bench_retention")  # another name: runs side by side
 SEED = 479
 SIGNALS = 100_000
 ATTACHMENTS = 500
@@ -354,6 +358,16 @@ def run(size: str, pg_url: str, work: Path) -> list[dict]:
     destruction_list.__class__.objects.filter(pk=destruction_list.pk).update(
         cooling_off_until=destruction_list.cooling_off_until - timedelta(days=30))
 
+    # Bare baseline, same run, same signals: a plain cascading DELETE of every signal on the list and
+    # every row pointing at them (foreign keys checked at once), rolled back so the real run follows.
+    from meldpunt.intake.models import Signal
+
+    ids = f"SELECT object_id FROM {destruction_list.items.model._meta.db_table} WHERE kind = 'signaal' " \
+          f"AND destruction_list_id = {destruction_list.pk}"
+    bare_seconds, bare_rows = time_cascade_delete(Signal, f"id IN ({ids})")
+    log(f"  bare: plain cascading DELETE of the same signals, {bare_rows:,} rows in {bare_seconds:.1f} s "
+        "(rolled back)")
+
     log("Destroying ...")
     with connection.cursor() as cursor:
         cursor.execute("CHECKPOINT")
@@ -384,6 +398,9 @@ def run(size: str, pg_url: str, work: Path) -> list[dict]:
     tombstones = Tombstone.objects.count()
     return [
         {"metric": "destroy_100k_seconds", "value": round(destroy_seconds, 2), "unit": "s", "size": size},
+        {"metric": "destroy_100k_seconds_ratio_vs_bare", "value": round(destroy_seconds / bare_seconds, 2),
+         "unit": "ratio", "size": size, "bare_seconds": round(bare_seconds, 2), "bare_rows": bare_rows,
+         "note": "destruction.execute / a plain cascading DELETE of the same signals (rolled back), same run"},
         {"metric": "destroy_residue_count", "value": residue_count, "unit": "rows+files", "size": size},
         {"metric": "destroyed_signals", "value": outcome.destroyed.get("signaal", 0), "unit": "signals",
          "size": size},
