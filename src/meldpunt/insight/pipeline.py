@@ -23,6 +23,7 @@ import duckdb
 from .audit import recoverable_cells
 from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
+from .pinning import close_pins
 from .sources import SourceSet
 from .suppression import THRESHOLD, pad_zeros, suppress
 
@@ -327,8 +328,9 @@ def _refuse_disclosure(partial: Path) -> None:
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None) -> PipelineResult:
-    """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records."""
+        temp_dir: Path | None = None, close_pinned: bool = False) -> PipelineResult:
+    """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
+    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off, see there)."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
     con = _connect(threads, memory_limit, temp_dir)
@@ -348,6 +350,9 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         step("optellen naar wijk en gemeente", lambda: build_cells(con))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
         counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
+        if close_pinned:
+            closing = step("vastgepinde tellingen extra afschermen", lambda: close_pins(con, "cells"))
+            counts["padded"] += closing["padded"]
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
