@@ -9,8 +9,10 @@ that count back from its score (or from its level, or from how it moves between 
 Per buurt b and indicator i (a measure of the indicator matrix with a weight > 0):
 
     observed  O = the published buurt count; a count shown as "<5" counts as 2.5 (the middle of
-                  1 … 4) — or 0 where its wijk count is hidden, for there it may be a padded zero
-                  (ADR 0026) — and one shown as "×" as 5 (it is at least 5). For signals: the published
+                  1 … 4) and one shown as "×" as 5 (it is at least 5). Where the wijk count is hidden
+                  too, a buurt's "<5" may be a padded zero (ADR 0026): then the wijk's stand-in (2.5
+                  for "<5", 5 for "×") is shared evenly by the buurten of the wijk shown "<5" — the
+                  wijk's events are somewhere among them. For signals: the published
                   count of the reference year plus the part of the year before that falls in the
                   last twelve months (pro rata), so a stand early in the year is not empty.
     expected  X = rate of i in the gemeente (Σ O / Σ exposure) × exposure of b
@@ -43,10 +45,11 @@ RARITY_FLOOR = 0.25  # an indicator that is non-zero everywhere still counts a l
 STABILISER = 0.25
 SMALL_STAND_IN = 2.5  # a count shown as "<5" (1 … 4)
 SECONDARY_STAND_IN = 5.0  # a count shown as "×" (at least 5)
-# A "<5" of a buurt whose wijk count is hidden may be a padded zero (0 … 4, ADR 0026). Most such
-# cells are zeros, so they count as 0: measured at S (seeds 20261124, 8128, 479, 2027), stand-ins
-# 2.5 / 1.0 / 0 gave recall@K 0.375 / 0.5 / 0.5 on the first seed, 0.375 / 0.375 / 0.625 on the second.
-MAYBE_ZERO_STAND_IN = 0.0
+# A "<5" of a buurt whose wijk count is hidden may be a padded zero (0 … 4, ADR 0026). Counting it
+# as 0 (method 1.3) threw away the planted patterns, which are exactly such cells: recall@K at M
+# (seed 479) 0.40, at L 0.13. Sharing the wijk's stand-in evenly over its "<5" buurten: 0.65 and
+# 0.235 (tuned on 479; sharing by addresses instead was worse: 0.60 and 0.20). Still a function of
+# published cells only: the wijk's display and which buurten show "<5".
 LEVEL_LABELS = {0: "", 1: "verhoogd", 2: "sterk verhoogd"}
 # The score cells as the export names them (the measure codes are never shown to people).
 SCORE_MEASURES = {
@@ -75,7 +78,10 @@ def hotspot_sql(reference_date: date) -> str:
 CREATE OR REPLACE TEMP TABLE hotspot_components AS
 WITH pub AS (
   SELECT b.area AS buurt, b.measure, b.period,
-         CASE WHEN NOT b.hidden THEN b.value WHEN b.primary_hidden AND w.hidden THEN {MAYBE_ZERO_STAND_IN}
+         CASE WHEN NOT b.hidden THEN b.value
+              WHEN b.primary_hidden AND w.hidden
+                THEN (CASE WHEN w.primary_hidden THEN {SMALL_STAND_IN} ELSE {SECONDARY_STAND_IN} END)
+                     / count(*) FILTER (WHERE b.primary_hidden) OVER (PARTITION BY b.parent, b.measure, b.period)
               WHEN b.primary_hidden THEN {SMALL_STAND_IN} ELSE {SECONDARY_STAND_IN} END AS v
   FROM cells b LEFT JOIN cells w
     ON w.level = 'wijk' AND w.area = b.parent AND w.kind = 'telling' AND w.phenomenon = '*' AND w.dim = ''

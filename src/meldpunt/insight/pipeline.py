@@ -23,10 +23,11 @@ import duckdb
 from .audit import recoverable_cells
 from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
+from .pinning import close_pins
 from .sources import SourceSet
 from .suppression import THRESHOLD, pad_zeros, suppress
 
-PIPELINE_VERSION = "1.3"  # 1.3: zero padding and the disclosure gate (ADR 0026)
+PIPELINE_VERSION = "1.4"  # 1.3: zero padding and the disclosure gate; 1.4: padded "<5" share the wijk (ADR 0026)
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -105,9 +106,10 @@ deeltotalen (kanalen, fenomenen, buurten van een wijk, wijken van een gemeente) 
 Is het totaal van zo'n optelling afgeschermd, dan staan ook de nullen erin als "<5" ("<5" is daar 0 tot
 en met 4). Een momentopname wordt alleen opgeslagen als geen afgeschermde telling precies is te herleiden.
 Hotspotscore: berekend uit de gepubliceerde (afgeschermde) tellingen, zodat de score geen
-afgeschermde telling kan verraden: een telling "<5" telt mee als {_num(SMALL_STAND_IN)} (als 0 wanneer de telling
-van de wijk is afgeschermd, want daar kan "<5" een 0 zijn), een telling "×" als
-{_num(SECONDARY_STAND_IN)}. Per buurt en indicator het verschil tussen de waargenomen en de verwachte telling
+afgeschermde telling kan verraden: een telling "<5" telt mee als {_num(SMALL_STAND_IN)}, een telling "×" als
+{_num(SECONDARY_STAND_IN)}; is ook de telling van de wijk afgeschermd (daar kan "<5" een 0 zijn), dan wordt
+die van de wijk ({_num(SMALL_STAND_IN)} of {_num(SECONDARY_STAND_IN)}) gelijk verdeeld over de buurten met "<5".
+Per buurt en indicator het verschil tussen de waargenomen en de verwachte telling
 (het gemeentelijk gemiddelde per inwoner voor signalen en per adres voor de registratie-
 indicatoren), gedeeld door de wortel van verwachting + 0,25, begrensd op 0 tot 3, gewogen met het
 gewicht uit de indicatormatrix en met de zeldzaamheid van de indicator (de natuurlijke logaritme van
@@ -326,8 +328,9 @@ def _refuse_disclosure(partial: Path) -> None:
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None) -> PipelineResult:
-    """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records."""
+        temp_dir: Path | None = None, close_pinned: bool = False) -> PipelineResult:
+    """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
+    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off, see there)."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
     con = _connect(threads, memory_limit, temp_dir)
@@ -347,6 +350,9 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         step("optellen naar wijk en gemeente", lambda: build_cells(con))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
         counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
+        if close_pinned:
+            closing = step("vastgepinde tellingen extra afschermen", lambda: close_pins(con, "cells"))
+            counts["padded"] += closing["padded"]
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ from django.urls import path
 from meldpunt.privacy import views as privacy_views
 from meldpunt.privacy.retention import views as retention_views
 
-from . import views
+from . import gemeente, views
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("bewaartermijnen/", retention_views.bewaartermijnen, name="bewaartermijnen"),
     path("ondermijningsbeeld/", views.ondermijningsbeeld, name="ondermijningsbeeld"),
     path("beheer/", views.beheer, name="beheer"),
+    path("beheer/gemeente/", gemeente.gemeente, name="gemeente"),
     path("mijn-meldingen/", views.mijn_meldingen, name="mijn_meldingen"),
     path("gebieden/", views.gebieden, name="gebieden"),
 ]

@@ -1,17 +1,16 @@
 """`meldpunt setup --gemeente GM0363`: set the product up for one of the 342 gemeenten.
 
-The database is brought up to date, a synthetic municipality is generated on the real CBS
-geography of that gemeente and loaded, the demo users are made, and a first ondermijningsbeeld
-is computed, so the beeld, its maps and the CBS comparison show that gemeente. `meldpunt demo`
-stays Zaanstad (GM0479).
+The database is brought up to date, then ``demo.setup.setup_gemeente`` (the same service as the
+functioneel beheerder's page Beheer › Gemeente) generates a synthetic municipality on the real CBS
+geography of that gemeente, loads it, and computes a first ondermijningsbeeld; the demo users are
+made in between. `meldpunt demo` stays Zaanstad (GM0479).
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.demo import loader
-from meldpunt.demo.generator.build import gemeente_inwoners
 from meldpunt.demo.services import ensure_demo_users
+from meldpunt.demo.setup import GemeenteSetupError, setup_gemeente
 
 
 class Command(BaseCommand):
@@ -26,20 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=479, help="Zelfde seed, zelfde gegevens.")
 
     def handle(self, *args, gemeente, size, seed, **options):
-        code = gemeente.strip().upper()
-        try:
-            gemeente_inwoners(code)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
         self.stdout.write("Database bijwerken…")
         call_command("migrate", interactive=False, verbosity=0)
-        if loader.is_loaded():
-            raise CommandError("Er staan al registratiegegevens in de database. Gebruik een lege database "
-                               "(zet MELDPUNT_VAR_DIR op een nieuwe map) om een andere gemeente klaar te zetten.")
-        call_command("generate", size=size, seed=seed, gemeente=code, verbosity=options["verbosity"])
-        for username, label, password in ensure_demo_users():
-            if password:
-                self.stdout.write(f"  {username:<22} {password:<30} {label}")
-        call_command("beeld", "regenerate", verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS(f"Klaar: Meldpunt Ondermijning staat klaar voor {code}. "
-                                             "Start de app met `meldpunt serve`."))
+
+        def demo_users():
+            for username, label, password in ensure_demo_users():
+                if password:
+                    self.stdout.write(f"  {username:<22} {password:<30} {label}")
+
+        def progress(label):
+            if options["verbosity"]:
+                self.stdout.write(f"{label}…")
+
+        try:
+            result = setup_gemeente(gemeente, size=size, seed=seed, progress=progress, after_load=demo_users)
+        except GemeenteSetupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"Klaar: Meldpunt Ondermijning staat klaar voor {result.naam} "
+                                             f"({result.code}). Start de app met `meldpunt serve`."))
