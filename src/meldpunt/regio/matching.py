@@ -125,15 +125,20 @@ def canonicals_of(*, bsn: str = "", kvk_nummer: str = "", address: Address | Non
     return found
 
 
+def match_key_label(gemeente: str) -> bytes:
+    """The label that derives a gemeente's match key from its pseudonym key. The gemeente code
+    separates two gemeenten even if they were ever given the same key material."""
+    return MATCH_KEY_LABEL + b"|" + parse_gemeentecode(gemeente).encode()
+
+
 def derive_match_key(pseudonym_key: bytes, gemeente: str) -> bytes:
-    """The match key of a gemeente, from that gemeente's own pseudonym key (``core.keys``): one
-    way (it tells nothing about the pseudonym key) and with a label of its own, so a digest never
-    equals a log pseudonym of the same subject. The gemeente code separates two gemeenten even if
-    they were ever given the same key material."""
+    """The match key of a gemeente, from that gemeente's own pseudonym key: one way (it tells
+    nothing about the pseudonym key) and labelled, so a digest never equals a log pseudonym of the
+    same subject. ``core.keys.KeyRing.derive`` computes the same from the key ring; this form takes
+    the key itself, for the HTTP exchange's tooling and the tests."""
     if not pseudonym_key:
         raise ValueError("Er is geen sleutel om de koppelsleutel van af te leiden.")
-    code = parse_gemeentecode(gemeente)
-    return hmac.new(pseudonym_key, MATCH_KEY_LABEL + b"|" + code.encode(), hashlib.sha256).digest()
+    return hmac.new(pseudonym_key, match_key_label(gemeente), hashlib.sha256).digest()
 
 
 def digest(match_key: bytes, canonical: Canonical) -> str:
