@@ -215,3 +215,9 @@ def test_a_hit_is_exactly_the_gemeenten_that_know_the_subject(known, asked):
             index.add(gemeente, keys[gemeente], plates[n])
     answer = m.hits(plates[asked], keys, index.lookup, asking=_GEMEENTEN[0])
     assert answer == {g: asked in known.get(g, set()) for g in _GEMEENTEN[1:]}
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=8))
+def test_every_kenteken_intake_stores_has_its_canonical_form(plate):
+    # intake.services stores a kenteken as 4 to 8 capitals and digits: each one can be asked about.
+    assert m.canonical_kenteken(plate).value == plate
