@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     # Its `health_check` command probes the readiness endpoint (meldpunt.health, docs/adr/0027).
     "health_check",
     "meldpunt.core",
+    # Before every app with records of a gemeente: its post_migrate makes the home tenant first.
+    "meldpunt.tenancy",
     "meldpunt.accounts",
     "meldpunt.registries",
     "meldpunt.privacy",
@@ -265,6 +267,11 @@ SPECTACULAR_SETTINGS = {
         "meldpunt.api.schema.add_design_rules_responses",
     ],
 }
+
+# The gemeente this installation works for (a CBS code, e.g. GM0479; ADR 0030 §12). It makes the
+# home tenant, which from then on is the one source of truth (meldpunt.tenancy.home). Empty:
+# the gemeente of the loaded CBS geography (`meldpunt setup --gemeente`, `meldpunt demo`).
+MELDPUNT_GEMEENTE = env_str("MELDPUNT_GEMEENTE", "")
 
 # Keys outside the database (see meldpunt.core.keys): Fernet key for sealed 'geen actie' signals
 # and the HMAC key that pseudonymises data subjects in the processing log. Without these
