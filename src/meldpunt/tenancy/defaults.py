@@ -15,10 +15,20 @@ class GemeenteRequired(ImproperlyConfigured):
     pass
 
 
-def only_gemeente() -> str:
-    """The code of the one (home) tenant; made from the configured or loaded gemeente if needed."""
-    codes = list(Tenant.objects.values_list("code", flat=True)[:2])
-    if len(codes) > 1:
+def only_tenant() -> Tenant:
+    """The one (home) tenant; made from the configured or loaded gemeente if needed."""
+    tenants = list(Tenant.objects.all()[:2])
+    if len(tenants) > 1:
         raise GemeenteRequired("Deze installatie werkt voor meer dan één gemeente: geef bij een nieuw gegeven aan "
                                "van welke gemeente het is.")
-    return codes[0] if codes else home_tenant().code
+    return tenants[0] if tenants else home_tenant()
+
+
+def only_gemeente() -> str:
+    """The field default: the code of `only_tenant()`."""
+    return only_tenant().code
+
+
+def gemeente_or_only(gemeente) -> Tenant:
+    """What a service stores: the gemeente its caller named, else the installation's only one."""
+    return gemeente if gemeente is not None else only_tenant()

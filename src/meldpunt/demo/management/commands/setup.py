@@ -3,7 +3,7 @@
 The database is brought up to date, a synthetic municipality is generated on the real CBS
 geography of that gemeente and loaded, the demo users are made, and a first ondermijningsbeeld
 is computed, so the beeld, its maps and the CBS comparison show that gemeente. `meldpunt demo`
-stays Zaanstad (GM0479).
+stays Zaanstad (GM0479). The gemeente becomes the installation's home tenant when the data is loaded.
 """
 
 from django.core.management import call_command
@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from meldpunt.demo import loader
 from meldpunt.demo.generator.build import gemeente_inwoners
 from meldpunt.demo.services import ensure_demo_users
+from meldpunt.tenancy.home import configured_code
 
 
 class Command(BaseCommand):
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             gemeente_inwoners(code)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        # The loaded gemeente becomes the home tenant (meldpunt.tenancy.home); it must be the configured one.
+        configured = configured_code()
+        if configured and configured != code:
+            raise CommandError(f"MELDPUNT_GEMEENTE staat op {configured}, niet op {code}. Pas de instelling aan of "
+                               "kies dezelfde gemeente.")
         self.stdout.write("Database bijwerken…")
         call_command("migrate", interactive=False, verbosity=0)
         if loader.is_loaded():
