@@ -11,17 +11,16 @@ from django.apps import apps
 from django.db.models import ForeignKey
 from django.utils import timezone
 
-from factories import OTHER_NAME, first_address, new_signal, open_casus, to_research, weging
+from factories import OTHER_NAME, new_signal, open_casus, to_research, weging
 from meldpunt.cases import meetings, services
 from meldpunt.cases.models import AgendaItem, CasusSignal, Meeting
-from meldpunt.intake import services as intake
 from meldpunt.intake.models import MentionedSubject, Phenomenon, Signal
 from meldpunt.protocol.models import Weging
 from meldpunt.protocol.research import services as research
 from meldpunt.protocol.research.models import Source
 from meldpunt.tenancy import ownership
 from meldpunt.tenancy.defaults import GemeenteRequired
-from meldpunt.tenancy.home import TenancyError, ensure_home_tenant, home_tenant
+from meldpunt.tenancy.home import TenancyError, ensure_home_tenant
 from meldpunt.tenancy.models import Tenant
 
 # The apps whose records belong to a gemeente, or are declared shared (ADR 0030 §2).
@@ -99,8 +98,8 @@ def add_wormerland() -> Tenant:
                                  log_chain="verwerking:GM0880", register_uri="urn:nl:gm0880:register")
 
 
-def test_the_home_gemeente_is_the_configured_one_and_every_new_record_gets_it(regie):
-    home = home_tenant()
+def test_the_home_gemeente_is_the_configured_one_and_every_new_record_gets_it(regie, home_gemeente):
+    home = home_gemeente
     assert (home.code, home.naam, home.is_home, home.log_chain) == ("GM0479", "Zaanstad", True, "verwerking")
     casus = open_casus(regie)
     signal = casus.signal_links.get().signal
@@ -125,10 +124,7 @@ def test_loading_another_gemeente_into_this_installation_is_refused(db):
 def test_a_casus_holds_only_signals_of_its_own_gemeente(regie):
     casus = open_casus(regie)
     wormerland = add_wormerland()
-    data = intake.SignalInput(channel="intern", description="Wietlucht bij een loods.", phenomenon="hennepteelt_drugs",
-                              reporter_kind="medewerker", address=first_address(),
-                              subjects=[intake.SubjectInput(kind="persoon", name=OTHER_NAME, bsn="999990019")])
-    elsewhere = to_research(regie, intake.create_signal(data, user=regie, gemeente=wormerland))
+    elsewhere = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1, gemeente=wormerland))
     assert elsewhere.gemeente == wormerland
     assert set(Weging.objects.filter(signal=elsewhere).values_list("gemeente_id", flat=True)) == {"GM0880"}
     wegingen_before = Weging.objects.count()
@@ -142,7 +138,7 @@ def test_a_casus_holds_only_signals_of_its_own_gemeente(regie):
     assert not CasusSignal.objects.filter(signal=elsewhere).exists() and Weging.objects.count() == wegingen_before
 
 
-def test_a_casusoverleg_puts_only_its_own_gemeentes_casussen_on_the_agenda(regie):
+def test_a_casusoverleg_puts_only_its_own_gemeentes_casussen_on_the_agenda(regie, home_gemeente):
     casus = open_casus(regie)
     wormerland = add_wormerland()
     overleg = meetings.plan(regie, "Casusoverleg Wormerland", timezone.now() + timedelta(days=3), "Gemeentehuis",
@@ -155,7 +151,7 @@ def test_a_casusoverleg_puts_only_its_own_gemeentes_casussen_on_the_agenda(regie
         "casussen van de eigen gemeente."]
     assert not AgendaItem.objects.filter(meeting=overleg).exists()
     own = meetings.plan(regie, "Casusoverleg Zaanstad", timezone.now() + timedelta(days=3), "Stadhuis",
-                        gemeente=home_tenant())
+                        gemeente=home_gemeente)
     assert own.gemeente_id == "GM0479" and meetings.add_to_agenda(regie, own, casus).casus == casus
     assert Meeting.objects.filter(gemeente=wormerland).count() == 1
 
