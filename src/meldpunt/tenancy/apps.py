@@ -8,6 +8,7 @@ class TenancyConfig(AppConfig):
     verbose_name = "Aangesloten gemeenten"
 
     def ready(self):
+        # Here, not at the top: home imports the models, which Django loads after the AppConfig.
         from .home import ensure_configured_home
 
         # Before the apps that seed per gemeente (protocol's sources): INSTALLED_APPS lists this
