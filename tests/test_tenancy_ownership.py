@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.db.models import ForeignKey
+from django.test import override_settings
 from django.utils import timezone
 
 from factories import OTHER_NAME, new_signal, open_casus, to_research, weging
@@ -18,9 +19,11 @@ from meldpunt.intake.models import MentionedSubject, Phenomenon, Signal
 from meldpunt.protocol.models import Weging
 from meldpunt.protocol.research import services as research
 from meldpunt.protocol.research.models import Source
+from meldpunt.registries.models import Buurt, Gemeente, Wijk
 from meldpunt.tenancy import ownership
 from meldpunt.tenancy.defaults import GemeenteRequired
 from meldpunt.tenancy.home import TenancyError, ensure_home_tenant
+from meldpunt.tenancy.migration_support import HomeGemeenteUnknown, home_code
 from meldpunt.tenancy.models import Tenant
 
 # The apps whose records belong to a gemeente, or are declared shared (ADR 0030 §2).
@@ -175,3 +178,21 @@ def test_a_signal_is_researched_only_with_its_own_gemeentes_sources(regie):
         research.request_sources(regie, signal, [theirs], [signal.subjects.get().pk], "Nagaan of de persoon bekend is.")
     assert "De bron BRP Wormerland is van een andere gemeente dan dit signaal." in refused.value.messages
     assert not signal.source_requests.exists()
+
+
+# ------------------------------------------------------------------ the migration's home gemeente
+
+
+def test_the_migration_takes_the_one_gemeente_of_the_signals_and_refuses_when_there_are_several(regie):
+    new_signal(regie)
+    with override_settings(MELDPUNT_GEMEENTE=""):
+        assert home_code(apps, "default") == "GM0479"
+        gemeente = Gemeente.objects.create(code="GM0880", naam="Wormerland")
+        buurt = Buurt.objects.create(code="BU08800101", naam="Wormer-Centrum",
+                                     wijk=Wijk.objects.create(code="WK088001", naam="Wormer", gemeente=gemeente))
+        Signal.objects.filter(pk=new_signal(regie, index=1).pk).update(buurt=buurt)
+        several = r"meer dan één gemeente \(GM0479, GM0880\)\. .*MELDPUNT_GEMEENTE"
+        with pytest.raises(HomeGemeenteUnknown, match=several):
+            home_code(apps, "default")
+    with override_settings(MELDPUNT_GEMEENTE="gm0479 "):
+        assert home_code(apps, "default") == "GM0479"  # the setting wins, written either way
