@@ -56,7 +56,9 @@ def test_only_the_beheerder_sets_the_gemeente(client, make_user, role):
 @pytest.mark.django_db(transaction=True)
 def test_the_command_and_the_service_set_an_empty_installation_up(tmp_path, settings, capsys):
     """The same service behind the command: on an empty database Vlieland is generated, loaded and
-    given a first beeld; a second run (now with data) is refused in Dutch."""
+    given a first beeld; a second run (now with data) is refused in Dutch. The installation is not
+    yet set to a gemeente (MELDPUNT_GEMEENTE empty): Vlieland becomes its home tenant."""
+    settings.MELDPUNT_GEMEENTE = ""
     call_command("flush", interactive=False, verbosity=0)
     forget_snapshots()
     settings.VAR_DIR = tmp_path
@@ -68,5 +70,15 @@ def test_the_command_and_the_service_set_an_empty_installation_up(tmp_path, sett
             assert "Klaar: Meldpunt Ondermijning staat klaar voor Vlieland (GM0096)." in capsys.readouterr().out
             with pytest.raises(setup.GemeenteSetupError, match="al registratiegegevens van Vlieland"):
                 setup.setup_gemeente("GM0363")
+
         finally:
             forget_snapshots()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_installation_set_to_one_gemeente_refuses_another_before_generating(settings, tmp_path):
+    call_command("flush", interactive=False, verbosity=0)  # empty: no registry data, home tenant Zaanstad
+    settings.VAR_DIR = tmp_path
+    with pytest.raises(setup.GemeenteSetupError, match="ingesteld voor Zaanstad, niet voor Vlieland"):
+        setup.setup_gemeente("GM0096")
+    assert not (tmp_path / "generated").exists()

@@ -25,6 +25,7 @@ from meldpunt.insight import kerncijfers
 from meldpunt.insight import services as insight_services
 from meldpunt.registries.models import Gemeente
 from meldpunt.tenancy.home import configured_code
+from meldpunt.tenancy.models import Tenant
 
 
 class GemeenteSetupError(MeldpuntError):
@@ -65,17 +66,19 @@ def setup_gemeente(code: str, *, user=None, size: str = "S", seed: int = 479,
     except ValueError as error:
         raise GemeenteSetupError(str(error)) from error
     naam = kerncijfers.gemeente(code).naam
-    # The loaded gemeente becomes the home tenant (meldpunt.tenancy.home): it must be the configured one.
-    configured = configured_code()
-    if configured and configured != code:
-        raise GemeenteSetupError(f"Deze installatie is ingesteld voor {configured} (MELDPUNT_GEMEENTE), niet voor "
-                                 f"{code}. Pas de instelling aan of kies dezelfde gemeente; er is niets gewijzigd.")
     present = loaded_gemeente()
     if present is not None:
         raise GemeenteSetupError(
             f"Er staan al registratiegegevens van {present[1]} in deze installatie. {naam} instellen kan alleen "
             "in een lege installatie (een nieuwe database); de gegevens van "
             f"{present[1]} worden niet gemengd of weggegooid.")
+    # The loaded gemeente becomes the home tenant (meldpunt.tenancy.home): it must be the configured
+    # one, refused here before minutes of generating rather than by the loader afterwards.
+    configured = configured_code() or getattr(Tenant.objects.filter(key_slot="").first(), "code", "")
+    if configured and configured != code:
+        raise GemeenteSetupError(f"Deze installatie is ingesteld voor {kerncijfers.gemeente(configured).naam}, niet "
+                                 f"voor {naam}. Kies dezelfde gemeente, of zet MELDPUNT_GEMEENTE op {code} in een "
+                                 "nieuwe installatie; er is niets gewijzigd.")
     suffix = "" if code == "GM0479" else f"-{code}"
     out = Path(settings.VAR_DIR) / "generated" / f"{size}-{seed}{suffix}"
     if progress:

@@ -94,6 +94,14 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "insight.DataSource": None,
     "insight.Indicator": None,
     "insight.Snapshot": None,
+    # notifications: a melding is about one record of one gemeente; S1's remainder gives it the
+    # gemeente of that record (NOT_YET_SCOPED). Preferences are a person's, across gemeenten.
+    "notifications.Notification": None,
+    "notifications.Preference": None,
+    # jobs: a run of a job for one gemeente (a destruction list, a beeld) or for the installation.
+    "jobs.JobRun": None,
+    # privacy: the subject types are the standard's register, one for the installation.
+    "privacy.DataSubjectType": None,
     # tenancy itself
     "tenancy.Regio": None,
     "tenancy.Tenant": None,
@@ -110,6 +118,8 @@ NOT_YET_SCOPED: dict[str, str] = {
     "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
     "retention.SignalRetentionRule": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
     "insight.Snapshot": "S7: beeld per gemeente of regio",
+    "notifications.Notification": "S1 (rest): gemeente van het werk waarover de melding gaat",
+    "jobs.JobRun": "S1 (rest): gemeente van de taak (leeg: de hele installatie)",
 }
 
 
