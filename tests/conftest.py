@@ -52,6 +52,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def home_gemeente(db):
+    """The home tenant, Zaanstad (ADR 0030 §12). It is there in every test without asking: the test
+    settings set MELDPUNT_GEMEENTE=GM0479 and tenancy's post_migrate makes it on migrate and again
+    after every flush (so live-server threads and transactional tests have it too), and every
+    service and factory gives a new record the installation's only gemeente."""
+    from meldpunt.tenancy.home import home_tenant
+
+    return home_tenant()
+
+
+@pytest.fixture
 def make_user(db):
     counter = {"n": 0}
 

@@ -61,13 +61,14 @@ def first_address() -> int:
     return Nummeraanduiding.objects.order_by("pk").first().pk
 
 
-def new_signal(user, name=SECRET_NAME, bsn="999993653", index=0):
-    """A signal at the ``index``-th address naming one person (``name``, ``bsn``)."""
+def new_signal(user, name=SECRET_NAME, bsn="999993653", index=0, gemeente=None):
+    """A signal at the ``index``-th address naming one person (``name``, ``bsn``), of ``gemeente``
+    (a tenancy.Tenant; without one the installation's only gemeente, the home tenant)."""
     address = Nummeraanduiding.objects.order_by("pk")[index]
     data = intake.SignalInput(channel="intern", description="Sterke wietlucht, ramen afgeplakt.",
                               phenomenon="hennepteelt_drugs", reporter_kind="medewerker", address=address.pk,
                               subjects=[intake.SubjectInput(kind="persoon", name=name, bsn=bsn)])
-    return intake.create_signal(data, user=user)
+    return intake.create_signal(data, user=user, gemeente=gemeente)
 
 
 def to_research(user, signal, reasoning=REASONING):
@@ -158,9 +159,9 @@ def brp_request(people, demo, signal):
 # ------------------------------------------------------------------- casus, overleg, vrijgave
 
 
-def open_casus(team_and_regie, name=SECRET_NAME, bsn="999993653") -> Casus:
-    """A signal through steps 1-3 and W4 'casus': returns the casus it opened."""
-    signal = to_research(team_and_regie, new_signal(team_and_regie, name, bsn))
+def open_casus(team_and_regie, name=SECRET_NAME, bsn="999993653", gemeente=None) -> Casus:
+    """A signal through steps 1-3 and W4 'casus': returns the casus it opened (of the signal's gemeente)."""
+    signal = to_research(team_and_regie, new_signal(team_and_regie, name, bsn, gemeente=gemeente))
     protocol.decide(team_and_regie, signal, [weging("W4", "casus")], "hits_casus")
     return Casus.objects.get(signal_links__signal=signal)
 

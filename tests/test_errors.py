@@ -33,7 +33,11 @@ pytestmark = pytest.mark.attack
 # Programming and integrity guards, not refusals a user sees, and DRF's own authentication failure:
 # they stay outside MeldpuntError.
 INTERNAL = {"AppendOnlyError", "SecurityLogError", "_Rollback", "DestructionBlocked", "SnapshotImmutable",
-            "NotDue", "TransactionRequired", "TokenRefused", "ChainBroken"}
+            "NotDue", "TransactionRequired", "TokenRefused", "ChainBroken",
+            # tenancy: the installation's gemeente is not configured or conflicts, a record is made
+            # without its gemeente, a model lacks its OWNER_PATHS entry: for the beheerder or the
+            # programmer, never a refused step of a user.
+            "TenancyError", "GemeenteRequired", "UnknownOwner", "HomeGemeenteUnknown"}
 
 
 # ------------------------------------------------------------------------------- the API handler

@@ -15,6 +15,8 @@ from meldpunt.core.errors import NotAllowed
 from meldpunt.privacy import log
 from meldpunt.privacy.retention.models import ResultClass
 from meldpunt.protocol.transitions import CasusState
+from meldpunt.tenancy.defaults import gemeente_or_only
+from meldpunt.tenancy.models import Tenant
 
 from .errors import CaseError
 from .items import casus_subjects
@@ -43,7 +45,10 @@ def minutes_result_class(meeting: Meeting) -> ResultClass | None:
 
 
 @transaction.atomic
-def plan(user, title: str, starts_at, location: str = "", with_third_parties: bool = False) -> Meeting:
+def plan(user, title: str, starts_at, location: str = "", with_third_parties: bool = False,
+         gemeente: Tenant | None = None) -> Meeting:
+    """A casusoverleg of ``gemeente`` (without one: the installation's only gemeente); its agenda
+    takes only that gemeente's casussen."""
     _organiser(user)
     problems = []
     if not (title or "").strip():
@@ -52,7 +57,8 @@ def plan(user, title: str, starts_at, location: str = "", with_third_parties: bo
         problems.append("Kies datum en tijd van het overleg.")
     if problems:
         raise CaseError(*problems)
-    meeting = Meeting.objects.create(title=title.strip()[:200], starts_at=starts_at, location=location.strip()[:200],
+    meeting = Meeting.objects.create(gemeente=gemeente_or_only(gemeente), title=title.strip()[:200],
+                                     starts_at=starts_at, location=location.strip()[:200],
                                      with_third_parties=with_third_parties, organiser=user,
                                      created_at=timezone.now())
     log.record("casusoverleg_plannen", "casus", _meeting_subject(meeting), user=user, obj=meeting)
@@ -78,6 +84,9 @@ def add_to_agenda(user, meeting: Meeting, casus) -> AgendaItem:
         raise CaseError("Een afgesloten casus kan niet op de agenda.")
     if AgendaItem.objects.filter(meeting=meeting, casus=casus).exists():
         raise CaseError(f"Casus {casus.reference} staat al op de agenda.")
+    if casus.gemeente_id != meeting.gemeente_id:
+        raise CaseError(f"Casus {casus.reference} is van {casus.gemeente.naam} en dit casusoverleg van "
+                        f"{meeting.gemeente.naam}: op de agenda staan alleen casussen van de eigen gemeente.")
     order = meeting.agenda.count() + 1
     item = AgendaItem.objects.create(meeting=meeting, casus=casus, order=order)
     log.record("agenderen", "casus", [log.DataSubject("intern", f"casus:{casus.pk}")], user=user, obj=casus)

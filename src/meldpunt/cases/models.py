@@ -12,10 +12,14 @@ from django.db import models
 
 from meldpunt.core.datums import format_date
 from meldpunt.intake.models import Signal
+from meldpunt.tenancy.defaults import only_gemeente
 
 
 class Casus(models.Model):
     reference = models.CharField("kenmerk", max_length=20, unique=True)
+    # Holds only signals of this gemeente (cases.services checks it when a signal is linked).
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="casussen",
+                                 default=only_gemeente, verbose_name="gemeente")
     title = models.CharField("werktitel", max_length=200)
     # The current state is the latest row of the history; this column is its pointer.
     state = models.CharField("status", max_length=30, default="voorbereiding")
@@ -95,6 +99,9 @@ class MeetingState(models.TextChoices):
 class Meeting(models.Model):
     """A casusoverleg. Holds no case content: title, date and place only."""
 
+    # Held by one gemeente: its agenda holds only that gemeente's casussen (cases.meetings checks it).
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="meetings",
+                                 default=only_gemeente, verbose_name="gemeente")
     title = models.CharField("naam van het overleg", max_length=200)
     starts_at = models.DateTimeField("datum en tijd")
     location = models.CharField("plaats", max_length=200, blank=True)

@@ -94,7 +94,8 @@ def casus_weging(user, casus: Casus, data: WegingInput) -> Weging:
     if not policy.may_take_weging(user, data.type, casus):
         raise NotAllowed(f"Uw rol mag weging {data.type} niet vastleggen.")
     weging = Weging(
-        casus=casus, type=data.type, decision=data.decision, reasoning=(data.reasoning or "").strip(),
+        casus=casus, gemeente_id=casus.gemeente_id, type=data.type, decision=data.decision,
+        reasoning=(data.reasoning or "").strip(),
         purpose=(data.purpose or "").strip()[:300], legal_basis=(data.legal_basis or "").strip()[:300],
         necessity=(data.necessity or "").strip(), proportionality=(data.proportionality or "").strip(),
         subsidiarity=(data.subsidiarity or "").strip(), art9_data=data.art9_data, art10_data=data.art10_data,
@@ -129,7 +130,9 @@ def open_from_signal(user, signal, change, used: list[Weging]) -> Casus:
     w4 = next((w for w in used if w.type == "W4"), None)
     area = signal.buurt.naam if signal.buurt_id else ""
     title = f"{signal.phenomenon.name}{f' – {area}' if area else ''}"
-    casus = create_casus(now, title=title[:200], opened_at=now, lead=user if policy.may_lead_casus(user) else None)
+    # The casus is of its first signal's gemeente; every further signal must be of it too.
+    casus = create_casus(now, gemeente_id=signal.gemeente_id, title=title[:200], opened_at=now,
+                         lead=user if policy.may_lead_casus(user) else None)
     if policy.may_join_team(user) and not policy.may_lead_casus(user):
         casus.team.add(user)
     CasusSignal.objects.create(casus=casus, signal=signal, linked_at=now, linked_by=user, weging=w4)
@@ -152,6 +155,9 @@ def link_signal(user, casus: Casus, signal, data: WegingInput, note: str = "") -
         raise NotAllowed("U hebt geen toegang tot dit signaal.")
     if CasusSignal.objects.filter(signal=signal).exists():
         raise CaseError(f"Signaal {signal.reference} hoort al bij een casus.")
+    if signal.gemeente_id != casus.gemeente_id:
+        raise CaseError(f"Signaal {signal.reference} is van {signal.gemeente.naam} en casus {casus.reference} van "
+                        f"{casus.gemeente.naam}: een casus bevat alleen signalen van de eigen gemeente.")
     if data.type != "W4" or data.decision != "casus":
         raise CaseError("Koppelen vraagt weging 4 met het besluit 'Casus starten'.")
     weging = casus_weging(user, casus, data)

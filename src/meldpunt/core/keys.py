@@ -9,8 +9,9 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -72,6 +73,67 @@ def pseudonymise(kind: str, identifier: str) -> str:
     """A keyed hash (HMAC-SHA256) of a data subject: stable per subject, useless without the key."""
     message = f"{kind}:{identifier}".encode()
     return hmac.new(_pseudonym_key(), message, hashlib.sha256).hexdigest()
+
+
+# ------------------------------------------------------------------ a key ring per gemeente
+# In a regional installation each gemeente is its own controller (ADR 0030 §5): its own
+# encryption key and pseudonym key, independent random keys, never derived from another's. A
+# ring is named by its slot: "" is the installation's keys above (the gemeente whose data was
+# there before tenancy keeps them, so nothing is re-encrypted); a CBS code such as "GM0880" reads
+# MELDPUNT_ENCRYPTION_KEY_GM0880 / MELDPUNT_PSEUDONYM_KEY_GM0880 (settings) or files in
+# var/keys/GM0880/, made on first use like the installation's.
+
+_SLOT = re.compile(r"^GM\d{4}$")
+
+
+def _slot_key(slot: str, name: str, make) -> bytes:
+    configured = getattr(settings, f"MELDPUNT_{name.upper()}_{slot}", "")
+    if configured:
+        return configured.encode()
+    return key_from_file(Path(settings.VAR_DIR) / "keys" / slot / name, make)
+
+
+class KeyRing:
+    """The keys of one controller: sealing, pseudonymising, and keys derived for other purposes
+    (the regio's match key). The pseudonym key itself never leaves the ring."""
+
+    def __init__(self, slot: str):
+        if slot and not _SLOT.match(slot):
+            raise ValueError(f"Een sleutelring heet naar een CBS-gemeentecode (bv. GM0880), niet {slot!r}.")
+        self.slot = slot
+
+    @cached_property
+    def _fernet(self) -> Fernet:
+        return _fernet() if not self.slot else Fernet(_slot_key(self.slot, "encryption_key", Fernet.generate_key))
+
+    @cached_property
+    def _pseudonym_key(self) -> bytes:
+        return _pseudonym_key() if not self.slot else _slot_key(self.slot, "pseudonym_key", random_key)
+
+    def seal(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def unseal(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(bytes(token))
+        except InvalidToken as error:
+            raise ValueError("De versleutelde gegevens kunnen niet worden geopend met de sleutel van "
+                             "deze gemeente.") from error
+
+    def pseudonymise(self, kind: str, identifier: str) -> str:
+        return hmac.new(self._pseudonym_key, f"{kind}:{identifier}".encode(), hashlib.sha256).hexdigest()
+
+    def derive(self, label: bytes) -> bytes:
+        """A key for another purpose, one way from the pseudonym key: it tells nothing about that
+        key, and the label keeps its outputs apart from the log's pseudonyms."""
+        if not label:
+            raise ValueError("Een afgeleide sleutel heeft een eigen label nodig.")
+        return hmac.new(self._pseudonym_key, label, hashlib.sha256).digest()
+
+
+@cache
+def ring(slot: str = "") -> KeyRing:
+    return KeyRing(slot)
 
 
 def ensure_keys(**_kwargs) -> None:

@@ -20,6 +20,7 @@ from meldpunt.core.workdays import add_working_days
 from meldpunt.intake.models import Signal
 from meldpunt.protocol.models import StateChange, StepNorm
 from meldpunt.registries import models as m
+from meldpunt.tenancy.home import ensure_home_tenant, home_tenant
 
 BATCH = 5000
 
@@ -116,8 +117,12 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
+            home = _home_tenant(duck, directory)
             with connection.cursor() as cursor:
                 for name, model, mapping in PLAN:
+                    if model is Signal:
+                        # A checked CBS code (GM and four digits), so a literal is safe here.
+                        mapping = {**mapping, "gemeente": f"'{home.code}'"}
                     path = directory / f"{name}.parquet"
                     select = ", ".join(mapping.values())
                     rows = duck.execute(f"SELECT {select} FROM read_parquet(?)", [str(path)]).fetchall()
@@ -138,6 +143,14 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
     finally:
         duck.close()
     return counts
+
+
+def _home_tenant(duck, directory: Path):
+    """The gemeente the loaded data belongs to: the one gemeente of the generated geography becomes
+    (or must be) the home tenant, so the demo and `setup --gemeente` keep one source of truth."""
+    codes = [row[0] for row in duck.execute("SELECT DISTINCT code FROM read_parquet(?) ORDER BY code",
+                                            [str(directory / "gemeenten.parquet")]).fetchall()]
+    return ensure_home_tenant(codes[0]) if len(codes) == 1 else home_tenant()
 
 
 def _start_signal_histories() -> None:

@@ -24,6 +24,7 @@ from meldpunt.demo.generator.build import build, gemeente_inwoners
 from meldpunt.insight import kerncijfers
 from meldpunt.insight import services as insight_services
 from meldpunt.registries.models import Gemeente
+from meldpunt.tenancy.home import configured_code
 
 
 class GemeenteSetupError(MeldpuntError):
@@ -64,6 +65,11 @@ def setup_gemeente(code: str, *, user=None, size: str = "S", seed: int = 479,
     except ValueError as error:
         raise GemeenteSetupError(str(error)) from error
     naam = kerncijfers.gemeente(code).naam
+    # The loaded gemeente becomes the home tenant (meldpunt.tenancy.home): it must be the configured one.
+    configured = configured_code()
+    if configured and configured != code:
+        raise GemeenteSetupError(f"Deze installatie is ingesteld voor {configured} (MELDPUNT_GEMEENTE), niet voor "
+                                 f"{code}. Pas de instelling aan of kies dezelfde gemeente; er is niets gewijzigd.")
     present = loaded_gemeente()
     if present is not None:
         raise GemeenteSetupError(

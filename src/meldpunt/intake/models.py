@@ -9,6 +9,8 @@ import hashlib
 from django.conf import settings
 from django.db import models
 
+from meldpunt.tenancy.defaults import only_gemeente
+
 from .rule_schemas import validate_rule
 
 
@@ -70,6 +72,9 @@ class PartnerOrganisation(models.Model):
 
 class Signal(models.Model):
     reference = models.CharField("kenmerk", max_length=20, unique=True)
+    # The gemeente (tenant) the signal was made to; everything under it inherits it (ADR 0030 §2).
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="signals",
+                                 default=only_gemeente, verbose_name="gemeente")
     receipt_code = models.CharField("ontvangstcode", max_length=16, unique=True, null=True, blank=True)
     received_at = models.DateTimeField("ontvangen op", db_index=True)
     channel = models.CharField("kanaal", max_length=20, choices=Channel.choices)
@@ -121,6 +126,8 @@ class Signal(models.Model):
             # The queue's order (selectors.queue): the first page is read from the index instead
             # of sorting every visible signal (bench/intake.py, queue page at 100,000 signals).
             models.Index(fields=["deadline", "received_at", "id"], name="signal_queue_order"),
+            # The same order within one gemeente: the queue of a regional installation (ADR 0030 §2).
+            models.Index(fields=["gemeente", "deadline", "received_at", "id"], name="signal_gemeente_queue"),
         ]
 
     def __str__(self):

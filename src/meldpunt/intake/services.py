@@ -20,6 +20,8 @@ from meldpunt.core import identifiers
 from meldpunt.privacy import log
 from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
+from meldpunt.tenancy.defaults import gemeente_or_only
+from meldpunt.tenancy.models import Tenant
 
 from . import files, hooks, subjects
 from .errors import AttachmentError, IntakeError, PartnerTokenError  # noqa: F401 (re-exported)
@@ -242,9 +244,11 @@ def _validate(data: SignalInput) -> tuple[dict, dict]:
 
 
 @transaction.atomic
-def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation | None = None) -> Signal:
+def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation | None = None,
+                  gemeente: Tenant | None = None) -> Signal:
     """Register a signal in state 'ontvangen' from any channel. A telephone or desk report only by
-    meldpunt staff (``policy.may_register_channel``), whoever calls: the view, the API or a job."""
+    meldpunt staff (``policy.may_register_channel``), whoever calls: the view, the API or a job.
+    The signal belongs to ``gemeente``; without one, to the installation's only gemeente (ADR 0030)."""
     if not policy.may_register_channel(user, data.channel):
         raise IntakeError({"channel": [STAFF_CHANNEL_REFUSED]})
     clean, errors = _validate(data)
@@ -253,7 +257,8 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     now = timezone.now()
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
     signal = Signal.objects.create(
-        reference=f"tmp-{secrets.token_hex(6)}", receipt_code=_receipt_code(), received_at=now,
+        gemeente=gemeente_or_only(gemeente), reference=f"tmp-{secrets.token_hex(6)}", receipt_code=_receipt_code(),
+        received_at=now,
         channel=data.channel, reporter_kind=data.reporter_kind, phenomenon=clean["phenomenon"],
         description=clean["description"], location_text=data.location_text.strip()[:300],
         occurred_on=data.occurred_on, occurred_text=data.occurred_text.strip()[:200],

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from meldpunt.intake.models import Signal
+from meldpunt.tenancy.defaults import only_gemeente
 
 
 class WegingType(models.TextChoices):
@@ -45,6 +46,9 @@ class Weging(models.Model):
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="wegingen")
     casus = models.ForeignKey("cases.Casus", on_delete=models.CASCADE, null=True, blank=True,
                               related_name="wegingen")
+    # The owner's gemeente, kept on the weging itself so the FG's list of wegingen is one filter.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="wegingen",
+                                 default=only_gemeente, verbose_name="gemeente")
     type = models.CharField("soort weging", max_length=4, choices=WegingType.choices)
     decision = models.CharField("besluit", max_length=30)
     reasoning = models.TextField("motivering")
@@ -175,4 +179,5 @@ class StepNorm(models.Model):
 
 
 # Bronnenonderzoek (step 3) lives in its own module; imported here so Django registers the models.
+
 from .research.models import DetailRequest, HitResult, Source, SourceRequest  # noqa: E402,F401

@@ -108,7 +108,8 @@ def _build_weging(user, signal: Signal, data: WegingInput) -> Weging:
             criteria_qs = criteria_qs.filter(version=data.criteria_version)
         criteria = criteria_qs.order_by("-version").first()
     weging = Weging(
-        signal=signal, type=data.type, decision=data.decision, reasoning=(data.reasoning or "").strip(),
+        signal=signal, gemeente_id=signal.gemeente_id, type=data.type, decision=data.decision,
+        reasoning=(data.reasoning or "").strip(),
         purpose=(data.purpose or "").strip()[:300], legal_basis=(data.legal_basis or "").strip()[:300],
         checklist=checklist, criteria=criteria, necessity=data.necessity.strip(),
         proportionality=data.proportionality.strip(), subsidiarity=data.subsidiarity.strip(),

@@ -4,6 +4,7 @@ and how a mentioned subject becomes a question to a source."""
 from __future__ import annotations
 
 from meldpunt.registries.connectors import Subject, SubjectKind
+from meldpunt.tenancy.models import Tenant
 
 from .research.models import Source
 
@@ -56,12 +57,20 @@ SOURCES = [
 ]
 
 
-def seed_sources() -> None:
-    """Add missing sources; never overwrite what functioneel beheer changed."""
-    for code, name, department, connector, fields, basis, note in SOURCES:
-        Source.objects.get_or_create(code=code, defaults={
-            "name": name, "department": department, "connector": connector, "fields": fields,
-            "primary_basis": basis, "legal_note": note})
+def seed_sources(tenants=None) -> None:
+    """Add each gemeente's missing sources (every gemeente has its own bronnen and bronhouders, ADR
+    0030 §2); never overwrite what functioneel beheer changed. Without a tenant yet (a fresh
+    installation) nothing is seeded: the tenant's creation seeds its sources (`seed_tenant_sources`)."""
+    for tenant in Tenant.objects.all() if tenants is None else tenants:
+        for code, name, department, connector, fields, basis, note in SOURCES:
+            Source.objects.get_or_create(gemeente=tenant, code=code, defaults={
+                "name": name, "department": department, "connector": connector, "fields": fields,
+                "primary_basis": basis, "legal_note": note})
+
+
+def seed_tenant_sources(tenant, **_kwargs) -> None:
+    """Receiver of `tenancy.home.tenant_created`."""
+    seed_sources([tenant])
 
 
 def subject_kind(mention) -> str:

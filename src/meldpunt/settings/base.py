@@ -5,7 +5,16 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from .env import database_from_url, env_bool, env_int, env_list, env_networks, env_str, secret_key_from_file
+from .env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_matching,
+    env_networks,
+    env_str,
+    secret_key_from_file,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Where the embedded database, generated data and the local secret key live.
@@ -40,6 +49,8 @@ INSTALLED_APPS = [
     # Its `health_check` command probes the readiness endpoint (meldpunt.health, docs/adr/0027).
     "health_check",
     "meldpunt.core",
+    # Before every app with records of a gemeente: its post_migrate makes the home tenant first.
+    "meldpunt.tenancy",
     "meldpunt.accounts",
     "meldpunt.registries",
     "meldpunt.privacy",
@@ -260,11 +271,20 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# The gemeente this installation works for (a CBS code, e.g. GM0479; ADR 0030 §12). It makes the
+# home tenant, which from then on is the one source of truth (meldpunt.tenancy.home). Empty:
+# the gemeente of the loaded CBS geography (`meldpunt setup --gemeente`, `meldpunt demo`).
+MELDPUNT_GEMEENTE = env_str("MELDPUNT_GEMEENTE", "")
+
 # Keys outside the database (see meldpunt.core.keys): Fernet key for sealed 'geen actie' signals
 # and the HMAC key that pseudonymises data subjects in the processing log. Without these
 # variables the embedded default keeps them in files in MELDPUNT_VAR_DIR.
 MELDPUNT_ENCRYPTION_KEY = env_str("MELDPUNT_ENCRYPTION_KEY")
 MELDPUNT_PSEUDONYM_KEY = env_str("MELDPUNT_PSEUDONYM_KEY")
+# A regional installation (ADR 0030 §5): each gemeente added after the first has keys of its own,
+# MELDPUNT_ENCRYPTION_KEY_GM0880 and MELDPUNT_PSEUDONYM_KEY_GM0880; without them, files in
+# MELDPUNT_VAR_DIR/keys/GM0880/ (meldpunt.core.keys.ring).
+globals().update(env_matching(r"MELDPUNT_(ENCRYPTION|PSEUDONYM)_KEY_GM\d{4}"))
 
 # Tamper-evident logs (docs/adr/0008): the HMAC key of the hash chains lives outside the database
 # too (else a file in MELDPUNT_VAR_DIR). Security-log lines are kept this many months

@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -9,6 +10,12 @@ from urllib.parse import unquote, urlparse
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def env_matching(pattern: str) -> dict[str, str]:
+    """Every non-empty variable whose whole name matches ``pattern`` (a regular expression): for
+    settings named per gemeente, such as MELDPUNT_PSEUDONYM_KEY_GM0880."""
+    return {name: value for name, value in os.environ.items() if value and re.fullmatch(pattern, name)}
 
 
 def env_bool(name: str, default: bool) -> bool:

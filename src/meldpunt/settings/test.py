@@ -11,3 +11,6 @@ DATABASES = {
 DATABASES["default"]["TEST"] = {"NAME": env_str("MELDPUNT_TEST_DB_NAME", "") or None}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 AXES_ENABLED = True
+# The test database loads the demo municipality, Zaanstad; the home tenant is made on migrate
+# (and again after every flush), so records made by a test always have their gemeente.
+MELDPUNT_GEMEENTE = env_str("MELDPUNT_GEMEENTE", "GM0479")

@@ -30,6 +30,7 @@ from meldpunt.intake.models import Signal
 from meldpunt.privacy.retention import dates as retention_dates
 from meldpunt.protocol.models import Destination, Forward, StateChange, Weging
 from meldpunt.registries.models import Buurt, Verblijfsobject
+from meldpunt.tenancy.home import home_tenant
 
 from .clock import moment
 
@@ -63,10 +64,11 @@ def load(today: date) -> int:
     for buurt, address in Verblijfsobject.objects.values_list("buurt_id", "hoofdadres_id"):
         addresses.setdefault(buurt, []).append(address)
     next_id = (Signal.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    gemeente = home_tenant()
     signals, plans = [], []
     for buurt, crimes in Buurt.objects.order_by("code").values_list("code", "misdrijven_2025"):
         for _ in range(round(((crimes or 0) + 1) / CRIMES_PER_SIGNAL)):
-            signal, plan = _signal(rng, next_id, buurt, addresses.get(buurt), today)
+            signal, plan = _signal(rng, next_id, buurt, addresses.get(buurt), today, gemeente)
             signals.append(signal)
             plans.append(plan)
             next_id += 1
@@ -81,7 +83,7 @@ def _pick(rng: random.Random, items: list[tuple]) -> tuple:
     return rng.choices(items, weights=[item[1] for item in items])[0]
 
 
-def _signal(rng, pk: int, buurt: str, addresses: list[str] | None, today: date) -> tuple[Signal, tuple]:
+def _signal(rng, pk: int, buurt: str, addresses: list[str] | None, today: date, gemeente) -> tuple[Signal, tuple]:
     phenomenon = _pick(rng, [(code, weight) for code, (_, weight, _) in voc.PHENOMENA.items()])[0]
     text = voc.PHENOMENA[phenomenon][2]
     channel = _pick(rng, voc.CHANNELS)[0]
@@ -92,7 +94,7 @@ def _signal(rng, pk: int, buurt: str, addresses: list[str] | None, today: date) 
     step2 = step1 + timedelta(days=rng.randint(3, 14), hours=rng.randint(0, 5))
     closed = step1 if end[2] is None else step2
     signal = Signal(
-        id=pk, reference=f"MO-{received.year}-{pk:07d}", received_at=received, channel=channel,
+        id=pk, gemeente=gemeente, reference=f"MO-{received.year}-{pk:07d}", received_at=received, channel=channel,
         reporter_kind=REPORTER.get(channel, "medewerker"), phenomenon_id=phenomenon, description=text,
         buurt_id=buurt, address_id=rng.choice(addresses) if addresses else None, state=end[0],
         state_since=closed, deadline=None)
@@ -145,5 +147,6 @@ def _histories(signals, plans, beoordelaar, teamlid, destinations) -> None:
 
 
 def _weging(signal, change: StateChange, kind: str, decision: str, reasoning: str, user) -> Weging:
-    return Weging(signal_id=signal.id, type=kind, decision=decision, reasoning=reasoning, decided_by=user,
-                  role=change.role, decided_at=change.at, used_by=change, **COMMON)
+    return Weging(signal_id=signal.id, gemeente_id=signal.gemeente_id, type=kind, decision=decision,
+                  reasoning=reasoning, decided_by=user, role=change.role, decided_at=change.at,
+                  used_by=change, **COMMON)

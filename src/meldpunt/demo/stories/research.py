@@ -87,7 +87,7 @@ def ask(signal: Signal, codes: list[str], when) -> list[SourceRequest]:
     made = []
     with on(when):
         for code in codes:
-            source = Source.objects.get(code=code)
+            source = Source.objects.get(gemeente_id=signal.gemeente_id, code=code)
             chosen = [m.id for m in signal.subjects.all() if source_rules.subject_kind(m) in (source.fields or {})]
             if chosen:
                 made += research.request_sources(regisseur, signal, [source], chosen,

@@ -9,6 +9,8 @@ number, who checked it and when (AVG art. 5(1)(c), data minimisation).
 from django.conf import settings
 from django.db import models
 
+from meldpunt.tenancy.defaults import only_gemeente
+
 
 class RequestStatus(models.TextChoices):
     ONTVANGEN = "ontvangen", "Ontvangen"
@@ -27,6 +29,9 @@ class IdentityDocument(models.TextChoices):
 
 class AccessRequest(models.Model):
     reference = models.CharField("kenmerk", max_length=20, unique=True)
+    # An inzageverzoek is made to one controller: the gemeente.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="access_requests",
+                                 default=only_gemeente, verbose_name="gemeente")
     received_on = models.DateField("ontvangen op")
     requester_name = models.CharField("naam verzoeker", max_length=200)
     requester_contact = models.CharField("antwoord sturen naar", max_length=300,

@@ -47,7 +47,8 @@ def recompute(requests=None) -> int:
             "pk", "closed_at", "destroy_after"):
         new = dates.destruction_date(dates.local_date(closed_at), term, valuation) if found else None
         if new != current:
-            changed.append(AccessRequest(pk=pk, destroy_after=new))
+            # from_db: the other fields stay deferred, so no default (the gemeente) is computed per row.
+            changed.append(AccessRequest.from_db(None, ["id", "destroy_after"], [pk, new]))
     AccessRequest.objects.bulk_update(changed, ["destroy_after"], batch_size=500)
     return len(changed)
 

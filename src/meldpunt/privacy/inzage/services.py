@@ -21,6 +21,8 @@ from meldpunt.core.datums import format_date
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 from meldpunt.registries.models import Nummeraanduiding
+from meldpunt.tenancy.defaults import gemeente_or_only
+from meldpunt.tenancy.models import Tenant
 
 from . import retention, selectors
 from .errors import InzageError  # noqa: F401 (re-exported)
@@ -128,15 +130,16 @@ def _validate(data: RequestInput) -> tuple[dict, list[str]]:
 
 
 @transaction.atomic
-def register(user, data: RequestInput) -> AccessRequest:
-    """Register a request; the deadline is one calendar month after receipt (AVG art. 12(3))."""
+def register(user, data: RequestInput, gemeente: Tenant | None = None) -> AccessRequest:
+    """Register a request to ``gemeente`` as controller (without one: the installation's only
+    gemeente); the deadline is one calendar month after receipt (AVG art. 12(3))."""
     selectors.require_handler(user)
     clean, errors = _validate(data)
     if errors:
         raise InzageError(*errors)
     now = timezone.now()
     request = AccessRequest.objects.create(
-        reference=f"tmp-{secrets.token_hex(6)}", received_on=data.received_on,
+        gemeente=gemeente_or_only(gemeente), reference=f"tmp-{secrets.token_hex(6)}", received_on=data.received_on,
         requester_name=data.requester_name.strip()[:200], requester_contact=data.requester_contact.strip()[:300],
         identity_document=data.identity_document, identity_last4=clean["identity_last4"],
         identity_checked_by=user, identity_checked_at=now,

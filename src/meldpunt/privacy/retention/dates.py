@@ -90,7 +90,9 @@ def _write(model, changes: dict[int, date | None]) -> int:
             for start in range(0, len(ids), CHUNK):
                 model.objects.filter(pk__in=ids[start:start + CHUNK]).update(destroy_after=value)
     else:
-        rows = [model(pk=pk, destroy_after=value) for pk, value in changes.items()]
+        # from_db leaves every other field deferred: no default (such as the record's gemeente) is
+        # computed per row for an object that only carries its new date.
+        rows = [model.from_db(None, ["id", "destroy_after"], [pk, value]) for pk, value in changes.items()]
         model.objects.bulk_update(rows, ["destroy_after"], batch_size=500)
     return len(changes)
 

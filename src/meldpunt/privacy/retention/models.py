@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from meldpunt.tenancy.defaults import only_gemeente
+
 
 class Valuation(models.TextChoices):
     VERNIETIGEN = "vernietigen", "Vernietigen"
@@ -121,6 +123,9 @@ class DestructionList(models.Model):
     """A vernietigingslijst: composed by the archivaris, reviewed by a second person, executed
     after the bedenktijd (Open Archiefbeheer's process, domain §5.2). Metadata only."""
 
+    # Lists, their review and the verklaring are per controller: the gemeente.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="destruction_lists",
+                                 default=only_gemeente, verbose_name="gemeente")
     name = models.CharField("naam", max_length=200)
     status = models.CharField("status", max_length=20, choices=ListStatus.choices,
                               default=ListStatus.TER_BEOORDELING)

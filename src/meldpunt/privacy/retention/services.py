@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.privacy import log
+from meldpunt.tenancy.defaults import gemeente_or_only
+from meldpunt.tenancy.models import Tenant
 
 from . import dates, destruction, registry, selectors
 from .errors import NotAllowed, RetentionError  # noqa: F401 (re-exported)
@@ -49,10 +51,13 @@ def _lock(destruction_list: DestructionList) -> DestructionList:
 
 @transaction.atomic
 def compose(user, name: str, *, kind: str = "", result_class: str = "", until: date | None = None,
-            references: list[str] | None = None, peildatum: date | None = None) -> DestructionList:
+            references: list[str] | None = None, peildatum: date | None = None,
+            gemeente: Tenant | None = None) -> DestructionList:
     """Put every record that is due (date passed, no hold, not on another open list) and matches
     the filters on a new list, and send it for review. ``peildatum``: what is due on that day (a
-    rehearsal, `meldpunt retention lijst --peildatum`); the review and bedenktijd stay the same."""
+    rehearsal, `meldpunt retention lijst --peildatum`); the review and bedenktijd stay the same.
+    The list is ``gemeente``'s (without one: the installation's only gemeente); choosing the due
+    records per gemeente comes with the retention settings per controller (ADR 0030 §7)."""
     _require(policy.may_compose_destruction_list(user), "Alleen de archivaris stelt vernietigingslijsten op.")
     name = (name or "").strip()
     today = peildatum or timezone.localdate()
@@ -67,7 +72,8 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
                                 references=references, include_listed=False)
     if not due:
         raise RetentionError("Er zijn geen dossiers die aan deze keuze voldoen en vernietigd mogen worden.")
-    destruction_list = DestructionList.objects.create(name=name[:200], composed_by=user, composed_at=timezone.now())
+    destruction_list = DestructionList.objects.create(gemeente=gemeente_or_only(gemeente), name=name[:200],
+                                                      composed_by=user, composed_at=timezone.now())
     DestructionListItem.objects.bulk_create(
         (DestructionListItem(destruction_list=destruction_list, kind=r.kind, object_id=r.pk, reference=r.reference,
                              result_class_code=r.result_class_code, destroy_after=r.destroy_after) for r in due),

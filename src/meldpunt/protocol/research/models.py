@@ -5,13 +5,17 @@ from django.conf import settings
 from django.db import models
 
 from meldpunt.intake.models import MentionedSubject, Signal
+from meldpunt.tenancy.defaults import only_gemeente
 
 
 class Source(models.Model):
     """A departmental source that may be consulted. With a connector the system asks it; without
     one (sociaal domein, VTH dossiers) its bronhouders answer in the UI."""
 
-    code = models.CharField("code", max_length=30, unique=True)
+    # Each gemeente has its own bronnen and bronhouders; the code is unique within the gemeente.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="sources",
+                                 default=only_gemeente, verbose_name="gemeente")
+    code = models.CharField("code", max_length=30)
     name = models.CharField("naam", max_length=200)
     department = models.CharField("afdeling (eigenaar)", max_length=200)
     connector = models.CharField("koppeling", max_length=30, blank=True,
@@ -29,6 +33,7 @@ class Source(models.Model):
         verbose_name = "bron"
         verbose_name_plural = "bronnen"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["gemeente", "code"], name="unique_source_code_per_gemeente")]
 
     def __str__(self):
         return self.name

@@ -26,8 +26,9 @@ class SignalResearch:
     open_problems: list = field(default_factory=list)
 
 
-def active_sources():
-    return Source.objects.filter(active=True).order_by("name")
+def active_sources(gemeente_id: str):
+    """The active bronnen of one gemeente: a signal is researched with its own gemeente's sources."""
+    return Source.objects.filter(active=True, gemeente_id=gemeente_id).order_by("name")
 
 
 def queryable_mentions(signal):

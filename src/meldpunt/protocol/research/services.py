@@ -90,6 +90,9 @@ def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str
     if not (purpose or "").strip():
         problems.append("Vul het doel van het bronnenonderzoek in.")
     for source in source_list:
+        if source.gemeente_id != signal.gemeente_id:
+            problems.append(f"De bron {source.name} is van een andere gemeente dan dit signaal.")
+            continue
         if not source.active:
             problems.append(f"De bron {source.name} is niet actief.")
         if SourceRequest.objects.filter(signal=signal, source=source).exists():
@@ -150,7 +153,8 @@ def pc1_missing(weging: Weging, details: bool = False) -> list[str]:
 
 def _pc1_weging(user, signal: Signal, data: Pc1Input, details: bool, purpose: str) -> Weging:
     weging = Weging(
-        signal=signal, type="PC1", decision=data.decision, reasoning=(data.reasoning or "").strip(),
+        signal=signal, gemeente_id=signal.gemeente_id, type="PC1", decision=data.decision,
+        reasoning=(data.reasoning or "").strip(),
         purpose=(data.purpose or purpose or "").strip()[:300], legal_basis=(data.legal_basis or "").strip()[:300],
         primary_basis=(data.primary_basis or "").strip()[:300],
         compatibility={k: str(v).strip() for k, v in (data.compatibility or {}).items() if k in COMPATIBILITY_FACTORS},

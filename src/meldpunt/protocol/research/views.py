@@ -24,7 +24,7 @@ from .models import DetailRequest, DetailState, HitResult, RequestState, SourceR
 @require_http_methods(["GET", "POST"])
 def bronnen_aanvragen(request, reference):
     signal = intake_selectors.signal_for(request.user, reference)
-    form = SourceRequestForm(request.POST or None, source_qs=selectors.active_sources(),
+    form = SourceRequestForm(request.POST or None, source_qs=selectors.active_sources(signal.gemeente_id),
                              mentions=selectors.queryable_mentions(signal))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

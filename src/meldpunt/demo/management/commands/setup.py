@@ -3,7 +3,8 @@
 The database is brought up to date, then ``demo.setup.setup_gemeente`` (the same service as the
 functioneel beheerder's page Beheer › Gemeente) generates a synthetic municipality on the real CBS
 geography of that gemeente, loads it, and computes a first ondermijningsbeeld; the demo users are
-made in between. `meldpunt demo` stays Zaanstad (GM0479).
+made in between. `meldpunt demo` stays Zaanstad (GM0479). The gemeente becomes the installation's
+home tenant when the data is loaded (meldpunt.tenancy.home).
 """
 
 from django.core.management import call_command

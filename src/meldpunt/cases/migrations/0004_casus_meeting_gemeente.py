@@ -1,0 +1,43 @@
+"""Every casus and casusoverleg gets the gemeente it belongs to (ADR 0030 §2, §12): the field is added nullable,
+existing rows get the home tenant, then it is required."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+import meldpunt.tenancy.defaults
+from meldpunt.tenancy.migration_support import fill_home
+
+
+def _nullable(related_name):
+    return models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name=related_name,
+                             to="tenancy.tenant", verbose_name="gemeente")
+
+
+def _required(related_name):
+    return models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name=related_name,
+                             to="tenancy.tenant", verbose_name="gemeente")
+
+
+def _with_default(related_name):
+    # A separate step: made NOT NULL with a default, Django would call the default to fill rows.
+    return models.ForeignKey(default=meldpunt.tenancy.defaults.only_gemeente,
+                             on_delete=django.db.models.deletion.PROTECT, related_name=related_name,
+                             to="tenancy.tenant", verbose_name="gemeente")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0003_release_signal_scope"),
+        ("tenancy", "0002_home_gemeente"),
+    ]
+
+    operations = [
+        migrations.AddField(model_name="casus", name="gemeente", field=_nullable("casussen")),
+        migrations.AddField(model_name="meeting", name="gemeente", field=_nullable("meetings")),
+        migrations.RunPython(fill_home("cases", "casus"), migrations.RunPython.noop),
+        migrations.RunPython(fill_home("cases", "meeting"), migrations.RunPython.noop),
+        migrations.AlterField(model_name="casus", name="gemeente", field=_required("casussen")),
+        migrations.AlterField(model_name="meeting", name="gemeente", field=_required("meetings")),
+        migrations.AlterField(model_name="casus", name="gemeente", field=_with_default("casussen")),
+        migrations.AlterField(model_name="meeting", name="gemeente", field=_with_default("meetings")),
+    ]

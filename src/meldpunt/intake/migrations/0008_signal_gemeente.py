@@ -1,0 +1,43 @@
+"""Every signal gets the gemeente it belongs to (ADR 0030 §2, §12): the field is added nullable,
+existing rows get the home tenant, then it is required."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+import meldpunt.tenancy.defaults
+from meldpunt.tenancy.migration_support import fill_home
+
+
+def _nullable(related_name):
+    return models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name=related_name,
+                             to="tenancy.tenant", verbose_name="gemeente")
+
+
+def _required(related_name):
+    return models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name=related_name,
+                             to="tenancy.tenant", verbose_name="gemeente")
+
+
+def _with_default(related_name):
+    # A separate step: made NOT NULL with a default, Django would call the default to fill rows.
+    return models.ForeignKey(default=meldpunt.tenancy.defaults.only_gemeente,
+                             on_delete=django.db.models.deletion.PROTECT, related_name=related_name,
+                             to="tenancy.tenant", verbose_name="gemeente")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("intake", "0007_subjects_after_intake"),
+        ("tenancy", "0002_home_gemeente"),
+    ]
+
+    operations = [
+        migrations.AddField(model_name="signal", name="gemeente", field=_nullable("signals")),
+        migrations.RunPython(fill_home("intake", "signal"), migrations.RunPython.noop),
+        migrations.AlterField(model_name="signal", name="gemeente", field=_required("signals")),
+        migrations.AlterField(model_name="signal", name="gemeente", field=_with_default("signals")),
+        migrations.AddIndex(
+            model_name="signal",
+            index=models.Index(fields=["gemeente", "deadline", "received_at", "id"], name="signal_gemeente_queue"),
+        ),
+    ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class TenancyConfig(AppConfig):
+    name = "meldpunt.tenancy"
+    label = "tenancy"
+    verbose_name = "Aangesloten gemeenten"
+
+    def ready(self):
+        # Here, not at the top: home imports the models, which Django loads after the AppConfig.
+        from .home import ensure_configured_home
+
+        # Before the apps that seed per gemeente (protocol's sources): INSTALLED_APPS lists this
+        # app first, and post_migrate is sent in that order.
+        post_migrate.connect(ensure_configured_home, sender=self, dispatch_uid="tenancy_home")

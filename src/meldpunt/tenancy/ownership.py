@@ -1,0 +1,151 @@
+"""How every model reaches its gemeente (ADR 0030 §2): one table, read by the policy (querysets),
+the processing log (which key and chain), the retention registry, and a test that fails when a
+model is added without an entry (tests/test_tenancy_ownership.py).
+
+A value is the ORM path to the owning `tenancy.Tenant` ("gemeente" on a root, "signal__gemeente"
+on a child), a tuple of such paths when a record hangs under one of several parents (the first
+that is set counts), or None when the model has no gemeente: a shared catalogue, national law,
+public geography, or an installation-wide record. The models whose gemeente arrives in a later
+step of the plan are None here and listed in NOT_YET_SCOPED with that step; the step that adds
+the field replaces the None and removes the line.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+
+OwnerPath = str | tuple[str, ...] | None
+
+OWNER_PATHS: dict[str, OwnerPath] = {
+    # accounts: a user may work for several gemeenten; the role assignment carries the gemeente.
+    "accounts.User": None,
+    "accounts.RoleAssignment": None,
+    # registries: public geography and the registry extracts are shared tables (§2); a gemeente
+    # reads only its own through its own source and connector.
+    "registries.Gemeente": None,
+    "registries.Wijk": None,
+    "registries.Buurt": None,
+    "registries.SbiCode": None,
+    "registries.Pand": None,
+    "registries.Nummeraanduiding": None,
+    "registries.Verblijfsobject": None,
+    "registries.Persoon": None,
+    "registries.Verblijfplaats": None,
+    "registries.Onderneming": None,
+    "registries.Vestiging": None,
+    "registries.Functionaris": None,
+    "registries.WozWaarde": None,
+    "registries.Eigendomsoverdracht": None,
+    "registries.Vergunning": None,
+    "registries.LinkJudgement": "mention__signal__gemeente",
+    # privacy: the chain heads are keyed by chain name; log lines and register rows get a
+    # gemeente_code string in S5 (a log line outlives every key).
+    "privacy.LogChainHead": None,
+    "privacy.ProcessingActivity": None,
+    "privacy.ProcessingLogEntry": None,
+    "privacy.SecurityLogEntry": None,
+    # intake
+    "intake.Phenomenon": None,
+    "intake.PartnerOrganisation": None,
+    "intake.Signal": "gemeente",
+    "intake.ReporterContact": "signal__gemeente",
+    "intake.MentionedSubject": "signal__gemeente",
+    "intake.SubjectChange": "signal__gemeente",
+    "intake.Attachment": "signal__gemeente",
+    "intake.DataRule": None,
+    "intake.DataRuleHit": "signal__gemeente",
+    # protocol
+    "protocol.Criteria": None,
+    "protocol.Weging": "gemeente",
+    "protocol.StateChange": "signal__gemeente",
+    "protocol.Destination": None,
+    "protocol.Forward": "signal__gemeente",
+    "protocol.StepNorm": None,
+    "protocol.Source": "gemeente",
+    "protocol.SourceRequest": "signal__gemeente",
+    "protocol.HitResult": "request__signal__gemeente",
+    "protocol.DetailRequest": "hit__request__signal__gemeente",
+    # cases
+    "cases.Casus": "gemeente",
+    "cases.CasusSignal": "casus__gemeente",
+    "cases.CasusStateChange": "casus__gemeente",
+    "cases.Meeting": "gemeente",
+    "cases.Participant": "meeting__gemeente",
+    "cases.AgendaItem": "meeting__gemeente",
+    "cases.ReleaseRequest": "casus__gemeente",
+    "cases.Instrument": None,
+    "cases.Intervention": "casus__gemeente",
+    "cases.InterventionUpdate": "intervention__casus__gemeente",
+    "cases.Reminder": "intervention__casus__gemeente",
+    # retention
+    "retention.ResultClass": None,
+    "retention.SignalRetentionRule": None,
+    "retention.LegalHold": ("signal__gemeente", "casus__gemeente"),
+    "retention.DestructionList": "gemeente",
+    "retention.DestructionListItem": "destruction_list__gemeente",
+    "retention.DestructionStatement": "destruction_list__gemeente",
+    # Kept forever; S5 copies the code onto the tombstone itself.
+    "retention.Tombstone": "statement__destruction_list__gemeente",
+    # inzage
+    "inzage.AccessRequest": "gemeente",
+    "inzage.AccessItem": "request__gemeente",
+    "inzage.RestrictionReview": "item__request__gemeente",
+    # insight
+    "insight.DataSource": None,
+    "insight.Indicator": None,
+    "insight.Snapshot": None,
+    # tenancy itself
+    "tenancy.Regio": None,
+    "tenancy.Tenant": None,
+}
+
+# Models that will carry a gemeente, with the step of notes/regio.md that adds it.
+NOT_YET_SCOPED: dict[str, str] = {
+    "accounts.RoleAssignment": "S3: gemeente of regio per roltoekenning",
+    "privacy.ProcessingActivity": "S5: gemeente_code (register per verwerkingsverantwoordelijke)",
+    "privacy.ProcessingLogEntry": "S5: gemeente_code (logformaat 4)",
+    "privacy.SecurityLogEntry": "S5: gemeente_code",
+    "protocol.Criteria": "S5: eigen criteria per gemeente (leeg: gedeeld)",
+    "protocol.Destination": "S5: eigen afdelingen per gemeente (leeg: gedeeld)",
+    "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
+    "retention.SignalRetentionRule": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
+    "insight.Snapshot": "S7: beeld per gemeente of regio",
+}
+
+
+class UnknownOwner(LookupError):
+    """A model without an entry in OWNER_PATHS: add one before its records are used."""
+
+
+def owner_path(model) -> OwnerPath:
+    label = model._meta.label
+    try:
+        return OWNER_PATHS[label]
+    except KeyError:
+        raise UnknownOwner(f"{label} staat niet in tenancy.ownership.OWNER_PATHS.") from None
+
+
+def paths(model) -> tuple[str, ...]:
+    """The paths of a model as a tuple (empty for a model without a gemeente)."""
+    path = owner_path(model)
+    if path is None:
+        return ()
+    return (path,) if isinstance(path, str) else path
+
+
+def gemeente_code_of(obj) -> str | None:
+    """The CBS code of the gemeente ``obj`` belongs to, or None for a shared record. Follows the
+    foreign keys of the path; the last step reads the key column, so the tenant is not loaded."""
+    for path in paths(type(obj)):
+        *parents, last = path.split("__")
+        current = obj
+        try:
+            for name in parents:
+                current = getattr(current, name)
+        except ObjectDoesNotExist:
+            current = None
+        if current is not None:
+            code = getattr(current, f"{last}_id")
+            if code is not None:
+                return code
+    return None
