@@ -68,7 +68,7 @@ def test_no_page_for_anonymous_no_role_or_inactive_users(make_user):
 def test_pages_for_lists_the_pages_of_every_role(make_user):
     user = make_user(Role.ANALIST, Role.FG)
     assert set(policy.pages_for(user)) == {"ondermijningsbeeld", "toezicht", "gebieden", "bewaartermijnen_inzien",
-                                           "inzage_toezicht", "beeld_maken", "achtergrondtaak"}
+                                           "inzage_toezicht", "beeld_maken", "achtergrondtaak", "meldingen"}
 
 
 # ----------------------------------------------------------------------------- signals
