@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/meldpunt
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
+# pytest-xdist processes per test run (`make test TEST_WORKERS=0` runs in one process). Each worker
+# builds its own demo municipality and test database and keeps its files in var/test/gwN.
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -p no:cacheprovider $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS))
 
 .PHONY: demo test install install-dev lint test-unit test-sqlite test-worker test-postgres api-lint api-drift schema openapi bench clean
 
@@ -41,7 +45,7 @@ test-unit: install-dev
 	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider -m unit
 
 test-sqlite:
-	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -p no:cacheprovider
+	MELDPUNT_VAR_DIR=$(CURDIR)/var/test $(PYTEST)
 
 # Jobs in a real Celery worker process on the machine's Redis (docs/adr/0028). The worker shares
 # the test database with pytest, so the SQLite test database is a file here, not memory.
@@ -53,7 +57,7 @@ test-worker:
 # and skip; CI sets CI=true and then a missing PostgreSQL is a failure.
 test-postgres:
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  MELDPUNT_VAR_DIR=$(CURDIR)/var/test MELDPUNT_DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider -m "not browser and not slow"; \
+	  MELDPUNT_VAR_DIR=$(CURDIR)/var/test MELDPUNT_DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser and not slow"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL op 127.0.0.1:5432 is niet bereikbaar" >&2; exit 1; \
 	else echo "PostgreSQL niet bereikbaar: tests op PostgreSQL overgeslagen."; fi
 

@@ -25,6 +25,39 @@ def django_db_setup(django_db_setup, django_db_blocker, generated_s):
 
     with django_db_blocker.unblock():
         loader.load(generated_s.out_dir)
+        _DEMO_SNAPSHOT.update(_snapshot_in_memory_sqlite())
+
+
+# A copy of the freshly loaded test database (SQLite in memory only), so a live-server test gets
+# the demo back in a fraction of a second after a flush instead of loading it again (25-60 s).
+_DEMO_SNAPSHOT: dict = {}
+
+
+def _snapshot_in_memory_sqlite() -> dict:
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return {}
+    connection.ensure_connection()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    return {"sqlite": copy}
+
+
+def _restore_demo_snapshot() -> bool:
+    """Put the database back as the session loaded it (schema, demo, migration data, sequences)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    copy = _DEMO_SNAPSHOT.get("sqlite")
+    if copy is None:
+        return False
+    connection.ensure_connection()
+    copy.backup(connection.connection)
+    ContentType.objects.clear_cache()  # the flush's post_migrate made its own rows meanwhile
+    return True
 
 
 # A unit test runs without the database, so `pytest -m unit` never generates the demo municipality.
@@ -116,7 +149,7 @@ def demo_reloaded(transactional_db, generated_s):
     demo municipality again if an earlier test did, so pages and the API show real data."""
     from meldpunt.demo import loader
 
-    if not loader.is_loaded():
+    if not loader.is_loaded() and not _restore_demo_snapshot():
         loader.load(generated_s.out_dir)
 
 

@@ -1,7 +1,17 @@
 """Settings for the test suite: SQLite by default, PostgreSQL with MELDPUNT_DATABASE_URL."""
 
-from .base import *  # noqa: F403
-from .env import database_from_url, env_str
+import os
+from pathlib import Path
+
+# pytest-xdist (`make test` runs two workers): each worker process keeps its keys and files in a
+# directory of its own (var/test/gw0, var/test/gw1), so they never write the same file. It goes back
+# into the environment: a process a test starts uses that directory, or the one the test gives it.
+if (_worker := os.environ.get("PYTEST_XDIST_WORKER")) and "MELDPUNT_WORKER_VAR_DIR" not in os.environ:
+    os.environ["MELDPUNT_VAR_DIR"] = os.environ["MELDPUNT_WORKER_VAR_DIR"] = str(
+        Path(os.environ.get("MELDPUNT_VAR_DIR") or Path.cwd() / "var") / _worker)
+
+from .base import *  # noqa: E402, F403
+from .env import database_from_url, env_str  # noqa: E402
 
 DATABASES = {
     "default": database_from_url(
