@@ -74,7 +74,7 @@ def deliver(notification_id: int, connection=None) -> bool:
     """Send one melding's e-mail if it still waits; True when this call sent it."""
     try:
         with transaction.atomic():
-            notification = (Notification.objects.select_for_update().select_related("recipient", "meeting")
+            notification = (Notification.objects.select_for_update(of=("self",)).select_related("recipient", "meeting")
                             .filter(pk=notification_id).first())
             if notification is None or notification.email_state != EmailState.PENDING:
                 return False
@@ -104,7 +104,7 @@ def send_digests(peildatum: date | None = None) -> int:
         waiting: list[Notification] = []
         try:
             with transaction.atomic():
-                waiting = list(Notification.objects.select_for_update().select_related("meeting")
+                waiting = list(Notification.objects.select_for_update(of=("self",)).select_related("meeting")
                                .filter(recipient=preference.user, email_state=EmailState.PENDING)
                                .order_by("created_at", "id"))
                 if not waiting:

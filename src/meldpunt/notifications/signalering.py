@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.cases.models import Intervention
 from meldpunt.core import peildatum as peildata
@@ -32,13 +33,6 @@ from .models import Kind, Notification
 from .receivers import destruction_list_saved
 from .services import notify
 
-# Whose queue a signal in this state waits in, when no one is assigned (meldpunt.policy.signals).
-QUEUE_ROLES = {
-    "ontvangen": (Role.BEOORDELAAR,),
-    "zwaarte": (Role.TEAMLID,),
-    "bronnenonderzoek": (Role.REGISSEUR,),
-    "afdeling_regie": (Role.REGISSEUR,),
-}
 OPEN_INTERVENTION = ("gepland", "in_uitvoering")
 
 
@@ -57,14 +51,14 @@ class _Holders:
 def _signal_recipients(signal, holders) -> list:
     if signal.assigned_to_id and signal.assigned_to.is_active:
         return [signal.assigned_to]
-    return holders(*QUEUE_ROLES[signal.state])
+    return holders(*policy.QUEUE_ROLES[signal.state])
 
 
 def _waiting_signals(day: date, holders) -> int:
     since = peildata.moment(day) - timedelta(days=settings.MELDPUNT_NOTIFY_QUEUE_DAYS)
     catch_up = since - timedelta(days=settings.MELDPUNT_NOTIFY_CATCH_UP_DAYS)
     made = 0
-    for signal in (Signal.objects.filter(state__in=QUEUE_ROLES, state_since__lte=since, state_since__gt=catch_up)
+    for signal in (Signal.objects.filter(state__in=policy.QUEUE_ROLES, state_since__lte=since, state_since__gt=catch_up)
                    .select_related("assigned_to").only("pk", "reference", "state", "state_since", "assigned_to")):
         link = reverse("protocol:signaal", args=[signal.reference])
         for user in _signal_recipients(signal, holders):
@@ -77,7 +71,7 @@ def _signal_deadlines(day: date, holders) -> int:
     horizon = day + timedelta(days=settings.MELDPUNT_NOTIFY_DEADLINE_DAYS)
     catch_up = day - timedelta(days=settings.MELDPUNT_NOTIFY_CATCH_UP_DAYS)
     made = 0
-    for signal in (Signal.objects.filter(state__in=QUEUE_ROLES, deadline__lte=horizon, deadline__gte=catch_up)
+    for signal in (Signal.objects.filter(state__in=policy.QUEUE_ROLES, deadline__lte=horizon, deadline__gte=catch_up)
                    .select_related("assigned_to").only("pk", "reference", "state", "deadline", "assigned_to")):
         link = reverse("protocol:signaal", args=[signal.reference])
         for user in _signal_recipients(signal, holders):

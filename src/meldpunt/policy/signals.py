@@ -140,6 +140,18 @@ def may_take_transition(user: User, transition) -> bool:
     return not transition.system_only and holds(user, transition.roles)
 
 
+# ------------------------------------------------------------------------------ queues (meldingen)
+
+# Whose queue a signal in this state waits in when no one is assigned: the role that takes its next
+# step. The daily signalering (notifications.signalering) tells them when it waits too long.
+QUEUE_ROLES = {
+    "ontvangen": (Role.BEOORDELAAR,),
+    "zwaarte": (Role.TEAMLID,),
+    "bronnenonderzoek": (Role.REGISSEUR,),
+    "afdeling_regie": (Role.REGISSEUR,),
+}
+
+
 # ------------------------------------------------------------------------------ subjects after intake
 
 # Who adds, corrects and removes the subjects of a signal after intake (intake.subject_changes), per
