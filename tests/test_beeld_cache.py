@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -121,3 +122,12 @@ def test_a_changed_file_is_refused_also_when_its_figures_are_cached(analist, bee
         path.write_bytes(original)
         os.chmod(path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     assert analist.get(url).status_code == 200
+
+
+def test_the_page_is_shown_when_the_cache_does_not_answer(analist):
+    """A Redis that is down (nothing listens on port 1) costs speed, not the page."""
+    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                               "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=unreachable):
+        page = analist.get(reverse("insight:dashboard", args=["vastgoed"]))
+    assert page.status_code == 200 and "Hotspots" in page.content.decode()

@@ -16,6 +16,7 @@ refused, also when its figures are in the cache.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,9 +25,10 @@ from django.core.cache import cache
 from . import storage
 
 TIMEOUT = 15 * 60  # seconds: how long a renamed area or phenomenon may still show its old name
-PREFIX = "beeld:v1"
+PREFIX = "beeld:v1"  # raise when the cached classes (Dashboard, Chart, Map, Comparison) change shape
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def key(snap, *parts: str) -> str:
@@ -37,8 +39,15 @@ def remember(snap, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
     """The cached value for this snapshot and these parts, else ``compute()`` (then cached)."""
     storage.verified_path(snap)  # refuse a changed file before anything of it is shown
     name = key(snap, *parts)
-    found = cache.get(name)
+    try:
+        found = cache.get(name)
+    except Exception:  # noqa: BLE001 — a cache that does not answer must not stop the page: compute
+        logger.warning("Beeldcache niet bereikbaar; de cijfers worden opnieuw berekend.", exc_info=True)
+        return compute()
     if found is None:
         found = compute()
-        cache.set(name, found, TIMEOUT)
+        try:
+            cache.set(name, found, TIMEOUT)
+        except Exception:  # noqa: BLE001 — same: the page is shown, only not kept
+            logger.warning("Beeldcache niet bereikbaar; de cijfers worden niet bewaard.", exc_info=True)
     return found
