@@ -57,7 +57,7 @@ from intake import login
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BIN = Path(sys.executable).parent  # gunicorn and celery live next to the interpreter
-DB_NAME = "bench_load"
+DB_NAME = os.environ.get("MELDPUNT_BENCH_DB", "bench_load")  # another name lets two runs go side by side
 SEED = 479
 # The regisseur is the lead of bench/casus.py's casussen (one big, filler around it).
 ACCOUNTS = {"beoordelaar": "bench_beoordelaar", "regisseur": "bench_regie", "analist": "bench_analist"}

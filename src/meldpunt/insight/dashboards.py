@@ -5,12 +5,12 @@ used: a suppressed value stays "<5" or "×" in every chart, map and table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 
 from meldpunt.intake.models import Channel, Phenomenon
 from meldpunt.registries.models import SbiCode
 
-from . import charts, kerncijfers, maps, selectors
+from . import beeldcache, charts, kerncijfers, maps, selectors
 from .hotspots import LEVEL_LABELS, band
 from .pipeline import MEASURES, RISK_BRANCH_SBI
 
@@ -170,6 +170,14 @@ def build(theme: Theme, snap, filters: Filters) -> Dashboard:
     board.hotspots = hotspot_list(buurt_cells, buurt_names, measures=theme_measures(theme))
     add_context(board, theme, filters)
     return board
+
+
+def cached_build(theme: Theme, snap, filters: Filters) -> Dashboard:
+    """``build``, computed once per snapshot, theme and filters (beeldcache: the same for everyone;
+    the filters are already checked against their choices, so the keys are few)."""
+    board = beeldcache.remember(snap, ("dashboard", theme.slug, *astuple(filters)),
+                                lambda: replace(build(theme, snap, filters), snapshot=None))
+    return replace(board, snapshot=snap)
 
 
 def theme_measures(theme: Theme) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from meldpunt.intake.models import Phenomenon
 from meldpunt.registries.models import Buurt, Gemeente, Wijk
 
-from . import storage
+from . import beeldcache, storage
 from .models import Indicator, Snapshot
 from .suppression import display
 
@@ -120,6 +120,11 @@ def missing(level: str, area: str, measure: str, phenomenon: str = "*", period: 
 
 
 def snapshot_gemeenten(snap: Snapshot) -> list[tuple[str, str]]:
+    """The gemeenten in a snapshot with their names (kept per snapshot: see beeldcache)."""
+    return beeldcache.remember(snap, ("gemeenten",), lambda: _snapshot_gemeenten(snap))
+
+
+def _snapshot_gemeenten(snap: Snapshot) -> list[tuple[str, str]]:
     codes = sorted({c.area for c in cells(snap, level="gemeente", measure="adressen")})
     names = dict(Gemeente.objects.filter(code__in=codes).values_list("code", "naam"))
     return [(code, names.get(code, code)) for code in codes]

@@ -13,7 +13,7 @@ from meldpunt import policy
 from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
-from . import dashboards, exports, kerncijfers, report, selectors, tasks
+from . import beeldcache, dashboards, exports, kerncijfers, report, selectors, tasks
 from .forms import DashboardFilterForm
 from .models import Availability, IndicatorKind
 from .pipeline import MEASURES
@@ -28,19 +28,27 @@ def overview(request):
         context["gemeenten"] = gemeenten
         if gemeenten:
             code = request.GET.get("gemeente") if request.GET.get("gemeente") in dict(gemeenten) else gemeenten[0][0]
-            cells = {c.measure: c for c in selectors.cells(snap, level="gemeente", area=code, phenomenon="*",
-                                                            dim="", category="*") if c.period in ("actueel",
-                                                                                                   snap.periods[-1])}
-            context["gemeente"] = dict(gemeenten)[code]
-            context["cards"] = [(MEASURES[m], cells[m].display if m in cells else "0")
-                                for m in ("signalen", "casussen", "interventies", "cbs_inwoners", "adressen")]
-            context["latest_period"] = snap.periods[-1] if snap.periods else ""
-            context["comparison"] = kerncijfers.compare(code)
-            context["comparison_text"] = kerncijfers.describe(code)
-            context["context_labels"] = [label for label, _unit in kerncijfers.INDICATORS.values()]
-            context["context_rows"] = [(w.code, w.naam, [kerncijfers.fmt(v) for v in w.figures.values()])
-                                       for w in kerncijfers.children("wijk", code)]
+            context.update(beeldcache.remember(snap, ("overzicht", code), lambda: _overview_figures(snap, code,
+                                                                                                  gemeenten)))
     return render(request, "insight/overview.html", context)
+
+
+def _overview_figures(snap, code: str, gemeenten) -> dict:
+    """The overview's figures for one gemeente: the same for everyone, so kept per snapshot."""
+    cells = {c.measure: c for c in selectors.cells(snap, level="gemeente", area=code, phenomenon="*",
+                                                    dim="", category="*") if c.period in ("actueel",
+                                                                                           snap.periods[-1])}
+    return {
+        "gemeente": dict(gemeenten)[code],
+        "cards": [(MEASURES[m], cells[m].display if m in cells else "0")
+                  for m in ("signalen", "casussen", "interventies", "cbs_inwoners", "adressen")],
+        "latest_period": snap.periods[-1] if snap.periods else "",
+        "comparison": kerncijfers.compare(code),
+        "comparison_text": kerncijfers.describe(code),
+        "context_labels": [label for label, _unit in kerncijfers.INDICATORS.values()],
+        "context_rows": [(w.code, w.naam, [kerncijfers.fmt(v) for v in w.figures.values()])
+                         for w in kerncijfers.children("wijk", code)],
+    }
 
 
 def _theme(slug: str) -> dashboards.Theme:
@@ -58,7 +66,7 @@ def dashboard(request, theme):
         return _none_yet(request, theme.title)
     form = DashboardFilterForm(request.GET or None, theme=theme, snapshot=snap,
                                gemeenten=selectors.snapshot_gemeenten(snap))
-    board = dashboards.build(theme, snap, form.filters())
+    board = dashboards.cached_build(theme, snap, form.filters())
     return render(request, "insight/dashboard.html", {"board": board, "form": form, "theme": theme,
                                                       "themes": dashboards.THEMES.values(), "snapshot": snap})
 

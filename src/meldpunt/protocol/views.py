@@ -64,7 +64,9 @@ def stap1(request, reference):
         messages.info(request, "Stap 1 is voor dit signaal al gezet.")
         return redirect("protocol:signaal", reference)
     refused, may_decide = pages.refusals(request.user, signal, "protocol:stap1")
-    form = IntakeDecisionForm(request.POST or None, initial=IntakeDecisionForm.known(signal))
+    # A posted form shows what was posted: the values the signal already has only start an empty form.
+    form = IntakeDecisionForm(request.POST or None,
+                              initial=None if request.method == "POST" else IntakeDecisionForm.known(signal))
     if request.method == "POST" and form.is_valid():
         try:
             services.decide(request.user, signal, form.wegingen(), form.transition_code())
