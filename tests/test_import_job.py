@@ -2,6 +2,8 @@
 or nothing (docs/adr/0028), and the job's page lists the new kenmerken or every problem."""
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meldpunt.accounts.roles import Role
+from meldpunt.intake import import_uploads
 from meldpunt.intake.models import Signal
 from meldpunt.jobs.models import JobRun, State
+from meldpunt.privacy.retention import jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,15 @@ def test_only_who_may_import_gets_the_page(client, make_user):
     assert _upload(client, "a.csv", GOOD).status_code == 403
     client.force_login(make_user(Role.TEAMLID))
     assert client.get(reverse("intake:signalen_importeren")).status_code == 403
+
+
+def test_an_upload_left_by_a_failed_import_is_removed_by_the_daily_run():
+    fresh, old = import_uploads.store(GOOD), import_uploads.store(GOOD)
+    week_ago = time.time() - import_uploads.MAX_AGE_SECONDS - 60
+    os.utime(Path(settings.VAR_DIR) / "imports" / f"{old}.versleuteld", (week_ago, week_ago))
+    summary = jobs.run()
+    assert any(line.startswith("Achtergebleven importbestanden verwijderd: ") for line in summary.lines)
+    assert import_uploads.load(fresh) == GOOD  # still there, and decrypted as uploaded
+    with pytest.raises(ValueError, match="Upload het opnieuw"):
+        import_uploads.load(old)
+    import_uploads.discard(fresh)
