@@ -61,6 +61,7 @@ def test_a_bad_file_imports_nothing_and_says_what_is_wrong_per_line(client, make
     assert Signal.objects.count() == before  # all or nothing
     assert "Mislukt" in page and "Het bestand is niet ingelezen: 2 fouten in 2 regels. Er is niets opgeslagen." in page
     assert "regel 4: omschrijving" in page and "regel 5: fenomeen" in page
+    assert "Een ander bestand importeren" in page and "kan haar opnieuw starten" not in page
     run = JobRun.objects.get(task_name="meldpunt.intake.signalen_importeren")
     assert run.state == State.MISLUKT and run.attempts == 1  # refused for good: not retried
     assert set(_uploads()) == leftovers

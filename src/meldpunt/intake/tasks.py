@@ -32,6 +32,8 @@ def datasignalen(peildatum: str | None = None):
 class _ImportJob(Job):
     abstract = True
     lock_argument = "upload"  # one file is never imported twice at once
+    # A refused file is fixed by the person who uploaded it, not restarted by the beheerder.
+    start_again = ("Een ander bestand importeren", "intake:signalen_importeren")
 
 
 @shared_task(base=_ImportJob, name="meldpunt.intake.signalen_importeren", title="Signalen importeren")
