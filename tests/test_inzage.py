@@ -141,6 +141,15 @@ def register(pf, world, **extra):
     return services.register(pf, RequestInput(**values))
 
 
+def make_package(client, request):
+    """'Antwoordpakket maken': the job runs (embedded default) and its page says it is done, with a
+    link back to the request, which now offers the downloads."""
+    page = client.post(reverse("inzage:pakket_maken", args=[request.reference]), follow=True).content.decode()
+    assert "Klaar" in page and f"Antwoordpakket voor {request.reference} gemaakt op" in page, page
+    detail = client.get(reverse("inzage:verzoek", args=[request.reference])).content.decode()
+    assert "Antwoordpakket gemaakt op" in detail and "Antwoord als PDF" in detail
+
+
 def decide_all(pf, request, decision=Decision.VOLLEDIG):
     for item in request.items.all():
         services.decide(pf, item, DecisionInput(decision=decision))
@@ -426,7 +435,10 @@ def test_pages_for_the_privacyfunctionaris(world, pf, client):
     item.refresh_from_db()
     assert item.decision == ""
     assert client.get(reverse("inzage:pakket_pdf", args=[request.reference])).status_code == 302  # not yet
+    response = client.post(reverse("inzage:pakket_maken", args=[request.reference]), follow=True)
+    assert "Neem eerst over elk onderdeel een besluit" in response.content.decode()
     decide_all(pf, request)
+    make_package(client, request)
     response = client.get(reverse("inzage:pakket_pdf", args=[request.reference]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     response = client.get(reverse("inzage:pakket_json", args=[request.reference]))
@@ -537,6 +549,7 @@ def test_records_destroyed_after_the_answer_show_as_destroyed(pf, make_user, cli
     for item in request.items.exclude(kind=ItemKind.LOG):
         page = client.get(reverse("inzage:besluit", args=[request.reference, item.pk]))
         assert page.status_code == 200 and f"Vernietigd op {day}" in page.content.decode()
+    make_package(client, request)
     answer = json.loads(client.get(reverse("inzage:pakket_json", args=[request.reference])).content)
     gone = {g["kenmerk"]: g["status"] for g in answer["gegevens"] if g.get("status", "").startswith("Vernietigd")}
     assert gone == dict.fromkeys([signal.reference, in_casus.reference, casus.reference], f"Vernietigd op {day}")

@@ -221,3 +221,44 @@ def test_the_worker_heartbeat_makes_the_worker_probe_green(client, queue, settin
     # And through the queue: the beat task 'hartslag' is run by the worker.
     app.send_task("meldpunt.jobs.hartslag")
     wait_for(lambda: "meldpunt.jobs.hartslag" in queue.log.read_text() and "succeeded" in queue.log.read_text(), 15)
+
+
+def _finished(client, location):
+    def finished():
+        part = client.get(location, headers={"HX-Request": "true"}).content.decode()
+        return part if "Klaar" in part or "Mislukt" in part else None
+    return finished
+
+
+def test_the_beoordelaar_imports_signals_through_the_worker(client, make_user, queue, demo_reloaded):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user("beoordelaar"))
+    before = set(Signal.objects.values_list("reference", flat=True))
+    content = (b"omschrijving;fenomeen\nHennepgeur uit de schuur achter de boerderij.;hennepteelt_drugs\n"
+               b"Vaten en jerrycans in het bos gedumpt.;drugslab_buitengebied\n")
+    response = client.post(reverse("intake:signalen_importeren"),
+                           {"bestand": SimpleUploadedFile("lijst.csv", content, content_type="text/csv")})
+    run = JobRun.objects.get()
+    assert response["Location"] == reverse("jobs:taak", args=[run.pk])  # on the queue: its page
+    part = wait_for(_finished(client, response["Location"]), 60, 0.5)
+    new = set(Signal.objects.values_list("reference", flat=True)) - before
+    assert "2 signalen ingelezen" in part and len(new) == 2 and all(reference in part for reference in new), part
+
+
+def test_the_privacyfunctionaris_gets_the_answer_package_from_the_worker(client, make_user, queue, demo_reloaded):
+    from test_inzage import _request_on, decide_all
+    from test_retention_support import new_signal
+
+    pf = make_user("privacyfunctionaris")
+    new_signal(make_user("beoordelaar"))
+    access_request = _request_on(pf)
+    decide_all(pf, access_request)
+    client.force_login(pf)
+    response = client.post(reverse("inzage:pakket_maken", args=[access_request.reference]))
+    run = JobRun.objects.get()
+    assert response["Location"] == reverse("jobs:taak", args=[run.pk])
+    part = wait_for(_finished(client, response["Location"]), 60, 0.5)
+    assert f"Antwoordpakket voor {access_request.reference} gemaakt op" in part and "Bekijk het resultaat" in part, part
+    answer = client.get(reverse("inzage:pakket_json", args=[access_request.reference]))
+    assert answer.status_code == 200 and b'"kenmerk": "' + access_request.reference.encode() in answer.content

@@ -127,7 +127,7 @@ def _targets(w):
                                                                 "retention:annuleren", "retention:uitvoeren")),
         *((name, {"reference": inzage.reference}) for name in (
             "inzage:verzoek", "inzage:zoeken", "inzage:verlengen", "inzage:afhandelen", "inzage:pakket_json",
-            "inzage:pakket_pdf", "inzage:toezicht_verzoek")),
+            "inzage:pakket_pdf", "inzage:pakket_maken", "inzage:toezicht_verzoek")),
     ]
     if inzage_item is not None:
         targets += [("inzage:besluit", {"reference": inzage.reference, "item_id": inzage_item.pk}),

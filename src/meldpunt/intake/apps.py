@@ -11,6 +11,7 @@ class IntakeConfig(AppConfig):
         # Imported here, not at the top: Django loads models after AppConfig modules.
         from meldpunt.privacy.retention import registry as retention
 
+        from . import import_uploads
         from . import retention as signal_retention
         from .catalogue import seed_phenomena
         from .models import MentionedSubject, ReporterContact, Signal
@@ -21,6 +22,8 @@ class IntakeConfig(AppConfig):
         retention.register_model(retention.REPORTER_CONTACT, ReporterContact)
         retention.register_model(retention.MENTIONED_SUBJECT, MentionedSubject)
         signal_retention.register()  # a signal's brondatum and result class
+        # Uploads of imports that failed and were not restarted (import_uploads.py).
+        retention.register_daily_task("importbestanden", import_uploads.prune)
         post_migrate.connect(seed_phenomena, sender=self, dispatch_uid="intake_seed_phenomena")
         # After the phenomena: every data rule points at one.
         post_migrate.connect(seed_rules, sender=self, dispatch_uid="intake_seed_data_rules")

@@ -10,6 +10,7 @@ from meldpunt.registries import selectors as registry_selectors
 from meldpunt.web.forms import DateInput, MultipleFileField, StyledForm
 
 from . import selectors
+from .imports import MAX_BYTES
 from .models import Channel, ReporterKind, SubjectKind
 from .services import SignalInput, SubjectInput, UploadInput
 
@@ -256,3 +257,17 @@ class QueueFilterForm(StyledForm):
                                      wijk=d.get("wijk", ""), channel=d.get("channel", ""),
                                      max_age_days=d.get("max_age_days"), overdue=d.get("overdue", False),
                                      text=d.get("text", ""))
+
+
+class ImportForm(StyledForm):
+    bestand = forms.FileField(label="Bestand (CSV of JSON)", help_text=(
+        "Een kopregel met de kolommen omschrijving (verplicht), fenomeen, datum, locatie, adres, buurt, "
+        "kanaal en soort melder. Alles of niets: bij een fout wordt niets ingelezen."),
+        error_messages={"required": "Kies een bestand (CSV of JSON).",
+                        "empty": "Het bestand is leeg."})
+
+    def clean_bestand(self):
+        upload = self.cleaned_data["bestand"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"Het bestand is te groot (hoogstens {MAX_BYTES // (1024 * 1024)} MB).")
+        return upload

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import subject_views, views
+from . import import_views, subject_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("melden/aanvullen/", views.aanvullen, name="aanvullen"),
     path("melden/aanvullen/ontvangen/", views.aanvulling_ontvangen, name="aanvulling_ontvangen"),
     path("signalen/nieuw/", views.signaal_nieuw, name="signaal_nieuw"),
+    path("signalen/importeren/", import_views.signalen_importeren, name="signalen_importeren"),
     # Subjects after intake (intake.subject_changes)
     path("signalen/<str:reference>/betrokkenen/nieuw/", subject_views.betrokkene_toevoegen,
          name="betrokkene_toevoegen"),

@@ -16,12 +16,16 @@ logger = logging.getLogger(__name__)
 
 
 class Job(Task):
-    """Subclass attributes: ``title`` (the job in Dutch words, as people see it) and, for jobs on
-    one object, ``lock_argument`` (the argument whose value makes its own lock)."""
+    """Subclass attributes: ``title`` (the job in Dutch words, as people see it), for jobs on
+    one object ``lock_argument`` (the argument whose value makes its own lock), and optionally
+    ``start_again``."""
 
     abstract = True
     title = ""
     lock_argument = ""
+    # For a job a person starts from a form: (link text, url name) offered on the job's page when it
+    # failed, e.g. to upload another file ("" : none).
+    start_again: tuple[str, str] | None = None
     # Celery's own acknowledgement: late, so a job whose worker dies is delivered again.
     acks_late = True
     # The run's id travels as the extra argument ``job_run``; Celery must not refuse it.

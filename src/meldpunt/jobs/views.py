@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from meldpunt import policy
+from meldpunt.celery import app
 from meldpunt.web.access import page
 
 from . import runs, selectors
@@ -50,7 +52,17 @@ def taak(request, pk):
     if not policy.may_follow_job(request.user, run):
         raise PermissionDenied("U kunt alleen achtergrondtaken volgen die u zelf hebt gestart.")
     template = "jobs/includes/voortgang.html" if request.headers.get("HX-Request") else "jobs/taak.html"
-    return render(request, template, {"run": run, "back": _back(request.user)})
+    return render(request, template, {"run": run, "back": _back(request.user), "again": _again(run)})
+
+
+def _again(run) -> tuple[str, str] | None:
+    """Where to start over after a failure the person can fix (another file), when the job says."""
+    if not run.failed:
+        return None
+    app.loader.import_default_modules()  # every app's tasks.py, wherever this runs
+    task = app.tasks.get(run.task_name)
+    again = getattr(task, "start_again", None)
+    return (again[0], reverse(again[1])) if again else None
 
 
 def _back(user) -> tuple[str, str]:

@@ -28,7 +28,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     # beeld pages, the beheerder from 'Achtergrondtaken'.
     "beeld_maken": frozenset({Role.ANALIST, Role.BEHEERDER}),
     # The page of one background job: whoever started it, and the beheerder (may_follow_job).
-    "achtergrondtaak": frozenset({Role.ANALIST, Role.BEHEERDER, Role.ARCHIVARIS}),
+    # Whoever may start a job follows its progress (may_follow_job: only their own runs).
+    "achtergrondtaak": frozenset({Role.ANALIST, Role.BEHEERDER, Role.ARCHIVARIS, Role.PRIVACYFUNCTIONARIS,
+                                  Role.BEOORDELAAR, Role.REGISSEUR}),
     # The installation's health checks by name (meldpunt.health); the public probes show a status only.
     "gezondheid": frozenset({Role.BEHEERDER}),
     "mijn_meldingen": frozenset({Role.MELDER_INTERN}),

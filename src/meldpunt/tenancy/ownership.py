@@ -90,6 +90,7 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "inzage.AccessRequest": "gemeente",
     "inzage.AccessItem": "request__gemeente",
     "inzage.RestrictionReview": "item__request__gemeente",
+    "inzage.AnswerPackage": "request__gemeente",
     # insight
     "insight.DataSource": None,
     "insight.Indicator": None,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from meldpunt import policy
 from meldpunt.accounts import oidc
 from meldpunt.accounts.roles import PROFILE_BY_ROLE
 from meldpunt.cases import meeting_views as case_meeting_views
@@ -54,7 +55,7 @@ def werkvoorraad(request):
     return render(request, "web/werkvoorraad.html", {
         "form": form, "page": current, "query": query.urlencode(), "cards": cards,
         "overdue": overdue, "today": timezone.localdate(),
-        "state_labels": SIGNAL_STATE_LABELS,
+        "state_labels": SIGNAL_STATE_LABELS, "may_import": policy.may_open(request.user, "bulkimport"),
     })
 
 

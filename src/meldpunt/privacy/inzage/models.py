@@ -183,3 +183,24 @@ class RestrictionReview(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.item_id})"
+
+
+class AnswerPackage(models.Model):
+    """The answer package made by a background job (PDF + JSON). The files themselves are stored
+    encrypted in the var folder (inzage/answers.py); this row says when and from which state of the
+    request they were made, so that a package made before a later decision is never handed out."""
+
+    request = models.OneToOneField(AccessRequest, on_delete=models.CASCADE, related_name="answer_package")
+    made_at = models.DateTimeField("gemaakt op")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    # A hash of the status and every decision at the moment it was made (answers.fingerprint).
+    fingerprint = models.CharField(max_length=64)
+    released_items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "antwoordpakket"
+        verbose_name_plural = "antwoordpakketten"
+
+    def __str__(self):
+        return f"Antwoordpakket ({self.request_id})"

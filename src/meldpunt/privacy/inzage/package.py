@@ -420,15 +420,26 @@ def build(request: AccessRequest) -> dict:
     return package
 
 
-def generate(user, request: AccessRequest) -> dict:
-    """Build the package for the privacyfunctionaris, after every item is decided; logged (P2)."""
+def require_ready(user, request: AccessRequest) -> None:
+    """The package may be made: by the privacyfunctionaris, after the search and every decision."""
     selectors.require_handler(user)
     request = AccessRequest.objects.get(pk=request.pk)
     if request.searched_at is None:
         raise InzageError("Zoek eerst wat er over de betrokkene is vastgelegd.")
     if request.items.filter(decision="").exists():
         raise InzageError("Neem eerst over elk onderdeel een besluit; daarna kan het antwoord worden gemaakt.")
-    package = build(request)
+
+
+def prepare(user, request: AccessRequest) -> dict:
+    """Build the package after the checks, not logged: the stored package is logged when it is
+    handed out (answers.read)."""
+    require_ready(user, request)
+    return build(AccessRequest.objects.get(pk=request.pk))
+
+
+def generate(user, request: AccessRequest) -> dict:
+    """Build the package for the privacyfunctionaris, after every item is decided; logged (P2)."""
+    package = prepare(user, request)
     subjects = [log.DataSubject(SubjectType.BSN, request.subject_bsn)] if request.subject_bsn else [
         log.DataSubject(SubjectType.INTERNAL, f"inzageverzoek:{request.pk}")]
     log.record("inzage_verstrekken", "inzage", subjects, user=user, obj=request,
@@ -436,4 +447,4 @@ def generate(user, request: AccessRequest) -> dict:
     return package
 
 
-__all__ = ["REDACTED", "build", "context_for", "generate", "item_content"]
+__all__ = ["REDACTED", "build", "context_for", "generate", "item_content", "prepare", "require_ready"]

@@ -26,6 +26,7 @@ from meldpunt.privacy.models import SubjectType
 from meldpunt.privacy.retention import dates, registry
 from meldpunt.privacy.retention.models import AppliesTo, ResultClass
 
+from . import answers
 from .models import AccessItem, AccessRequest, ItemKind, RequestStatus, RestrictionReview
 
 RESULT_CLASS = "inzageverzoek-afgehandeld"
@@ -103,6 +104,8 @@ def anonymise_due(today: date | None = None) -> int:
         item.found_via, item.reasoning, item.necessity = [], "", ""
         item.save(update_fields=["label", "found_via", "reasoning", "necessity"])
     RestrictionReview.objects.filter(item__request_id__in=ids).update(reasoning="")
+    # The stored answer package (PDF + JSON, encrypted) names the subject: it goes with the request.
+    answers.destroy(ids)
     return len(ids)
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inzageverzoeken/<str:reference>/verlengen/", views.verlengen, name="verlengen"),
     path("inzageverzoeken/<str:reference>/onderdeel/<int:item_id>/", views.besluit, name="besluit"),
     path("inzageverzoeken/<str:reference>/afhandelen/", views.afhandelen, name="afhandelen"),
+    path("inzageverzoeken/<str:reference>/antwoord/maken/", views.pakket_maken, name="pakket_maken"),
     path("inzageverzoeken/<str:reference>/antwoord.json", views.pakket_json, name="pakket_json"),
     path("inzageverzoeken/<str:reference>/antwoord.pdf", views.pakket_pdf, name="pakket_pdf"),
     path("toezicht/inzageverzoeken/", views.toezicht, name="toezicht"),

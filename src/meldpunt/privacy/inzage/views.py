@@ -1,8 +1,6 @@
 """Pages for inzageverzoeken. The privacyfunctionaris handles them ("inzage"); the FG oversees
 them read-only ("inzage_toezicht"). Thin: reads via selectors, writes via services."""
 
-import json
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +13,7 @@ from meldpunt.privacy.models import SubjectType
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
-from . import package, pdf, selectors, services
+from . import answers, package, selectors, services, tasks
 from .forms import CloseForm, DecisionForm, ExtendForm, RequestForm, ReviewForm
 from .models import Ground
 
@@ -53,8 +51,10 @@ def nieuw(request):
 
 def _detail_context(access_request, **extra):
     items = list(access_request.items.all())
+    stored = answers.current(access_request)
     return {"r": access_request, "items": items, "overdue": selectors.is_overdue(access_request),
-            "open": sum(1 for i in items if not i.decision), **extra}
+            "open": sum(1 for i in items if not i.decision), "answer": stored,
+            "answer_fresh": answers.is_fresh(stored, access_request), **extra}
 
 
 @page("inzage")
@@ -138,36 +138,44 @@ def afhandelen(request, reference):
     return render(request, "inzage/verzoek.html", _detail_context(access_request, close_form=form), status=400)
 
 
-def _package_or_back(request, reference):
+@page("inzage")
+@require_POST
+def pakket_maken(request, reference):
+    """'Antwoordpakket maken': a background job builds and stores it; its page links back here."""
     access_request = selectors.request_for(request.user, reference)
     try:
-        return access_request, package.generate(request.user, access_request)
+        package.require_ready(request.user, access_request)
     except MeldpuntError as error:
         for text in error.messages:
             messages.error(request, text)
-        return access_request, None
+        return redirect("inzage:verzoek", reference)
+    run = tasks.antwoordpakket.start(user=request.user, request_id=access_request.pk, user_id=request.user.pk)
+    return redirect("jobs:taak", run.pk)
+
+
+def _stored_package(request, reference, kind: str, content_type: str, disposition: str):
+    access_request = selectors.request_for(request.user, reference)
+    try:
+        data = answers.read(request.user, access_request, kind)
+    except MeldpuntError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("inzage:verzoek", reference)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="inzage-{access_request.reference}.{kind}"'
+    return response
 
 
 @page("inzage")
 @require_GET
 def pakket_json(request, reference):
-    access_request, content = _package_or_back(request, reference)
-    if content is None:
-        return redirect("inzage:verzoek", reference)
-    response = HttpResponse(json.dumps(content, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="inzage-{access_request.reference}.json"'
-    return response
+    return _stored_package(request, reference, "json", "application/json", "attachment")
 
 
 @page("inzage")
 @require_GET
 def pakket_pdf(request, reference):
-    access_request, content = _package_or_back(request, reference)
-    if content is None:
-        return redirect("inzage:verzoek", reference)
-    response = HttpResponse(pdf.render(content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="inzage-{access_request.reference}.pdf"'
-    return response
+    return _stored_package(request, reference, "pdf", "application/pdf", "inline")
 
 
 @page("inzage")
