@@ -14,9 +14,11 @@ from meldpunt.cases import retention as casus_retention
 from meldpunt.cases import services as case_services
 from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.intake import hooks as intake_hooks
+from meldpunt.intake import import_uploads
 from meldpunt.intake import retention as signal_retention
 from meldpunt.intake import services as intake
 from meldpunt.intake.models import DataRule, MentionedSubject, ReporterContact, Signal
+from meldpunt.jobs import retention as jobs_retention
 from meldpunt.privacy.inzage import retention as inzage_retention
 from meldpunt.privacy.retention import destroy_hooks, jobs, registry
 from meldpunt.privacy.retention.models import AppliesTo
@@ -105,7 +107,9 @@ def test_intake_and_cases_register_the_sources_of_their_dates():
 
 
 def test_cases_and_inzage_register_their_daily_tasks_and_destroy_hooks():
-    assert registry.daily_tasks() == [(minutes_retention.TASK, minutes_retention.daily),
+    assert registry.daily_tasks() == [(jobs_retention.TASK, jobs_retention.daily),
+                                      (minutes_retention.TASK, minutes_retention.daily),
+                                      ("importbestanden", import_uploads.prune),
                                       (inzage_retention.TASK, inzage_retention.daily)]
     assert minutes_retention.forget_meetings in destroy_hooks._before_purge
     with pytest.raises(ValueError):

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(tr
 
 
 def test_beheerder_sets_the_gemeente_of_an_empty_installation(live_server, browser, tmp_path, settings):
-    # Setup, before anyone clicks: a new installation without registry data.
+    # Setup, before anyone clicks: a new installation without registry data and not yet set to a
+    # gemeente (MELDPUNT_GEMEENTE empty, so no home tenant either).
+    settings.MELDPUNT_GEMEENTE = ""
     call_command("flush", interactive=False, verbosity=0)
     forget_snapshots()
     settings.VAR_DIR = tmp_path

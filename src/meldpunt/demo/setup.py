@@ -18,18 +18,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from meldpunt import policy
-from meldpunt.core.errors import MeldpuntError
 from meldpunt.demo import loader
+from meldpunt.demo.errors import GemeenteSetupError
 from meldpunt.demo.generator.build import build, gemeente_inwoners
 from meldpunt.insight import kerncijfers
 from meldpunt.insight import services as insight_services
 from meldpunt.registries.models import Gemeente
 from meldpunt.tenancy.home import configured_code
 from meldpunt.tenancy.models import Tenant
-
-
-class GemeenteSetupError(MeldpuntError):
-    """The gemeente cannot be set (unknown code, or data of a gemeente is already there); Dutch message."""
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def signalen_importeren(upload: str, extension: str, user_id: int):
         import_uploads.discard(upload)  # refused for good: the same file would be refused again
         report = error.report()
         more = [f"… en nog {len(report) - REPORTED_LINES} fouten."] if len(report) > REPORTED_LINES else []
-        # A ValueError: final, no retry (jobs.runs.FINAL_ERRORS); the page shows every line.
+        # A ValueError: final, no retry (jobs.runs.is_final); the page shows every line.
         raise ValueError("\n".join([error.summary(), *report[:REPORTED_LINES], *more])) from error
     import_uploads.discard(upload)
     count = "1 signaal" if len(signals) == 1 else f"{len(signals)} signalen"

@@ -56,7 +56,7 @@ class Job(Task):
         except Exception as error:
             logger.exception("Achtergrondtaak %s mislukt (poging %s)", self.name, run.attempts)
             retries = settings.MELDPUNT_JOB_RETRIES
-            if not runs.in_process() and not isinstance(error, runs.FINAL_ERRORS) and self.request.retries < retries:
+            if not runs.in_process() and not runs.is_final(error) and self.request.retries < retries:
                 countdown = settings.MELDPUNT_JOB_RETRY_SECONDS * 2 ** self.request.retries
                 runs.will_retry(run, error, countdown)
                 raise self.retry(kwargs={**kwargs, "job_run": run.pk}, countdown=countdown, exc=error,

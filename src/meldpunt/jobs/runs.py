@@ -17,6 +17,7 @@ from django.utils import timezone
 from meldpunt.celery import app
 from meldpunt.core.errors import MeldpuntError
 
+from .errors import JobFailed
 from .models import ACTIVE, JobRun, State
 
 logger = logging.getLogger(__name__)
@@ -27,11 +28,12 @@ CURRENT: contextvars.ContextVar[int | None] = contextvars.ContextVar("meldpunt_j
 
 # Errors that say the job cannot be done as asked: a retry would fail the same way.
 
-class JobFailed(Exception):
-    """A job that did not fully succeed, with a Dutch message for the page; tried again."""
-
-
 FINAL_ERRORS = (CommandError, MeldpuntError, PermissionDenied, ValidationError, ValueError, ObjectDoesNotExist)
+
+
+def is_final(error: Exception) -> bool:
+    """A refusal or bad input fails at once; a job that did not fully succeed (JobFailed) is tried again."""
+    return isinstance(error, FINAL_ERRORS) and not isinstance(error, JobFailed)
 
 
 def in_process() -> bool:
@@ -55,7 +57,7 @@ def _release_stale(lock_key: str) -> None:
 def describe(error: BaseException) -> str:
     """The failure in Dutch, without personal data: our own refusals say what was wrong; anything
     else gets a general sentence (the details go to the worker's log, not to the page)."""
-    if isinstance(error, JobFailed | MeldpuntError | PermissionDenied | ValueError | CommandError) and str(error):
+    if isinstance(error, MeldpuntError | PermissionDenied | ValueError | CommandError) and str(error):
         return str(error)
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
