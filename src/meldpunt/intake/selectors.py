@@ -114,6 +114,8 @@ def signal_for(user, reference: str, *, action: str = "signaal_inzien") -> Signa
               .filter(reference=reference).first())
     if signal is None:
         raise Http404("Dit signaal bestaat niet of u mag het niet zien.")
+    # Found through the policy's own filter: the rest of this GET request need not ask again.
+    policy.note_signal_read(user, signal)
     log.record(action, read_activity(signal), subjects.of_signal(signal), user=user, obj=signal,
                basis=f"rol in stap '{SIGNAL_STATE_LABELS.get(signal.state, signal.state)}'")
     return signal

@@ -78,6 +78,7 @@ from .signals import (
     may_reveal_sealed,
     may_take_transition,
     may_take_weging,
+    note_signal_read,
     signals_visible_to,
     subject_change_refusal,
     weging_roles,
@@ -100,6 +101,6 @@ __all__ = [
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
-    "may_take_weging", "pages_for", "reads_released_actions", "reads_released_meetings",
+    "may_take_weging", "note_signal_read", "pages_for", "reads_released_actions", "reads_released_meetings",
     "related_identity_groups", "signals_visible_to", "subject_change_refusal", "weging_roles",
 ]

@@ -11,6 +11,7 @@ from meldpunt.accounts.roles import Role
 
 from .base import active, holds
 from .cases import cases_visible_to
+from .memo import remember, remembered
 
 if TYPE_CHECKING:
     from meldpunt.accounts.models import User
@@ -54,10 +55,19 @@ def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
 
 
 def may_read_signal(user: User, signal) -> bool:
+    """Does ``signals_visible_to`` hold this signal for this user? Asked once per GET request
+    (policy.memo); a POST, a task or a command asks the database every time."""
     # The domain apps import the policy while they load: their models only when asked.
     from meldpunt.intake.models import Signal
 
-    return signals_visible_to(user, Signal.objects.filter(pk=signal.pk)).exists()
+    return remembered("signal", user, signal,
+                      lambda: signals_visible_to(user, Signal.objects.filter(pk=signal.pk)).exists())
+
+
+def note_signal_read(user: User, signal) -> None:
+    """``signal`` was just fetched for ``user`` through ``signals_visible_to``: in this GET request
+    ``may_read_signal`` answers yes without asking again (policy.memo; a POST keeps asking)."""
+    remember("signal", user, signal, True)
 
 
 # ------------------------------------------------------------------------------ registering

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Every refused page (403, and the 404 of a record the user may not see) is a security event.
     "meldpunt.privacy.refusals.RefusalMiddleware",
+    # The policy's read answers remembered for one GET request only (policy/memo.py).
+    "meldpunt.policy.memo.ReadMemoMiddleware",
 ]
 
 ROOT_URLCONF = "meldpunt.urls"
