@@ -50,10 +50,12 @@ class IntakeDecisionForm(StyledForm):
 
     @staticmethod
     def known(signal) -> dict:
-        """Initial values from what the signal already has (protocol.selectors.known_for_weging)."""
+        """Initial values from what the signal already has (protocol.selectors.known_for_wegingen)."""
         initial: dict = {}
-        for kind, prefix in (("W2B", "w2b"), ("W2A", "w2a"), ("W1", "w1")):  # W1's purpose and basis win
-            known = selectors.known_for_weging(signal, kind)
+        prefixes = (("W2B", "w2b"), ("W2A", "w2a"), ("W1", "w1"))  # W1's purpose and basis win
+        known_per_type = selectors.known_for_wegingen(signal, [kind for kind, _ in prefixes])
+        for kind, prefix in prefixes:
+            known = known_per_type[kind]
             initial.update({f"{prefix}_{name}": known[name] for name in ("decision", "reasoning") if name in known})
             initial.update({name: known[name] for name in ("purpose", "legal_basis") if name in known})
             for group, values in known.get("checklist", {}).items():

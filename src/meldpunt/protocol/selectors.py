@@ -90,12 +90,22 @@ def known_for_weging(signal, weging_type: str) -> dict:
     type recorded but not used by a step yet (through the API, or written before its step was
     refused) gives all its fields; otherwise the purpose of the signal's latest weging (the same
     processing, written by this team for this signal). Empty: the form's defaults (register)."""
-    pending = (Weging.objects.filter(signal=signal, type=weging_type, used_by__isnull=True)
-               .order_by("-decided_at", "-id").first())
-    if pending is not None:
+    return known_for_wegingen(signal, (weging_type,))[weging_type]
+
+
+def known_for_wegingen(signal, weging_types) -> dict[str, dict]:
+    """``known_for_weging`` for several types (step 1 asks W1, W2A and W2B) from one read of the
+    signal's wegingen, newest first, instead of two queries per type."""
+    newest_first = list(Weging.objects.filter(signal=signal).order_by("-decided_at", "-id"))
+    latest = next((w for w in newest_first if w.purpose != ""), None)
+    answers = {}
+    for weging_type in weging_types:
+        pending = next((w for w in newest_first if w.type == weging_type and w.used_by_id is None), None)
+        if pending is None:
+            answers[weging_type] = {"purpose": latest.purpose} if latest else {}
+            continue
         known = {name: getattr(pending, name) for name in WEGING_FIELDS if getattr(pending, name)}
         if pending.checklist:
             known["checklist"] = pending.checklist
-        return known
-    latest = Weging.objects.filter(signal=signal).exclude(purpose="").order_by("-decided_at", "-id").first()
-    return {"purpose": latest.purpose} if latest else {}
+        answers[weging_type] = known
+    return answers
