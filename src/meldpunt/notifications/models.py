@@ -42,8 +42,9 @@ class Notification(models.Model):
     link = models.CharField("pagina", max_length=300)
     # The same event makes one notification, however often a hook or scan sees it.
     dedupe_key = models.CharField("sleutel", max_length=200, unique=True)
-    # An invitation carries the meeting, for its .ics attachment (time and place, nothing personal).
-    meeting = models.ForeignKey("cases.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # An invitation carries the meeting, for its .ics attachment (time and place, nothing personal);
+    # it goes with the meeting (a destroyed casusoverleg leaves no invitation with a dead link).
+    meeting = models.ForeignKey("cases.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("aangemaakt op", db_index=True)
     read_at = models.DateTimeField("gelezen op", null=True, blank=True)
     email_state = models.CharField("e-mail", max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
