@@ -6,6 +6,8 @@ row and the e-mail made from it hold no personal data (docs/adr/0029-notificatio
 from django.conf import settings
 from django.db import models
 
+from meldpunt.tenancy.defaults import only_gemeente
+
 
 class Kind(models.TextChoices):
     SIGNAAL_TOEGEWEZEN = "signaal_toegewezen", "Er is een signaal aan u toegewezen"
@@ -36,6 +38,10 @@ class Mode(models.TextChoices):
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                                   verbose_name="ontvanger")
+    # The gemeente of the record the melding is about (ADR 0030 §2): the code that makes it names
+    # it; the default (the installation's only gemeente) refuses once there are several.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="notifications",
+                                 default=only_gemeente, verbose_name="gemeente")
     kind = models.CharField("soort werk", max_length=30, choices=Kind.choices)
     # A signal reference, casus kenmerk, inzage kenmerk, list name or meeting date: never a person.
     kenmerk = models.CharField("kenmerk", max_length=200)
