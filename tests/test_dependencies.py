@@ -19,6 +19,7 @@ from meldpunt.intake import retention as signal_retention
 from meldpunt.intake import services as intake
 from meldpunt.intake.models import DataRule, MentionedSubject, ReporterContact, Signal
 from meldpunt.jobs import retention as jobs_retention
+from meldpunt.notifications import retention as notification_retention
 from meldpunt.privacy.inzage import retention as inzage_retention
 from meldpunt.privacy.retention import destroy_hooks, jobs, registry
 from meldpunt.privacy.retention.models import AppliesTo
@@ -110,8 +111,10 @@ def test_cases_and_inzage_register_their_daily_tasks_and_destroy_hooks():
     assert registry.daily_tasks() == [(jobs_retention.TASK, jobs_retention.daily),
                                       (minutes_retention.TASK, minutes_retention.daily),
                                       ("importbestanden", import_uploads.prune),
-                                      (inzage_retention.TASK, inzage_retention.daily)]
+                                      (inzage_retention.TASK, inzage_retention.daily),
+                                      (notification_retention.TASK, notification_retention.daily)]
     assert minutes_retention.forget_meetings in destroy_hooks._before_purge
+    assert notification_retention.forget_destroyed in destroy_hooks._hooks
     with pytest.raises(ValueError):
         registry.register_daily_task(minutes_retention.TASK, inzage_retention.daily)
     # retention no longer holds the minutes: they live (and register) in cases.

@@ -26,6 +26,8 @@ EXPECTED_PAGE_ROLES = {
     "gezondheid": {R.BEHEERDER},
     "mijn_meldingen": {R.MELDER_INTERN},
     "gebieden": set(R),
+    "meldingen": set(R),
+    "meldingvoorkeur": set(R),
 }
 
 
@@ -68,7 +70,8 @@ def test_no_page_for_anonymous_no_role_or_inactive_users(make_user):
 def test_pages_for_lists_the_pages_of_every_role(make_user):
     user = make_user(Role.ANALIST, Role.FG)
     assert set(policy.pages_for(user)) == {"ondermijningsbeeld", "toezicht", "gebieden", "bewaartermijnen_inzien",
-                                           "inzage_toezicht", "beeld_maken", "achtergrondtaak", "meldingen"}
+                                           "inzage_toezicht", "beeld_maken", "achtergrondtaak", "meldingen",
+                                           "meldingvoorkeur"}
 
 
 # ----------------------------------------------------------------------------- signals

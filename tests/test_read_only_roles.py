@@ -28,10 +28,22 @@ WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', r
 READ_ONLY_ROLES = {"fg": (Role.FG,), "auditor": (Role.AUDITOR,), "fg+auditor": (Role.FG, Role.AUDITOR)}
 
 
+def _own_setting(route) -> bool:
+    # A person's own setting (policy.OWN_SETTING_PAGES: how they get their meldingen) is no one's
+    # data: the FG and auditor may change it, checked below (test_an_fg_chooses_a_daily_digest...).
+    return getattr(route.callback, "access_rule", None) in policy.OWN_SETTING_PAGES
+
+
 def _checked_routes():
     # Public views are not a capability of a role (anyone may send the public form); the admin
     # answers a non-staff user with a redirect to its login page, checked separately below.
-    return [r for r in routes() if r.name not in PUBLIC_VIEWS and r.namespace != ADMIN_NAMESPACE]
+    return [r for r in routes()
+            if r.name not in PUBLIC_VIEWS and r.namespace != ADMIN_NAMESPACE and not _own_setting(r)]
+
+
+def test_only_the_own_notification_preference_is_left_out_of_the_walk():
+    assert [r.name for r in routes() if _own_setting(r)] == ["notifications:voorkeur"]
+    assert set(policy.OWN_SETTING_PAGES) == {"meldingvoorkeur"}
 
 
 def _business_writes(queries) -> list[str]:
@@ -94,7 +106,7 @@ def test_the_policy_separates_looking_from_changing(make_user):
     for page, roles in policy.PAGE_ROLES.items():
         for user in (fg, auditor):
             assert policy.may_open(user, page) == bool(roles & {Role.FG, Role.AUDITOR})
-            assert not policy.may_change(user, page)
+            assert policy.may_change(user, page) == (page in policy.OWN_SETTING_PAGES)
     # Another role of the same person still works as that role; the FG role adds no writing.
     assert policy.may_change(fg_and_beoordelaar, "signaal")
     assert not policy.may_change(fg_and_beoordelaar, "toezicht")
@@ -125,3 +137,34 @@ def test_a_writing_view_would_be_caught(client, make_user):
         response = client.post("/api/v1/signalen", body, content_type="application/json")
     assert response.status_code == 201
     assert any("intake_signal" in w for w in _business_writes(queries.captured_queries))
+
+
+@pytest.mark.parametrize("who", sorted(READ_ONLY_ROLES))
+def test_an_fg_chooses_a_daily_digest_and_still_changes_nothing_else(client, make_user, who):
+    """Their own mail preference is no processing of anyone's data: the FG and auditor set it like
+    everyone else; "Alles gelezen" and every other form stay closed to them."""
+    from meldpunt.notifications.models import Kind, Notification, Preference
+    from meldpunt.notifications.services import notify
+
+    user = make_user(*READ_ONLY_ROLES[who])
+    notify(user, Kind.INZAGE_TERMIJN, "INZ-2026-0301", "/toezicht/", f"test:{who}")
+    client.force_login(user)
+    page = client.get("/meldingen/").content.decode()
+    assert "Voorkeur opslaan" in page and "Alles gelezen" not in page
+
+    response = client.post("/meldingen/voorkeur/", {"mode": "dagelijks"}, follow=True)
+    assert response.status_code == 200
+    assert "Uw keuze is opgeslagen: Eén e-mail per dag met alles bij elkaar." in response.content.decode()
+    assert Preference.objects.get(user=user).mode == "dagelijks"
+    assert policy.may_change_own_notification_preference(user)
+
+    # A bad choice changes nothing and says why, in Dutch.
+    response = client.post("/meldingen/voorkeur/", {"mode": "elk_uur"})
+    assert response.status_code == 400 and "Kies een van de drie mogelijkheden." in response.content.decode()
+    assert Preference.objects.get(user=user).mode == "dagelijks"
+
+    # Still read-only everywhere else, the rest of the Meldingen page included.
+    assert client.post("/meldingen/alles-gelezen/").status_code == 403
+    assert Notification.objects.get(recipient=user).read_at is None
+    body = {"description": "Een waarneming van een test", "phenomenon": "overig"}
+    assert client.post("/api/v1/signalen", body, content_type="application/json").status_code in REFUSED

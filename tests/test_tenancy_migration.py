@@ -23,13 +23,14 @@ from meldpunt.privacy.selectors import LogFilter, processing_log
 from meldpunt.protocol import services as protocol
 from meldpunt.registries.models import Nummeraanduiding
 from meldpunt.tenancy.models import Tenant
-from meldpunt.tenancy.ownership import OWNER_PATHS
+from meldpunt.tenancy.ownership import MAY_BE_INSTALLATION_WIDE, OWNER_PATHS
 
 pytestmark = pytest.mark.slow
 
 SEALED_TEXT = "Geheime omschrijving over de loods van Pietersen."
 BSN = "999993653"
-OWNED_APPS = ("intake", "protocol", "cases", "privacy", "retention", "inzage", "registries", "accounts")
+OWNED_APPS = ("intake", "protocol", "cases", "privacy", "retention", "inzage", "registries", "accounts",
+              "notifications", "jobs")
 
 
 def row_counts() -> dict[str, int]:
@@ -94,8 +95,12 @@ def test_existing_records_migrate_to_the_home_gemeente_without_loss(transactiona
     for label, path in OWNER_PATHS.items():
         if path == "gemeente":
             model = apps.get_model(label)
-            assert set(model.objects.values_list("gemeente_id", flat=True)) <= {"GM0479"}, label
+            allowed = {"GM0479", None} if label in MAY_BE_INSTALLATION_WIDE else {"GM0479"}
+            assert set(model.objects.values_list("gemeente_id", flat=True)) <= allowed, label
     assert apps.get_model("intake.Signal").objects.filter(gemeente=home).count() == signals
+    # the casusoverleg's invitation (a melding) got the home gemeente too
+    meldingen = apps.get_model("notifications.Notification").objects
+    assert meldingen.exists() and meldingen.filter(gemeente=home).count() == meldingen.count()
 
     assert chain.verify(ProcessingLogEntry).ok and chain.verify(SecurityLogEntry).ok
     sealed.refresh_from_db()

@@ -132,7 +132,8 @@ def remind_overdue(today: date | None = None) -> int:
                 Reminder.objects.create(intervention=intervention, sent_on=today, recipient=intervention.owner)
                 notifications.notify(intervention.owner, Kind.INTERVENTIE_VERLOPEN, intervention.casus.reference,
                                      reverse("cases:actie", args=[intervention.pk]),
-                                     overdue_intervention_key(intervention.pk, today))
+                                     overdue_intervention_key(intervention.pk, today),
+                                     gemeente=intervention.casus.gemeente_id)
         except IntegrityError:
             continue  # already reminded today
         sent += 1

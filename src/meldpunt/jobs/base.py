@@ -39,9 +39,10 @@ class Job(Task):
     def title_for(self, arguments: dict) -> str:
         return self.title or self.name
 
-    def start(self, *, user=None, **arguments):
-        """Start this job (see runs.start): queued, or at once in the embedded default."""
-        return runs.start(self, user=user, **arguments)
+    def start(self, *, user=None, gemeente=None, **arguments):
+        """Start this job (see runs.start): queued, or at once in the embedded default. ``gemeente``:
+        the gemeente it works for (None: the whole installation); it is not a task argument."""
+        return runs.start(self, user=user, gemeente=gemeente, **arguments)
 
     def __call__(self, *args, job_run: int | None = None, **kwargs):
         run = runs.begin(self, job_run, kwargs)

@@ -29,6 +29,10 @@ class JobRun(models.Model):
     lock_key = models.CharField(max_length=200)
     arguments = models.JSONField(default=dict, blank=True)
     state = models.CharField("toestand", max_length=20, choices=State.choices, default=State.WACHTRIJ)
+    # The gemeente the job works for (a destruction list, an inzage package); empty: the whole
+    # installation (the daily runs, a beeld, an import into the installation's only gemeente).
+    gemeente = models.ForeignKey("tenancy.Tenant", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="job_runs", verbose_name="gemeente")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="gestart door")
     created_at = models.DateTimeField("aangemaakt", auto_now_add=True)

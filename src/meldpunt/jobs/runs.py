@@ -70,17 +70,20 @@ def describe(error: BaseException) -> str:
     return "Er ging iets onverwachts mis. De technische details staan in het logboek van de werker."
 
 
-def start(task, *, user=None, retry_of: JobRun | None = None, **arguments) -> JobRun:
-    """Start ``task`` for ``user`` (None: the system). When the same job is already queued or
-    running, start nothing and return that run: a job never runs twice at once. In the embedded
-    default the job runs here and now, and the run returned is finished."""
+def start(task, *, user=None, gemeente=None, retry_of: JobRun | None = None, **arguments) -> JobRun:
+    """Start ``task`` for ``user`` (None: the system). ``gemeente`` (a Tenant or its code) is the
+    gemeente the job works for, e.g. a destruction list's; None: the whole installation. When the
+    same job is already queued or running, start nothing and return that run: a job never runs
+    twice at once. In the embedded default the job runs here and now, and the run returned is
+    finished."""
     lock_key = task.lock_key(arguments)
     _release_stale(lock_key)
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 run = JobRun.objects.create(task_name=task.name, title=task.title_for(arguments), lock_key=lock_key,
-                                            arguments=arguments, started_by=user, retry_of=retry_of)
+                                            arguments=arguments, started_by=user, retry_of=retry_of,
+                                            gemeente_id=getattr(gemeente, "pk", gemeente))
             break
         except IntegrityError:
             running = JobRun.objects.filter(lock_key=lock_key, state__in=ACTIVE).first()
@@ -175,4 +178,4 @@ def restart(user, run: JobRun) -> JobRun:
     arguments = dict(run.arguments)
     if "user_id" in arguments:
         arguments["user_id"] = user.pk
-    return start(app.tasks[run.task_name], user=user, retry_of=run, **arguments)
+    return start(app.tasks[run.task_name], user=user, gemeente=run.gemeente_id, retry_of=run, **arguments)

@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Imported here: Django loads models after AppConfig modules.
-        from . import receivers
+        from . import receivers, retention
 
         receivers.connect()
+        # Old meldingen and those about destroyed dossiers go (retention's registry and hooks).
+        retention.register()

@@ -6,6 +6,8 @@ row and the e-mail made from it hold no personal data (docs/adr/0029-notificatio
 from django.conf import settings
 from django.db import models
 
+from meldpunt.tenancy.defaults import only_gemeente
+
 
 class Kind(models.TextChoices):
     SIGNAAL_TOEGEWEZEN = "signaal_toegewezen", "Er is een signaal aan u toegewezen"
@@ -36,14 +38,19 @@ class Mode(models.TextChoices):
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                                   verbose_name="ontvanger")
+    # The gemeente of the record the melding is about (ADR 0030 §2): the code that makes it names
+    # it; the default (the installation's only gemeente) refuses once there are several.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="notifications",
+                                 default=only_gemeente, verbose_name="gemeente")
     kind = models.CharField("soort werk", max_length=30, choices=Kind.choices)
     # A signal reference, casus kenmerk, inzage kenmerk, list name or meeting date: never a person.
     kenmerk = models.CharField("kenmerk", max_length=200)
     link = models.CharField("pagina", max_length=300)
     # The same event makes one notification, however often a hook or scan sees it.
     dedupe_key = models.CharField("sleutel", max_length=200, unique=True)
-    # An invitation carries the meeting, for its .ics attachment (time and place, nothing personal).
-    meeting = models.ForeignKey("cases.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # An invitation carries the meeting, for its .ics attachment (time and place, nothing personal);
+    # it goes with the meeting (a destroyed casusoverleg leaves no invitation with a dead link).
+    meeting = models.ForeignKey("cases.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("aangemaakt op", db_index=True)
     read_at = models.DateTimeField("gelezen op", null=True, blank=True)
     email_state = models.CharField("e-mail", max_length=16, choices=EmailState.choices, default=EmailState.PENDING)

@@ -35,10 +35,12 @@ def release_saved(sender, instance, created, **kwargs):
     if instance.state == WAITING:
         for officer in _privacy_officers_but(instance.requested_by_id):
             notify(officer, Kind.PRIVACYTOETS_WACHT, casus.reference,
-                   reverse("cases:vrijgave_besluiten", args=[instance.pk]), f"vrijgave:{instance.pk}:{officer.pk}")
+                   reverse("cases:vrijgave_besluiten", args=[instance.pk]), f"vrijgave:{instance.pk}:{officer.pk}",
+                   gemeente=casus.gemeente_id)
     elif instance.decided_at:
         notify(instance.requested_by, Kind.BESLUIT, casus.reference,
-               reverse("cases:casus", args=[casus.reference]), f"vrijgave-besluit:{instance.pk}")
+               reverse("cases:casus", args=[casus.reference]), f"vrijgave-besluit:{instance.pk}",
+               gemeente=casus.gemeente_id)
 
 
 def source_request_saved(sender, instance, created, **kwargs):
@@ -46,10 +48,12 @@ def source_request_saved(sender, instance, created, **kwargs):
     if instance.state == WAITING:
         for officer in _privacy_officers_but(instance.requested_by_id):
             notify(officer, Kind.PRIVACYTOETS_WACHT, signal.reference,
-                   reverse("protocol:bron_pc1", args=[instance.pk]), f"bronverzoek:{instance.pk}:{officer.pk}")
+                   reverse("protocol:bron_pc1", args=[instance.pk]), f"bronverzoek:{instance.pk}:{officer.pk}",
+                   gemeente=signal.gemeente_id)
     elif instance.decided_at:
         notify(instance.requested_by, Kind.BESLUIT, signal.reference,
-               reverse("protocol:signaal", args=[signal.reference]), f"bronverzoek-besluit:{instance.pk}")
+               reverse("protocol:signaal", args=[signal.reference]), f"bronverzoek-besluit:{instance.pk}",
+               gemeente=signal.gemeente_id)
 
 
 def detail_request_saved(sender, instance, created, **kwargs):
@@ -58,11 +62,11 @@ def detail_request_saved(sender, instance, created, **kwargs):
         for officer in _privacy_officers_but(instance.requested_by_id):
             notify(officer, Kind.PRIVACYTOETS_WACHT, signal.reference,
                    reverse("protocol:bron_details_besluit", args=[instance.pk]),
-                   f"details:{instance.pk}:{officer.pk}")
+                   f"details:{instance.pk}:{officer.pk}", gemeente=signal.gemeente_id)
     elif instance.decided_at:
         notify(instance.requested_by, Kind.BESLUIT, signal.reference,
                reverse("protocol:bron_details", args=[signal.reference, instance.pk]),
-               f"details-besluit:{instance.pk}")
+               f"details-besluit:{instance.pk}", gemeente=signal.gemeente_id)
 
 
 def participant_saved(sender, instance, created, **kwargs):
@@ -72,7 +76,7 @@ def participant_saved(sender, instance, created, **kwargs):
     link = (reverse("cases:overleg", args=[meeting.pk]) if policy.may_open(user, "casusoverleg")
             else reverse("web:mijn_casussen"))
     notify(user, Kind.UITNODIGING, meeting_kenmerk(meeting), link, f"uitnodiging:{meeting.pk}:{user.pk}",
-           meeting=meeting)
+           gemeente=meeting.gemeente_id, meeting=meeting)
 
 
 def destruction_list_saved(sender, instance, created, **kwargs):
@@ -81,7 +85,7 @@ def destruction_list_saved(sender, instance, created, **kwargs):
     reviewers = recipients.with_roles(*settings.MELDPUNT_DESTRUCTION_REVIEWER_ROLES, exclude=instance.composed_by_id)
     for reviewer in reviewers:
         notify(reviewer, Kind.VERNIETIGINGSLIJST, instance.name, reverse("retention:lijst", args=[instance.pk]),
-               f"vernietigingslijst:{instance.pk}:{reviewer.pk}")
+               f"vernietigingslijst:{instance.pk}:{reviewer.pk}", gemeente=instance.gemeente_id)
 
 
 def signal_saved(sender, instance, created, update_fields=None, **kwargs):
@@ -93,7 +97,7 @@ def signal_saved(sender, instance, created, update_fields=None, **kwargs):
         return
     notify(instance.assigned_to, Kind.SIGNAAL_TOEGEWEZEN, instance.reference,
            reverse("protocol:signaal", args=[instance.reference]),
-           f"toegewezen:{instance.pk}:{instance.assigned_to_id}")
+           f"toegewezen:{instance.pk}:{instance.assigned_to_id}", gemeente=instance.gemeente_id)
 
 
 def connect() -> None:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.celery import app as celery_app
+from meldpunt.tenancy.defaults import only_tenant
 
 from .models import EmailState, Kind, Mode, Notification, Preference
 
@@ -22,19 +23,23 @@ def mode_of(user) -> str:
     return preference or Mode.DIRECT
 
 
-def notify(recipient, kind: Kind, kenmerk: str, link: str, dedupe_key: str, *, meeting=None) -> Notification | None:
-    """Tell ``recipient`` of work of this ``kind``. Returns None when this event was already told
-    (the dedupe key exists) or the recipient is not an active person."""
+def notify(recipient, kind: Kind, kenmerk: str, link: str, dedupe_key: str, *, gemeente=None,
+           meeting=None) -> Notification | None:
+    """Tell ``recipient`` of work of this ``kind``. ``gemeente`` is the gemeente of the record the
+    work is about (a Tenant or its code; None: the installation's only one, refused when there are
+    several). Returns None when this event was already told (the dedupe key exists) or the
+    recipient is not an active person."""
     if recipient is None or not recipient.is_active:
         return None
     if Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
+    gemeente_id = getattr(gemeente, "pk", gemeente) or only_tenant().pk
     mode = mode_of(recipient)
     state = EmailState.SKIPPED if mode == Mode.APP_ONLY or not recipient.email else EmailState.PENDING
     try:
         with transaction.atomic():  # a savepoint: a concurrent duplicate must not break the caller
             notification = Notification.objects.create(
-                recipient=recipient, kind=kind, kenmerk=str(kenmerk)[:200], link=link[:300],
+                recipient=recipient, gemeente_id=gemeente_id, kind=kind, kenmerk=str(kenmerk)[:200], link=link[:300],
                 dedupe_key=dedupe_key[:200], meeting=meeting, created_at=timezone.now(), email_state=state)
     except IntegrityError:
         return None

@@ -34,6 +34,8 @@ from .receivers import destruction_list_saved
 from .services import notify
 
 OPEN_INTERVENTION = ("gepland", "in_uitvoering")
+# What a scan reads of a signal: enough for the melding (its gemeente included) and its recipients.
+SIGNAL_FIELDS = ("pk", "reference", "state", "assigned_to", "gemeente")
 
 
 class _Holders:
@@ -59,11 +61,12 @@ def _waiting_signals(day: date, holders) -> int:
     catch_up = since - timedelta(days=settings.MELDPUNT_NOTIFY_CATCH_UP_DAYS)
     made = 0
     for signal in (Signal.objects.filter(state__in=policy.QUEUE_ROLES, state_since__lte=since, state_since__gt=catch_up)
-                   .select_related("assigned_to").only("pk", "reference", "state", "state_since", "assigned_to")):
+                   .select_related("assigned_to").only(*SIGNAL_FIELDS, "state_since")):
         link = reverse("protocol:signaal", args=[signal.reference])
         for user in _signal_recipients(signal, holders):
             key = f"wacht:{signal.pk}:{signal.state}:{signal.state_since:%Y%m%d}:{user.pk}"
-            made += notify(user, Kind.SIGNAAL_WACHT, signal.reference, link, key) is not None
+            made += notify(user, Kind.SIGNAAL_WACHT, signal.reference, link, key,
+                           gemeente=signal.gemeente_id) is not None
     return made
 
 
@@ -72,11 +75,12 @@ def _signal_deadlines(day: date, holders) -> int:
     catch_up = day - timedelta(days=settings.MELDPUNT_NOTIFY_CATCH_UP_DAYS)
     made = 0
     for signal in (Signal.objects.filter(state__in=policy.QUEUE_ROLES, deadline__lte=horizon, deadline__gte=catch_up)
-                   .select_related("assigned_to").only("pk", "reference", "state", "deadline", "assigned_to")):
+                   .select_related("assigned_to").only(*SIGNAL_FIELDS, "deadline")):
         link = reverse("protocol:signaal", args=[signal.reference])
         for user in _signal_recipients(signal, holders):
             key = f"termijn:{signal.pk}:{signal.deadline:%Y%m%d}:{user.pk}"
-            made += notify(user, Kind.TERMIJN_NADERT, signal.reference, link, key) is not None
+            made += notify(user, Kind.TERMIJN_NADERT, signal.reference, link, key,
+                           gemeente=signal.gemeente_id) is not None
     return made
 
 
@@ -90,7 +94,8 @@ def _interventions(day: date) -> int:
             kind, key = Kind.INTERVENTIE_VERLOPEN, overdue_intervention_key(intervention.pk, day)
         else:
             kind, key = Kind.INTERVENTIE_BIJNA, f"interventie-bijna:{intervention.pk}:{intervention.deadline:%Y%m%d}"
-        made += notify(intervention.owner, kind, intervention.casus.reference, link, key) is not None
+        made += notify(intervention.owner, kind, intervention.casus.reference, link, key,
+                       gemeente=intervention.casus.gemeente_id) is not None
     return made
 
 
@@ -99,12 +104,13 @@ def _inzage(day: date, holders) -> int:
     made = 0
     due = (Q(extended_until__isnull=True, deadline__lte=horizon) | Q(extended_until__lte=horizon))
     for request in (AccessRequest.objects.exclude(status="afgehandeld").filter(due)
-                    .only("pk", "reference", "deadline", "extended_until")):
+                    .only("pk", "reference", "deadline", "extended_until", "gemeente")):
         deadline = request.effective_deadline
         link = reverse("inzage:verzoek", args=[request.reference])
         for user in holders(Role.PRIVACYFUNCTIONARIS):
             key = f"inzage:{request.pk}:{deadline:%Y%m%d}:{user.pk}"
-            made += notify(user, Kind.INZAGE_TERMIJN, request.reference, link, key) is not None
+            made += notify(user, Kind.INZAGE_TERMIJN, request.reference, link, key,
+                           gemeente=request.gemeente_id) is not None
     return made
 
 

@@ -21,8 +21,10 @@ def _page(request, form=None, status=200):
         "unread_by_kind": selectors.unread_by_kind(request.user),
         "form": form or PreferenceForm(initial={"mode": mode}),
         "mode_label": Mode(mode).label,
-        # The FG and the auditor only look (P1): no forms for them, not even for their own meldingen.
+        # The FG and the auditor only look (P1): no "Alles gelezen" for them...
         "may_change": policy.may_change(request.user, "meldingen"),
+        # ...but how they get their own meldingen is their own setting, no one's data: everyone.
+        "may_change_preference": policy.may_change_own_notification_preference(request.user),
     }, status=status)
 
 
@@ -50,7 +52,7 @@ def alles_gelezen(request):
     return redirect("notifications:meldingen")
 
 
-@page("meldingen")
+@page("meldingvoorkeur")
 @require_POST
 def voorkeur(request):
     form = PreferenceForm(request.POST)

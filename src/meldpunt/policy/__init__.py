@@ -44,7 +44,16 @@ from .cases import (
     reads_released_actions,
     reads_released_meetings,
 )
-from .pages import PAGE_ROLES, READ_ONLY_ROLES, may_change, may_follow_job, may_open, pages_for
+from .pages import (
+    OWN_SETTING_PAGES,
+    PAGE_ROLES,
+    READ_ONLY_ROLES,
+    may_change,
+    may_change_own_notification_preference,
+    may_follow_job,
+    may_open,
+    pages_for,
+)
 from .registries import (
     DETAIL_READER_ROLES,
     DETAIL_REQUEST_ROLES,
@@ -88,12 +97,13 @@ __all__ = [
     "BRONHOUDER_ROLES", "CALL_REGISTRAR_ROLES", "CALLBACK_ROLES", "CASE_STATES", "CASUS_WEGING_ROLES", "COMPOSER_ROLES",
     "DETAIL_READER_ROLES", "DETAIL_REQUEST_ROLES", "DETAIL_REQUEST_STATES", "EXECUTOR_ROLES", "FORWARD_ROLES",
     "HOLD_ROLES", "INTAKE_STATES",
-    "QUEUE_ROLES", "MANAGER_ROLES", "PAGE_ROLES", "PC1_ROLES", "READ_ONLY_ROLES",
+    "QUEUE_ROLES", "MANAGER_ROLES", "OWN_SETTING_PAGES", "PAGE_ROLES", "PC1_ROLES", "READ_ONLY_ROLES",
     "REGIE_STATES", "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS",
     "SUBJECT_CHANGE_ROLES", "TEAM_ROLES",
     "TEAM_STATES", "WEGING_ROLES", "active", "approved_detail_fields", "cases_visible_to",
     "destruction_reviewer_roles", "may_answer_as_bronhouder", "may_ask_details", "may_be_invited",
-    "may_cancel_destruction_list", "may_change", "may_change_subjects", "may_compose_destruction_list",
+    "may_cancel_destruction_list", "may_change", "may_change_own_notification_preference", "may_change_subjects",
+    "may_compose_destruction_list",
     "may_decide_pc1",
     "may_decide_release", "may_execute_destruction_list", "may_forward", "may_join_team", "may_lead_casus",
     "may_follow_job", "may_manage_casus", "may_open", "may_organise_meeting", "may_own_intervention",

@@ -57,12 +57,18 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "gebieden": frozenset(Role.values),
     # A person's own meldingen (meldpunt.notifications): every role; each reads only their own.
     "meldingen": frozenset(Role.values),
+    # How a person wants their own meldingen (direct, daily, only in the application): every role.
+    "meldingvoorkeur": frozenset(Role.values),
 }
 # The auditor opens exactly what the FG opens (design §5a "FG / auditor"), derived rather than
 # listed so that no FG page can forget it; both only read (tests/test_read_only_roles.py).
 PAGE_ROLES = {page: roles | {Role.AUDITOR} if Role.FG in roles else roles for page, roles in PAGE_ROLES.items()}
 # Roles that look but never change (design §2: the FG's oversight is read-only; so is the auditor's).
 READ_ONLY_ROLES = frozenset({Role.FG, Role.AUDITOR})
+# Pages where a person changes only a setting of their own. That is no processing of anyone's data
+# (nor oversight of it), so the read-only rule does not apply: the FG and auditor may choose how
+# they get their own meldingen like everyone else. Nothing else belongs here.
+OWN_SETTING_PAGES = frozenset({"meldingvoorkeur"})
 
 
 def may_open(user: User, page: str) -> bool:
@@ -78,7 +84,15 @@ def may_change(user: User, page: str) -> bool:
     page that is not read-only: the FG or auditor who opens a page never writes through it."""
     if page not in PAGE_ROLES or not active(user):
         return False
+    if page in OWN_SETTING_PAGES:
+        return may_open(user, page)
     return bool((user.roles & PAGE_ROLES[page]) - READ_ONLY_ROLES)
+
+
+def may_change_own_notification_preference(user: User) -> bool:
+    """May this user choose how they get their own meldingen? Every active user with a role, the
+    read-only FG and auditor included: it is their own setting, not anyone's data."""
+    return may_change(user, "meldingvoorkeur")
 
 
 def may_follow_job(user: User, run) -> bool:

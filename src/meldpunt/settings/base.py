@@ -420,6 +420,11 @@ MELDPUNT_NOTIFY_DEADLINE_DAYS = env_int("MELDPUNT_NOTIFY_DEADLINE_DAYS", 3)
 # How far back the scan catches up on signals that became late while it did not run; older
 # backlog is in the werkvoorraad (sorted by deadline), not in a flood of mails on the first run.
 MELDPUNT_NOTIFY_CATCH_UP_DAYS = env_int("MELDPUNT_NOTIFY_CATCH_UP_DAYS", 7)
+# Retention of meldingen (notifications/retention.py, ADR 0029): a melding that was read goes this
+# many days after it was made; one never read stays until MELDPUNT_NOTIFY_KEEP_UNREAD_DAYS (the
+# work it names is in the werkvoorraad anyway, and an endless list helps nobody).
+MELDPUNT_NOTIFY_KEEP_DAYS = env_int("MELDPUNT_NOTIFY_KEEP_DAYS", 90)
+MELDPUNT_NOTIFY_KEEP_UNREAD_DAYS = env_int("MELDPUNT_NOTIFY_KEEP_UNREAD_DAYS", 365)
 
 # Health (meldpunt.health, docs/adr/0027). A worker process is expected (a queue worker that
 # records a heartbeat in the shared cache): then its heartbeat must be younger than this many

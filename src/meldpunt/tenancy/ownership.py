@@ -95,18 +95,23 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "insight.DataSource": None,
     "insight.Indicator": None,
     "insight.Snapshot": None,
-    # notifications: a melding is about one record of one gemeente; S1's remainder gives it the
-    # gemeente of that record (NOT_YET_SCOPED). Preferences are a person's, across gemeenten.
-    "notifications.Notification": None,
+    # notifications: a melding has the gemeente of the record it is about (set by whoever makes
+    # it). Preferences are a person's, across gemeenten.
+    "notifications.Notification": "gemeente",
     "notifications.Preference": None,
-    # jobs: a run of a job for one gemeente (a destruction list, a beeld) or for the installation.
-    "jobs.JobRun": None,
+    # jobs: a run of a job for one gemeente (a destruction list, an inzage package), or empty for
+    # the installation (the daily runs, a beeld, an import).
+    "jobs.JobRun": "gemeente",
     # privacy: the subject types are the standard's register, one for the installation.
     "privacy.DataSubjectType": None,
     # tenancy itself
     "tenancy.Regio": None,
     "tenancy.Tenant": None,
 }
+
+# Roots whose gemeente may be empty: then the record is the whole installation's (a daily run, a
+# beeld), not one gemeente's. Every other root's gemeente is required.
+MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun"})
 
 # Models that will carry a gemeente, with the step of notes/regio.md that adds it.
 NOT_YET_SCOPED: dict[str, str] = {
@@ -119,8 +124,6 @@ NOT_YET_SCOPED: dict[str, str] = {
     "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
     "retention.SignalRetentionRule": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
     "insight.Snapshot": "S7: beeld per gemeente of regio",
-    "notifications.Notification": "S1 (rest): gemeente van het werk waarover de melding gaat",
-    "jobs.JobRun": "S1 (rest): gemeente van de taak (leeg: de hele installatie)",
 }
 
 

@@ -149,7 +149,8 @@ def pakket_maken(request, reference):
         for text in error.messages:
             messages.error(request, text)
         return redirect("inzage:verzoek", reference)
-    run = tasks.antwoordpakket.start(user=request.user, request_id=access_request.pk, user_id=request.user.pk)
+    run = tasks.antwoordpakket.start(user=request.user, gemeente=access_request.gemeente_id,
+                                     request_id=access_request.pk, user_id=request.user.pk)
     return redirect("jobs:taak", run.pk)
 
 

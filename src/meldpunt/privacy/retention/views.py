@@ -124,7 +124,8 @@ def uitvoeren(request, pk):
     if not policy.may_execute_destruction_list(request.user):
         messages.error(request, "Alleen de archivaris voert vernietigingslijsten uit.")
         return redirect("retention:lijst", pk)
-    run = tasks.vernietigen.start(user=request.user, list_id=destruction_list.pk, user_id=request.user.pk)
+    run = tasks.vernietigen.start(user=request.user, gemeente=destruction_list.gemeente_id, list_id=destruction_list.pk,
+                                  user_id=request.user.pk)
     if run.active:
         return redirect("jobs:taak", run.pk)
     if run.failed:
