@@ -84,6 +84,17 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: (flushes(item), uses_browser(item)))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache. The refusal counters are per user id and the database
+    reuses ids after a rollback, so one test's burst of refusals must not silence the next test's
+    security event (privacy.refusals); the beeld cache is keyed per snapshot id for the same reason."""
+    from django.core.cache import cache  # noqa: PLC0415 (settings are set up by pytest-django first)
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def home_gemeente(db):
     """The home tenant, Zaanstad (ADR 0030 §12). It is there in every test without asking: the test
