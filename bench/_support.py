@@ -5,6 +5,7 @@ keys (nothing of a real installation is read or written)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import math
 import os
 import secrets
@@ -30,6 +31,25 @@ def admin_execute(pg_url: str, sql: str) -> None:
 
     with psycopg.connect(f"{pg_url}/postgres", autocommit=True, connect_timeout=5) as conn:
         conn.execute(sql)
+
+
+def clean_up(pg_url: str, db_name: str, work: Path, *, keep: bool = False) -> None:
+    """After a bench, also after a failure: close Django's connections, drop the throw-away database
+    and the work folder. Reports a failure to drop rather than raising, so the original error stays."""
+    import shutil
+
+    with contextlib.suppress(Exception):
+        from django.db import connections
+
+        connections.close_all()
+    try:
+        admin_execute(pg_url, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    except Exception as error:  # report, but keep the original error
+        log(f"could not drop database {db_name}: {error}")
+    if keep:
+        log(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def setup_django(pg_url: str, db_name: str, work: Path) -> None:

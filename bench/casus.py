@@ -27,7 +27,6 @@ each::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
@@ -40,7 +39,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from _support import admin_execute, log, percentile, setup_django
+from _support import admin_execute, clean_up, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("MELDPUNT_BENCH_DB", "meldpunt_bench_casus")  # another name: runs side by side
@@ -248,15 +247,7 @@ def main() -> None:
     try:
         metrics = run(args.size, pg_url, work, args.runs, args.profile)
     finally:
-        with contextlib.suppress(Exception):
-            from django.db import connections
-
-            connections.close_all()
-        try:
-            admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        except Exception as error:  # report, but keep the original error
-            log(f"could not drop database {DB_NAME}: {error}")
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up(pg_url, DB_NAME, work)
     log(f"Done in {time.perf_counter() - started:.0f} s.")
     for line in metrics:
         print(json.dumps(line))

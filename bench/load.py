@@ -50,7 +50,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _support import admin_execute, log, percentile
+from _support import admin_execute, clean_up, log, percentile
 from casus import build_casus
 from intake import login
 
@@ -347,18 +347,7 @@ def main() -> None:
     try:
         metrics = run(args, pg_url, work)
     finally:
-        with contextlib.suppress(Exception):
-            from django.db import connections
-
-            connections.close_all()
-        try:
-            admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        except Exception as error:  # report, but keep the original error
-            log(f"could not drop database {DB_NAME}: {error}")
-        if args.keep_temp:
-            log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        clean_up(pg_url, DB_NAME, work, keep=args.keep_temp)
     log(f"Done in {time.perf_counter() - started:.0f} s.")
     for line in metrics:
         print(json.dumps(line))

@@ -36,7 +36,6 @@ import json
 import os
 import random
 import secrets
-import shutil
 import signal
 import statistics
 import sys
@@ -44,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _support import admin_execute, log, percentile, setup_django
+from _support import admin_execute, clean_up, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -429,15 +428,7 @@ def main() -> None:
     try:
         metrics = run(args.size, pg_url, work, args.data_dir, args.lookups)
     finally:
-        with contextlib.suppress(Exception):
-            from django.db import connections
-
-            connections.close_all()
-        try:
-            admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        except Exception as error:  # report, but keep the original error
-            log(f"could not drop database {DB_NAME}: {error}")
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up(pg_url, DB_NAME, work)
     log(f"Done in {time.perf_counter() - started:.0f} s.")
     for line in metrics:
         print(json.dumps(line))

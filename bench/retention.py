@@ -32,7 +32,6 @@ Size L is Parquet-only by design (national scale is not loaded into a database),
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -46,7 +45,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from _bare import time_cascade_delete
-from _support import admin_execute, log, setup_django
+from _support import admin_execute, clean_up, log, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -423,15 +422,7 @@ def main() -> None:
     try:
         metrics = run(args.size, pg_url, work)
     finally:
-        with contextlib.suppress(Exception):
-            from django.db import connections
-
-            connections.close_all()
-        try:
-            admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        except Exception as error:  # report, but keep the original error
-            log(f"could not drop database {DB_NAME}: {error}")
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up(pg_url, DB_NAME, work)
     log(f"Done in {time.perf_counter() - started:.0f} s.")
     for line in metrics:
         print(json.dumps(line))
