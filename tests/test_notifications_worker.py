@@ -65,7 +65,9 @@ def test_two_workers_send_each_melding_once(tmp_path):
            "PYTHONPATH": str(REPO / "src"), "MELDPUNT_VAR_DIR": str(tmp_path / "var"),
            "MELDPUNT_DATABASE_URL": f"sqlite:////{tmp_path / 'werker.sqlite3'}",
            "MELDPUNT_CELERY_BROKER_URL": BROKER, "MELDPUNT_SMTP_HOST": "127.0.0.1",
-           "MELDPUNT_SMTP_PORT": str(server.port), "MELDPUNT_LOG_LEVEL": "WARNING"}
+           "MELDPUNT_SMTP_PORT": str(server.port), "MELDPUNT_LOG_LEVEL": "WARNING",
+           # The installation's gemeente: every melding belongs to one (ADR 0030).
+           "MELDPUNT_GEMEENTE": "GM0479"}
     env.pop("MELDPUNT_REDIS_URL", None)
     workers = []
     try:
