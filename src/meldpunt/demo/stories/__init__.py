@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meldpunt.intake.models import Signal
 
-from . import archive, casus, clock, intake, privacy, research
+from . import archive, casus, clock, intake, nightly, privacy, research
 
 
 def already_told() -> bool:
@@ -36,4 +36,5 @@ def tell(today: date | None = None) -> bool:
     privacy.destruction_lists()
     privacy.access_request(today)
     privacy.ondermijningsbeeld(today)
+    nightly.run(today)
     return True
