@@ -41,14 +41,19 @@ def _adult_cutoff(reference_date: date) -> date:
         return reference_date.replace(year=reference_date.year - 18, day=28)
 
 
-def export_app_data(directory: Path, reference_date: date) -> dict[str, int]:
-    """Write every table of :data:`sources.CSV_TABLES` into ``directory``; returns row counts."""
+def export_app_data(directory: Path, reference_date: date, gemeenten: Iterable[str] | None = None) -> dict[str, int]:
+    """Write every table of :data:`sources.CSV_TABLES` into ``directory``; returns row counts.
+    ``gemeenten``: the CBS codes of the snapshot's scope (ADR 0030 §11): only their areas, and only
+    their own signals and casussen, each in a buurt of its own gemeente; None: everything loaded."""
     directory = Path(directory)
     adult_born_before = _adult_cutoff(reference_date)
+    codes = None if gemeenten is None else sorted(gemeenten)
+    areas = {} if codes is None else {"gemeente__in": codes}
     queries = {
-        "gemeenten": reg.Gemeente.objects.values_list("code", "naam", "jaar"),
-        "wijken": reg.Wijk.objects.values_list("code", "naam", "gemeente_id"),
-        "buurten": reg.Buurt.objects.values_list(
+        "gemeenten": reg.Gemeente.objects.filter(**({} if codes is None else {"code__in": codes}))
+        .values_list("code", "naam", "jaar"),
+        "wijken": reg.Wijk.objects.filter(**areas).values_list("code", "naam", "gemeente_id"),
+        "buurten": reg.Buurt.objects.filter(**{f"wijk__{k}": v for k, v in areas.items()}).values_list(
             "code", "naam", "wijk_id", "inwoners", "woz_gemiddeld", "misdrijven_2025", "misdrijven_per_1000_gem5j"),
         "verblijfsobjecten": reg.Verblijfsobject.objects.values_list(
             "hoofdadres_id", "oppervlakte", "gebruiksdoel", "buurt_id", "hoofdadres__openbare_ruimte"),
@@ -61,8 +66,8 @@ def export_app_data(directory: Path, reference_date: date) -> dict[str, int]:
         "woz": reg.WozWaarde.objects.values_list("verblijfsobject__hoofdadres_id", "waarde"),
         "overdrachten": reg.Eigendomsoverdracht.objects.values_list(
             "verblijfsobject__hoofdadres_id", "datum", "koopsom"),
-        "signalen": _signals(),
-        "casussen": _cases(),
+        "signalen": _signals(codes),
+        "casussen": _cases(codes),
         "interventies": _interventions(),
     }
     counts = {}
@@ -74,15 +79,29 @@ def export_app_data(directory: Path, reference_date: date) -> dict[str, int]:
     return counts
 
 
-def _signals():
+def _own_buurt(codes):
+    """A function (signal's gemeente, buurt) -> the buurt when it lies in that gemeente, else None:
+    a signal of Zaanstad about an address in Wormerland never counts in a Wormerland buurt cell."""
+    if codes is None:
+        return lambda _gemeente, buurt: buurt
+    gemeente_of = dict(reg.Buurt.objects.filter(wijk__gemeente__in=codes).values_list("code", "wijk__gemeente_id"))
+    return lambda gemeente, buurt: buurt if buurt is not None and gemeente_of.get(buurt) == gemeente else None
+
+
+def _signals(codes=None):
     # Buurt of the signal, or else the buurt of its BAG address (never the address itself).
     rows = Signal.objects.values_list(
-        "received_at", "channel", "phenomenon_id", "buurt_id", "address__verblijfsobject__buurt_id", "state")
-    return ((received.date(), channel, phenomenon, buurt or address_buurt, state)
-            for received, channel, phenomenon, buurt, address_buurt, state in rows.iterator(chunk_size=5000))
+        "received_at", "channel", "phenomenon_id", "buurt_id", "address__verblijfsobject__buurt_id", "state",
+        "gemeente_id")
+    if codes is not None:
+        rows = rows.filter(gemeente__in=codes)
+    own = _own_buurt(codes)
+    return ((received.date(), channel, phenomenon, own(gemeente, buurt or address_buurt), state)
+            for received, channel, phenomenon, buurt, address_buurt, state, gemeente
+            in rows.iterator(chunk_size=5000))
 
 
-def _cases():
+def _cases(codes=None):
     """A casus counts in the buurt and phenomenon of its first linked signal."""
     try:
         link_model = apps.get_model("cases", "CasusSignal")
@@ -92,12 +111,14 @@ def _cases():
              .annotate(first_signal=Min("signal_id"))
              .values_list("casus_id", "first_signal"))
     first_signal = dict(first)
-    where = dict(Signal.objects.filter(id__in=first_signal.values()).values_list(
-        "id", F("buurt_id")))
+    own = _own_buurt(codes)
+    where = {signal_id: own(gemeente, buurt) for signal_id, buurt, gemeente in Signal.objects.filter(
+        id__in=first_signal.values()).values_list("id", F("buurt_id"), "gemeente_id")}
     what = dict(Signal.objects.filter(id__in=first_signal.values()).values_list("id", "phenomenon_id"))
     casus_model = apps.get_model("cases", "Casus")
+    casussen = casus_model.objects.all() if codes is None else casus_model.objects.filter(gemeente__in=codes)
     rows = []
-    for casus_id, opened_at, state in casus_model.objects.values_list("id", "opened_at", "state"):
+    for casus_id, opened_at, state in casussen.values_list("id", "opened_at", "state"):
         signal_id = first_signal.get(casus_id)
         rows.append((casus_id, opened_at.date(), state, where.get(signal_id), what.get(signal_id)))
     return rows

@@ -97,7 +97,13 @@ class Trigger(models.TextChoices):
 class Snapshot(models.Model):
     """One run of the pipeline: versioned, with its sources and method, never changed."""
 
-    version = models.PositiveIntegerField("versie", unique=True)
+    # The scope (ADR 0030 §11): one gemeente's beeld, or one regio's (the cells of every member
+    # gemeente plus the regio, suppressed once over the whole table). Exactly one is set.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="snapshots", verbose_name="gemeente")
+    regio = models.ForeignKey("tenancy.Regio", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="snapshots", verbose_name="regio")
+    version = models.PositiveIntegerField("versie")
     created_at = models.DateTimeField("gemaakt op")
     # Who asked is deliberately not stored: a snapshot holds no personal data at all (not even a
     # staff user name), and a user foreign key would be changed by SET_NULL when an account goes.
@@ -123,6 +129,16 @@ class Snapshot(models.Model):
         verbose_name = "momentopname ondermijningsbeeld"
         verbose_name_plural = "momentopnamen ondermijningsbeeld"
         ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(gemeente__isnull=False, regio__isnull=True)
+                           | models.Q(gemeente__isnull=True, regio__isnull=False)),
+                name="snapshot_scope_xor"),
+            models.UniqueConstraint(fields=["gemeente", "version"], condition=models.Q(gemeente__isnull=False),
+                                    name="snapshot_version_per_gemeente"),
+            models.UniqueConstraint(fields=["regio", "version"], condition=models.Q(regio__isnull=False),
+                                    name="snapshot_version_per_regio"),
+        ]
 
     def __str__(self):
         return f"Ondermijningsbeeld versie {self.version} ({format_date(self.reference_date)})"

@@ -247,8 +247,18 @@ def aggregate(con, ref: date, crowded_sql: str | None = None) -> None:
     """)
 
 
-def build_cells(con) -> None:
-    """Roll the buurt counts up to wijk and gemeente (and over phenomena), add the CBS context."""
+def _quoted(code: str) -> str:
+    if not code.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(code)
+    return f"'{code}'"
+
+
+def build_cells(con, regio: str | None = None) -> None:
+    """Roll the buurt counts up to wijk and gemeente (and over phenomena), add the CBS context.
+    With ``regio`` (a Regio code; the geography holds exactly its member gemeenten) one more level
+    on top: the regio, the parent of every gemeente (ADR 0030 §11), so one suppression covers the
+    gemeenten and the regio together."""
+    regio_sql = _quoted(regio) if regio else "''"
     # Buurt level: totals per measure only (breakdowns by channel, outcome, instrument or SBI would
     # be almost all below 5 there); wijk: totals, and breakdowns over all phenomena together;
     # gemeente: everything. Each level is summed from the one below, which is already aggregated.
@@ -275,9 +285,15 @@ def build_cells(con) -> None:
         SELECT 'wijk', area, parent, phenomenon, period, measure, dim, category, value FROM counts_wijk
         WHERE dim = '' OR phenomenon = '*'
         UNION ALL
-        SELECT 'gemeente', parent, '', phenomenon, period, measure, dim, category, sum(value)
+        SELECT 'gemeente', parent, {regio_sql}, phenomenon, period, measure, dim, category, sum(value)
         FROM counts_wijk GROUP BY ALL
-    """)
+    """.replace("{regio_sql}", regio_sql))
+    if regio:
+        con.execute(f"""
+            INSERT INTO counts
+            SELECT 'regio', {regio_sql}, '', phenomenon, period, measure, dim, category, sum(value)
+            FROM counts_wijk GROUP BY phenomenon, period, measure, dim, category
+        """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE context AS
         WITH addr AS (SELECT r.buurt, g.wijk, g.gemeente, r.n FROM reg r JOIN geo g USING (buurt)
@@ -289,17 +305,27 @@ def build_cells(con) -> None:
         SELECT 'buurt' AS level, buurt AS area, wijk AS parent, 'adressen' AS measure, sum(n) AS value
         FROM addr GROUP BY ALL
         UNION ALL SELECT 'wijk', wijk, gemeente, 'adressen', sum(n) FROM addr GROUP BY ALL
-        UNION ALL SELECT 'gemeente', gemeente, '', 'adressen', sum(n) FROM addr GROUP BY ALL
+        UNION ALL SELECT 'gemeente', gemeente, {regio_sql}, 'adressen', sum(n) FROM addr GROUP BY ALL
         UNION ALL SELECT 'buurt', code, wijk, 'cbs_inwoners', inwoners FROM buurten
         UNION ALL SELECT 'buurt', code, wijk, 'cbs_woz_gemiddeld', woz FROM buurten
         UNION ALL SELECT 'buurt', code, wijk, 'cbs_misdrijven_per_1000', misdrijven_per1000 FROM buurten
         UNION ALL SELECT 'wijk', code, gemeente, 'cbs_inwoners', inwoners FROM wijken
         UNION ALL SELECT 'wijk', code, gemeente, 'cbs_woz_gemiddeld', woz FROM wijken
         UNION ALL SELECT 'wijk', code, gemeente, 'cbs_misdrijven_per_1000', misdrijven_per1000 FROM wijken
-        UNION ALL SELECT 'gemeente', gemeente, '', 'cbs_inwoners', inwoners FROM gem
-        UNION ALL SELECT 'gemeente', gemeente, '', 'cbs_woz_gemiddeld', woz FROM gem
-        UNION ALL SELECT 'gemeente', gemeente, '', 'cbs_misdrijven_per_1000', per1000 FROM gem
-    """)
+        UNION ALL SELECT 'gemeente', gemeente, {regio_sql}, 'cbs_inwoners', inwoners FROM gem
+        UNION ALL SELECT 'gemeente', gemeente, {regio_sql}, 'cbs_woz_gemiddeld', woz FROM gem
+        UNION ALL SELECT 'gemeente', gemeente, {regio_sql}, 'cbs_misdrijven_per_1000', per1000 FROM gem
+    """.replace("{regio_sql}", regio_sql))
+    if regio:
+        con.execute(f"""
+            INSERT INTO context
+            SELECT 'regio', {regio_sql}, '', 'adressen', sum(n) FROM reg WHERE measure = 'adressen'
+            UNION ALL SELECT 'regio', {regio_sql}, '', 'cbs_inwoners', sum(inwoners) FROM wijken
+            UNION ALL SELECT 'regio', {regio_sql}, '', 'cbs_woz_gemiddeld',
+                   sum(woz * inwoners) / nullif(sum(inwoners) FILTER (WHERE woz IS NOT NULL), 0) FROM wijken
+            UNION ALL SELECT 'regio', {regio_sql}, '', 'cbs_misdrijven_per_1000',
+                   1000.0 * sum(misdrijven_2025) / nullif(sum(inwoners), 0) FROM wijken
+        """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cells AS
         -- Ids from the key: suppression breaks ties by id, so the same data gives the same snapshot.
@@ -328,8 +354,9 @@ def _refuse_disclosure(partial: Path) -> None:
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None, close_pinned: bool = False) -> PipelineResult:
+        temp_dir: Path | None = None, close_pinned: bool = False, regio: str | None = None) -> PipelineResult:
     """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
+    ``regio``: the code of the regio whose member gemeenten ``source`` holds (one table, §11 ADR 0030).
     ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off, see there)."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
@@ -347,7 +374,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         create_views(con, source)
         step("tellen per buurt (DuckDB)",
              lambda: aggregate(con, source.reference_date, source.crowded_sql(OVERCROWDED_MIN_ADULTS)))
-        step("optellen naar wijk en gemeente", lambda: build_cells(con))
+        step("optellen naar wijk en gemeente", lambda: build_cells(con, regio))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
         counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
         if close_pinned:
@@ -369,8 +396,9 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         area_year = con.execute("SELECT coalesce(max(jaar), 2024) FROM gemeenten").fetchall()[0][0]
         n_cells = con.execute("SELECT count(*) FROM cells").fetchall()[0][0]
         totals = dict(con.execute(
-            "SELECT measure, sum(value) FROM cells WHERE level = 'gemeente' AND phenomenon = '*' "
-            "AND dim = '' AND kind = 'telling' AND NOT hidden GROUP BY measure").fetchall())
+            "SELECT measure, sum(value) FROM cells WHERE level = ? AND phenomenon = '*' "
+            "AND dim = '' AND kind = 'telling' AND NOT hidden GROUP BY measure",
+            ["regio" if regio else "gemeente"]).fetchall())
     finally:
         con.close()
     return PipelineResult(out_path, n_cells, counts["primary"], counts["secondary"], counts["rounds"], periods,

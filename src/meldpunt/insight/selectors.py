@@ -17,6 +17,7 @@ from meldpunt.intake.models import Phenomenon
 from meldpunt.registries.models import Buurt, Gemeente, Wijk
 
 from . import beeldcache, storage
+from . import scope as scopes
 from .models import Indicator, Snapshot
 from .suppression import display
 
@@ -45,16 +46,30 @@ def hotspot_weights() -> dict[str, float]:
 # --------------------------------------------------------------------------- snapshots
 
 
-def snapshots():
-    return Snapshot.objects.order_by("-version")
+def _in_scope(scope: scopes.Scope | None = None):
+    """The snapshots of ``scope`` (default: the installation's beeld, ADR 0030 §11): a gemeente in a
+    regio reads its cells from the regio's snapshot, never from one of its own."""
+    scope = scope or scopes.default()
+    if scope is None:
+        return Snapshot.objects.none()
+    return Snapshot.objects.filter(scope.snapshots())
 
 
-def latest_snapshot() -> Snapshot | None:
-    return Snapshot.objects.order_by("-version").first()
+def snapshots(scope: scopes.Scope | None = None):
+    return _in_scope(scope).order_by("-version")
 
 
-def snapshot(version: int) -> Snapshot | None:
-    return Snapshot.objects.filter(version=version).first()
+def latest_snapshot(scope: scopes.Scope | None = None) -> Snapshot | None:
+    return _in_scope(scope).order_by("-version").first()
+
+
+def snapshot(version: int, scope: scopes.Scope | None = None) -> Snapshot | None:
+    return _in_scope(scope).filter(version=version).first()
+
+
+def regional_snapshot(regio) -> Snapshot | None:
+    """The latest snapshot of ``regio``: the regio level and its gemeenten side by side."""
+    return latest_snapshot(scopes.of_regio(regio))
 
 
 @dataclass(frozen=True)

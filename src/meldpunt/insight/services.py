@@ -21,6 +21,7 @@ from django.utils import timezone
 from meldpunt import policy
 
 from . import conf, diffing, extract, pipeline, selectors, storage
+from . import scope as scopes
 from .models import Snapshot, Trigger
 from .sources import SourceSet
 
@@ -44,31 +45,48 @@ SOURCE_DESCRIPTIONS = {
 COUNTED_TABLES = ("signalen", "casussen", "interventies")
 
 
-def _next_version() -> int:
-    return (Snapshot.objects.aggregate(m=Max("version"))["m"] or 0) + 1
+def _next_version(scope: scopes.Scope) -> int:
+    return (Snapshot.objects.filter(scope.snapshots()).aggregate(m=Max("version"))["m"] or 0) + 1
+
+
+def _scope(gemeente, regio) -> scopes.Scope:
+    if regio is not None:
+        return scopes.of_regio(regio)
+    if gemeente is not None:
+        return scopes.of_gemeente(gemeente)
+    found = scopes.default()
+    if found is None:
+        raise PermissionDenied("Deze installatie werkt nog voor geen enkele gemeente: er is geen beeld te maken.")
+    return found
 
 
 def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: date | None = None,
-               progress: Callable[[str], None] | None = None) -> Snapshot:
+               progress: Callable[[str], None] | None = None, gemeente=None, regio=None) -> Snapshot:
     """Make a new snapshot from the application's current data. ``user`` None means the system
-    (command line or scheduler); a person needs the ondermijningsbeeld page right."""
+    (command line or scheduler); a person needs the ondermijningsbeeld page right.
+
+    Scope (ADR 0030 §11): ``regio`` makes the regio's one snapshot; ``gemeente`` the gemeente's —
+    or its regio's, when it is in one; neither: the installation's home gemeente (or its regio)."""
     if user is not None and not policy.may_open(user, "beeld_maken"):
         raise PermissionDenied("U mag het ondermijningsbeeld niet opnieuw laten berekenen.")
     started = time.perf_counter()
+    scope = _scope(gemeente, regio)
     reference_date = reference_date or timezone.localdate()
-    version = _next_version()
+    version = _next_version(scope)
     target_dir = conf.snapshot_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
-    cells_file = f"beeld-v{version:04d}-{timezone.now():%Y%m%d%H%M%S}.parquet"
+    label = f"{scope.regio.code}-" if scope.regio else f"{scope.gemeente.code.lower()}-"
+    cells_file = f"beeld-{label}v{version:04d}-{timezone.now():%Y%m%d%H%M%S}.parquet"
     with tempfile.TemporaryDirectory(prefix="beeld-") as tmp:
         if progress:
             progress("gegevens uit de database (geminimaliseerd)")
-        counts = extract.export_app_data(Path(tmp), reference_date)
+        counts = extract.export_app_data(Path(tmp), reference_date, scope.codes)
         source = SourceSet(Path(tmp), "csv", reference_date, "snapshot-export van de applicatie")
         result = pipeline.run(source, target_dir / cells_file, selectors.hotspot_weights(), progress=progress,
-                              threads=conf.threads(), memory_limit=conf.memory_limit(), temp_dir=Path(tmp) / "duckdb")
+                              threads=conf.threads(), memory_limit=conf.memory_limit(), temp_dir=Path(tmp) / "duckdb",
+                              regio=scope.regio.code if scope.regio else None)
     sha = storage.seal(result.cells_path)
-    previous = Snapshot.objects.order_by("-version").first()
+    previous = Snapshot.objects.filter(scope.snapshots()).order_by("-version").first()
     diff = {}
     if previous is not None:
         if progress:
@@ -83,7 +101,7 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
     try:
         with transaction.atomic():
             return Snapshot.objects.create(
-                version=version, created_at=timezone.now(), trigger=trigger,
+                **scope.fields(), version=version, created_at=timezone.now(), trigger=trigger,
                 reference_date=reference_date, area_year=result.area_year, periods=result.periods,
                 sources=sources, method=pipeline.METHOD, pipeline_version=pipeline.PIPELINE_VERSION,
                 cells_file=cells_file, cells_sha256=sha, cell_count=result.cell_count,

@@ -94,7 +94,8 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     # insight
     "insight.DataSource": None,
     "insight.Indicator": None,
-    "insight.Snapshot": None,
+    # A gemeente's beeld, or (gemeente empty) a regio's: the cells of every member gemeente (§11).
+    "insight.Snapshot": "gemeente",
     # notifications: a melding has the gemeente of the record it is about (set by whoever makes
     # it). Preferences are a person's, across gemeenten.
     "notifications.Notification": "gemeente",
@@ -111,7 +112,8 @@ OWNER_PATHS: dict[str, OwnerPath] = {
 
 # Roots whose gemeente may be empty: then the record is the whole installation's (a daily run, a
 # beeld), not one gemeente's. Every other root's gemeente is required.
-MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun"})
+# A snapshot without a gemeente is a regio's (`Snapshot.regio`, check constraint snapshot_scope_xor).
+MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun", "insight.Snapshot"})
 
 # Models that will carry a gemeente, with the step of notes/regio.md that adds it.
 NOT_YET_SCOPED: dict[str, str] = {
@@ -123,7 +125,6 @@ NOT_YET_SCOPED: dict[str, str] = {
     "protocol.Destination": "S5: eigen afdelingen per gemeente (leeg: gedeeld)",
     "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
     "retention.SignalRetentionRule": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
-    "insight.Snapshot": "S7: beeld per gemeente of regio",
 }
 
 

@@ -20,7 +20,8 @@ import duckdb
 
 from . import vocabulary as voc
 from .patterns import plant_patterns
-from .sizes import REFERENCE_DATE, SIZES, Size, for_gemeente
+from .recurring import export_mentions
+from .sizes import REFERENCE_DATE, SIZES, Size, for_gemeente, for_gemeenten
 
 # Addresses of an inhabited buurt: one per household plus 15% for shops, offices, workshops and
 # the like (nationally ~9.8 million, the BAG's ~10 million). Where CBS hides the number of
@@ -461,21 +462,30 @@ def _export(con, out_dir: Path) -> dict[str, int]:
                             datum_opheffing FROM company""",
         "vestigingen": """SELECT c.cid, c.vestigingsnummer, c.naam AS handelsnaam, a.num_id AS adres, c.sbi,
                           c.datum_oprichting AS datum_aanvang, c.datum_opheffing AS datum_einde
-                          FROM company c JOIN addr a USING (aid)""",
+                          FROM company c JOIN addr a USING (aid)
+                          UNION ALL
+                          SELECT c.cid, b.vestigingsnummer, c.naam, a.num_id, c.sbi, c.datum_oprichting,
+                                 c.datum_opheffing
+                          FROM branch b JOIN company c USING (cid) JOIN addr a ON a.aid = b.aid""",
         "functionarissen": "SELECT cid, pid, functie, datum_aanvang, datum_einde FROM officer",
         "woz": "SELECT vbo_id AS verblijfsobject, peildatum, waarde FROM woz",
         "overdrachten": "SELECT vbo_id AS verblijfsobject, datum, koopsom FROM sale",
         "vergunningen": """SELECT p.soort, a.num_id AS adres, c.kvk_nummer AS houder, p.datum_verlening,
                            p.datum_einde, p.status FROM permit p JOIN addr a USING (aid)
                            LEFT JOIN company c ON c.cid = p.cid""",
+        # The gemeente a signal was made to: the one of its buurt, or (a signal about an address
+        # elsewhere, pattern recurring) the one named in signal_home.
         "signalen": """SELECT s.reference, s.received_at, s.channel, s.phenomenon, s.description,
-                       s.buurtcode AS buurt, a.num_id AS adres FROM signal s LEFT JOIN addr a USING (aid)""",
+                       s.buurtcode AS buurt, a.num_id AS adres,
+                       coalesce(h.gemeente, 'GM' || substr(s.buurtcode, 3, 4)) AS gemeente
+                       FROM signal s LEFT JOIN addr a USING (aid) LEFT JOIN signal_home h USING (sid)""",
     }
     counts = {}
     for name in TABLES:
         path = out_dir / f"{name}.parquet"
         con.execute(f"COPY ({queries[name]}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
         counts[name] = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    counts.update(export_mentions(con, out_dir))
     return counts
 
 
@@ -487,11 +497,15 @@ def build(
     memory_limit: str = "2GB",
     threads: int = 2,
     gemeente: str | None = None,
+    gemeenten: tuple[str, ...] | None = None,
 ) -> BuildResult:
     """Generate size ``size_name`` into ``out_dir``; S and M for ``gemeente`` (a CBS code such as
-    ``GM0363``; default Zaanstad)."""
+    ``GM0363``; default Zaanstad), or for several ``gemeenten`` in one dataset (``--regio``: one
+    number space for BSNs, KvK-nummers and kentekens, and the pattern recurring across them)."""
     size = SIZES[size_name]
-    if gemeente and gemeente != "GM0479":
+    if gemeenten:
+        size = for_gemeenten(size, gemeenten, sum(gemeente_inwoners(code) for code in gemeenten))
+    elif gemeente and gemeente != "GM0479":
         size = for_gemeente(size, gemeente, gemeente_inwoners(gemeente))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

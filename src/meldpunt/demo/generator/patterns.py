@@ -16,6 +16,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from . import vocabulary as voc
+from .recurring import create_tables, plant_recurring
 from .sizes import REFERENCE_DATE, Size
 
 CLUSTER_SBI = ["4120", "78201", "4941", "70221", "6810"]
@@ -30,6 +31,9 @@ INSERTS = {
     "officer": "INSERT INTO officer VALUES (?, ?, ?, ?, ?)",
     "signal": "INSERT INTO signal VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?)",
     "sale": "INSERT INTO sale VALUES (?, ?, ?, ?)",
+    "branch": "INSERT INTO branch VALUES (?, ?, ?)",
+    "signal_home": "INSERT INTO signal_home VALUES (?, ?)",
+    "mention": "INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 PATTERN_PHENOMENA = {
     "overbewoning": "woon_adresfraude",
@@ -50,13 +54,17 @@ class _Planter:
         self.pending: dict[str, list[list]] = defaultdict(list)
         self.pid_by_bsn: dict[str, int] = {}
         self.aid_by_adres: dict[str, int] = {}
+        # the pattern ``recurring`` (a dataset of several gemeenten: recurring.py)
+        self.pending_branches = self.pending["branch"]
+        self.pending_home = self.pending["signal_home"]
+        self.pending_mentions = self.pending["mention"]
 
     def flush(self) -> None:
         """Insert the collected rows (before anything reads the tables they go into)."""
         for table, rows in self.pending.items():
             if rows:
                 self.con.executemany(INSERTS[table], rows)
-        self.pending.clear()
+            rows.clear()  # cleared in place: the recurring pattern holds these lists
 
     def _scalar(self, sql, params=None):
         return self.con.execute(sql, params or []).fetchall()[0][0]
@@ -228,6 +236,7 @@ class _Planter:
 
 
 def plant_patterns(con, size: Size, seed: int) -> dict:
+    create_tables(con)  # empty unless the recurring pattern plants something
     con.execute("BEGIN TRANSACTION")  # one commit for all the small changes below
     planter = _Planter(con, size, seed)
     kinds = ["overbewoning", "bedrijvencluster", "risicobranche_straat", "abc_doorverkoop"]
@@ -254,6 +263,9 @@ def plant_patterns(con, size: Size, seed: int) -> dict:
         truth[kind].append(instance)
         hotspots.append({"buurt": buurt["buurtcode"], "patroon": kind})
     truth["hotspot_buurten"] = hotspots
+    if size.gemeenten and len(size.gemeenten) > 1:
+        planter.flush()  # the recurring pattern reads persons and addresses planted above
+        truth["recurring"] = plant_recurring(planter, size.gemeenten, seed)
     planter.flush()
     con.execute("COMMIT")
     return truth

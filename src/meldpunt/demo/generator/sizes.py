@@ -48,3 +48,14 @@ def for_gemeente(size: Size, gemeente: str, inwoners: int) -> Size:
     if size.name == "S":
         scale = min(1.0, S_TARGET_PERSONS / max(1, inwoners))
     return replace(size, gemeenten=(gemeente,), scale=scale)
+
+
+def for_gemeenten(size: Size, gemeenten: tuple[str, ...], inwoners: int) -> Size:
+    """One dataset for several gemeenten (a regio, ADR 0030 §13): S keeps its ±3.200 persons over
+    all of them together, so the regional demo builds as fast as the one-gemeente demo."""
+    if size.gemeenten is None:
+        return size
+    scale = size.scale
+    if size.name == "S":
+        scale = min(1.0, S_TARGET_PERSONS / max(1, inwoners))
+    return replace(size, gemeenten=tuple(gemeenten), scale=scale)
