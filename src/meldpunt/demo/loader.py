@@ -17,10 +17,12 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from meldpunt.core.workdays import add_working_days
-from meldpunt.intake.models import Signal
+from meldpunt.demo.errors import GemeenteSetupError
+from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.protocol.models import StateChange, StepNorm
 from meldpunt.registries import models as m
 from meldpunt.tenancy.home import ensure_home_tenant, home_tenant
+from meldpunt.tenancy.models import Tenant
 
 BATCH = 5000
 
@@ -92,6 +94,12 @@ PLAN: list[tuple[str, type, dict[str, str]]] = [
         "state_since": "timezone('UTC', received_at)",
     }),
 ]
+# Mentions planted by the pattern recurring (a dataset of several gemeenten only).
+MENTIONS = ("vermeldingen", MentionedSubject, {
+    "signal": "signaal", "kind": "kind", "role": "role", "name": "name", "bsn": "bsn", "kvk_nummer": "kvk_nummer",
+    "address": "adres", "kenteken": "kenteken", "birth_date": "birth_date", "address_text": "''",
+    "description": "''",
+})
 
 
 def _column(model, field_name: str) -> str:
@@ -117,12 +125,14 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
-            home = _home_tenant(duck, directory)
+            home, several = _home_tenant(duck, directory)
+            plan = PLAN + ([MENTIONS] if (directory / f"{MENTIONS[0]}.parquet").exists() else [])
             with connection.cursor() as cursor:
-                for name, model, mapping in PLAN:
+                for name, model, mapping in plan:
                     if model is Signal:
-                        # A checked CBS code (GM and four digits), so a literal is safe here.
-                        mapping = {**mapping, "gemeente": f"'{home.code}'"}
+                        # Several gemeenten: each signal goes to the gemeente of its buurt (the generator
+                        # names it); one: a checked CBS code (GM and four digits), so a literal is safe.
+                        mapping = {**mapping, "gemeente": "gemeente" if several else f"'{home.code}'"}
                     path = directory / f"{name}.parquet"
                     select = ", ".join(mapping.values())
                     rows = duck.execute(f"SELECT {select} FROM read_parquet(?)", [str(path)]).fetchall()
@@ -138,7 +148,7 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
                     counts[name] = len(rows)
                     if progress:
                         progress(name, len(rows))
-            _reset_sequences([m.Persoon, m.Onderneming, Signal])
+            _reset_sequences([m.Persoon, m.Onderneming, Signal, MentionedSubject])
             _start_signal_histories()
     finally:
         duck.close()
@@ -146,11 +156,18 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
 
 
 def _home_tenant(duck, directory: Path):
-    """The gemeente the loaded data belongs to: the one gemeente of the generated geography becomes
-    (or must be) the home tenant, so the demo and `setup --gemeente` keep one source of truth."""
+    """(home tenant, several gemeenten?). The one gemeente of the generated geography becomes (or
+    must be) the home tenant, so the demo and `setup --gemeente` keep one source of truth. A dataset
+    of several gemeenten (`demo --regio`) needs every one of them as a tenant already."""
     codes = [row[0] for row in duck.execute("SELECT DISTINCT code FROM read_parquet(?) ORDER BY code",
                                             [str(directory / "gemeenten.parquet")]).fetchall()]
-    return ensure_home_tenant(codes[0]) if len(codes) == 1 else home_tenant()
+    if len(codes) == 1:
+        return ensure_home_tenant(codes[0]), False
+    missing = set(codes) - set(Tenant.objects.values_list("code", flat=True))
+    if missing:
+        raise GemeenteSetupError("Deze gegevens horen bij gemeenten die niet in deze installatie zijn aangesloten: "
+                                 f"{', '.join(sorted(missing))}. Er is niets geladen.")
+    return home_tenant(), True
 
 
 def _start_signal_histories() -> None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ondermijningsbeeld/indicatoren/", views.matrix, name="matrix"),
     path("ondermijningsbeeld/indicatoren.csv", views.matrix_export, name="matrix_export"),
     path("ondermijningsbeeld/indicatoren/<slug:code>/", views.phenomenon, name="phenomenon"),
+    path("ondermijningsbeeld/regio/", views.regio, name="regio"),
     path("ondermijningsbeeld/versies/", views.snapshots, name="snapshots"),
     path("ondermijningsbeeld/nieuw/", views.new_snapshot, name="new_snapshot"),
     path("ondermijningsbeeld/versies/<int:version>/", views.snapshot_detail, name="snapshot"),

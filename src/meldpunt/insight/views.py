@@ -13,7 +13,7 @@ from meldpunt import policy
 from meldpunt.core import csvexport
 from meldpunt.web.access import page
 
-from . import beeldcache, dashboards, exports, kerncijfers, report, selectors, tasks
+from . import beeldcache, dashboards, exports, kerncijfers, regional, report, selectors, tasks
 from .forms import DashboardFilterForm
 from .models import Availability, IndicatorKind
 from .pipeline import MEASURES
@@ -100,6 +100,16 @@ def matrix_export(request):
         for source in (list(indicator.sources.all()) or [None])
     ]
     return csvexport.response(f"indicatormatrix-{timezone.localdate():%Y%m%d}.csv", header, rows)
+
+
+# The page rule of the beeld for now; ADR 0030 §11 (step S3) asks a regio-wide analist assignment or
+# the beeld role in every member gemeente.
+@page("ondermijningsbeeld")
+def regio(request):
+    found = regional.requested_regio(request.GET.get("regio"))
+    board = regional.table(found) if found else None
+    return render(request, "insight/regio.html", {"regio": found, "board": board,
+                                                  "themes": dashboards.THEMES.values()})
 
 
 @page("ondermijningsbeeld")
