@@ -192,7 +192,8 @@ def _constraints_and_indexes(cursor, table: str) -> tuple[list[str], list[str], 
     return drops, builds, fks
 
 
-def load(data: Path, work: Path) -> dict[str, int]:
+def load(data: Path, work: Path, tables=None) -> dict[str, int]:
+    """Load the tables of ``tables(data)`` (default: this bench's ``plan``) with COPY."""
     import duckdb
     from django.apps import apps
     from django.db import connection
@@ -201,9 +202,10 @@ def load(data: Path, work: Path) -> dict[str, int]:
     duck.execute("SET memory_limit = '3GB'; SET threads = 2; SET preserve_insertion_order = false")
     duck.execute(f"SET temp_directory = '{work / 'duckdb_tmp'}'")
     counts, rebuild = {}, []
+    entries = (tables or plan)(data)
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        tables = [apps.get_model(label)._meta.db_table for label, _, _ in plan(data)]
+        tables = [apps.get_model(label)._meta.db_table for label, _, _ in entries]
         # Drop in a second pass: a CASCADE drop of a primary key also drops the foreign keys on it.
         found = [_constraints_and_indexes(cursor, table) for table in tables]
         log(f"  dropped for the COPY: {sum(len(d) for d, _, _ in found)} indexes and keys, of which "
@@ -213,7 +215,7 @@ def load(data: Path, work: Path) -> dict[str, int]:
             for statement in drops:
                 with contextlib.suppress(Exception):  # already gone with a CASCADE of another table
                     cursor.execute(statement)
-        for label, source, mapping in plan(data):
+        for label, source, mapping in entries:
             model = apps.get_model(label)
             started = time.perf_counter()
             columns, select, not_null_text = _select(model, mapping)
@@ -235,7 +237,7 @@ def load(data: Path, work: Path) -> dict[str, int]:
         for statement in rebuild:
             cursor.execute(statement)
         log(f"  {len(rebuild)} indexes and keys built again in {time.perf_counter() - started:.1f} s")
-        for model in (apps.get_model(label) for label, _, _ in plan(data)):
+        for model in (apps.get_model(label) for label, _, _ in entries):
             table = model._meta.db_table
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                            f"COALESCE((SELECT max(id) FROM \"{table}\"), 1))"

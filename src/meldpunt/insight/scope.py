@@ -47,6 +47,13 @@ def of_gemeente(gemeente: Tenant | str) -> Scope:
     return Scope(tenant, None, (tenant.code,))
 
 
+def default_snapshots() -> Q:
+    """The snapshots of the installation's beeld in one query (a page asks this on every request):
+    the home gemeente's regio's, or — outside a regio — the home gemeente's own."""
+    home = Tenant.objects.filter(key_slot="")
+    return Q(regio__in=home.exclude(regio=None).values("regio")) | Q(gemeente__in=home.filter(regio=None))
+
+
 def default() -> Scope | None:
     """The installation's beeld: the home gemeente's (its regio's, when it is in one). None while
     the installation has no gemeente yet."""

@@ -49,10 +49,7 @@ def hotspot_weights() -> dict[str, float]:
 def _in_scope(scope: scopes.Scope | None = None):
     """The snapshots of ``scope`` (default: the installation's beeld, ADR 0030 §11): a gemeente in a
     regio reads its cells from the regio's snapshot, never from one of its own."""
-    scope = scope or scopes.default()
-    if scope is None:
-        return Snapshot.objects.none()
-    return Snapshot.objects.filter(scope.snapshots())
+    return Snapshot.objects.filter(scope.snapshots() if scope else scopes.default_snapshots())
 
 
 def snapshots(scope: scopes.Scope | None = None):

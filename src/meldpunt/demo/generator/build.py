@@ -12,7 +12,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -498,15 +498,19 @@ def build(
     threads: int = 2,
     gemeente: str | None = None,
     gemeenten: tuple[str, ...] | None = None,
+    signals: int | None = None,
 ) -> BuildResult:
     """Generate size ``size_name`` into ``out_dir``; S and M for ``gemeente`` (a CBS code such as
     ``GM0363``; default Zaanstad), or for several ``gemeenten`` in one dataset (``--regio``: one
-    number space for BSNs, KvK-nummers and kentekens, and the pattern recurring across them)."""
+    number space for BSNs, KvK-nummers and kentekens, and the pattern recurring across them).
+    ``signals``: another number of signals than the size's."""
     size = SIZES[size_name]
     if gemeenten:
         size = for_gemeenten(size, gemeenten, sum(gemeente_inwoners(code) for code in gemeenten))
     elif gemeente and gemeente != "GM0479":
         size = for_gemeente(size, gemeente, gemeente_inwoners(gemeente))
+    if signals is not None:  # a bench that needs more signals than the size has (bench/regional.py)
+        size = replace(size, signals=signals)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / "work.duckdb"

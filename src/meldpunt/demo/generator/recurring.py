@@ -64,8 +64,8 @@ class _Recurring:
     def buurt(self, gemeente: str, salt: str) -> dict:
         row = self.con.execute(
             f"""SELECT buurtcode, addr_off, n_addr, n_res, n_pers FROM buurt
-                WHERE gemeentecode = ? AND n_res >= 1 AND n_pers >= 1
-                ORDER BY hash(buurtcode, '{salt}', {int(self.seed)}) LIMIT 1""", [gemeente]).fetchall()
+                WHERE gemeentecode = ? AND n_res >= 1
+                ORDER BY n_pers >= 1 DESC, hash(buurtcode, '{salt}', {int(self.seed)}) LIMIT 1""", [gemeente]).fetchall()
         if not row:
             raise ValueError(f"Geen bewoonde buurt in {gemeente} voor het patroon recurring.")
         return dict(zip(["buurtcode", "addr_off", "n_addr", "n_res", "n_pers"], row[0], strict=True))
@@ -81,11 +81,13 @@ class _Recurring:
         self.p.pending_mentions.append([_sid(reference), kind, role, name, bsn, kvk, aid, kenteken, born])
 
     def person(self, a: str, b: str) -> dict:
-        home = self.buurt(a, "rec-persoon")
+        # An adult registered in A (at a tiny scale a buurt may hold only children: any buurt of A).
         row = self.con.execute(
-            "SELECT pid, bsn, voornamen, voorvoegsel, geslachtsnaam, geboortedatum, aid FROM person "
-            "WHERE buurtcode = ? AND geboortedatum < ? ORDER BY pid LIMIT 1",
-            [home["buurtcode"], date(REFERENCE_DATE.year - 25, 1, 1)]).fetchall()[0]
+            f"""SELECT p.pid, p.bsn, p.voornamen, p.voorvoegsel, p.geslachtsnaam, p.geboortedatum, p.aid, p.buurtcode
+                FROM person p JOIN buurt b USING (buurtcode) WHERE b.gemeentecode = ?
+                ORDER BY p.geboortedatum < ? DESC, hash(p.pid, 'rec-persoon', {int(self.seed)}) LIMIT 1""",
+            [a, date(REFERENCE_DATE.year - 25, 1, 1)]).fetchall()[0]
+        home = {"buurtcode": row[7]}
         refs = [self.signals(home, row[6], "woon_adresfraude", a),
                 self.signals(self.buurt(b, "rec-persoon-b"), None, "woon_adresfraude", b)]
         for ref in refs:
