@@ -169,9 +169,9 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int) -
     setup_django(pg_url, DB_NAME, work)
     import duckdb
     from django.core.management import call_command
-    from related import load
 
     from meldpunt.accounts import services as account_services
+    from related import load
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

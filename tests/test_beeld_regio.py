@@ -42,7 +42,7 @@ def published(path: Path) -> dict:
 def regio_relations(cells: dict, regio: str, gemeenten: list[str]) -> set:
     """The extra line of a regional table: the gemeenten of the regio add up to the regio."""
     found = set()
-    for (level, area, phen, period, measure, dim, cat), (_, hidden, _) in cells.items():
+    for (level, _area, phen, period, measure, dim, cat), (_, hidden, _) in cells.items():
         if hidden and level in ("regio", "gemeente"):
             total = ("regio", regio, phen, period, measure, dim, cat)
             parts = tuple(("gemeente", g, phen, period, measure, dim, cat) for g in sorted(gemeenten))
@@ -166,7 +166,7 @@ def test_a_signal_about_an_address_elsewhere_counts_in_no_buurt_of_that_gemeente
     # In the published table no Wormerland buurt counts more signals than Wormerland has there.
     cells = published(storage.verified_path(Snapshot.objects.get()))
     per_buurt = defaultdict(float)
-    for (level, area, phen, period, measure, dim, _cat), (value, hidden, _) in cells.items():
+    for (level, area, phen, _period, measure, dim, _cat), (value, hidden, _) in cells.items():
         if level == "buurt" and area in wormerland_buurten and measure == "signalen" and phen == "*" and not dim \
                 and not hidden:
             per_buurt[area] += value

@@ -143,7 +143,8 @@ def pad_zeros(con, table: str = "cells") -> int:
         wanted AS (
           SELECT a.level, a.area, a.parent, t.phenomenon, t.period, t.measure, t.dim, t.category
           FROM totals t JOIN areas a ON a.parent = t.area
-           AND a.level = CASE t.level WHEN 'wijk' THEN 'buurt' WHEN 'gemeente' THEN 'wijk' WHEN 'regio' THEN 'gemeente' END
+           AND a.level = CASE t.level WHEN 'wijk' THEN 'buurt' WHEN 'gemeente' THEN 'wijk'
+                              WHEN 'regio' THEN 'gemeente' END
           UNION
           SELECT t.level, t.area, t.parent, t.phenomenon, t.period, t.measure, c.dim, c.category
           FROM totals t JOIN categories c USING (measure) WHERE t.dim = ''
