@@ -12,7 +12,7 @@ from meldpunt import policy
 from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
 
-from .. import sources
+from .. import hooks, sources
 from .models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
 from .services import ACTIVITY, _mention_subjects, open_problems
 
@@ -50,6 +50,9 @@ def for_signal(user, signal) -> SignalResearch:
                     .prefetch_related(hits))
     may_request = signal.state == "bronnenonderzoek" and policy.may_request_sources(user)
     for item in requests:
+        plugin = hooks.connector_plugin(item.source.connector)
+        if plugin is not None:  # e.g. the regio: per gemeente, and what each shared
+            plugin.annotate(user, item)
         item.may_retry = may_request and item.source.has_connector and any(
             h.hit is None and h.error for h in item.hits.all())
         for hit in item.hits.all():
