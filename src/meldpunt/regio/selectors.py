@@ -13,6 +13,7 @@ from meldpunt import policy
 from meldpunt.core.datums import format_date
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.privacy import log
+from meldpunt.protocol import sources
 from meldpunt.protocol.research.models import SourceRequest
 
 from .models import RegionalAnswer, RegionalQuestion, RegionalRequest, RegionalRequestState
@@ -46,7 +47,7 @@ def annotate(user, item: SourceRequest) -> None:
             if release is None:
                 continue
             entries = [[(k, v) for k, v in entry.items() if k != "signaal"] for entry in release.content]
-            item.shared.append({"title": f"{answer.answering.naam} deelt over {hit.question} (besluit van "
+            item.shared.append({"title": f"{answer.answering.naam} deelt over {sources.question_label(hit.subject)} (besluit van "
                                          f"{format_date(release.released_at)})", "entries": entries})
             found = intake_subjects.of_mention(hit.subject)
             log.record("regionale_vrijgave_inzien", ASKING, [found] if found else [], user=user, obj=item.signal,
