@@ -90,7 +90,8 @@ def test_a_sees_one_bit_per_gemeente_and_b_gets_a_request_only_for_a_hit(people,
     assert set(request.matched_signals.values_list("pk", flat=True)) == {s.pk for s in theirs}
     assert request.asked_by_organisation == "gemeente Zaanstad"
 
-    # A: one line per asked subject; B: one per matched B subject (the same person in both signals), and one about the question itself
+    # A: one line per asked subject; B: one per matched B subject (the same person in both signals)
+    # and one about the question itself
     asked = ProcessingLogEntry.objects.filter(activity_code="regionale_bevraging", action="regio_gevraagd")
     assert asked.count() == 2
     answered = ProcessingLogEntry.objects.filter(activity_code="regionale_bevraging_beantwoorden")

@@ -3,6 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _seed(**_kwargs):
+    # Imported when called: models are not loaded when this module is.
     from .source import seed_regio_sources
 
     seed_regio_sources()
@@ -20,9 +21,9 @@ class RegioConfig(AppConfig):
         from meldpunt.protocol import hooks as protocol_hooks
         from meldpunt.tenancy.home import tenant_created
 
-        from . import index, source
+        from . import index, plugin, source
 
         intake_hooks.register_subjects_changed(index.signal_changed)
-        protocol_hooks.register_connector(source.CONNECTOR, source.PLUGIN)
+        protocol_hooks.register_connector(plugin.CONNECTOR, plugin.PLUGIN)
         post_migrate.connect(_seed, sender=self, dispatch_uid="regio_seed_sources")
         tenant_created.connect(source.seed_tenant_source, dispatch_uid="regio_seed_tenant_source")

@@ -47,7 +47,8 @@ def annotate(user, item: SourceRequest) -> None:
             if release is None:
                 continue
             entries = [[(k, v) for k, v in entry.items() if k != "signaal"] for entry in release.content]
-            item.shared.append({"title": f"{answer.answering.naam} deelt over {sources.question_label(hit.subject)} (besluit van "
+            about = sources.question_label(hit.subject)
+            item.shared.append({"title": f"{answer.answering.naam} deelt over {about} (besluit van "
                                          f"{format_date(release.released_at)})", "entries": entries})
             found = intake_subjects.of_mention(hit.subject)
             log.record("regionale_vrijgave_inzien", ASKING, [found] if found else [], user=user, obj=item.signal,

@@ -23,6 +23,7 @@ from meldpunt.protocol.research.models import HitResult, RequestState, SourceReq
 from meldpunt.tenancy.models import Tenant
 
 from . import matching
+from .convenant import convenant_problems
 from .errors import NotYours, RateLimited, RegioError
 from .index import canonicals_of_mention
 from .keys import match_key
@@ -34,7 +35,7 @@ from .models import (
     RegionalRequest,
     RegionalRequestState,
 )
-from .source import convenant_problems
+from .source import CONNECTOR
 from .weighing import RvInput, release_content, rv_problems
 
 ASKING = "regionale_bevraging"
@@ -94,7 +95,7 @@ def _checked_request(source_request_id: int) -> SourceRequest:
             .filter(pk=source_request_id).first())
     if item is None:
         raise RegioError("Dit bronverzoek bestaat niet meer.")
-    if item.source.connector != "REGIO":
+    if item.source.connector != CONNECTOR:
         raise RegioError("Dit bronverzoek gaat niet aan de andere gemeenten in de regio.")
     if item.state != RequestState.TOEGESTAAN or item.weging is None or item.weging.decision != "toegestaan":
         raise RegioError("Zonder toegestane privacytoets 1 worden de andere gemeenten niet gevraagd.")
