@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from meldpunt.intake import services as intake
 from meldpunt.intake import subject_changes
+from meldpunt.intake.models import Signal
 from meldpunt.privacy.models import ProcessingLogEntry
+from meldpunt.privacy.retention.purge import purge
 from meldpunt.protocol.errors import ProtocolError
 from meldpunt.protocol.research import services as research
 from meldpunt.protocol.research.models import HitResult
@@ -249,3 +251,19 @@ def test_the_fg_sees_outgoing_and_incoming_questions(client, people, regio):
     client.force_login(people["fg"])
     html = client.get(reverse("regio:regionale_bevragingen")).content.decode()
     assert "Wormerland: treffer" in html and "Ontvangen vragen per vragende gemeente per week" in html
+
+
+def test_destroying_a_signal_takes_its_own_side_only(people, regio):
+    """Retention (ADR 0009): B's digests go with B's signal; A's question, bits and release go with
+    A's signal, while B's request (B's record) stays."""
+    theirs = signal_in(people["walker"], regio[1])
+    signal = a_signal_in_research(people["walker"])
+    allowed(people, signal)
+    request = RegionalRequest.objects.get()
+    services.weigh_request(people["pf_b"], request, share({str(theirs.pk): ["fenomeen"]}))
+    purge(Signal, [signal.pk])
+    assert not RegionalQuestion.objects.exists() and not RegionalRelease.objects.exists()
+    request.refresh_from_db()
+    assert request.answer_id is None and request.state == "gedeeld"
+    purge(Signal, [theirs.pk])
+    assert not MatchDigest.objects.exists() and not request.matched_signals.exists()

@@ -84,7 +84,9 @@ class RegionalRequest(models.Model):
                                  verbose_name="gemeente")
     from_gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="+",
                                       verbose_name="vragende gemeente")
-    answer = models.OneToOneField(RegionalAnswer, on_delete=models.CASCADE, related_name="request")
+    # B's record outlives A's destruction of the signal that asked (A's answer is A's data).
+    answer = models.OneToOneField(RegionalAnswer, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="request")
     purpose = models.TextField("doel")
     legal_basis = models.CharField("grondslag", max_length=300)
     pc1_reference = models.CharField("privacytoets 1 van de vragende gemeente", max_length=100, blank=True)
@@ -111,7 +113,10 @@ class RegionalRequest(models.Model):
 class RegionalRelease(models.Model):
     """What B shared, frozen: A's data from then on, read on A's signal page."""
 
-    request = models.OneToOneField(RegionalRequest, on_delete=models.CASCADE, related_name="release")
+    request = models.OneToOneField(RegionalRequest, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="release")
+    # A's data: it goes with A's answer (and so with A's signal), whatever B keeps.
+    answer = models.ForeignKey(RegionalAnswer, on_delete=models.CASCADE, related_name="releases")
     content = models.JSONField("gedeelde inhoud", default=list)
     released_at = models.DateTimeField("gedeeld op")
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -225,6 +225,9 @@ def weigh_request(user, request: RegionalRequest, data: RvInput) -> RegionalRequ
     request = _request_for(user, request.pk)
     if request.state != RegionalRequestState.TE_BEOORDELEN:
         raise RegioError("Over dit regionale verzoek is al besloten.")
+    if request.answer_id is None and data.decision == "delen":
+        raise RegioError(f"{request.from_gemeente.naam} heeft het signaal van deze vraag vernietigd: er is niets "
+                         "meer om mee te delen.")
     signals = {s.pk: s for s in Signal.objects.filter(pk__in=request.matched_signals.values("pk"),
                                                       gemeente=request.gemeente)}
     weging = Weging(
@@ -250,6 +253,6 @@ def weigh_request(user, request: RegionalRequest, data: RvInput) -> RegionalRequ
                basis=f"{weging.legal_basis}; gevraagd door gemeente {request.from_gemeente.naam}")
     if shared:
         content = release_content(data.items, signals, data.summaries)
-        RegionalRelease.objects.create(request=request, content=content, released_at=weging.decided_at,
-                                       released_by=user)
+        RegionalRelease.objects.create(request=request, answer_id=request.answer_id, content=content,
+                                       released_at=weging.decided_at, released_by=user)
     return request

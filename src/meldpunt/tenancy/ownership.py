@@ -110,7 +110,7 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "regio.RegionalQuestion": "gemeente",
     "regio.RegionalAnswer": "question__gemeente",
     "regio.RegionalRequest": "gemeente",
-    "regio.RegionalRelease": "request__from_gemeente",
+    "regio.RegionalRelease": "answer__question__gemeente",
     # tenancy itself
     "tenancy.Regio": None,
     "tenancy.Tenant": None,
