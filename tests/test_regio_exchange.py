@@ -267,3 +267,17 @@ def test_destroying_a_signal_takes_its_own_side_only(people, regio):
     assert request.answer_id is None and request.state == "gedeeld"
     purge(Signal, [theirs.pk])
     assert not MatchDigest.objects.exists() and not request.matched_signals.exists()
+
+
+def test_a_kenteken_is_asked_of_the_regio_and_offered_on_the_form(client, people, regio):
+    theirs = signal_in(people["walker"], regio[1], bsn=ONLY_HERE_BSN)
+    subject_changes.add_subject(people["walker"], theirs, intake.SubjectInput(kind="voertuig", kenteken="12-AB-34"),
+                                "Kenteken nagekomen bij de melder.")
+    signal = a_signal_in_research(people["walker"], bsn=SHARED_BSN, extra_subjects=[
+        intake.SubjectInput(kind="voertuig", kenteken="12ab34")])
+    client.force_login(people["regisseur"])
+    form = client.get(reverse("protocol:bronnen_aanvragen", args=[signal.reference])).content.decode()
+    assert "voertuig (kenteken) 12AB34" in form
+    allowed(people, signal)
+    bits = {a.mention.kind: a.hit for a in RegionalAnswer.objects.select_related("mention")}
+    assert bits == {"persoon": False, "voertuig": True}

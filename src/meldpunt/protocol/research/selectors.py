@@ -32,8 +32,10 @@ def active_sources(gemeente_id: str):
 
 
 def queryable_mentions(signal):
+    # A kenteken is asked of the other gemeenten in the regio only (a connector plugin, ADR 0030 §8);
+    # request_sources refuses it for every other source with its reason.
     return [m for m in signal.subjects.select_related("address").order_by("pk")
-            if sources.subject_kind(m) or sources.linkable_by_name(m)]
+            if sources.subject_kind(m) or sources.linkable_by_name(m) or m.kenteken]
 
 
 def unaskable_mentions(signal) -> list[str]:
