@@ -15,6 +15,7 @@ COMMANDS = [
     ("interventie_herinneringen", "Stuur herinneringen voor interventies over hun termijn."),
     ("meldingen", "Meldingen: meldingen scan [--peildatum] maakt die van de dag; digest stuurt de dagelijkse e-mail."),
     ("datasignalen", "Signalen uit registraties: datasignalen run [--dry-run] past de dataregels toe."),
+    ("regio", "Regio: regio index --gemeente GM0880 bouwt de index voor hit/no-hit van een gemeente opnieuw op."),
     ("migrate", "Werk de database bij naar de nieuwste versie."),
     ("createsuperuser", "Maak een beheerder aan."),
     ("health_check", "Is een draaiende installatie gereed? health_check health:gereed [adres:poort]."),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.protocol.urls")),
     path("", include("meldpunt.cases.urls")),
+    path("", include("meldpunt.regio.urls")),
     path("", include("meldpunt.privacy.urls")),
     path("", include("meldpunt.privacy.retention.urls")),
     path("", include("meldpunt.privacy.inzage.urls")),

@@ -26,3 +26,21 @@ def signal_received(signal, user=None) -> None:
         raise RuntimeError("no signal-received hook registered: is meldpunt.protocol installed?")
     for hook in _received:
         hook(signal, user)
+
+
+# After every write of a signal's subjects (registered, added, corrected, removed) and of its
+# sealing: regio keeps its hit/no-hit index in step (ADR 0030 §8.3). Nothing registered: nothing to do.
+SubjectsChanged = Callable[..., None]
+
+_subjects_changed: list[SubjectsChanged] = []
+
+
+def register_subjects_changed(fn: SubjectsChanged) -> None:
+    """``fn(signal)`` runs after a write of the signal's subjects, in the same transaction."""
+    if fn not in _subjects_changed:
+        _subjects_changed.append(fn)
+
+
+def subjects_changed(signal) -> None:
+    for hook in _subjects_changed:
+        hook(signal)

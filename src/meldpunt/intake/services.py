@@ -285,6 +285,7 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
         )
     # The protocol starts the signal's history (its first state and deadline): intake/hooks.py.
     hooks.signal_received(signal, user)
+    hooks.subjects_changed(signal)  # e.g. regio's hit/no-hit index (ADR 0030 §8.3)
     if any(mention.pk is None for mention in mentions):
         # A backend that does not return keys from a bulk insert: read them back for the log.
         mentions = list(MentionedSubject.objects.filter(signal=signal))

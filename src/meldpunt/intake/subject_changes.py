@@ -16,7 +16,7 @@ from meldpunt import policy
 from meldpunt.core.errors import Conflict, NotAllowed, NotFound
 from meldpunt.privacy import log
 
-from . import selectors, subjects
+from . import hooks, selectors, subjects
 from .errors import IntakeError
 from .models import MentionedSubject, Signal, SubjectChange, SubjectChangeKind
 from .services import SubjectInput, clean_subject, visible
@@ -116,6 +116,7 @@ def add_subject(user, signal: Signal, item: SubjectInput, reason: str) -> Mentio
     mention.signal = signal
     mention.save()
     _record(user, signal, mention, SubjectChangeKind.TOEGEVOEGD, reason)
+    hooks.subjects_changed(signal)
     return mention
 
 
@@ -137,6 +138,7 @@ def correct_subject(user, signal: Signal, subject_id, item: SubjectInput, reason
     mention.save(update_fields=changed)
     change = _record(user, signal, mention, SubjectChangeKind.GECORRIGEERD, reason,
                      ", ".join(FIELD_LABELS[name] for name in changed))
+    hooks.subjects_changed(signal)
     if subjects.of_mention(before) != subjects.of_mention(mention):
         # A corrected BSN, KvK-nummer or address is another data subject: the old one is logged too.
         log.record("betrokkene_gecorrigeerd", selectors.read_activity(signal), [subjects.of_mention(before)],
@@ -156,3 +158,4 @@ def remove_subject(user, signal: Signal, subject_id, reason: str) -> None:
                             kvk_nummer=mention.kvk_nummer, address_id=mention.address_id)
     mention.delete()
     _record(user, signal, gone, SubjectChangeKind.VERWIJDERD, reason, still_there=False)
+    hooks.subjects_changed(signal)

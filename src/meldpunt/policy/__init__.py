@@ -54,6 +54,16 @@ from .pages import (
     may_open,
     pages_for,
 )
+from .regio import (
+    REGIONAL_DECIDER_ROLES,
+    REGIONAL_READER_ROLES,
+    REGIONAL_SUPERVISOR_ROLES,
+    may_read_regional_answers,
+    may_weigh_regional_request,
+    regional_questions_supervised,
+    regional_requests_supervised,
+    regional_requests_to_weigh,
+)
 from .registries import (
     DETAIL_READER_ROLES,
     DETAIL_REQUEST_ROLES,
@@ -98,7 +108,8 @@ __all__ = [
     "DETAIL_READER_ROLES", "DETAIL_REQUEST_ROLES", "DETAIL_REQUEST_STATES", "EXECUTOR_ROLES", "FORWARD_ROLES",
     "HOLD_ROLES", "INTAKE_STATES",
     "QUEUE_ROLES", "MANAGER_ROLES", "OWN_SETTING_PAGES", "PAGE_ROLES", "PC1_ROLES", "READ_ONLY_ROLES",
-    "REGIE_STATES", "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS",
+    "REGIE_STATES", "REGIONAL_DECIDER_ROLES", "REGIONAL_READER_ROLES", "REGIONAL_SUPERVISOR_ROLES",
+    "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS",
     "SUBJECT_CHANGE_ROLES", "TEAM_ROLES",
     "TEAM_STATES", "WEGING_ROLES", "active", "approved_detail_fields", "cases_visible_to",
     "destruction_reviewer_roles", "gemeenten_with", "granted", "holds",
@@ -109,6 +120,8 @@ __all__ = [
     "may_decide_release", "may_execute_destruction_list", "may_forward", "may_join_team", "may_lead_casus",
     "may_follow_job", "may_manage_casus", "may_open", "may_organise_meeting", "may_own_intervention",
     "may_place_legal_hold",
+    "may_read_regional_answers", "may_weigh_regional_request", "regional_questions_supervised",
+    "regional_requests_supervised", "regional_requests_to_weigh",
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",

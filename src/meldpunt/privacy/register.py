@@ -148,6 +148,16 @@ ACTIVITIES = [
      "(hit/no-hit), en na goedkeuring alleen de goedgekeurde gegevens openen.",
      "AVG art. 6 lid 1 sub e en art. 6 lid 4 (verenigbaar verder gebruik); de grondslag van de bron; "
      "Modelprotocol ondermijning stap 3 (privacytoets 1)"),
+    ("regionale_bevraging", "Andere gemeenten in de regio bevragen (hit/no-hit)",
+     "Na privacytoets 1 per gekozen betrokkene (BSN, KvK-nummer, adres of kenteken) de andere gemeenten van de "
+     "regio vragen of zij de betrokkene kennen: per gemeente alleen treffer of geen treffer; wat een gemeente na "
+     "eigen weging deelt, lezen de regisseur en het team bij het signaal.",
+     "AVG art. 6 lid 1 sub e en art. 6 lid 4; het regionale convenant; Modelprotocol ondermijning stap 3 "
+     "(privacytoets 1)"),
+    ("regionale_bevraging_beantwoorden", "Vragen van andere gemeenten in de regio beantwoorden",
+     "Een vraag van een andere gemeente uit de regio beantwoorden met treffer of geen treffer (gesleutelde "
+     "vergelijking, geen inhoud), en bij een treffer wegen of en wat met die gemeente wordt gedeeld.",
+     "AVG art. 6 lid 1 sub e en art. 6 lid 4; het regionale convenant"),
     ("gerelateerd", "Tonen van gerelateerde gegevens bij een signaal",
      "Bij een signaal dat de medewerker mag inzien tonen wat ermee samenhangt: andere signalen en casussen op "
      "hetzelfde adres of over dezelfde betrokkene (alleen die de medewerker mag inzien), het aantal ingeschreven "
@@ -183,6 +193,10 @@ DATA_CATEGORIES = {
                 "naam, geboortedatum, adres, BSN, KvK-nummer; het oordeel en wie het gaf",
     "bronnenonderzoek": "BSN, KvK-nummer of BAG-id van de gekozen betrokkenen; per bron hit of geen hit; "
                         "na goedkeuring alleen de goedgekeurde gegevens uit de bron",
+    "regionale_bevraging": "BSN, KvK-nummer, adres of kenteken van de gekozen betrokkenen; per gemeente treffer of "
+                           "geen treffer; wat een andere gemeente deelde",
+    "regionale_bevraging_beantwoorden": "de vraag (vragende gemeente, privacytoets 1); bij een treffer de eigen "
+                                        "betrokkene en signalen, en wat na weging is gedeeld",
     "gerelateerd": "kenmerk, fenomeen en datum van andere signalen en casussen; aantallen ingeschrevenen (BRP), "
                    "ondernemingen en bestuurders (NHR) op een adres; na goedkeuring namen, BSN en KvK-nummers",
     "data_analyse": "per adres: aantal volwassen ingeschrevenen en oppervlakte; vestigingen (KvK-nummer, SBI, data) "

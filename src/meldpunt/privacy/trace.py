@@ -180,3 +180,17 @@ class TraceMiddleware:
             _request.reset(request_token)
         response["traceparent"] = context.traceparent
         return response
+
+
+@contextmanager
+def foreign(processor: str, trace_id: str):
+    """A span whose lines name another controller's operation as the foreign one: e.g. gemeente B
+    answering a regional question of gemeente A in the same installation (ADR 0030 §8.6). The lines
+    stay in a trace of this side's own; ``trace_id`` and ``processor`` name A's operation."""
+    child = current().child(action=True)
+    token = _current.set(replace(child, foreign_trace_id=trace_id[:32], foreign_span_id="",
+                                 foreign_processor=processor[:200]))
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -57,3 +57,42 @@ def run_effects(transition_name: str, user, signal, change, used) -> None:
 
 def has_effect(transition_name: str) -> bool:
     return bool(_effects.get(transition_name))
+
+
+# ------------------------------------------------------------------------------ connectors above us
+# A source whose connector lives above the protocol (regio's "Andere gemeenten in de regio", ADR
+# 0030 §8.1) registers a plugin: bronnenonderzoek asks it instead of registries.connectors.
+
+
+class ConnectorPlugin:
+    """What a connector above the protocol answers. Subclasses override what differs."""
+
+    def subject_problem(self, source, mention) -> str:
+        """Why ``mention`` cannot be asked of ``source`` (Dutch), '' when it can."""
+        return ""
+
+    def pc1_defaults(self, source) -> dict:
+        """Initial values of the PC1 form for ``source`` (e.g. the convenant as the legal basis)."""
+        return {}
+
+    def pc1_problems(self, source_request, weging) -> list[str]:
+        """Why an allowing PC1 cannot be recorded for this request (Dutch), empty when it can."""
+        return []
+
+    def ask(self, source_request) -> None:
+        """Called in PC1's transaction once it allowed the request: ask (e.g. start a job on commit)."""
+
+    def annotate(self, user, source_request) -> None:
+        """Before the signal page shows ``source_request``: set ``answer_lines`` (list of Dutch lines)
+        on each of its hits, and ``shared`` (what was shared, for the user) on the request."""
+
+
+_plugins: dict[str, ConnectorPlugin] = {}
+
+
+def register_connector(code: str, plugin: ConnectorPlugin) -> None:
+    _plugins[code] = plugin
+
+
+def connector_plugin(code: str) -> ConnectorPlugin | None:
+    return _plugins.get(code or "")

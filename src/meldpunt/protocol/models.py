@@ -16,6 +16,7 @@ class WegingType(models.TextChoices):
     W4 = "W4", "Weging 4: bevestigen de hits het signaal?"
     PC2A = "PC2A", "Privacytoets 2A: delen met deelnemers"
     PC2B = "PC2B", "Privacytoets 2B: delen voor interventies"
+    RV = "RV", "Regionaal verzoek: delen met een andere gemeente?"
 
 
 class Criteria(models.Model):
@@ -42,7 +43,8 @@ class Weging(models.Model):
     decision is a new row."""
 
     # A weging belongs to a signal (steps 1-3) or to a casus (PC2A, PC2B, linking a signal,
-    # re-opening): exactly one of the two, and it goes when its owner is destroyed.
+    # re-opening): exactly one of the two, and it goes when its owner is destroyed. A regional
+    # request's weging (RV, ADR 0030 §8.5) has neither: its owner is the request (regio app).
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="wegingen")
     casus = models.ForeignKey("cases.Casus", on_delete=models.CASCADE, null=True, blank=True,
                               related_name="wegingen")
@@ -85,11 +87,14 @@ class Weging(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(signal__isnull=False, casus__isnull=True)
-                           | models.Q(signal__isnull=True, casus__isnull=False)),
-                name="weging_signal_xor_casus"),
+                           | models.Q(signal__isnull=True, casus__isnull=False)
+                           | models.Q(signal__isnull=True, casus__isnull=True, type="RV")),
+                name="weging_signal_xor_casus_or_rv"),
         ]
 
     def __str__(self):
+        if self.signal_id is None and self.casus_id is None:
+            return f"{self.type} {self.decision} bij een regionaal verzoek"
         return f"{self.type} {self.decision} bij {self.signal_id or f'casus {self.casus_id}'}"
 
 

@@ -149,6 +149,8 @@ def question_label(mention) -> str:
     """What a bronhouder sees: the kind and the registry number, never the signal."""
     if linkable_by_name(mention):
         return f"persoon (naam en {birth_words(mention)}, alleen BRP)"
+    if not subject_kind(mention) and mention.kenteken:
+        return f"voertuig (kenteken) {mention.kenteken}"
     return f"{KIND_LABELS.get(subject_kind(mention), 'betrokkene')} {identifier(mention)}"
 
 

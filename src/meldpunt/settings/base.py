@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meldpunt.intake",
     "meldpunt.protocol",
     "meldpunt.cases",
+    "meldpunt.regio",
     "meldpunt.privacy.retention",
     "meldpunt.privacy.inzage",
     "meldpunt.notifications",

@@ -105,6 +105,13 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "jobs.JobRun": "gemeente",
     # privacy: the subject types are the standard's register, one for the installation.
     "privacy.DataSubjectType": None,
+    # regio (ADR 0030 §8): B's index and requests are B's; A's question, its bits and the frozen
+    # release (A's data once shared; released_by names B's decider) are A's.
+    "regio.MatchDigest": "gemeente",
+    "regio.RegionalQuestion": "gemeente",
+    "regio.RegionalAnswer": "question__gemeente",
+    "regio.RegionalRequest": "gemeente",
+    "regio.RegionalRelease": "answer__question__gemeente",
     # tenancy itself
     "tenancy.Regio": None,
     "tenancy.Tenant": None,

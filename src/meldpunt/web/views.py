@@ -21,6 +21,7 @@ from meldpunt.intake.forms import QueueFilterForm
 from meldpunt.protocol import pages as step_pages
 from meldpunt.protocol.research import views as research_views
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
+from meldpunt.regio import views as regio_views
 from meldpunt.registries import selectors as registry_selectors
 
 from .access import page
@@ -99,7 +100,8 @@ def gebieden(request):
 
 # 'Te beoordelen': one section per kind of decision of the privacyfunctionaris; each provider
 # takes the request and returns a Section (cases.meeting_views); source requests (PC1) add theirs.
-TE_BEOORDELEN_SECTIONS = [research_views.pc1_section, case_meeting_views.release_section]
+TE_BEOORDELEN_SECTIONS = [research_views.pc1_section, case_meeting_views.release_section,
+                          regio_views.regional_request_section]
 
 
 @page("te_beoordelen")

@@ -4,7 +4,7 @@ from django import forms
 
 from meldpunt.web.forms import StyledForm
 
-from .. import sources
+from .. import hooks, sources
 from .services import COMPATIBILITY_FACTORS, DETAIL_DECISIONS, PC1_DECISIONS, PC1_LEGAL_BASIS, Pc1Input
 
 
@@ -63,6 +63,9 @@ class Pc1Form(_Pc1Fields):
                                                   "aria-describedby": f"id_{key}-uitleg"})
         if source is not None:
             self.fields["primary_basis"].initial = source.primary_basis
+            plugin = hooks.connector_plugin(source.connector)
+            for name, value in (plugin.pc1_defaults(source) if plugin else {}).items():
+                self.fields[name].initial = value
         self.order_fields(self.field_order)
 
     def data_input(self) -> Pc1Input:

@@ -12,7 +12,7 @@ from meldpunt import policy
 from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
 
-from .. import sources
+from .. import hooks, sources
 from .models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
 from .services import ACTIVITY, _mention_subjects, open_problems
 
@@ -32,8 +32,10 @@ def active_sources(gemeente_id: str):
 
 
 def queryable_mentions(signal):
+    # A kenteken is asked of the other gemeenten in the regio only (a connector plugin, ADR 0030 §8);
+    # request_sources refuses it for every other source with its reason.
     return [m for m in signal.subjects.select_related("address").order_by("pk")
-            if sources.subject_kind(m) or sources.linkable_by_name(m)]
+            if sources.subject_kind(m) or sources.linkable_by_name(m) or m.kenteken]
 
 
 def unaskable_mentions(signal) -> list[str]:
@@ -50,6 +52,9 @@ def for_signal(user, signal) -> SignalResearch:
                     .prefetch_related(hits))
     may_request = signal.state == "bronnenonderzoek" and policy.may_request_sources(user)
     for item in requests:
+        plugin = hooks.connector_plugin(item.source.connector)
+        if plugin is not None:  # e.g. the regio: per gemeente, and what each shared
+            plugin.annotate(user, item)
         item.may_retry = may_request and item.source.has_connector and any(
             h.hit is None and h.error for h in item.hits.all())
         for hit in item.hits.all():

@@ -97,7 +97,13 @@ def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str
             problems.append(f"De bron {source.name} is niet actief.")
         if SourceRequest.objects.filter(signal=signal, source=source).exists():
             problems.append(f"De bron {source.name} is voor dit signaal al aangevraagd.")
+        plugin = hooks.connector_plugin(source.connector)
         for mention in mentions:
+            if plugin is not None:  # a connector above the protocol says what it can be asked
+                problem = plugin.subject_problem(source, mention)
+                if problem:
+                    problems.append(problem)
+                continue
             kind = sources.subject_kind(mention)
             if sources.asked_via_linker(mention, source):
                 continue
@@ -151,7 +157,8 @@ def pc1_missing(weging: Weging, details: bool = False) -> list[str]:
     return problems
 
 
-def _pc1_weging(user, signal: Signal, data: Pc1Input, details: bool, purpose: str) -> Weging:
+def _pc1_weging(user, signal: Signal, data: Pc1Input, details: bool, purpose: str,
+                item: SourceRequest | None = None) -> Weging:
     weging = Weging(
         signal=signal, gemeente_id=signal.gemeente_id, type="PC1", decision=data.decision,
         reasoning=(data.reasoning or "").strip(),
@@ -163,6 +170,9 @@ def _pc1_weging(user, signal: Signal, data: Pc1Input, details: bool, purpose: st
         special_data_basis=(data.special_data_basis or "").strip()[:300], decided_by=user,
         role=Role.PRIVACYFUNCTIONARIS.value, decided_at=timezone.now(), trace_id=trace.current().trace_id)
     problems = pc1_missing(weging, details=details)
+    plugin = hooks.connector_plugin(item.source.connector) if item is not None else None
+    if plugin is not None and weging.decision == "toegestaan":
+        problems += plugin.pc1_problems(item, weging)
     if problems:
         raise ProtocolError(*problems)
     weging.save()
@@ -186,7 +196,7 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
         raise ProtocolError("Over dit bronverzoek is al besloten.")
     if signal.state != SignalState.BRONNENONDERZOEK:
         raise WrongState("Dit signaal staat niet meer in bronnenonderzoek.")
-    weging = _pc1_weging(user, signal, data, details=False, purpose=item.purpose)
+    weging = _pc1_weging(user, signal, data, details=False, purpose=item.purpose, item=item)
     item.state = RequestState.TOEGESTAAN if data.decision == "toegestaan" else RequestState.GEWEIGERD
     item.weging, item.decided_at = weging, weging.decided_at
     item.save(update_fields=["state", "weging", "decided_at"])
@@ -196,7 +206,10 @@ def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceReq
     if item.state == RequestState.TOEGESTAAN:
         for mention in mentions:
             HitResult.objects.create(request=item, subject=mention)
-        if item.source.has_connector:
+        plugin = hooks.connector_plugin(item.source.connector)
+        if plugin is not None:  # e.g. the other gemeenten of the regio: a job, never in this request
+            plugin.ask(item)
+        elif item.source.has_connector:
             # The regisseur asked; the privacyfunctionaris only approved. The consultation is the
             # system acting for the requester, and is logged so (with the approver named).
             _ask_connector(item, item.requested_by)
@@ -258,7 +271,11 @@ def retry_connector(user, source_request: SourceRequest) -> SourceRequest:
     item = SourceRequest.objects.select_for_update().select_related("source", "signal").get(pk=source_request.pk)
     if item.state != RequestState.TOEGESTAAN or not item.source.has_connector:
         raise ProtocolError("Alleen een toegestaan verzoek aan een gekoppelde bron kan opnieuw worden gesteld.")
-    _ask_connector(item, user)
+    plugin = hooks.connector_plugin(item.source.connector)
+    if plugin is not None:
+        plugin.ask(item)
+    else:
+        _ask_connector(item, user)
     return item
 
 
