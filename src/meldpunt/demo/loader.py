@@ -20,6 +20,7 @@ from meldpunt.core.workdays import add_working_days
 from meldpunt.intake.models import Signal
 from meldpunt.protocol.models import StateChange, StepNorm
 from meldpunt.registries import models as m
+from meldpunt.tenancy import counters
 from meldpunt.tenancy.home import ensure_home_tenant, home_tenant
 
 BATCH = 5000
@@ -121,8 +122,11 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
             with connection.cursor() as cursor:
                 for name, model, mapping in PLAN:
                     if model is Signal:
-                        # A checked CBS code (GM and four digits), so a literal is safe here.
-                        mapping = {**mapping, "gemeente": f"'{home.code}'"}
+                        # A checked CBS code (GM and four digits), so a literal is safe here; the
+                        # kenmerk takes the gemeente's prefix (ADR 0030 §7), checked on the model.
+                        prefix = "".join(c for c in home.reference_prefix if c.isalnum())
+                        mapping = {**mapping, "gemeente": f"'{home.code}'", "reference": (
+                            f"'{prefix}-' || split_part(reference, '-', 2) || '-' || split_part(reference, '-', 3)")}
                     path = directory / f"{name}.parquet"
                     select = ", ".join(mapping.values())
                     rows = duck.execute(f"SELECT {select} FROM read_parquet(?)", [str(path)]).fetchall()
@@ -139,6 +143,9 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
                     if progress:
                         progress(name, len(rows))
             _reset_sequences([m.Persoon, m.Onderneming, Signal])
+            # The gemeente's own counter continues after the loaded numbers (the id is the number).
+            highest = Signal.objects.filter(gemeente=home).order_by("-id").values_list("id", flat=True).first()
+            counters.skip_past(home, "next_signal_number", highest or 0)
             _start_signal_histories()
     finally:
         duck.close()

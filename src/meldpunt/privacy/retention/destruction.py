@@ -28,10 +28,11 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.core import keys
 from meldpunt.core import peildatum as core_peildatum
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
+from meldpunt.tenancy.counters import statement_number
+from meldpunt.tenancy.keys import ring_for
 
 from . import blocks, dates, destroy_hooks, purge, registry, residue
 from .errors import DestructionError  # noqa: F401 (re-exported)
@@ -171,13 +172,14 @@ def _signal_subjects(signal_ids: list[int]) -> set[tuple[str, str]]:
                 found.add(("bag", address))
             else:
                 found.add(("intern", f"betrokkene:{mention_pk}"))
-        for pk, address, sealed in Signal.objects.filter(pk__in=chunk).values_list("pk", "address_id", "sealed"):
+        for pk, address, sealed, gemeente in Signal.objects.filter(pk__in=chunk).values_list(
+                "pk", "address_id", "sealed", "gemeente_id"):
             if address:
                 found.add(("bag", address))
                 covered.add(pk)
             if sealed is not None:
                 try:
-                    payload = json.loads(keys.unseal(sealed))
+                    payload = json.loads(ring_for(gemeente).unseal(sealed))  # its controller's key
                 except ValueError:
                     logger.warning("Versleutelde inhoud van signaal %s is niet te openen; gelogd op het signaal.", pk)
                     payload = {}
@@ -283,7 +285,8 @@ def execute(destruction_list: DestructionList, *, user=None, peildatum: date | N
     clock.lap("controleren")
 
     statement = DestructionStatement.objects.create(
-        destruction_list=destruction_list, number=f"VV-{now.year}-{destruction_list.pk:05d}", made_at=now,
+        destruction_list=destruction_list, number=statement_number(destruction_list.gemeente_id, now.year),
+        made_at=now,
         grounds="", method=f"{METHOD} {residue.backup_sentence()}", composed_by=_person(destruction_list.composed_by),
         approved_by=_person(destruction_list.reviewed_by), executed_by=_person(user),
         destroyed_count=0, excluded_count=excluded)
