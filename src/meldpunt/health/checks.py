@@ -40,12 +40,14 @@ NOT_CONFIGURED = "niet geconfigureerd"
 # The keys outside the database (core.keys, privacy.chain): the setting that holds one, else its
 # file in MELDPUNT_VAR_DIR. A missing file would be made anew on first use, and everything sealed
 # or chained with the old key would no longer open or verify: so a missing one stops readiness.
-# The installation's own: the log-chain key (the chains are the processor's control). The keys
-# of each controller (encryption, pseudonyms) are checked per active gemeente (ADR 0030 §5).
+# The installation's files: its keys (those of the home gemeente, slot "") and the log-chain key
+# (the chains are the processor's control). Every other active gemeente's own keys are checked
+# through its ring (ADR 0030 §5).
 KEYS = (
+    ("de versleutelsleutel", "MELDPUNT_ENCRYPTION_KEY", "encryption_key"),
+    ("de pseudoniemsleutel", "MELDPUNT_PSEUDONYM_KEY", "pseudonym_key"),
     ("de sleutel van de logketens", "MELDPUNT_LOG_CHAIN_KEY", "log_chain_key"),
 )
-
 
 
 def _file_has_key(path: Path) -> bool:
@@ -61,9 +63,9 @@ class KeysPresent(HealthCheck):
         var_dir = Path(settings.VAR_DIR)
         missing = [label for label, setting, filename in KEYS
                    if not getattr(settings, setting, "") and not _file_has_key(var_dir / filename)]
-        slots = active_slots() or [("de installatie", "")]
-        for naam, slot in slots:
-            missing += [f"de {label} van {naam}" for label in keys.ring(slot).missing()]
+        for naam, slot in active_slots():
+            if slot:  # slot "": the installation's files above
+                missing += [f"de {label} van {naam}" for label in keys.ring(slot).missing()]
         if missing:
             raise ServiceUnavailable(f"Ontbreekt: {', '.join(missing)}.")
 

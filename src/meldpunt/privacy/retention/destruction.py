@@ -120,8 +120,9 @@ def _eligible_cases(destruction_list, ids, today):
     dates.recompute_cases(Casus.objects.filter(pk__in=ids))
     # Holds on the casus and on every signal of its dossier, and open inzageverzoeken.
     blocked = blocks.blocked_cases(ids, today)
-    rows = {pk: (d, closed) for pk, d, closed in
-            Casus.objects.filter(pk__in=ids).values_list("pk", "destroy_after", "closed_at")}
+    # Only the list's own gemeente's records: a list is one controller's (ADR 0030 §7).
+    rows = {pk: (d, closed) for pk, d, closed in Casus.objects.filter(
+        pk__in=ids, gemeente_id=destruction_list.gemeente_id).values_list("pk", "destroy_after", "closed_at")}
     ok = [pk for pk in ids if pk in rows and pk not in blocked and rows[pk][1] and rows[pk][0]
           and rows[pk][0] <= today]
     return ok, _exclude_rest(destruction_list, RecordKind.CASUS, ids, set(rows), blocked, set(ok))
@@ -145,7 +146,8 @@ def _eligible_signals(destruction_list, ids, today):
     Signal = registry.model(registry.SIGNAL)
     dates.recompute_signals(Signal.objects.filter(pk__in=ids))
     blocked = blocks.blocked_signals(ids, today)
-    due = dict(Signal.objects.filter(pk__in=ids).values_list("pk", "destroy_after"))
+    due = dict(Signal.objects.filter(pk__in=ids, gemeente_id=destruction_list.gemeente_id)
+               .values_list("pk", "destroy_after"))
     ok = [pk for pk in ids if pk in due and pk not in blocked and due[pk] and due[pk] <= today]
     return ok, _exclude_rest(destruction_list, RecordKind.SIGNAAL, ids, set(due), blocked, set(ok))
 
