@@ -217,3 +217,8 @@ def test_kenmerken_and_verklaringen_are_numbered_per_gemeente(regie, zaanstad, w
     assert counters.inzage_reference(wormerland, 2026) == "IV-WL-2026-00001"
     wormerland.refresh_from_db()
     assert (wormerland.next_signal_number, wormerland.next_statement_number) == (2, 3)
+
+
+def test_a_new_gemeente_without_lines_keeps_the_installation_ready(wormerland):
+    assert chain.head_problem(ProcessingLogEntry, "verwerking:GM0880") is None
+    assert chain.verify(ProcessingLogEntry, "verwerking:GM0880").ok
