@@ -3,9 +3,11 @@ chain per gemeente, the FG of one gemeente sees only its own lines, destruction 
 per gemeente. Two tenants: Zaanstad (the home gemeente, the installation's keys and chain) and
 Wormerland (keys and chain of its own)."""
 
+import ast
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -222,3 +224,17 @@ def test_kenmerken_and_verklaringen_are_numbered_per_gemeente(regie, zaanstad, w
 def test_a_new_gemeente_without_lines_keeps_the_installation_ready(wormerland):
     assert chain.head_problem(ProcessingLogEntry, "verwerking:GM0880") is None
     assert chain.verify(ProcessingLogEntry, "verwerking:GM0880").ok
+
+
+def test_every_log_call_names_its_controller_or_an_owned_record():
+    # ADR 0030 §6: a line is always written for a named gemeente. A call with neither ``obj=`` nor
+    # ``gemeente=`` would only work while the installation has one gemeente.
+    src = Path(log.__file__).resolve().parents[1]
+    missing = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "log"
+                    and not {k.arg for k in node.keywords} & {"obj", "gemeente"}):
+                missing.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert not missing, "log.record zonder obj= of gemeente=: " + ", ".join(missing)
