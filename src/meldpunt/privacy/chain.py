@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from meldpunt.core.keys import key_from_file, random_key
+from meldpunt.tenancy.keys import controller
 from meldpunt.tenancy.models import Tenant
 
 from .models import AppendOnlyModel, LogChainHead, ProcessingLogEntry, SecurityLogEntry
@@ -72,8 +73,7 @@ def chain_for(model: type[AppendOnlyModel], gemeente_code: str = "") -> str:
     """The chain a new line of ``model`` for ``gemeente_code`` goes into."""
     if model is not ProcessingLogEntry or not gemeente_code:
         return model.CHAIN
-    name = Tenant.objects.filter(code=gemeente_code).values_list("log_chain", flat=True).first()
-    return name or model.CHAIN
+    return controller(gemeente_code)[1]
 
 
 def chains(model: type[AppendOnlyModel]) -> list[str]:

@@ -33,13 +33,27 @@ def tenant_of(gemeente) -> Tenant:
     return tenant
 
 
+# A tenant's key slot and log chain never change once it exists (its sealed data and its lines
+# depend on them), so they are remembered per process: a log line costs no extra query. Only
+# tenants found are remembered.
+_controllers: dict[str, tuple[str, str]] = {}
+
+
+def controller(code: str) -> tuple[str, str]:
+    """(key slot, log chain) of the gemeente with this CBS code."""
+    found = _controllers.get(code)
+    if found is None:
+        found = Tenant.objects.filter(code=code).values_list("key_slot", "log_chain").first()
+        if found is None:
+            raise NoController(f"Gemeente {code} is niet aangesloten bij deze installatie.")
+        _controllers[code] = found
+    return found
+
+
 def slot_of(gemeente) -> str:
     if isinstance(gemeente, Tenant):
         return gemeente.key_slot
-    slot = Tenant.objects.filter(code=code_of(gemeente)).values_list("key_slot", flat=True).first()
-    if slot is None:
-        raise NoController(f"Gemeente {gemeente} is niet aangesloten bij deze installatie.")
-    return slot
+    return controller(code_of(gemeente))[0]
 
 
 def ring_for(gemeente) -> keys.KeyRing:
