@@ -238,3 +238,15 @@ def test_every_log_call_names_its_controller_or_an_owned_record():
                     and not {k.arg for k in node.keywords} & {"obj", "gemeente"}):
                 missing.append(f"{path.relative_to(src)}:{node.lineno}")
     assert not missing, "log.record zonder obj= of gemeente=: " + ", ".join(missing)
+
+
+def test_the_toezicht_page_shows_the_chains_of_the_fgs_own_gemeenten(
+        make_user, regie, zaanstad, wormerland, per_gemeente_roles):
+    there = new_signal(regie, index=1, gemeente=wormerland)
+    log.record("signaal_inzien", "signaal_beoordelen", [DataSubject("bsn", BSN)], user=regie, obj=there)
+    fg_wormerland = per_gemeente_roles(make_user("fg"), "GM0880")
+    both = per_gemeente_roles(make_user("fg"), "GM0479", "GM0880")
+    assert [label for label, _ in selectors.chain_heads(fg_wormerland)] == ["Verwerkingslog", "Beveiligingslog"]
+    assert selectors.chain_heads(fg_wormerland)[0][1].chain == "verwerking:GM0880"
+    assert [label for label, _ in selectors.chain_heads(both)] == [
+        "Verwerkingslog van Wormerland", "Verwerkingslog van Zaanstad", "Beveiligingslog"]

@@ -20,6 +20,7 @@ from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.privacy.retention.models import Tombstone
 from meldpunt.tenancy.keys import ring_for
+from meldpunt.tenancy.models import Tenant
 
 from . import log
 from .controllers import home_code, processing_lines
@@ -234,8 +235,20 @@ def object_labels(lines) -> dict[tuple[str, str], str]:
     return labels
 
 
-def chain_heads() -> dict[str, LogChainHead]:
-    return {head.chain: head for head in LogChainHead.objects.all()}
+def chain_heads(user) -> list[tuple[str, LogChainHead]]:
+    """(label, head) of the chains this user oversees: the processing log of each of their
+    gemeenten (one chain each, ADR 0030 §6) and the security log."""
+    codes = overseen(user)
+    if not codes:
+        return []
+    tenants = Tenant.objects.filter(code__in=codes).order_by("naam")
+    several = len(codes) > 1
+    chains = [(f"Verwerkingslog van {t.naam}" if several else "Verwerkingslog", t.log_chain) for t in tenants]
+    if not chains:  # no tenant yet (a fresh installation): the home chain
+        chains = [("Verwerkingslog", ProcessingLogEntry.CHAIN)]
+    chains.append(("Beveiligingslog", SecurityLogEntry.CHAIN))
+    heads = {head.chain: head for head in LogChainHead.objects.filter(chain__in=[c for _, c in chains])}
+    return [(label, heads[name]) for label, name in chains if name in heads]
 
 
 # ------------------------------------------------------------ Logboek Dataverwerkingen reads
