@@ -26,16 +26,16 @@ def test_search_and_export_the_werkvoorraad(visit):
     log_in(visit.page, user.username)
     page = visit.page
     page.goto("/werkvoorraad/")
-    page.get_by_label("Zoeken").fill("MO-")
+    page.get_by_label("Zoeken").fill("ZA-")
     with page.expect_navigation():
         page.get_by_role("button", name="Filteren").click()
     response = page.goto(page.url)  # the page's own headers
     visit.check_page("werkvoorraad-zoeken", response)
-    listed = set(re.findall(r"MO-[0-9]{4}-[0-9]{7,10}", page.get_by_role("table").inner_text()))
+    listed = set(re.findall(r"ZA-[0-9]{4}-[0-9]{7,10}", page.get_by_role("table").inner_text()))
     assert listed
 
     link = page.get_by_role("link", name="Deze signalen exporteren (CSV)")
-    assert "text=MO-" in link.get_attribute("href")
+    assert "text=ZA-" in link.get_attribute("href")
     with page.expect_download() as download_info:
         link.click()
     text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")

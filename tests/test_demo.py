@@ -172,10 +172,10 @@ def assert_most_buurt_figures_are_readable(client):
 
 # What shows that a role has work waiting on its landing page (not an empty-state message).
 WORK = {
-    "regisseur": "MO-20", "beoordelaar": "MO-20", "teamlid": "MO-20", "privacyfunctionaris": "Beoordelen",
+    "regisseur": "ZA-20", "beoordelaar": "ZA-20", "teamlid": "ZA-20", "privacyfunctionaris": "Beoordelen",
     "bronhouder": "KvK-nummer", "deelnemer": "Agendapunt", "uitvoerder": "In uitvoering", "fg": "Inzageverzoeken",
     "auditor": "Verwerkingslog", "archivaris": "Karin Hendriks", "beheerder": "Personen",
-    "analist": "Signalen (", "melder_intern": "MO-20",
+    "analist": "Signalen (", "melder_intern": "ZA-20",
 }
 EMPTY = ("Er staan geen signalen", "U hebt nog geen signalen", "Er zijn nog geen vernietigingslijsten",
          "Er wachten geen", "Er is nog geen", "niets van deze casus vrijgegeven")

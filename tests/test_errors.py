@@ -37,7 +37,10 @@ INTERNAL = {"AppendOnlyError", "SecurityLogError", "_Rollback", "DestructionBloc
             # tenancy: the installation's gemeente is not configured or conflicts, a record is made
             # without its gemeente, a model lacks its OWNER_PATHS entry: for the beheerder or the
             # programmer, never a refused step of a user.
-            "TenancyError", "GemeenteRequired", "UnknownOwner", "HomeGemeenteUnknown"}
+            "TenancyError", "GemeenteRequired", "UnknownOwner", "HomeGemeenteUnknown",
+            # a log line or a key asked for without its controller (ADR 0030 §5-6): a programming
+            # error, fails loudly
+            "ControllerUnknown", "NoController"}
 
 
 # ------------------------------------------------------------------------------- the API handler

@@ -2,6 +2,7 @@
 at the service level, which every channel goes through."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -129,7 +130,8 @@ def test_location_from_the_bag_sets_the_buurt():
     signal = intake.create_signal(intake.SignalInput(channel="webformulier", address=address.pk,
                                                      description="Veel bezoek op rare tijden bij dit adres."))
     assert signal.buurt_id == address.verblijfsobject.buurt_id
-    assert signal.reference == f"MO-{signal.received_at.year}-{signal.pk:07d}"
+    # Kenmerken per gemeente (ADR 0030 §7): Zaanstad's prefix and its own running number.
+    assert re.fullmatch(rf"ZA-{signal.received_at.year}-[0-9]{{7}}", signal.reference)
     assert signal.deadline is not None and signal.deadline > signal.received_at.date()
 
 

@@ -50,7 +50,7 @@ pytestmark = pytest.mark.django_db
 SIGNAL_ROLES = {Role.BEOORDELAAR, Role.REGISSEUR, Role.TEAMLID}
 OUT_OF_SIGHT = "buiten_beeld_test"  # a step no role works on
 SEARCH_WORD = "sleutelwoordp1"
-REFERENCE = re.compile(r"/signalen/(MO-[0-9]{4}-[0-9]{7,10})/")
+REFERENCE = re.compile(r"/signalen/([A-Z]{2}[A-Z0-9]{0,2}-[0-9]{4}-[0-9]{7,10})/")
 numbers = itertools.count(1)
 
 

@@ -84,6 +84,15 @@ def test_the_roots_of_step_one_carry_the_gemeente_themselves():
 
 
 @pytest.mark.unit
+def test_the_log_lines_name_their_gemeente_by_code():
+    # A log line outlives every record and tenant row: its gemeente is a CBS code, not a key.
+    for label, name in ownership.OWNER_CODES.items():
+        field = apps.get_model(label)._meta.get_field(name)
+        assert field.get_internal_type() == "CharField" and field.max_length == 6, label
+        assert ownership.OWNER_PATHS[label] is None and label not in ownership.NOT_YET_SCOPED, label
+
+
+@pytest.mark.unit
 def test_a_model_without_an_entry_is_refused_by_name():
     class Unlisted:
         class _meta:  # noqa: N801 (the shape of a Django model's options)

@@ -7,6 +7,7 @@ Participants and uitvoerders read only through ``released_*``: their content is 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -334,17 +335,18 @@ def released_to_participant(user, meeting_id: int | None = None, *, reader=None)
     agenda = AgendaItem.objects.exclude(casus__state__in=ENDED_CASUS_STATES)
     if reader is not None:
         agenda = agenda.filter(casus__in=visible_cases(reader))
-    result, shown = [], []
+    result, shown = [], defaultdict(list)  # per gemeente: each logs in its own chain (ADR 0030 §6)
     for seat in seats:
         items = []
         for item in agenda.filter(meeting=seat.meeting).select_related("casus").prefetch_related(approved):
             mine = [r for r in item.approved if r.participant_id == seat.pk]
             content = release_items.released_content(item.casus, _approved_keys(mine))
-            shown.extend(content.log_subjects)
+            shown[item.casus.gemeente_id].extend(content.log_subjects)
             items.append(ReleasedItem(item, content))
         result.append(ParticipantMeeting(seat.meeting, seat, items))
-    if shown:
-        log.record("vrijgave_inzien", "casus_delen", shown, user=reader or user)
+    for gemeente, subjects in shown.items():
+        if subjects:
+            log.record("vrijgave_inzien", "casus_delen", subjects, user=reader or user, gemeente=gemeente)
     return result
 
 
@@ -382,7 +384,7 @@ def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> lis
         return []
     approved = Prefetch("release_requests", to_attr="approved", queryset=ReleaseRequest.objects.filter(
         kind=ReleaseKind.PC2B, state=ReleaseState.VRIJGEGEVEN, recipient=user))
-    result, shown = [], []
+    result, shown = [], defaultdict(list)  # per gemeente: each logs in its own chain (ADR 0030 §6)
     own = Intervention.objects.filter(owner=user)
     if pk is not None:
         own = own.filter(pk=pk)
@@ -392,12 +394,13 @@ def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> lis
         ended = _release_ended(i, since)
         keys = _approved_keys(i.approved) if with_content and not ended else []
         content = release_items.released_content(i.casus, keys)
-        shown.extend(content.log_subjects)
+        shown[i.casus.gemeente_id].extend(content.log_subjects)
         released = bool(i.approved) and not ended
         description = content.free_text(i.description) if released and with_content else ""
         result.append(Action(i, content, released, ended, description))
-    if shown:
-        log.record("vrijgave_inzien", "casus_delen", shown, user=user)
+    for gemeente, subjects in shown.items():
+        if subjects:
+            log.record("vrijgave_inzien", "casus_delen", subjects, user=user, gemeente=gemeente)
     return result
 
 

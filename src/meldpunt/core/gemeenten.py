@@ -24,3 +24,9 @@ def name(code: str) -> str:
     except KeyError:
         raise ValueError(f"{code} is geen gemeentecode van de CBS-indeling 2024 "
                          "(bijvoorbeeld GM0479 voor Zaanstad).") from None
+
+
+def kenmerk_prefix(naam: str) -> str:
+    """The first two letters of a gemeente's name ("ZA" for Zaanstad): the prefix of its kenmerken
+    (ADR 0030 §7), unless another aangesloten gemeente has it (tenancy.home.reference_prefix)."""
+    return "".join(c for c in naam.upper() if c.isalpha())[:2] or "GM"

@@ -37,6 +37,13 @@ def key_from_file(path: Path, make) -> bytes:
     return key
 
 
+def _file_has_key(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def random_key() -> bytes:
     return base64.urlsafe_b64encode(secrets.token_bytes(32))
 
@@ -122,6 +129,23 @@ class KeyRing:
 
     def pseudonymise(self, kind: str, identifier: str) -> str:
         return hmac.new(self._pseudonym_key, f"{kind}:{identifier}".encode(), hashlib.sha256).hexdigest()
+
+    def ensure(self) -> None:
+        """Make the key files now (on first use otherwise), so a lost one can be told apart."""
+        self._fernet  # noqa: B018 - reading the property makes the files
+        self._pseudonym_key  # noqa: B018
+
+    def missing(self) -> list[str]:
+        """The keys of this ring that are neither configured nor in their file (readiness probe)."""
+        if not self.slot:
+            names = (("versleutelsleutel", "MELDPUNT_ENCRYPTION_KEY", Path(settings.VAR_DIR) / "encryption_key"),
+                     ("pseudoniemsleutel", "MELDPUNT_PSEUDONYM_KEY", Path(settings.VAR_DIR) / "pseudonym_key"))
+        else:
+            folder = Path(settings.VAR_DIR) / "keys" / self.slot
+            names = (("versleutelsleutel", f"MELDPUNT_ENCRYPTION_KEY_{self.slot}", folder / "encryption_key"),
+                     ("pseudoniemsleutel", f"MELDPUNT_PSEUDONYM_KEY_{self.slot}", folder / "pseudonym_key"))
+        return [label for label, setting, path in names
+                if not getattr(settings, setting, "") and not _file_has_key(path)]
 
     def derive(self, label: bytes) -> bytes:
         """A key for another purpose, one way from the pseudonym key: it tells nothing about that

@@ -21,6 +21,7 @@ from meldpunt.demo.errors import GemeenteSetupError
 from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.protocol.models import StateChange, StepNorm
 from meldpunt.registries import models as m
+from meldpunt.tenancy import counters
 from meldpunt.tenancy.home import ensure_home_tenant, home_tenant
 from meldpunt.tenancy.models import Tenant
 
@@ -130,9 +131,13 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
             with connection.cursor() as cursor:
                 for name, model, mapping in plan:
                     if model is Signal:
-                        # Several gemeenten: each signal goes to the gemeente of its buurt (the generator
-                        # names it); one: a checked CBS code (GM and four digits), so a literal is safe.
-                        mapping = {**mapping, "gemeente": "gemeente" if several else f"'{home.code}'"}
+                        # Each signal goes to the gemeente of its buurt (the generator names it) when there
+                        # are several, else to the home gemeente; codes are checked CBS codes (GM and four
+                        # digits) and prefixes letters, so literals are safe here. The kenmerk takes the
+                        # gemeente's prefix (ADR 0030 §7), checked on the model.
+                        mapping = {**mapping, "gemeente": "gemeente" if several else f"'{home.code}'",
+                                   "reference": f"{_prefix_sql(several, home)} || '-' || split_part(reference, '-', 2)"
+                                                " || '-' || split_part(reference, '-', 3)"}
                     path = directory / f"{name}.parquet"
                     select = ", ".join(mapping.values())
                     rows = duck.execute(f"SELECT {select} FROM read_parquet(?)", [str(path)]).fetchall()
@@ -149,6 +154,10 @@ def load(directory: Path, progress: Callable[[str, int], None] | None = None) ->
                     if progress:
                         progress(name, len(rows))
             _reset_sequences([m.Persoon, m.Onderneming, Signal, MentionedSubject])
+            # Each gemeente's own counter continues after its loaded numbers (the id is the number).
+            for tenant in Tenant.objects.filter(signals__isnull=False).distinct():
+                highest = Signal.objects.filter(gemeente=tenant).order_by("-id").values_list("id", flat=True).first()
+                counters.skip_past(tenant, "next_signal_number", highest or 0)
             _start_signal_histories()
     finally:
         duck.close()
@@ -168,6 +177,17 @@ def _home_tenant(duck, directory: Path):
         raise GemeenteSetupError("Deze gegevens horen bij gemeenten die niet in deze installatie zijn aangesloten: "
                                  f"{', '.join(sorted(missing))}. Er is niets geladen.")
     return home_tenant(), True
+
+
+def _prefix_sql(several: bool, home) -> str:
+    """The kenmerk prefix per signal as a DuckDB expression: the home gemeente's, or per gemeente."""
+    def clean(tenant) -> str:
+        return "".join(c for c in tenant.reference_prefix if c.isalnum())
+
+    if not several:
+        return f"'{clean(home)}'"
+    cases = " ".join(f"WHEN '{t.code}' THEN '{clean(t)}'" for t in Tenant.objects.all())
+    return f"(CASE gemeente {cases} END)"
 
 
 def _start_signal_histories() -> None:

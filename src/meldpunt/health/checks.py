@@ -24,8 +24,10 @@ from health_check.base import HealthCheck
 from health_check.checks import Database
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 
+from meldpunt.core import keys
 from meldpunt.privacy import chain
 from meldpunt.privacy.models import ProcessingLogEntry, SecurityLogEntry
+from meldpunt.tenancy.keys import active_slots
 
 from . import heartbeat
 
@@ -38,6 +40,9 @@ NOT_CONFIGURED = "niet geconfigureerd"
 # The keys outside the database (core.keys, privacy.chain): the setting that holds one, else its
 # file in MELDPUNT_VAR_DIR. A missing file would be made anew on first use, and everything sealed
 # or chained with the old key would no longer open or verify: so a missing one stops readiness.
+# The installation's files: its keys (those of the home gemeente, slot "") and the log-chain key
+# (the chains are the processor's control). Every other active gemeente's own keys are checked
+# through its ring (ADR 0030 §5).
 KEYS = (
     ("de versleutelsleutel", "MELDPUNT_ENCRYPTION_KEY", "encryption_key"),
     ("de pseudoniemsleutel", "MELDPUNT_PSEUDONYM_KEY", "pseudonym_key"),
@@ -58,6 +63,9 @@ class KeysPresent(HealthCheck):
         var_dir = Path(settings.VAR_DIR)
         missing = [label for label, setting, filename in KEYS
                    if not getattr(settings, setting, "") and not _file_has_key(var_dir / filename)]
+        for naam, slot in active_slots():
+            if slot:  # slot "": the installation's files above
+                missing += [f"de {label} van {naam}" for label in keys.ring(slot).missing()]
         if missing:
             raise ServiceUnavailable(f"Ontbreekt: {', '.join(missing)}.")
 
@@ -66,7 +74,10 @@ class KeysPresent(HealthCheck):
 class LogChainHeads(HealthCheck):
     def run(self) -> None:
         names = {ProcessingLogEntry: "verwerkingslog", SecurityLogEntry: "beveiligingslog"}
-        problems = [f"{names[model]}: {problem}" for model in names if (problem := chain.head_problem(model))]
+        # Every chain: the processing log has one per gemeente (ADR 0030 §6).
+        problems = [f"{names[model]}{'' if name == model.CHAIN else f' ({name})'}: {problem}"
+                    for model in names for name in chain.chains(model)
+                    if (problem := chain.head_problem(model, name))]
         if problems:
             raise ServiceUnavailable(" ".join(problems))
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from meldpunt.core import keys
+from meldpunt.tenancy.defaults import gemeente_or_only
+from meldpunt.tenancy.keys import ring_for
 
 MAX_AGE_SECONDS = 7 * 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -30,22 +31,23 @@ def _path(token: str) -> Path:
     return _folder() / f"{token}.versleuteld"
 
 
-def store(content: bytes) -> str:
-    """Keep the upload encrypted; returns the name the job reads it by."""
+def store(content: bytes, gemeente=None) -> str:
+    """Keep the upload encrypted with the key of the gemeente it is for (by default the
+    installation's only one); returns the name the job reads it by."""
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     path = _path(token)
-    path.write_bytes(keys.seal(content))
+    path.write_bytes(ring_for(gemeente_or_only(gemeente)).seal(content))
     path.chmod(0o600)
     return token
 
 
-def load(token: str) -> bytes:
+def load(token: str, gemeente=None) -> bytes:
     path = _path(token)
     if not path.exists():
         raise ValueError("Het te importeren bestand is er niet meer. Upload het opnieuw.")
-    return keys.unseal(path.read_bytes())
+    return ring_for(gemeente_or_only(gemeente)).unseal(path.read_bytes())
 
 
 def discard(token: str) -> None:

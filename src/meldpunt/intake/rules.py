@@ -20,10 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.core.datums import format_date
-from meldpunt.core.keys import pseudonymise
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.models import SubjectType
+from meldpunt.tenancy.defaults import gemeente_or_only
+from meldpunt.tenancy.keys import ring_for
 
 from . import services
 from .models import Channel, DataRule, DataRuleHit, DataRuleKind, ReporterKind, Signal, SubjectKind
@@ -71,8 +72,9 @@ class RunReport:
         return sum(len(o.signals) for o in self.outcomes)
 
 
-def _pseudonym(rule: DataRule, finding: Finding) -> str:
-    return pseudonymise("dataregel", f"{rule.code}|{finding.key}")
+def _pseudonym(rule: DataRule, finding: Finding, gemeente) -> str:
+    """A finding as the gemeente of the run knows it: pseudonymised with that gemeente's key."""
+    return ring_for(gemeente).pseudonymise("dataregel", f"{rule.code}|{finding.key}")
 
 
 def _describe_thresholds(rule: DataRule) -> str:
@@ -123,13 +125,14 @@ def _log_subjects(finding: Finding) -> list[DataSubject]:
     return subjects
 
 
-def _create(rule: DataRule, finding: Finding, reference_date: date, user) -> Signal | None:
+def _create(rule: DataRule, finding: Finding, reference_date: date, user, gemeente) -> Signal | None:
     """One finding → one signal and its hit, in one transaction. None if another run was first."""
     try:
         with transaction.atomic():
-            signal = services.create_signal(_signal_input(rule, finding, reference_date), user=user)
+            signal = services.create_signal(_signal_input(rule, finding, reference_date), user=user,
+                                            gemeente=gemeente)
             DataRuleHit.objects.create(rule=rule, rule_version=rule.version, signal=signal,
-                                       object_pseudonym=_pseudonym(rule, finding))
+                                       object_pseudonym=_pseudonym(rule, finding, gemeente))
             log.record("datasignaal_maken", ACTIVITY, _log_subjects(finding), user=user, obj=signal,
                        basis=f"dataregel {rule.code} versie {rule.version}")
             return signal
@@ -138,9 +141,11 @@ def _create(rule: DataRule, finding: Finding, reference_date: date, user) -> Sig
 
 
 def run_rules(*, dry_run: bool = False, reference_date: date | None = None, codes: list[str] | None = None,
-              user=None) -> RunReport:
-    """Evaluate the active rules (or the ones in ``codes``) and create a signal per new finding.
-    With ``dry_run`` nothing is created; the findings shown are logged as read (P2)."""
+              user=None, gemeente=None) -> RunReport:
+    """Evaluate the active rules (or the ones in ``codes``) and create a signal per new finding, for
+    ``gemeente`` (by default the installation's only one). With ``dry_run`` nothing is created; the
+    findings shown are logged as read (P2)."""
+    gemeente = gemeente_or_only(gemeente)
     reference_date = reference_date or timezone.localdate()
     report = RunReport(reference_date=reference_date, dry_run=dry_run)
     rules = DataRule.objects.select_related("phenomenon").order_by("code")
@@ -158,17 +163,18 @@ def run_rules(*, dry_run: bool = False, reference_date: date | None = None, code
             continue
         findings = EVALUATORS[rule.kind](rule.parameters, reference_date)
         outcome.found = len(findings)
-        known = set(DataRuleHit.objects.filter(rule=rule, object_pseudonym__in=[_pseudonym(rule, f) for f in findings])
+        pseudonyms = [_pseudonym(rule, f, gemeente) for f in findings]
+        known = set(DataRuleHit.objects.filter(rule=rule, object_pseudonym__in=pseudonyms)
                     .values_list("object_pseudonym", flat=True))
-        outcome.new = [f for f in findings if _pseudonym(rule, f) not in known]
+        outcome.new = [f for f in findings if _pseudonym(rule, f, gemeente) not in known]
         outcome.already_signalled = outcome.found - len(outcome.new)
         if dry_run:
             subjects = [s for f in outcome.new for s in _log_subjects(f)]
-            log.record("datasignaal_proefdraaien", ACTIVITY, subjects, user=user,
+            log.record("datasignaal_proefdraaien", ACTIVITY, subjects, user=user, gemeente=gemeente,
                        basis=f"dataregel {rule.code} versie {rule.version} (proefdraaien)")
             continue
         for finding in outcome.new:
-            signal = _create(rule, finding, reference_date, user)
+            signal = _create(rule, finding, reference_date, user, gemeente)
             if signal is None:
                 outcome.already_signalled += 1
             else:

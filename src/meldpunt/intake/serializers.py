@@ -26,9 +26,10 @@ from . import catalogue, selectors
 from .models import Channel, ReporterKind, SubjectKind
 from .services import SignalInput, SubjectInput, visible
 
-KENMERK_REGEX = "MO-[0-9]{4}-[0-9]{7,10}"
+# The prefix is the gemeente's (ADR 0030 §7: ZA-2026-0000123); older kenmerken keep MO-.
+KENMERK_REGEX = "[A-Z]{2}[A-Z0-9]{0,2}-[0-9]{4}-[0-9]{7,10}"
 KENMERK_PARAMETER = OpenApiParameter(
-    "kenmerk", str, OpenApiParameter.PATH, description="Kenmerk van het signaal, bv. MO-2025-0000123.")
+    "kenmerk", str, OpenApiParameter.PATH, description="Kenmerk van het signaal, bv. ZA-2025-0000123.")
 MAX_JSON_BYTES = 1024 * 1024
 MAX_SUBJECTS = 10
 

@@ -20,6 +20,7 @@ from meldpunt.core import identifiers
 from meldpunt.privacy import log
 from meldpunt.privacy import security as security_log
 from meldpunt.registries.models import Buurt, Nummeraanduiding
+from meldpunt.tenancy.counters import signal_reference
 from meldpunt.tenancy.defaults import gemeente_or_only
 from meldpunt.tenancy.models import Tenant
 
@@ -256,8 +257,11 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
         raise IntakeError(errors)
     now = timezone.now()
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
+    gemeente = gemeente_or_only(gemeente)
+    # Each gemeente numbers its own signals (ADR 0030 §7): ZA-2026-0000123. The counter row is
+    # locked in this transaction, so no two signals share a kenmerk and a rollback gives it back.
     signal = Signal.objects.create(
-        gemeente=gemeente_or_only(gemeente), reference=f"tmp-{secrets.token_hex(6)}", receipt_code=_receipt_code(),
+        gemeente=gemeente, reference=signal_reference(gemeente, now.year), receipt_code=_receipt_code(),
         received_at=now,
         channel=data.channel, reporter_kind=data.reporter_kind, phenomenon=clean["phenomenon"],
         description=clean["description"], location_text=data.location_text.strip()[:300],
@@ -265,9 +269,6 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
         buurt=clean["buurt"], address=clean["address"],
         reported_by=user if user is not None and user.is_authenticated else None, partner=partner,
     )
-    # The reference follows the primary key, so it is unique without a counter table.
-    signal.reference = f"MO-{now.year}-{signal.pk:07d}"
-    signal.save(update_fields=["reference"])
     mentions = [m for m in clean["mentions"] if m is not None]
     for mention in mentions:
         mention.signal = signal

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from meldpunt.core.keys import key_from_file, random_key
+from meldpunt.tenancy.keys import controller
+from meldpunt.tenancy.models import Tenant
 
 from .models import AppendOnlyModel, LogChainHead, ProcessingLogEntry, SecurityLogEntry
 
@@ -55,9 +57,54 @@ def line_hash(chain: str, seq: int, prev_hash: str, values: list) -> str:
     return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def _line_hash_of(line: AppendOnlyModel, seq: int | None = None) -> str:
+def _line_hash_of(line: AppendOnlyModel, seq: int | None = None, chain: str | None = None) -> str:
     values = [getattr(line, name) for name in line.chained_fields()]
-    return line_hash(line.CHAIN, line.seq if seq is None else seq, line.prev_hash, values)
+    return line_hash(chain or line.CHAIN, line.seq if seq is None else seq, line.prev_hash, values)
+
+
+# ------------------------------------------------------------------ one chain per controller
+# The processing log has one chain per gemeente (ADR 0030 §6), all in one table: a line's chain
+# follows from its gemeente_code. The home gemeente keeps "verwerking" (its lines' hashes include
+# the name) and holds the lines without a code (formats 1-3). The security log stays one chain:
+# its lines carry their gemeente in a chained field.
+
+
+def chain_for(model: type[AppendOnlyModel], gemeente_code: str = "") -> str:
+    """The chain a new line of ``model`` for ``gemeente_code`` goes into."""
+    if model is not ProcessingLogEntry or not gemeente_code:
+        return model.CHAIN
+    return controller(gemeente_code)[1]
+
+
+def chains(model: type[AppendOnlyModel]) -> list[str]:
+    """Every chain of ``model``: the home chain first, then each other gemeente's by name."""
+    if model is not ProcessingLogEntry:
+        return [model.CHAIN]
+    names = [model.CHAIN]
+    names += [name for name in Tenant.objects.order_by("code").values_list("log_chain", flat=True)
+              if name != model.CHAIN]
+    names += [name for name in LogChainHead.objects.filter(chain__startswith=f"{model.CHAIN}:")
+              .order_by("chain").values_list("chain", flat=True) if name not in names]
+    return names
+
+
+def chain_codes(model: type[AppendOnlyModel], chain: str) -> list[str] | None:
+    """The gemeente codes whose lines form ``chain`` (None: every line of the table)."""
+    if model is not ProcessingLogEntry:
+        return None
+    codes = list(Tenant.objects.filter(log_chain=chain).values_list("code", flat=True))
+    if chain == model.CHAIN:
+        codes.append("")
+    elif not codes and chain.startswith(f"{model.CHAIN}:"):
+        codes.append(chain.split(":", 1)[1])
+    return codes
+
+
+def lines_of(model: type[AppendOnlyModel], chain: str | None = None):
+    """The lines of one chain."""
+    codes = chain_codes(model, chain or model.CHAIN)
+    lines = model.objects.all()
+    return lines if codes is None else lines.filter(gemeente_code__in=codes)
 
 
 def head_mac(head: LogChainHead) -> str:
@@ -76,9 +123,10 @@ def ensure_head(chain: str) -> LogChainHead:
 
 
 def ensure_heads(**_kwargs) -> None:
-    """After migrate and flush: both chains have a head before the first write."""
+    """After migrate and flush: every chain has a head before the first write."""
     for model in (ProcessingLogEntry, SecurityLogEntry):
-        ensure_head(model.CHAIN)
+        for name in chains(model):
+            ensure_head(name)
 
 
 def _locked_head(chain: str) -> LogChainHead:
@@ -112,17 +160,19 @@ def _insert(model: type[AppendOnlyModel], lines: list[AppendOnlyModel]) -> None:
             copy.write_row([getattr(line, f.attname) for f in fields])
 
 
-def append(model: type[AppendOnlyModel], lines: list[AppendOnlyModel]) -> list[AppendOnlyModel]:
-    """Number, chain and insert ``lines`` (unsaved) in the caller's transaction."""
+def append(model: type[AppendOnlyModel], lines: list[AppendOnlyModel],
+           chain_name: str | None = None) -> list[AppendOnlyModel]:
+    """Number, chain and insert ``lines`` (unsaved, all of one chain) in the caller's transaction."""
     if not lines:
         return lines
+    chain_name = chain_name or model.CHAIN
     with transaction.atomic():
-        head = _locked_head(model.CHAIN)
+        head = _locked_head(chain_name)
         seq, previous = head.last_seq, head.last_hash
         for line in lines:
             seq += 1
             line.seq, line.prev_hash = seq, previous
-            line.hash = previous = _line_hash_of(line)
+            line.hash = previous = _line_hash_of(line, chain=chain_name)
         _insert(model, lines)
         head.last_seq, head.last_hash = seq, previous
         head.mac = head_mac(head)
@@ -165,21 +215,27 @@ def _range(first: int, last: int) -> str:
     return f"regel {first}" if first == last else f"regels {first} t/m {last}"
 
 
-def _moved_from(line: AppendOnlyModel) -> int | None:
+def _moved_from(line: AppendOnlyModel, chain: str) -> int | None:
     """The number a line with a broken hash really has, if only its number was changed."""
     for distance in range(1, MOVE_WINDOW + 1):
         for candidate in (line.seq - distance, line.seq + distance):
-            if candidate > 0 and hmac.compare_digest(_line_hash_of(line, candidate), line.hash):
+            if candidate > 0 and hmac.compare_digest(_line_hash_of(line, candidate, chain), line.hash):
                 return candidate
     return None
 
 
-def verify(model: type[AppendOnlyModel]) -> Report:
+def verify_all(model: type[AppendOnlyModel]) -> list[Report]:
+    """Check every chain of ``model`` (one per gemeente for the processing log)."""
+    return [verify(model, name) for name in chains(model)]
+
+
+def verify(model: type[AppendOnlyModel], chain: str | None = None) -> Report:
     """Check one chain: every line's keyed hash, the links, the numbering, the storage order, the head."""
-    head = LogChainHead.objects.filter(chain=model.CHAIN).first()
-    report = Report(model.CHAIN)
+    chain = chain or model.CHAIN
+    head = LogChainHead.objects.filter(chain=chain).first()
+    report = Report(chain)
     if head is None:
-        if model.objects.exists():
+        if lines_of(model, chain).exists():
             report.add("kop", None, "De kop van de keten ontbreekt: het einde van het log is niet te controleren.")
         return report
     if not hmac.compare_digest(head.mac or "", head_mac(head)):
@@ -190,24 +246,27 @@ def verify(model: type[AppendOnlyModel]) -> Report:
             f"De controle begint bij regel {head.checkpoint_seq}: {head.pruned} oudere regels zijn volgens de "
             f"bewaartermijn opgeschoond (laatste keer {head.checkpoint_at:%Y-%m-%d %H:%M} UTC).")
     reported = _check_links(model, head, report)
-    _check_storage_order(model, report, reported)
+    _check_storage_order(model, report, reported, chain)
     return report
 
 
-def head_problem(model: type[AppendOnlyModel]) -> str | None:
+def head_problem(model: type[AppendOnlyModel], chain: str | None = None) -> str | None:
     """The cheap check of the readiness probe (meldpunt.health): the head's own keyed hash, and
     that the last line it names is there, unchanged. None when both hold; else what is wrong."""
-    head = LogChainHead.objects.filter(chain=model.CHAIN).first()
+    chain = chain or model.CHAIN
+    head = LogChainHead.objects.filter(chain=chain).first()
     if head is None:
+        if chain != model.CHAIN and not lines_of(model, chain).exists():
+            return None  # a gemeente added since the last migrate, without lines yet: its head comes with them
         return "De kop van de keten ontbreekt."
     if not hmac.compare_digest(head.mac or "", head_mac(head)):
         return "De kop van de keten is gewijzigd buiten de applicatie om."
     if head.last_seq < max(head.checkpoint_seq, 1):
         return None  # no line yet, or all pruned
-    last = model.objects.filter(seq=head.last_seq).order_by("id").last()
+    last = lines_of(model, chain).filter(seq=head.last_seq).order_by("id").last()
     if last is None:
         return "De laatste regel volgens de kop ontbreekt."
-    if last.hash != head.last_hash or not hmac.compare_digest(_line_hash_of(last), last.hash):
+    if last.hash != head.last_hash or not hmac.compare_digest(_line_hash_of(last, chain=chain), last.hash):
         return "De laatste regel is niet de regel die de kop noemt."
     return None
 
@@ -221,9 +280,9 @@ def _check_links(model, head: LogChainHead, report: Report) -> set[int]:
         report.add(kind, seq, message)
 
     prev_seq, prev_hash, prev_broken = head.checkpoint_seq - 1, head.checkpoint_prev_hash, False
-    for line in model.objects.order_by("seq", "id").iterator(chunk_size=2000):
+    for line in lines_of(model, head.chain).order_by("seq", "id").iterator(chunk_size=2000):
         report.checked += 1
-        intact = hmac.compare_digest(_line_hash_of(line), line.hash)
+        intact = hmac.compare_digest(_line_hash_of(line, chain=head.chain), line.hash)
         if line.seq < head.checkpoint_seq:
             add("ingevoegd", line.seq, f"Regel {line.seq} staat vóór het begin van de keten "
                                        f"(regel {head.checkpoint_seq}) en is ingevoegd.")
@@ -241,7 +300,7 @@ def _check_links(model, head: LogChainHead, report: Report) -> set[int]:
             add("verwijderd", prev_seq + 1, f"{_range(prev_seq + 1, line.seq - 1).capitalize()} ontbreekt: verwijderd.")
         linked = gap or prev_broken or line.prev_hash == prev_hash
         if not intact:
-            moved = _moved_from(line)
+            moved = _moved_from(line, head.chain)
             if moved is not None:
                 add("verplaatst", line.seq, f"Regel {moved} staat op plaats {line.seq}: verplaatst.")
             elif not linked:
@@ -261,10 +320,10 @@ def _check_links(model, head: LogChainHead, report: Report) -> set[int]:
     return reported
 
 
-def _check_storage_order(model, report: Report, reported: set[int]) -> None:
+def _check_storage_order(model, report: Report, reported: set[int], chain: str) -> None:
     """Lines are stored in the order of their numbers; a line stored out of order was moved."""
     highest = None
-    for seq in model.objects.order_by("id").values_list("seq", flat=True).iterator(chunk_size=5000):
+    for seq in lines_of(model, chain).order_by("id").values_list("seq", flat=True).iterator(chunk_size=5000):
         if highest is not None and seq < highest and seq not in reported:
             report.add("verplaatst", seq, f"Regel {seq} staat na regel {highest} opgeslagen: de volgorde is "
                                           "gewijzigd.")
@@ -282,23 +341,26 @@ class ChainBroken(Exception):
         self.report = report
 
 
-def prune(model: type[AppendOnlyModel], time_field: str, cutoff, now, dry_run: bool = False) -> int:
+def prune(model: type[AppendOnlyModel], time_field: str, cutoff, now, dry_run: bool = False,
+          chain: str | None = None) -> int:
     """Remove the lines before the first line at or after ``cutoff`` as one block from the start of
     the chain; the head keeps the first kept line and the hash before it (the checkpoint), so the
     rest still verifies. Refuses (ChainBroken) when the chain does not verify. Returns the number of
     lines removed (with ``dry_run``: that would be)."""
     with transaction.atomic():
-        head = LogChainHead.objects.select_for_update().filter(chain=model.CHAIN).first()
+        chain = chain or model.CHAIN
+        head = LogChainHead.objects.select_for_update().filter(chain=chain).first()
         if head is None:
             return 0
-        first_kept = (model.objects.filter(**{f"{time_field}__gte": cutoff}, seq__gte=head.checkpoint_seq)
+        lines = lines_of(model, chain)
+        first_kept = (lines.filter(**{f"{time_field}__gte": cutoff}, seq__gte=head.checkpoint_seq)
                       .order_by("seq").values_list("seq", "prev_hash").first())
         first_seq, prev_hash = first_kept or (head.last_seq + 1, head.last_hash)
-        expired = model.objects.filter(seq__lt=first_seq)
+        expired = lines.filter(seq__lt=first_seq)
         count = expired.count()
         if dry_run or not count:
             return count
-        report = verify(model)
+        report = verify(model, chain)
         if not report.ok:
             raise ChainBroken(report)
         with allow_deletes():

@@ -25,13 +25,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.core.keys import pseudonymise
+from meldpunt.tenancy.defaults import GemeenteRequired, only_tenant
+from meldpunt.tenancy.keys import code_of, ring_for
+from meldpunt.tenancy.ownership import gemeente_code_of
 
 from . import chain, trace
 from .models import LogStatus, ProcessingActivity, ProcessingLogEntry, SubjectType, activity_uri
 from .register import subject_type_at
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,31 @@ def status_of(failure: BaseException | None) -> str:
     return getattr(failure, "span_status", LogStatus.ERROR)
 
 
-def _pseudonym(subject) -> str:
+def _pseudonym(subject, ring) -> str:
     if isinstance(subject, PseudonymousSubject):
         return subject.pseudonym
-    return pseudonymise(subject.type, subject.identifier)
+    return ring.pseudonymise(subject.type, subject.identifier)
+
+
+class ControllerUnknown(GemeenteRequired):
+    """A log line must name its controller: the gemeente was neither given nor found on ``obj``."""
+
+
+def controller_code(gemeente=None, obj=None) -> str:
+    """The CBS code of the gemeente a line is written for (ADR 0030 §6): the one given, else the
+    owner of ``obj`` (tenancy.ownership.OWNER_PATHS), else — while the installation serves one
+    gemeente — that one. With several gemeenten and neither known, the call fails loudly."""
+    if gemeente is not None:
+        return code_of(gemeente)
+    if obj is not None:
+        code = gemeente_code_of(obj)
+        if code:
+            return code
+    try:
+        return only_tenant().code
+    except GemeenteRequired as error:
+        raise ControllerUnknown("Een regel in het verwerkingslog moet zeggen voor welke gemeente de verwerking is: "
+                                f"geef gemeente= mee of een gegeven van één gemeente (obj=). {error}") from None
 
 
 def _primary_role(user) -> str:
@@ -98,19 +121,23 @@ _written: ContextVar[list | None] = ContextVar("meldpunt_log_written", default=N
 
 def record(action: str, activity: str, subjects: Iterable[DataSubject | PseudonymousSubject], *, user=None,
            obj=None, basis: str = "", status: str = LogStatus.OK, started_at=None, data: str | None = None,
-           role: str | None = None) -> int:
+           role: str | None = None, gemeente=None) -> int:
     """Log ``action`` once per distinct subject; returns the number of lines written.
 
     ``user`` is who processed (or for whom the system processed); ``role`` the role they acted in,
     by default their first role. ``data`` names which data were processed (NEN 7513); by default
-    the activity's categories — pass exactly what was processed when that is less.
+    the activity's categories — pass exactly what was processed when that is less. ``gemeente``
+    (a Tenant or its code) is the controller; by default the gemeente of ``obj``. The line goes
+    into that gemeente's chain and its subjects are pseudonymised with that gemeente's key.
     """
     context = trace.current()
     now = timezone.now()
-    unique = {(s.type, _pseudonym(s)) for s in subjects
-              if (s.pseudonym if isinstance(s, PseudonymousSubject) else s.identifier)}
-    if not unique:
+    subjects = [s for s in subjects if (s.pseudonym if isinstance(s, PseudonymousSubject) else s.identifier)]
+    if not subjects:
         return 0
+    code = controller_code(gemeente, obj)
+    ring = ring_for(code)
+    unique = {(s.type, _pseudonym(s, ring)) for s in subjects}
     register = activity_at(activity, now)
     if context.action:  # inside trace.span(): that span is this action's
         action_span, action_parent = context.span_id, context.parent_span_id
@@ -135,11 +162,11 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
             data_categories=(register.data_categories if data is None else data)[:300],
             user_id=getattr(user, "pk", None), role=(_primary_role(user) if role is None else role)[:32],
             object_type=obj._meta.model_name[:40] if obj is not None else "",
-            object_id=str(obj.pk)[:40] if obj is not None else "", basis=basis[:300],
+            object_id=str(obj.pk)[:40] if obj is not None else "", basis=basis[:300], gemeente_code=code,
         )
         for kind, pseudonym in sorted(unique)
     ]
-    chain.append(ProcessingLogEntry, rows)
+    chain.append(ProcessingLogEntry, rows, chain.chain_for(ProcessingLogEntry, code))
     written = _written.get()
     if written is not None:
         written.extend(rows)
@@ -164,9 +191,13 @@ def record_rolled_back(lines: list[ProcessingLogEntry], reason: str) -> int:
         kept.update(ProcessingLogEntry.objects.filter(span_id__in=spans[start:start + 5000])
                     .values_list("span_id", flat=True))
     lost = [_failure_copy(line, reason) for line in lines if line.span_id not in kept]
+    by_chain: dict[str, list[ProcessingLogEntry]] = {}
+    for line in lost:
+        by_chain.setdefault(chain.chain_for(ProcessingLogEntry, line.gemeente_code), []).append(line)
     if lost:
         with transaction.atomic():
-            chain.append(ProcessingLogEntry, lost)
+            for name, part in by_chain.items():
+                chain.append(ProcessingLogEntry, part, name)
     return len(lost)
 
 

@@ -183,6 +183,8 @@ class ProcessingLogEntry(AppendOnlyModel):
                          "resource_name", "resource_version")
     # Lines of format 3 also chain the version of their subject type in the register.
     CHAINED_FIELDS_V3 = ("subject_type_version", "subject_type_uri")
+    # Lines of format 4 name their controller (ADR 0030 §6): each gemeente its own chain.
+    CHAINED_FIELDS_V4 = ("gemeente_code",)
 
     trace_id = models.CharField(max_length=32, db_index=True)
     span_id = models.CharField(max_length=16)
@@ -221,18 +223,23 @@ class ProcessingLogEntry(AppendOnlyModel):
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     basis = models.CharField("grondslag of reden", max_length=300, blank=True)
+    # The controller (CBS code; not a key: a line outlives everything). Empty on lines of formats
+    # 1-3, which belong to the home gemeente by definition.
+    gemeente_code = models.CharField("gemeente", max_length=6, blank=True, db_default="")
 
     class Meta:
         verbose_name = "verwerkingslogregel"
         verbose_name_plural = "verwerkingslog"
         ordering = ["seq"]
+        indexes = [models.Index(fields=["gemeente_code", "seq"], name="log_gemeente_seq")]
 
     def __str__(self):
         return f"{self.action} {self.subject_type} {self.started_at:%Y-%m-%d %H:%M}"
 
     def chained_fields(self) -> tuple[str, ...]:
         return (self.CHAINED_FIELDS + (self.CHAINED_FIELDS_V2 if self.format_version >= 2 else ())
-                + (self.CHAINED_FIELDS_V3 if self.format_version >= 3 else ()))
+                + (self.CHAINED_FIELDS_V3 if self.format_version >= 3 else ())
+                + (self.CHAINED_FIELDS_V4 if self.format_version >= 4 else ()))
 
     @property
     def subject_type_reference(self) -> str:
@@ -274,6 +281,8 @@ class SecurityLogEntry(AppendOnlyModel):
         "occurred_at", "event", "result", "user_id", "username", "roles", "ip_address", "user_agent",
         "object_type", "object_id", "detail", "trace_id",
     )
+    # Lines of format 2 also chain their format and their gemeente (ADR 0030 §6).
+    CHAINED_FIELDS_V2 = ("format_version", "gemeente_code")
 
     occurred_at = models.DateTimeField("tijdstip", db_index=True)
     event = models.CharField("gebeurtenis", max_length=24, choices=SecurityEvent.choices)
@@ -289,6 +298,10 @@ class SecurityLogEntry(AppendOnlyModel):
     object_id = models.CharField(max_length=60, blank=True)
     detail = models.CharField("toelichting", max_length=300, blank=True)
     trace_id = models.CharField(max_length=32, blank=True)
+    format_version = models.PositiveSmallIntegerField(default=1, db_default=1, editable=False)
+    # The gemeente the event concerns (a refusal on its record, a role there); "" for events of the
+    # installation (a login), which every FG sees.
+    gemeente_code = models.CharField("gemeente", max_length=6, blank=True, db_default="")
 
     class Meta:
         verbose_name = "beveiligingslogregel"
@@ -297,3 +310,6 @@ class SecurityLogEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_event_display()} {self.username} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def chained_fields(self) -> tuple[str, ...]:
+        return self.CHAINED_FIELDS + (self.CHAINED_FIELDS_V2 if self.format_version >= 2 else ())

@@ -10,7 +10,7 @@ these exceptions into answers.
 A line says who (the account, or the client address without one), what (the kind of object and
 its id as asked for), which rule of the access policy refused, when, and from where. The id comes
 from the address the user typed, so it is logged only when it has the form of an id of that kind
-(a kenmerk such as MO-2026-0000012, CA-2026-00001, IV-2026-00001, or a small number); anything
+(a kenmerk such as ZA-2026-0000012, CA-2026-00001, IV-ZA-2026-00001, or a small number); anything
 else — a BSN typed into the address, a name — is logged as "ongeldig kenmerk" (the security log is
 kept for six months and is no place for personal data).
 
@@ -53,9 +53,10 @@ _OPEN = "weigeringen:open"  # actors with a count that is not yet written: {acto
 # kind not listed takes only a small number (a primary key). At most seven digits: a BSN has nine.
 _SMALL_NUMBER = r"[0-9]{1,7}"
 _KENMERK = {
-    "signalen": r"MO-[0-9]{4}-[0-9]{7,10}",
+    # ADR 0030 §7: a gemeente's prefix (ZA-2026-0000123); MO- for kenmerken from before.
+    "signalen": r"[A-Z]{2}[A-Z0-9]{0,2}-[0-9]{4}-[0-9]{7,10}",
     "casussen": r"CA-[0-9]{4}-[0-9]{5,10}",
-    "inzageverzoeken": r"IV-[0-9]{4}-[0-9]{5,10}",
+    "inzageverzoeken": r"IV-(?:[A-Z]{2}[A-Z0-9]{0,2}-)?[0-9]{4}-[0-9]{5,10}",
 }
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,59}")
 

@@ -21,9 +21,13 @@ from django.utils import timezone
 
 from meldpunt.accounts.lockout import ADDRESS
 from meldpunt.core.clientip import client_ip
+from meldpunt.tenancy.ownership import UnknownOwner, gemeente_code_of
 
 from . import chain, trace
 from .models import ProcessingLogEntry, SecurityEvent, SecurityLogEntry, SecurityResult
+
+# Format 2 chains the format and the gemeente of the event (ADR 0030 §6).
+FORMAT_VERSION = 2
 
 
 class SecurityLogError(Exception):
@@ -46,21 +50,30 @@ def _roles(user) -> str:
 
 
 def log_event(event: str, result: str = SecurityResult.SUCCESS, *, user=None, username: str = "", request=None,
-              obj=None, object_type: str = "", object_id: str = "", detail: str = "") -> SecurityLogEntry:
-    """Write one line. ``request`` defaults to the request being handled (None in a command)."""
+              obj=None, object_type: str = "", object_id: str = "", detail: str = "",
+              gemeente=None) -> SecurityLogEntry:
+    """Write one line. ``request`` defaults to the request being handled (None in a command).
+    ``gemeente`` (a Tenant or code; by default the owner of ``obj``) is the gemeente the event
+    concerns, whose FG sees it; none for an event of the installation (a login), seen by every FG."""
     request = request if request is not None else trace.current_request()
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
         user = candidate if getattr(candidate, "is_authenticated", False) else None
     ip_address, user_agent = _device(request)
+    code = "" if gemeente is None else getattr(gemeente, "code", gemeente)
     if obj is not None:
         object_type, object_id = obj._meta.label_lower, str(obj.pk)
+        if gemeente is None:
+            try:
+                code = gemeente_code_of(obj) or ""
+            except UnknownOwner:
+                code = ""  # a model outside OWNER_PATHS (Django's own): an installation event
     line = SecurityLogEntry(
         occurred_at=timezone.now(), event=event, result=result,
         user_id=getattr(user, "pk", None), username=(username or getattr(user, "username", ""))[:150],
         roles=_roles(user)[:200], ip_address=ip_address, user_agent=user_agent,
         object_type=object_type[:60], object_id=str(object_id)[:60], detail=detail[:300],
-        trace_id=trace.current().trace_id,
+        trace_id=trace.current().trace_id, format_version=FORMAT_VERSION, gemeente_code=code,
     )
     chain.append(SecurityLogEntry, [line])
     return line
@@ -239,7 +252,8 @@ def prune_processing_log(now=None, dry_run: bool = False) -> int:
         return 0
     now = now or timezone.now()
     try:
-        return chain.prune(ProcessingLogEntry, "started_at", months_before(now, months), now, dry_run=dry_run)
+        return sum(chain.prune(ProcessingLogEntry, "started_at", months_before(now, months), now, dry_run=dry_run,
+                               chain=name) for name in chain.chains(ProcessingLogEntry))
     except chain.ChainBroken as broken:
         chain_broken("Verwerkingslog", broken.report)
         raise SecurityLogError("Het verwerkingslog wordt niet opgeschoond: de keten klopt niet "

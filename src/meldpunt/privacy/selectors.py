@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
-from meldpunt.core.keys import pseudonymise
 from meldpunt.privacy.retention.models import Tombstone
+from meldpunt.tenancy.keys import ring_for
+from meldpunt.tenancy.models import Tenant
 
 from . import log
+from .controllers import home_code, processing_lines
 from .models import LogChainHead, ProcessingActivity, ProcessingLogEntry, SecurityLogEntry, SubjectType
 
 User = get_user_model()
@@ -48,25 +50,39 @@ def _period(queryset: QuerySet, field: str, filters: LogFilter) -> QuerySet:
     return queryset
 
 
-def processing_log(user, filters: LogFilter) -> QuerySet[ProcessingLogEntry]:
-    """Lines of the processing log, newest first; nothing for a user without the page."""
+def overseen(user) -> list[str]:
+    """The gemeenten (CBS codes) whose logs this user oversees: where they hold the FG's or the
+    auditor's role (ADR 0030 §6-7). Each gemeente is its own controller; its FG sees only its lines."""
     if not policy.may_open(user, "toezicht"):
-        return ProcessingLogEntry.objects.none()
-    lines = ProcessingLogEntry.objects.all()
+        return []
+    return sorted(policy.gemeenten_with(user, policy.PAGE_ROLES["toezicht"]))
+
+
+def subject_pseudonyms(codes: list[str], kind: str, identifier: str) -> list[str]:
+    """A subject as the lines of these gemeenten name it: each gemeente pseudonymises with its own key."""
+    return sorted({ring_for(code).pseudonymise(kind, identifier) for code in codes})
+
+
+def processing_log(user, filters: LogFilter) -> QuerySet[ProcessingLogEntry]:
+    """Lines of the processing log of the gemeenten this user oversees, newest first."""
+    codes = overseen(user)
+    lines = processing_lines(codes)
     if filters.user_id:
         lines = lines.filter(user_id=filters.user_id)
     if filters.subject_identifier:
-        lines = lines.filter(subject_type=filters.subject_type,
-                             subject_pseudonym=pseudonymise(filters.subject_type, filters.subject_identifier))
+        lines = lines.filter(subject_type=filters.subject_type, subject_pseudonym__in=subject_pseudonyms(
+            codes, filters.subject_type, filters.subject_identifier))
     if filters.activity:
         lines = lines.filter(activity_code=filters.activity)
     return _period(lines, "started_at", filters).order_by("-seq")
 
 
 def security_log(user, filters: LogFilter) -> QuerySet[SecurityLogEntry]:
-    if not policy.may_open(user, "toezicht"):
+    """Security events of the gemeenten this user oversees, and the installation's own (a login)."""
+    codes = overseen(user)
+    if not codes:
         return SecurityLogEntry.objects.none()
-    lines = SecurityLogEntry.objects.all()
+    lines = SecurityLogEntry.objects.filter(gemeente_code__in=[*codes, ""])
     if filters.user_id:
         lines = lines.filter(user_id=filters.user_id)
     if filters.event:
@@ -99,32 +115,39 @@ def usernames(user_ids) -> dict[int, str]:
 
 
 def log_reading(user, lines, action: str, *, filters: LogFilter | None = None) -> int:
-    """P2 for the FG's own reads: one line per data subject and per staff member in ``lines``."""
-    subjects = []
+    """P2 for the FG's own reads: one line per data subject and per staff member in ``lines``,
+    written for the gemeente each concerns (a log line's pseudonym belongs to its gemeente's key)."""
+    codes = overseen(user)
+    if not codes:
+        return 0
+    home = home_code()
+    shared = []  # about the read itself: in the log of every gemeente the FG oversees
+    own: dict[str, list] = {code: [] for code in codes}
     if filters is not None and filters.subject_identifier:
         # The search itself concerns this subject, even when no line is found (NEN 7513: searches).
-        subjects.append(log.DataSubject(filters.subject_type, filters.subject_identifier))
+        shared.append(log.DataSubject(filters.subject_type, filters.subject_identifier))
     if isinstance(lines, QuerySet):  # an export: the distinct subjects straight from the database
         lines = lines.order_by()
         if lines.model is ProcessingLogEntry:
-            pairs = lines.values_list("subject_type", "subject_pseudonym").distinct()
-            subjects += [log.PseudonymousSubject(kind, pseudonym) for kind, pseudonym in pairs]
+            triples = lines.values_list("gemeente_code", "subject_type", "subject_pseudonym").distinct()
             names = set()
         else:
+            triples = []
             names = set(lines.filter(user_id=None).exclude(username="").values_list("username", flat=True).distinct())
         user_ids = set(lines.exclude(user_id=None).values_list("user_id", flat=True).distinct())
     else:
-        subjects += [log.PseudonymousSubject(line.subject_type, line.subject_pseudonym)
-                     for line in lines if isinstance(line, ProcessingLogEntry)]
+        triples = [(line.gemeente_code, line.subject_type, line.subject_pseudonym)
+                   for line in lines if isinstance(line, ProcessingLogEntry)]
         user_ids = {line.user_id for line in lines if line.user_id is not None}
         names = {line.username for line in lines
                  if isinstance(line, SecurityLogEntry) and line.user_id is None and line.username}
-    subjects += [log.DataSubject(SubjectType.INTERNAL, f"gebruiker:{pk}") for pk in sorted(user_ids)]
+    for code, kind, pseudonym in triples:
+        own.setdefault(code or home, []).append(log.PseudonymousSubject(kind, pseudonym))
+    shared += [log.DataSubject(SubjectType.INTERNAL, f"gebruiker:{pk}") for pk in sorted(user_ids)]
     # A failed login with a name that matches no account: the name as typed is about someone too.
-    subjects += [log.DataSubject(SubjectType.INTERNAL, f"gebruikersnaam:{name}") for name in sorted(names)]
-    if not subjects:
-        return 0
-    return log.record(action, "toezicht", subjects, user=user, basis="toezicht door de FG (AVG art. 39)")
+    shared += [log.DataSubject(SubjectType.INTERNAL, f"gebruikersnaam:{name}") for name in sorted(names)]
+    return sum(log.record(action, "toezicht", shared + own[code], user=user, gemeente=code,
+                          basis="toezicht door de FG (AVG art. 39)") for code in own if code in codes)
 
 
 def with_names(lines: list) -> list:
@@ -212,8 +235,20 @@ def object_labels(lines) -> dict[tuple[str, str], str]:
     return labels
 
 
-def chain_heads() -> dict[str, LogChainHead]:
-    return {head.chain: head for head in LogChainHead.objects.all()}
+def chain_heads(user) -> list[tuple[str, LogChainHead]]:
+    """(label, head) of the chains this user oversees: the processing log of each of their
+    gemeenten (one chain each, ADR 0030 §6) and the security log."""
+    codes = overseen(user)
+    if not codes:
+        return []
+    tenants = Tenant.objects.filter(code__in=codes).order_by("naam")
+    several = len(codes) > 1
+    chains = [(f"Verwerkingslog van {t.naam}" if several else "Verwerkingslog", t.log_chain) for t in tenants]
+    if not chains:  # no tenant yet (a fresh installation): the home chain
+        chains = [("Verwerkingslog", ProcessingLogEntry.CHAIN)]
+    chains.append(("Beveiligingslog", SecurityLogEntry.CHAIN))
+    heads = {head.chain: head for head in LogChainHead.objects.filter(chain__in=[c for _, c in chains])}
+    return [(label, heads[name]) for label, name in chains if name in heads]
 
 
 # ------------------------------------------------------------ Logboek Dataverwerkingen reads
@@ -221,9 +256,8 @@ def chain_heads() -> dict[str, LogChainHead]:
 
 def ldv_lines(user, query: dict) -> QuerySet[ProcessingLogEntry]:
     """The lines of one read-API question (ldv.parse_query), oldest first; nothing without the right."""
-    if not policy.may_open(user, "toezicht"):
-        return ProcessingLogEntry.objects.none()
-    lines = ProcessingLogEntry.objects.all()
+    codes = overseen(user)  # only the gemeenten where the caller is FG or auditor (ADR 0030 §6)
+    lines = processing_lines(codes)
     if "trace_id" in query:
         lines = lines.filter(trace_id=query["trace_id"])
     elif "activity" in query:
@@ -233,7 +267,7 @@ def ldv_lines(user, query: dict) -> QuerySet[ProcessingLogEntry]:
             lines = lines.filter(activity_version=version)
     else:
         kind, identifier = query["subject"]
-        lines = lines.filter(subject_type=kind, subject_pseudonym=pseudonymise(kind, identifier))
+        lines = lines.filter(subject_type=kind, subject_pseudonym__in=subject_pseudonyms(codes, kind, identifier))
     if "after" in query:  # the next page: after the last line of the page before, in this order
         started_at, seq = query["after"]
         lines = lines.filter(Q(started_at__gt=started_at) | Q(started_at=started_at, seq__gt=seq))

@@ -24,7 +24,7 @@ EXPORT_LIMIT = 100_000
 @require_safe
 @page("toezicht")
 def toezicht(request):
-    return render(request, "privacy/toezicht.html", {"heads": selectors.chain_heads()})
+    return render(request, "privacy/toezicht.html", {"heads": selectors.chain_heads(request.user)})
 
 
 def _processing_form(request):

@@ -11,12 +11,12 @@ import json
 from django.core.files.base import ContentFile
 
 from meldpunt import policy
-from meldpunt.core import keys
 from meldpunt.intake import subjects
 from meldpunt.intake.models import ReporterContact, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
 from meldpunt.privacy.retention import residue
+from meldpunt.tenancy.keys import ring_of
 
 from .errors import NotAllowed, ProtocolError, WrongState
 
@@ -25,7 +25,9 @@ SEALED_REASON = "De reden is met de inhoud van het signaal versleuteld."
 
 
 def seal(signal: Signal) -> None:
-    """Seal the content in place; the caller saves the signal row in its transaction."""
+    """Seal the content in place with the key of the signal's gemeente (ADR 0030 §5); the caller
+    saves the signal row in its transaction."""
+    ring = ring_of(signal)
     mentions = list(signal.subjects.all())
     payload = {
         "omschrijving": signal.description,
@@ -56,10 +58,10 @@ def seal(signal: Signal) -> None:
         name = attachment.file.name
         storage = attachment.file.storage
         storage.delete(name)
-        storage.save(name, ContentFile(keys.seal(clear)))
+        storage.save(name, ContentFile(ring.seal(clear)))
     signal.subjects.all().delete()
     signal.subject_changes.update(reason=SEALED_REASON)
-    signal.sealed = keys.seal(json.dumps(payload, ensure_ascii=False).encode())
+    signal.sealed = ring.seal(json.dumps(payload, ensure_ascii=False).encode())
     signal.description = ""
     signal.location_text = ""
     signal.occurred_text = ""
@@ -73,7 +75,7 @@ def reveal(user, signal: Signal, reason: str) -> dict:
         raise WrongState("Dit signaal is niet versleuteld.")
     if len((reason or "").strip()) < MIN_REASON:
         raise ProtocolError("Geef de reden waarom u dit versleutelde signaal inziet (ten minste een zin).")
-    payload = json.loads(keys.unseal(signal.sealed))
+    payload = json.loads(ring_of(signal).unseal(signal.sealed))
     log.record("versleuteld_inzien", "versleuteld_inzien",
                [DataSubject(kind, identifier) for kind, identifier in payload.pop("log_subjects", [])],
                user=user, obj=signal, basis=reason.strip())

@@ -47,7 +47,7 @@ def _loaded_geography_code(using: str = DEFAULT_DB_ALIAS) -> str:
 
 def reference_prefix(naam: str, taken) -> str:
     """Two letters of the name ("ZA" for Zaanstad), with a digit when another tenant has them."""
-    letters = "".join(c for c in naam.upper() if c.isalpha())[:2] or "GM"
+    letters = gemeenten.kenmerk_prefix(naam)
     for candidate in [letters, *(f"{letters}{n}" for n in range(2, 100))]:
         if candidate not in taken:
             return candidate

@@ -38,8 +38,8 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "registries.Eigendomsoverdracht": None,
     "registries.Vergunning": None,
     "registries.LinkJudgement": "mention__signal__gemeente",
-    # privacy: the chain heads are keyed by chain name; log lines and register rows get a
-    # gemeente_code string in S5 (a log line outlives every key).
+    # privacy: the chain heads are keyed by chain name; log lines carry their gemeente as a CBS
+    # code string (OWNER_CODES below: a log line outlives every key); register rows get one in S5.
     "privacy.LogChainHead": None,
     "privacy.ProcessingActivity": None,
     "privacy.ProcessingLogEntry": None,
@@ -126,12 +126,19 @@ MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun", "insight.Snapshot"})
 NOT_YET_SCOPED: dict[str, str] = {
     "accounts.RoleAssignment": "S3: gemeente of regio per roltoekenning",
     "privacy.ProcessingActivity": "S5: gemeente_code (register per verwerkingsverantwoordelijke)",
-    "privacy.ProcessingLogEntry": "S5: gemeente_code (logformaat 4)",
-    "privacy.SecurityLogEntry": "S5: gemeente_code",
     "protocol.Criteria": "S5: eigen criteria per gemeente (leeg: gedeeld)",
     "protocol.Destination": "S5: eigen afdelingen per gemeente (leeg: gedeeld)",
     "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
     "retention.SignalRetentionRule": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
+}
+
+
+# Models whose gemeente is a CBS code in a field of their own, not a key (ADR 0030 §2): the log
+# lines, which outlive every record and every tenant row. "" is the home gemeente for lines of
+# formats 1-3 of the processing log, and the installation for a security event (a login).
+OWNER_CODES: dict[str, str] = {
+    "privacy.ProcessingLogEntry": "gemeente_code",
+    "privacy.SecurityLogEntry": "gemeente_code",
 }
 
 
@@ -158,6 +165,9 @@ def paths(model) -> tuple[str, ...]:
 def gemeente_code_of(obj) -> str | None:
     """The CBS code of the gemeente ``obj`` belongs to, or None for a shared record. Follows the
     foreign keys of the path; the last step reads the key column, so the tenant is not loaded."""
+    field = OWNER_CODES.get(type(obj)._meta.label)
+    if field is not None:
+        return getattr(obj, field) or None
     for path in paths(type(obj)):
         *parents, last = path.split("__")
         current = obj

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from meldpunt.core.gemeenten import kenmerk_prefix
+
 from . import vocabulary as voc
 from .patterns import plant_patterns
 from .recurring import export_mentions
@@ -399,8 +401,17 @@ def _woz_sales_permits(con, seed: int) -> None:
     )
 
 
+def _kenmerk_prefixes(con) -> None:
+    """Each gemeente's kenmerk prefix (ADR 0030 §7), as its tenant will have it."""
+    rows = con.execute("SELECT gemeentecode, gemeentenaam FROM gemeenten").fetchall()
+    con.execute("CREATE OR REPLACE TABLE kenmerk_prefix (gemeentecode VARCHAR, prefix VARCHAR)")
+    if rows:
+        con.executemany("INSERT INTO kenmerk_prefix VALUES (?, ?)", [(c, kenmerk_prefix(n)) for c, n in rows])
+
+
 def _signals(con, seed: int, n_signals: int) -> None:
     ref = REFERENCE_DATE.isoformat()
+    _kenmerk_prefixes(con)
     channel = _weighted_case(_u("s.sid", "ch", seed), voc.CHANNELS)
     phenomena = [(code, weight) for code, (_, weight, _) in voc.PHENOMENA.items()]
     phenomenon = _weighted_case(_u("s.sid", "ph", seed), phenomena)
@@ -428,10 +439,11 @@ def _signals(con, seed: int, n_signals: int) -> None:
           FROM placed s
         )
         SELECT sid, buurtcode, phenomenon, channel, received_at,
-               'MO-' || CAST(year(received_at) AS VARCHAR) || '-' || lpad(CAST(sid + 1 AS VARCHAR), 7, '0') AS reference,
+               coalesce(k.prefix, 'MO') || '-' || CAST(year(received_at) AS VARCHAR) || '-'
+                 || lpad(CAST(sid + 1 AS VARCHAR), 7, '0') AS reference,
                CASE phenomenon {texts} END AS description,
                CASE WHEN {_u("sid", "sa", seed)} < 0.7 THEN addr_off + {_h("sid", "sad", seed)} % n_addr END AS aid
-        FROM described
+        FROM described LEFT JOIN kenmerk_prefix k ON k.gemeentecode = 'GM' || substr(described.buurtcode, 3, 4)
         """
     )
 

@@ -15,6 +15,8 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from meldpunt.core.gemeenten import kenmerk_prefix
+
 from . import vocabulary as voc
 from .recurring import create_tables, plant_recurring
 from .sizes import REFERENCE_DATE, Size
@@ -142,6 +144,12 @@ class _Planter:
                 "naam": naam, "datum_oprichting": opgericht.isoformat(),
                 "datum_opheffing": opgeheven.isoformat() if opgeheven else None}
 
+    def prefix(self, buurtcode: str) -> str:
+        """The kenmerk prefix of the buurt's gemeente (ADR 0030 §7), as its tenant will have it."""
+        naam = self._scalar("SELECT gemeentenaam FROM gemeenten WHERE gemeentecode = 'GM' || substr(?, 3, 4)",
+                            [buurtcode])
+        return kenmerk_prefix(naam or "")
+
     def add_signals(self, buurtcode: str, aid: int | None, phenomenon: str, n: int) -> list[str]:
         text = voc.PHENOMENA[phenomenon][2]
         references = []
@@ -150,7 +158,7 @@ class _Planter:
             self.next_sid += 1
             received = self.ref - timedelta(days=self.rng.randint(1, 330), hours=self.rng.randint(0, 23))
             channel = self.rng.choice(["webformulier", "intern", "telefoon", "partner"])
-            reference = f"MO-{received.year}-{sid + 1:07d}"
+            reference = f"{self.prefix(buurtcode)}-{received.year}-{sid + 1:07d}"
             self.pending["signal"].append(
                 [sid, buurtcode, phenomenon, channel, f"{received.isoformat()} 09:00:00+00", reference, text, aid]
             )

@@ -30,6 +30,7 @@ from meldpunt.intake.models import Signal
 from meldpunt.privacy.retention import dates as retention_dates
 from meldpunt.protocol.models import Destination, Forward, StateChange, Weging
 from meldpunt.registries.models import Buurt, Verblijfsobject
+from meldpunt.tenancy import counters
 from meldpunt.tenancy.home import home_tenant
 
 from .clock import moment
@@ -72,6 +73,11 @@ def load(today: date) -> int:
             signals.append(signal)
             plans.append(plan)
             next_id += 1
+    # Kenmerken per gemeente (ADR 0030 §7): consecutive numbers from the gemeente's own counter.
+    _tenant, first = counters.draw(gemeente, "next_signal_number", len(signals))
+    for offset, signal in enumerate(signals):
+        signal.reference = counters.signal_reference_of(gemeente.reference_prefix, signal.received_at.year,
+                                                        first + offset)
     Signal.objects.bulk_create(signals, batch_size=2000)
     _reset_sequences([Signal])
     _histories(signals, plans, beoordelaar, teamlid, destinations)
@@ -94,7 +100,7 @@ def _signal(rng, pk: int, buurt: str, addresses: list[str] | None, today: date, 
     step2 = step1 + timedelta(days=rng.randint(3, 14), hours=rng.randint(0, 5))
     closed = step1 if end[2] is None else step2
     signal = Signal(
-        id=pk, gemeente=gemeente, reference=f"MO-{received.year}-{pk:07d}", received_at=received, channel=channel,
+        id=pk, gemeente=gemeente, reference="", received_at=received, channel=channel,
         reporter_kind=REPORTER.get(channel, "medewerker"), phenomenon_id=phenomenon, description=text,
         buurt_id=buurt, address_id=rng.choice(addresses) if addresses else None, state=end[0],
         state_since=closed, deadline=None)

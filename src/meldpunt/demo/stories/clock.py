@@ -71,7 +71,8 @@ def rebase_generated_signals(today: date) -> None:
         signal.received_at = end - age
         signal.state_since = signal.received_at
         signal.deadline = add_working_days(timezone.localdate(signal.received_at), norm)
-        signal.reference = f"MO-{timezone.localtime(signal.received_at).year}-{signal.id:07d}"
+        prefix, _year, number = signal.reference.rsplit("-", 2)  # the gemeente's prefix and number stay
+        signal.reference = f"{prefix}-{timezone.localtime(signal.received_at).year}-{number}"
     Signal.objects.bulk_update(signals, ["received_at", "state_since", "deadline", "reference"], batch_size=2000)
     _history_at_received(signals)
 

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.core import keys
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
+from meldpunt.tenancy.keys import ring_of
 
 from . import package, pdf
 from .models import AccessRequest, AnswerPackage
@@ -48,12 +48,13 @@ def make(user, request: AccessRequest) -> AnswerPackage:
     """Build the package (the same checks as before: handler, searched, every item decided) and store
     it encrypted. Not a read by a person: the download is logged (``read``)."""
     content = package.prepare(user, request)
+    ring = ring_of(request)  # the key of the controller the request was made to (ADR 0030 §5)
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     clear = {"json": json.dumps(content, ensure_ascii=False, indent=2).encode(), "pdf": pdf.render(content)}
     for kind, data in clear.items():
         draft = _path(request.pk, kind).with_suffix(".concept")
-        draft.write_bytes(keys.seal(data))
+        draft.write_bytes(ring.seal(data))
         draft.chmod(0o600)
         draft.replace(_path(request.pk, kind))
     with transaction.atomic():
@@ -81,7 +82,7 @@ def read(user, request: AccessRequest, kind: str) -> bytes:
     if not is_fresh(stored, request):
         raise InzageError("Het verzoek is gewijzigd nadat het antwoordpakket werd gemaakt. "
                           "Maak het antwoordpakket opnieuw.")
-    data = keys.unseal(_path(request.pk, kind).read_bytes())
+    data = ring_of(request).unseal(_path(request.pk, kind).read_bytes())
     subjects = [log.DataSubject(SubjectType.BSN, request.subject_bsn)] if request.subject_bsn else [
         log.DataSubject(SubjectType.INTERNAL, f"inzageverzoek:{request.pk}")]
     log.record("inzage_verstrekken", "inzage", subjects, user=user, obj=request,

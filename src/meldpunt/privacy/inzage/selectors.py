@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.cases.models import CasusSignal
-from meldpunt.core.keys import pseudonymise
 from meldpunt.intake.models import MentionedSubject, ReporterContact, Signal, SubjectKind
+from meldpunt.privacy.controllers import processing_lines
 from meldpunt.privacy.models import ProcessingLogEntry, SubjectType
 from meldpunt.registries.linking import birth_years
 from meldpunt.registries.models import Nummeraanduiding, Persoon, Verblijfplaats
+from meldpunt.tenancy.keys import ring_for
 
 from .models import AccessItem, AccessRequest, Decision
 from .redaction import names_match, normalise
@@ -126,11 +127,16 @@ class Identity:
     addresses: dict[str, tuple[date, date | None] | None] = field(default_factory=dict)
     address_texts: list[str] = field(default_factory=list)
     emails: set[str] = field(default_factory=set)
+    # The controller the request is made to (ADR 0030 §5): its records, its log, its key.
+    gemeente: str = ""
+
+    def pseudonymise(self, kind: str, identifier: str) -> str:
+        return ring_for(self.gemeente).pseudonymise(kind, identifier)
 
     def pseudonyms(self) -> dict[str, str]:
-        """Log pseudonym → subject type, for the identifiers the log uses for this person."""
-        result = {pseudonymise(SubjectType.BSN, bsn): SubjectType.BSN for bsn in self.bsns}
-        result.update({pseudonymise(SubjectType.BAG, a): SubjectType.BAG for a in self.addresses})
+        """Log pseudonym → subject type, for the identifiers the gemeente's log uses for this person."""
+        result = {self.pseudonymise(SubjectType.BSN, bsn): SubjectType.BSN for bsn in self.bsns}
+        result.update({self.pseudonymise(SubjectType.BAG, a): SubjectType.BAG for a in self.addresses})
         return result
 
 
@@ -140,7 +146,7 @@ def _address_forms(address: Nummeraanduiding) -> list[str]:
 
 
 def identity_of(request: AccessRequest) -> Identity:
-    identity = Identity()
+    identity = Identity(gemeente=request.gemeente_id)
     if request.subject_bsn:
         identity.bsns.add(request.subject_bsn)
     if request.subject_name:
@@ -218,7 +224,9 @@ def find(request: AccessRequest) -> Findings:
     """Everything on the subject. Pure read: the caller checks access and logs."""
     identity = identity_of(request)
     found = Findings(identity)
-    mentions = MentionedSubject.objects.select_related("signal")
+    # An inzageverzoek is made to one controller: only its own records are searched.
+    mentions = MentionedSubject.objects.filter(signal__gemeente_id=request.gemeente_id).select_related("signal")
+    signals = Signal.objects.filter(gemeente_id=request.gemeente_id)
     if identity.bsns:
         for mention in mentions.filter(bsn__in=identity.bsns):
             found.add(found.signals, mention.signal_id, VIA_BSN)
@@ -237,7 +245,7 @@ def find(request: AccessRequest) -> Findings:
                 found.add(found.signals, mention.signal_id, via)
                 if mention.kind == SubjectKind.ADRES:
                     found.own_mentions.add(mention.pk)
-        for signal in Signal.objects.filter(address_id=address_id).only("id", "received_at"):
+        for signal in signals.filter(address_id=address_id).only("id", "received_at"):
             if _in_period(signal.received_at, period):
                 found.add(found.signals, signal.pk, via)
     numbers = _numbers(identity.address_texts)
@@ -253,7 +261,7 @@ def find(request: AccessRequest) -> Findings:
         location_filter = Q()
         for number in numbers:
             location_filter |= Q(location_text__contains=number)
-        for signal in Signal.objects.filter(location_filter).only("id", "location_text"):
+        for signal in signals.filter(location_filter).only("id", "location_text"):
             if _text_mentions_address(signal.location_text, identity.address_texts):
                 found.add(found.signals, signal.pk, VIA_ADDRESS)
     _find_reports(request, identity, found)
@@ -268,11 +276,12 @@ def _find_reports(request: AccessRequest, identity: Identity, found: Findings) -
         by_email = Q()
         for email in identity.emails:
             by_email |= Q(email__iexact=email)
-        for contact in ReporterContact.objects.filter(by_email):
+        for contact in ReporterContact.objects.filter(by_email, signal__gemeente_id=request.gemeente_id):
             found.add(found.reports, contact.signal_id, VIA_REPORTER_EMAIL)
     if request.subject_name:
         last = request.subject_name.split()[-1]
-        contacts = ReporterContact.objects.filter(Q(name__icontains=last) | Q(name__icontains=normalise(last)))
+        contacts = ReporterContact.objects.filter(Q(name__icontains=last) | Q(name__icontains=normalise(last)),
+                                                  signal__gemeente_id=request.gemeente_id)
         wanted = normalise(request.subject_name)
         for contact in contacts:
             # A reporter has no birth date on record: only the exact name counts.
@@ -283,12 +292,13 @@ def _find_reports(request: AccessRequest, identity: Identity, found: Findings) -
 def _find_sealed(identity: Identity, found: Findings) -> None:
     """Sealed 'geen actie' signals keep no clear-text subjects, but their log lines name the
     subject's BSN: such a signal is found through the log."""
-    bsn_pseudonyms = [pseudonymise(SubjectType.BSN, bsn) for bsn in identity.bsns]
+    bsn_pseudonyms = [identity.pseudonymise(SubjectType.BSN, bsn) for bsn in identity.bsns]
     if not bsn_pseudonyms:
         return
-    ids = (ProcessingLogEntry.objects.filter(subject_pseudonym__in=bsn_pseudonyms, object_type="signal")
+    ids = (processing_lines([identity.gemeente]).filter(subject_pseudonym__in=bsn_pseudonyms, object_type="signal")
            .values_list("object_id", flat=True).distinct())
-    for signal_id in Signal.objects.filter(pk__in=[i for i in ids if i.isdigit()], sealed__isnull=False) \
+    for signal_id in Signal.objects.filter(pk__in=[i for i in ids if i.isdigit()], sealed__isnull=False,
+                                           gemeente_id=identity.gemeente) \
             .values_list("pk", flat=True):
         found.add(found.signals, signal_id, VIA_LOG)
 
@@ -296,8 +306,9 @@ def _find_sealed(identity: Identity, found: Findings) -> None:
 def log_pseudonyms(findings: Findings) -> list[str]:
     """Every pseudonym under which the log holds lines on this subject."""
     values = set(findings.identity.pseudonyms())
-    values.update(pseudonymise(SubjectType.INTERNAL, f"betrokkene:{pk}") for pk in findings.own_mentions)
-    values.update(pseudonymise(SubjectType.INTERNAL, f"signaal:{pk}") for pk in findings.signals)
+    identity = findings.identity
+    values.update(identity.pseudonymise(SubjectType.INTERNAL, f"betrokkene:{pk}") for pk in findings.own_mentions)
+    values.update(identity.pseudonymise(SubjectType.INTERNAL, f"signaal:{pk}") for pk in findings.signals)
     return sorted(values)
 
 
@@ -307,7 +318,8 @@ def log_lines(findings: Findings) -> list[ProcessingLogEntry]:
     address_pseudonyms = {p for p, kind in findings.identity.pseudonyms().items() if kind == SubjectType.BAG}
     found_signals = {str(pk) for pk in findings.signals}
     lines = []
-    for line in ProcessingLogEntry.objects.filter(subject_pseudonym__in=log_pseudonyms(findings)).order_by(
+    lines_of_gemeente = processing_lines([findings.identity.gemeente])
+    for line in lines_of_gemeente.filter(subject_pseudonym__in=log_pseudonyms(findings)).order_by(
             "started_at", "id"):
         if line.subject_pseudonym in address_pseudonyms and not (
                 line.object_type == "signal" and line.object_id in found_signals):

@@ -5,7 +5,6 @@ user is the privacyfunctionaris, validates, writes, logs (P2), or changes nothin
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +20,7 @@ from meldpunt.core.datums import format_date
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 from meldpunt.registries.models import Nummeraanduiding
+from meldpunt.tenancy.counters import inzage_reference
 from meldpunt.tenancy.defaults import gemeente_or_only
 from meldpunt.tenancy.models import Tenant
 
@@ -138,8 +138,10 @@ def register(user, data: RequestInput, gemeente: Tenant | None = None) -> Access
     if errors:
         raise InzageError(*errors)
     now = timezone.now()
+    gemeente = gemeente_or_only(gemeente)
     request = AccessRequest.objects.create(
-        gemeente=gemeente_or_only(gemeente), reference=f"tmp-{secrets.token_hex(6)}", received_on=data.received_on,
+        # Numbered per gemeente (ADR 0030 §7): IV-ZA-2026-00012.
+        gemeente=gemeente, reference=inzage_reference(gemeente, data.received_on.year), received_on=data.received_on,
         requester_name=data.requester_name.strip()[:200], requester_contact=data.requester_contact.strip()[:300],
         identity_document=data.identity_document, identity_last4=clean["identity_last4"],
         identity_checked_by=user, identity_checked_at=now,
@@ -149,8 +151,6 @@ def register(user, data: RequestInput, gemeente: Tenant | None = None) -> Access
         subject_email=(data.subject_email or "").strip().lower(),
         deadline=add_months(data.received_on, 1), created_by=user,
     )
-    request.reference = f"IV-{data.received_on.year}-{request.pk:05d}"
-    request.save(update_fields=["reference"])
     log.record("inzageverzoek_registreren", ACTIVITY, _subjects_of(request), user=user, obj=request,
                basis="AVG art. 15")
     return request

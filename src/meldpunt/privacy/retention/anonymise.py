@@ -39,12 +39,15 @@ def due_contacts(now: datetime | None = None):
 def anonymise_contacts(at: datetime | None = None) -> int:
     """``at``: the moment of a run with a peildatum; ``anonymised_at`` stays the real moment."""
     ReporterContact = registry.model(registry.REPORTER_CONTACT)
-    rows = list(due_contacts(at).values_list("pk", "signal_id"))
+    rows = list(due_contacts(at).values_list("pk", "signal_id", "signal__gemeente_id"))
     now = timezone.now()
     for start in range(0, len(rows), CHUNK):
-        ReporterContact.objects.filter(pk__in=[pk for pk, _ in rows[start:start + CHUNK]]).update(
+        ReporterContact.objects.filter(pk__in=[pk for pk, _, _ in rows[start:start + CHUNK]]).update(
             name="", email="", phone="", anonymised_at=now)
-    log.record("contactgegevens_anonimiseren", "vernietigen",
-               [log.DataSubject("intern", f"melder:{signal_id}") for _, signal_id in rows],
-               basis=f"{settings.MELDPUNT_CONTACT_ANONYMISE_DAYS} dagen na afsluiten")
+    by_gemeente: dict[str, list] = {}  # each gemeente's lines in its own chain (ADR 0030 §6)
+    for _, signal_id, gemeente in rows:
+        by_gemeente.setdefault(gemeente, []).append(log.DataSubject("intern", f"melder:{signal_id}"))
+    for gemeente, subjects in by_gemeente.items():
+        log.record("contactgegevens_anonimiseren", "vernietigen", subjects, gemeente=gemeente,
+                   basis=f"{settings.MELDPUNT_CONTACT_ANONYMISE_DAYS} dagen na afsluiten")
     return len(rows)

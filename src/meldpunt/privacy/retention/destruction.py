@@ -28,10 +28,11 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.core import keys
 from meldpunt.core import peildatum as core_peildatum
 from meldpunt.privacy import log
 from meldpunt.privacy.log import DataSubject
+from meldpunt.tenancy.counters import statement_number
+from meldpunt.tenancy.keys import ring_for
 
 from . import blocks, dates, destroy_hooks, purge, registry, residue
 from .errors import DestructionError  # noqa: F401 (re-exported)
@@ -119,8 +120,9 @@ def _eligible_cases(destruction_list, ids, today):
     dates.recompute_cases(Casus.objects.filter(pk__in=ids))
     # Holds on the casus and on every signal of its dossier, and open inzageverzoeken.
     blocked = blocks.blocked_cases(ids, today)
-    rows = {pk: (d, closed) for pk, d, closed in
-            Casus.objects.filter(pk__in=ids).values_list("pk", "destroy_after", "closed_at")}
+    # Only the list's own gemeente's records: a list is one controller's (ADR 0030 §7).
+    rows = {pk: (d, closed) for pk, d, closed in Casus.objects.filter(
+        pk__in=ids, gemeente_id=destruction_list.gemeente_id).values_list("pk", "destroy_after", "closed_at")}
     ok = [pk for pk in ids if pk in rows and pk not in blocked and rows[pk][1] and rows[pk][0]
           and rows[pk][0] <= today]
     return ok, _exclude_rest(destruction_list, RecordKind.CASUS, ids, set(rows), blocked, set(ok))
@@ -144,7 +146,8 @@ def _eligible_signals(destruction_list, ids, today):
     Signal = registry.model(registry.SIGNAL)
     dates.recompute_signals(Signal.objects.filter(pk__in=ids))
     blocked = blocks.blocked_signals(ids, today)
-    due = dict(Signal.objects.filter(pk__in=ids).values_list("pk", "destroy_after"))
+    due = dict(Signal.objects.filter(pk__in=ids, gemeente_id=destruction_list.gemeente_id)
+               .values_list("pk", "destroy_after"))
     ok = [pk for pk in ids if pk in due and pk not in blocked and due[pk] and due[pk] <= today]
     return ok, _exclude_rest(destruction_list, RecordKind.SIGNAAL, ids, set(due), blocked, set(ok))
 
@@ -171,13 +174,14 @@ def _signal_subjects(signal_ids: list[int]) -> set[tuple[str, str]]:
                 found.add(("bag", address))
             else:
                 found.add(("intern", f"betrokkene:{mention_pk}"))
-        for pk, address, sealed in Signal.objects.filter(pk__in=chunk).values_list("pk", "address_id", "sealed"):
+        for pk, address, sealed, gemeente in Signal.objects.filter(pk__in=chunk).values_list(
+                "pk", "address_id", "sealed", "gemeente_id"):
             if address:
                 found.add(("bag", address))
                 covered.add(pk)
             if sealed is not None:
                 try:
-                    payload = json.loads(keys.unseal(sealed))
+                    payload = json.loads(ring_for(gemeente).unseal(sealed))  # its controller's key
                 except ValueError:
                     logger.warning("Versleutelde inhoud van signaal %s is niet te openen; gelogd op het signaal.", pk)
                     payload = {}
@@ -283,7 +287,8 @@ def execute(destruction_list: DestructionList, *, user=None, peildatum: date | N
     clock.lap("controleren")
 
     statement = DestructionStatement.objects.create(
-        destruction_list=destruction_list, number=f"VV-{now.year}-{destruction_list.pk:05d}", made_at=now,
+        destruction_list=destruction_list, number=statement_number(destruction_list.gemeente_id, now.year),
+        made_at=now,
         grounds="", method=f"{METHOD} {residue.backup_sentence()}", composed_by=_person(destruction_list.composed_by),
         approved_by=_person(destruction_list.reviewed_by), executed_by=_person(user),
         destroyed_count=0, excluded_count=excluded)

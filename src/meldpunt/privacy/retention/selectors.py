@@ -85,11 +85,15 @@ def _casus_rows(condition: Q, result_class: str, references, limit: int | None):
 
 
 def due_records(until: date, *, kind: str = "", result_class: str = "", references=None,
-                include_listed: bool = True, since: date | None = None, limit: int | None = None) -> list[DueRecord]:
+                include_listed: bool = True, since: date | None = None, limit: int | None = None,
+                gemeente=None) -> list[DueRecord]:
     """Records whose destruction date is on or before ``until`` (and after ``since``), not blocked
     (a legal hold, a held signal in a casus, an open inzageverzoek: blocks.py); with
-    ``include_listed`` False, not on an open destruction list either."""
+    ``include_listed`` False, not on an open destruction list either. With ``gemeente`` (a Tenant or
+    its code) only that gemeente's records: a destruction list is one controller's (ADR 0030 §7)."""
     condition = Q(destroy_after__lte=until)
+    if gemeente is not None:
+        condition &= Q(gemeente_id=getattr(gemeente, "code", gemeente))
     if since is not None:
         condition &= Q(destroy_after__gt=since)
     found: list[DueRecord] = []

@@ -56,8 +56,8 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
     """Put every record that is due (date passed, no hold, not on another open list) and matches
     the filters on a new list, and send it for review. ``peildatum``: what is due on that day (a
     rehearsal, `meldpunt retention lijst --peildatum`); the review and bedenktijd stay the same.
-    The list is ``gemeente``'s (without one: the installation's only gemeente); choosing the due
-    records per gemeente comes with the retention settings per controller (ADR 0030 §7)."""
+    The list is ``gemeente``'s (without one: the installation's only gemeente) and holds only that
+    gemeente's records: each gemeente is its own controller (ADR 0030 §7)."""
     _require(policy.may_compose_destruction_list(user), "Alleen de archivaris stelt vernietigingslijsten op.")
     name = (name or "").strip()
     today = peildatum or timezone.localdate()
@@ -68,11 +68,12 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
         problems.append("Alleen dossiers waarvan de bewaartermijn al is verstreken kunnen op een lijst.")
     if problems:
         raise RetentionError(*problems)
+    gemeente = gemeente_or_only(gemeente)
     due = selectors.due_records(until=until or today, kind=kind, result_class=result_class,
-                                references=references, include_listed=False)
+                                references=references, include_listed=False, gemeente=gemeente)
     if not due:
         raise RetentionError("Er zijn geen dossiers die aan deze keuze voldoen en vernietigd mogen worden.")
-    destruction_list = DestructionList.objects.create(gemeente=gemeente_or_only(gemeente), name=name[:200],
+    destruction_list = DestructionList.objects.create(gemeente=gemeente, name=name[:200],
                                                       composed_by=user, composed_at=timezone.now())
     DestructionListItem.objects.bulk_create(
         (DestructionListItem(destruction_list=destruction_list, kind=r.kind, object_id=r.pk, reference=r.reference,

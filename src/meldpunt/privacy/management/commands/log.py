@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meldpunt.privacy import chain, security
 from meldpunt.privacy.models import ProcessingLogEntry, SecurityLogEntry
+from meldpunt.tenancy.models import Tenant
 
 LOGS = {"verwerking": ProcessingLogEntry, "beveiliging": SecurityLogEntry}
 NAMES = {"verwerking": "Verwerkingslog", "beveiliging": "Beveiligingslog"}
@@ -14,7 +15,8 @@ def _lines(n: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Controleer de logs: meldpunt log verify [--log verwerking|beveiliging]."
+    help = ("Controleer de logs: meldpunt log verify [--log verwerking|beveiliging]. Het verwerkingslog heeft een "
+            "keten per gemeente; elke keten wordt gecontroleerd.")
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True, metavar="verify")
@@ -25,9 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand=None, log=None, **options):
         failed = []
-        for name in log or list(LOGS):
-            report = chain.verify(LOGS[name])
-            title = NAMES[name]
+        reports = [(NAMES[name], report) for name in log or list(LOGS)
+                   for report in chain.verify_all(LOGS[name])]
+        others = dict(Tenant.objects.exclude(log_chain=ProcessingLogEntry.CHAIN).values_list("log_chain", "naam"))
+        for title, report in reports:
+            if report.chain in others:  # a gemeente's own chain (ADR 0030 §6)
+                title = f"{title} van {others[report.chain]}"
             for note in report.notes:
                 self.stdout.write(f"{title}: {note}")
             if report.ok:
