@@ -146,9 +146,11 @@ class _Planter:
 
     def prefix(self, buurtcode: str) -> str:
         """The kenmerk prefix of the buurt's gemeente (ADR 0030 §7), as its tenant will have it."""
-        naam = self._scalar("SELECT gemeentenaam FROM gemeenten WHERE gemeentecode = 'GM' || substr(?, 3, 4)",
-                            [buurtcode])
-        return kenmerk_prefix(naam or "")
+        # A signal without a buurt (an address outside the gemeenten, pattern ``recurring``) has no
+        # gemeente of its own here: the loader gives it the prefix of the gemeente it is loaded into.
+        rows = self._rows("SELECT gemeentenaam FROM gemeenten WHERE gemeentecode = 'GM' || substr(?, 3, 4)",
+                          [buurtcode]) if buurtcode else []
+        return kenmerk_prefix(rows[0][0] if rows else "")
 
     def add_signals(self, buurtcode: str, aid: int | None, phenomenon: str, n: int) -> list[str]:
         text = voc.PHENOMENA[phenomenon][2]
