@@ -249,7 +249,8 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     """Register a signal in state 'ontvangen' from any channel. A telephone or desk report only by
     meldpunt staff (``policy.may_register_channel``), whoever calls: the view, the API or a job.
     The signal belongs to ``gemeente``; without one, to the installation's only gemeente (ADR 0030)."""
-    if not policy.may_register_channel(user, data.channel):
+    gemeente = gemeente_or_only(gemeente)
+    if not policy.may_register_channel(user, data.channel, gemeente.code):
         raise IntakeError({"channel": [STAFF_CHANNEL_REFUSED]})
     clean, errors = _validate(data)
     if errors:
@@ -257,7 +258,7 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     now = timezone.now()
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
     signal = Signal.objects.create(
-        gemeente=gemeente_or_only(gemeente), reference=f"tmp-{secrets.token_hex(6)}", receipt_code=_receipt_code(),
+        gemeente=gemeente, reference=f"tmp-{secrets.token_hex(6)}", receipt_code=_receipt_code(),
         received_at=now,
         channel=data.channel, reporter_kind=data.reporter_kind, phenomenon=clean["phenomenon"],
         description=clean["description"], location_text=data.location_text.strip()[:300],

@@ -65,3 +65,17 @@ def owner(model) -> str:
 def granted_on(user, roles, model) -> Q:
     """``granted`` on ``model``'s own owner path."""
     return granted(user, roles, owner(model))
+
+
+def holders(roles, gemeente=None):
+    """The active users who hold one of ``roles`` — in ``gemeente`` (a Tenant or its code) when given,
+    a regio-wide assignment counting for each of its gemeenten: who may be chosen or told there."""
+    from django.contrib.auth import get_user_model  # the user model is the accounts app's, asked at call time
+
+    users = get_user_model().objects.filter(is_active=True)
+    where = Q(role_assignments__role__in=list(roles))
+    if gemeente is not None:
+        code = _code(gemeente)
+        where &= Q(role_assignments__gemeente_id=code) | Q(role_assignments__regio__gemeenten__code=code,
+                                                           role_assignments__regio__gemeenten__active=True)
+    return users.filter(pk__in=users.filter(where).values("pk"))
