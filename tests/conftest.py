@@ -122,11 +122,15 @@ def make_user(db):
 
 def make_tenant(code="GM0880", naam="Wormerland", prefix="WL"):
     """A second aangesloten gemeente (ADR 0030), with its own key slot and log chain."""
-    from meldpunt.tenancy.models import Tenant  # noqa: PLC0415 (settings are set up by pytest-django first)
+    from meldpunt.tenancy.home import tenant_created  # noqa: PLC0415 (settings are set up by pytest-django first)
+    from meldpunt.tenancy.models import Tenant  # noqa: PLC0415
 
-    return Tenant.objects.get_or_create(code=code, defaults={
+    tenant, made = Tenant.objects.get_or_create(code=code, defaults={
         "naam": naam, "reference_prefix": prefix, "key_slot": code, "log_chain": f"verwerking:{code}",
-        "register_uri": f"urn:nl:{code.lower()}:register"})[0]
+        "register_uri": f"urn:nl:{code.lower()}:register"})
+    if made:  # its own sources (protocol.sources), as for every new tenant
+        tenant_created.send(sender=Tenant, tenant=tenant)
+    return tenant
 
 
 def grant_roles(user, *roles, gemeente=None, regio=None):
