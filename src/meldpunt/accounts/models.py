@@ -26,12 +26,12 @@ class User(AbstractUser):
 
     def scopes(self) -> dict[str, frozenset[str]]:
         """Role -> the CBS codes of the gemeenten where it is held (a regio expanded to its active
-        members). Read once per user object, like ``roles``; services that change roles clear it."""
-        cached = getattr(self, "_scopes_cache", None)
-        if cached is None:
-            cached = _read_scopes(self)
-            self._scopes_cache = cached
-        return cached
+        members). Read once per user object with ``roles`` (one query); services that change roles
+        clear both (``forget_roles``)."""
+        # Either cache cleared (an older caller clears only ``_roles_cache``): read both again.
+        if getattr(self, "_scopes_cache", None) is None or getattr(self, "_roles_cache", None) is None:
+            self._read_roles()
+        return self._scopes_cache
 
     def gemeenten_with(self, *roles: str) -> frozenset[str]:
         """The gemeenten where this user holds one of ``roles``."""
@@ -45,11 +45,14 @@ class User(AbstractUser):
     @property
     def roles(self) -> frozenset[str]:
         """Every role held somewhere (menus, landing page); where: ``scopes``."""
-        cached = getattr(self, "_roles_cache", None)
-        if cached is None:
-            cached = frozenset(self.role_assignments.values_list("role", flat=True))
-            self._roles_cache = cached
-        return cached
+        if getattr(self, "_roles_cache", None) is None:
+            self._read_roles()
+        return self._roles_cache
+
+    def _read_roles(self) -> None:
+        rows = list(self.role_assignments.values_list("role", "gemeente_id", "regio_id")) if self.pk else []
+        self._roles_cache = frozenset(role for role, _gemeente, _regio in rows)
+        self._scopes_cache = _scopes_of(rows)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -68,12 +71,11 @@ class User(AbstractUser):
         return [p.role for p in ROLE_PROFILES if p.role in self.roles]
 
 
-def _read_scopes(user: User) -> dict[str, frozenset[str]]:
-    if user.pk is None:
-        return {}
+def _scopes_of(rows) -> dict[str, frozenset[str]]:
+    """(role, gemeente, regio) rows as role -> gemeenten; a regio counts for its active members."""
     scopes: dict[str, set[str]] = {}
     regio_roles: dict[str, set[str]] = {}
-    for role, gemeente, regio in user.role_assignments.values_list("role", "gemeente_id", "regio_id"):
+    for role, gemeente, regio in rows:
         if gemeente:
             scopes.setdefault(role, set()).add(gemeente)
         elif regio:
