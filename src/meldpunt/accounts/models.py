@@ -116,19 +116,19 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.scope_name})"
 
-    @property
-    def scope_name(self) -> str:
-        """Where the role is held, in words: "Zaanstad" or "regio Zaanstreek"."""
-        if self.gemeente_id:
-            return self.gemeente.naam
-        return f"regio {self.regio.naam}" if self.regio_id else "geen gemeente"
-
     def save(self, *args, **kwargs):
         # Like every record (tenancy.defaults): without a gemeente or regio, the installation's only
         # gemeente; refused once there are several.
         if self.gemeente_id is None and self.regio_id is None:
             self.gemeente = only_tenant()
         super().save(*args, **kwargs)
+
+    @property
+    def scope_name(self) -> str:
+        """Where the role is held, in words: "Zaanstad" or "regio Zaanstreek"."""
+        if self.gemeente_id:
+            return self.gemeente.naam
+        return f"regio {self.regio.naam}" if self.regio_id else "geen gemeente"
 
     def clean(self):
         super().clean()

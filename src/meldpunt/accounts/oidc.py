@@ -18,8 +18,8 @@ from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from meldpunt.core import gemeenten
-from meldpunt.tenancy.models import Regio
 from meldpunt.privacy.security import SecurityEvent, SecurityResult, log_event
+from meldpunt.tenancy.models import Regio
 
 from . import services
 from .middleware import MFA_BY_PROVIDER as MFA_KEY  # noqa: F401 (the callback view sets it)
@@ -47,7 +47,9 @@ class GroupRole:
         if self.regio:
             regio = Regio.objects.filter(pk=self.regio).values_list("naam", flat=True).first()
             return f"regio {regio or self.regio}"
-        return gemeenten.names().get(self.gemeente, self.gemeente) if self.gemeente else "de gemeente van deze installatie"
+        if not self.gemeente:
+            return "de gemeente van deze installatie"
+        return gemeenten.names().get(self.gemeente, self.gemeente)
 
 
 REGIO_PREFIX = "regio:"

@@ -117,5 +117,6 @@ __all__ = [
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
     "may_take_weging", "note_signal_read", "on_page", "pages_for", "reads_released_actions", "reads_released_meetings",
-    "related_identity_groups", "released_interventions", "released_seats", "signals_visible_to", "subject_change_refusal", "weging_roles",
+    "related_identity_groups", "released_interventions", "released_seats",
+    "signals_visible_to", "subject_change_refusal", "weging_roles",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from meldpunt.accounts.roles import Role
-
 from django.db.models import QuerySet
+
+from meldpunt.accounts.roles import Role
 
 from .base import active, granted, holds, owner
 

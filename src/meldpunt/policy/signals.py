@@ -82,7 +82,8 @@ STAFF_CHANNELS = frozenset({"telefoon"})
 
 def may_register_channel(user: User | None, channel: str, gemeente=None) -> bool:
     """May ``user`` register a signal through ``channel``? A telephone or desk report only by meldpunt
-    staff (beoordelaar, regisseur) — in ``gemeente``, the signal's, when the caller knows it. ``None`` is the system itself (the data-analyse rules, the demo and
+    staff (beoordelaar, regisseur) — in ``gemeente``, the signal's, when the caller knows it. ``None`` is
+    the system itself (the data-analyse rules, the demo and
     the tests), which registers for nobody; the view, the API and ``intake.services.create_signal`` all
     ask this. Whether the user may use the intake form at all is the page rule ``signaal_melden``."""
     if channel not in STAFF_CHANNELS or user is None:

@@ -59,7 +59,8 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
     The list is ``gemeente``'s (without one: the installation's only gemeente); choosing the due
     records per gemeente comes with the retention settings per controller (ADR 0030 §7)."""
     gemeente = gemeente_or_only(gemeente)
-    _require(policy.may_compose_destruction_list(user, gemeente.code), "Alleen de archivaris stelt vernietigingslijsten op.")
+    _require(policy.may_compose_destruction_list(user, gemeente.code),
+             "Alleen de archivaris stelt vernietigingslijsten op.")
     name = (name or "").strip()
     today = peildatum or timezone.localdate()
     problems = []
@@ -86,7 +87,8 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
 def review(user, destruction_list: DestructionList, approve: bool, note: str = "") -> DestructionList:
     """Four-eyes per person: anyone with a reviewer role except the composer approves or rejects.
     Approval starts the bedenktijd; rejection needs a reason and frees the records."""
-    _require(policy.may_review_destruction_list(user, destruction_list.gemeente_id), "Uw rol mag vernietigingslijsten niet beoordelen.")
+    _require(policy.may_review_destruction_list(user, destruction_list.gemeente_id),
+             "Uw rol mag vernietigingslijsten niet beoordelen.")
     destruction_list = _lock(destruction_list)
     if destruction_list.composed_by_id == user.pk:
         raise NotAllowed("U hebt deze lijst zelf opgesteld; een ander moet haar beoordelen.")
@@ -111,7 +113,8 @@ def review(user, destruction_list: DestructionList, approve: bool, note: str = "
 @transaction.atomic
 def cancel(user, destruction_list: DestructionList, note: str = "") -> DestructionList:
     """Stop a list before it is executed (during review or the bedenktijd)."""
-    _require(policy.may_cancel_destruction_list(user, destruction_list.gemeente_id), "Uw rol mag vernietigingslijsten niet annuleren.")
+    _require(policy.may_cancel_destruction_list(user, destruction_list.gemeente_id),
+             "Uw rol mag vernietigingslijsten niet annuleren.")
     destruction_list = _lock(destruction_list)
     if destruction_list.status not in OPEN_LIST_STATES:
         raise RetentionError("Deze lijst kan niet meer worden geannuleerd.")
@@ -127,7 +130,8 @@ def cancel(user, destruction_list: DestructionList, note: str = "") -> Destructi
 def execute(user, destruction_list: DestructionList):
     """Execute an approved list once its bedenktijd has passed (the archivaris; the daily job
     calls destruction.execute with no user)."""
-    _require(policy.may_execute_destruction_list(user, destruction_list.gemeente_id), "Alleen de archivaris voert vernietigingslijsten uit.")
+    _require(policy.may_execute_destruction_list(user, destruction_list.gemeente_id),
+             "Alleen de archivaris voert vernietigingslijsten uit.")
     return destruction.execute(destruction_list, user=user)
 
 

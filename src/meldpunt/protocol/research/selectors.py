@@ -99,8 +99,9 @@ def pending_details(user):
 
 
 def request_for_decision(user, pk: int) -> SourceRequest:
-    item = pending_pc1(user).filter(pk=pk).first() or policy.on_page(user, "bron_besluiten", SourceRequest.objects.filter(
-        pk=pk, state__in=[RequestState.TOEGESTAAN, RequestState.GEWEIGERD])).exclude(requested_by=user).first()
+    decided = SourceRequest.objects.filter(pk=pk, state__in=[RequestState.TOEGESTAAN, RequestState.GEWEIGERD])
+    item = (pending_pc1(user).filter(pk=pk).first()
+            or policy.on_page(user, "bron_besluiten", decided).exclude(requested_by=user).first())
     if item is None:
         raise Http404("Dit bronverzoek bestaat niet of is uw eigen verzoek.")
     log.record("pc1_inzien", ACTIVITY, _mention_subjects(item.subjects.all()), user=user, obj=item.signal,
@@ -130,7 +131,8 @@ def bronhouder_hits(user):
     """Hit/no-hit questions for the user's sources without connector: the question only."""
     if not policy.may_answer_as_bronhouder(user):
         return []
-    hits = list(policy.on_page(user, "bevragingen", HitResult.objects).filter(hit__isnull=True, request__state=RequestState.TOEGESTAAN,
+    hits = list(policy.on_page(user, "bevragingen", HitResult.objects.all()).filter(
+        hit__isnull=True, request__state=RequestState.TOEGESTAAN,
                                          request__source__connector="", request__source__bronhouders=user)
                 .select_related("request__source", "subject").order_by("request__decided_at", "pk"))
     for hit in hits:
@@ -141,7 +143,7 @@ def bronhouder_hits(user):
 def bronhouder_details(user):
     if not policy.may_answer_as_bronhouder(user):
         return []
-    items = list(policy.on_page(user, "bevragingen", DetailRequest.objects).filter(
+    items = list(policy.on_page(user, "bevragingen", DetailRequest.objects.all()).filter(
         state=DetailState.TOEGESTAAN, supplied_at__isnull=True,
                                               hit__request__source__connector="",
                                               hit__request__source__bronhouders=user)

@@ -267,7 +267,8 @@ def _bronhouder_hit(user, hit_id: int) -> HitResult:
     _require(policy.may_answer_as_bronhouder(user), "Alleen een bronhouder beantwoordt deze vraag.")
     hit = (HitResult.objects.select_for_update().select_related("request__source", "request__signal", "subject")
            .filter(pk=hit_id).first())
-    if hit is None or not policy.may_answer_as_bronhouder(user, hit.request.source.gemeente_id) or not hit.request.source.bronhouders.filter(pk=user.pk).exists():
+    if (hit is None or not policy.may_answer_as_bronhouder(user, hit.request.source.gemeente_id)
+            or not hit.request.source.bronhouders.filter(pk=user.pk).exists()):
         raise NotAllowed("Deze vraag is niet voor uw bron.")
     if hit.request.source.has_connector:
         raise ProtocolError("Deze bron wordt via de koppeling bevraagd, niet door de bronhouder.")
