@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.privacy import log
+from meldpunt.tenancy import ownership
 from meldpunt.tenancy.defaults import gemeente_or_only
 from meldpunt.tenancy.models import Tenant
 
@@ -156,6 +157,9 @@ def place_hold(user, kind: str, reference: str, reason: str, until: date | None 
     if until is not None and until < timezone.localdate():
         raise RetentionError("De einddatum van de bewaarplicht ligt in het verleden.")
     record = _target(kind, reference)
+    if not policy.may_place_legal_hold(user, record.gemeente_id):
+        # A record of a gemeente where the role is not held is answered like one that does not exist.
+        raise RetentionError(f"Er is geen {RecordKind(kind).label.lower()} met kenmerk {reference}.")
     hold = LegalHold.objects.create(
         signal=record if kind == RecordKind.SIGNAAL else None, casus=record if kind == RecordKind.CASUS else None,
         reason=reason[:300], placed_by=user, placed_at=timezone.now(), until=until)
@@ -168,6 +172,8 @@ def place_hold(user, kind: str, reference: str, reason: str, until: date | None 
 def lift_hold(user, hold: LegalHold) -> LegalHold:
     _require(policy.may_place_legal_hold(user), "Uw rol mag geen bewaarplicht opheffen.")
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    _require(policy.may_place_legal_hold(user, ownership.gemeente_code_of(hold)),
+             "Uw rol mag geen bewaarplicht opheffen.")
     if hold.lifted_at is not None:
         raise RetentionError("Deze bewaarplicht is al opgeheven.")
     hold.lifted_at = timezone.now()
