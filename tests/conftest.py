@@ -108,14 +108,44 @@ def home_gemeente(db):
 
 @pytest.fixture
 def make_user(db):
+    """``make_user(*roles, gemeente=None)``: a user with ``roles`` in ``gemeente`` (a Tenant or its
+    code; default the installation's only gemeente). More roles elsewhere: ``grant_roles``."""
     counter = {"n": 0}
 
-    def make(*roles, username=None, password="een-lang-wachtwoord-voor-tests"):
+    def make(*roles, username=None, password="een-lang-wachtwoord-voor-tests", gemeente=None):
         counter["n"] += 1
         name = username or f"{'-'.join(roles) or 'geenrol'}-{counter['n']}"
-        return account_services.create_user(name, password, list(roles))
+        return account_services.create_user(name, password, list(roles), gemeente=gemeente)
 
     return make
+
+
+def make_tenant(code="GM0880", naam="Wormerland", prefix="WL"):
+    """A second aangesloten gemeente (ADR 0030), with its own key slot and log chain."""
+    from meldpunt.tenancy.home import tenant_created  # noqa: PLC0415 (settings are set up by pytest-django first)
+    from meldpunt.tenancy.models import Tenant  # noqa: PLC0415
+
+    tenant, made = Tenant.objects.get_or_create(code=code, defaults={
+        "naam": naam, "reference_prefix": prefix, "key_slot": code, "log_chain": f"verwerking:{code}",
+        "register_uri": f"urn:nl:{code.lower()}:register"})
+    if made:  # its own sources (protocol.sources), as for every new tenant
+        tenant_created.send(sender=Tenant, tenant=tenant)
+    return tenant
+
+
+def grant_roles(user, *roles, gemeente=None, regio=None):
+    """Give ``user`` ``roles`` in one more gemeente (or, the analist, a regio); returns the user
+    with its role cache cleared."""
+    for role in roles:
+        account_services.grant_role(user, role, gemeente=gemeente, regio=regio)
+    user.forget_roles()
+    return user
+
+
+@pytest.fixture
+def wormerland(db):
+    """A second tenant, Wormerland (GM0880), next to the home gemeente Zaanstad."""
+    return make_tenant()
 
 
 @pytest.fixture(scope="session")

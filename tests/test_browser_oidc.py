@@ -119,7 +119,8 @@ def test_regisseur_with_second_factor_signs_in_and_out_at_the_provider(browser, 
     user = User.objects.get(username="r.regisseur")
     assert user.roles == {"regisseur"} and not user.has_usable_password()
     assert _lines(SecurityEvent.LOGIN, "r.regisseur")
-    assert SecurityLogEntry.objects.filter(event=SecurityEvent.ROLE_GRANTED, detail="rol regisseur voor r.regisseur")
+    assert SecurityLogEntry.objects.filter(event=SecurityEvent.ROLE_GRANTED,
+                                           detail="rol regisseur voor r.regisseur in Zaanstad")
 
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url("**/session/end**")

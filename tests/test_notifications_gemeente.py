@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import grant_roles
 from factories import OTHER_NAME, new_signal
 from meldpunt.cases import meetings
 from meldpunt.cases.tasks import interventie_herinneringen
@@ -34,6 +35,9 @@ def test_meldingen_take_the_gemeente_of_their_work(make_user, home_gemeente):
     beoordelaar, deelnemer = make_user("beoordelaar", "regisseur"), make_user("deelnemer")
     own = new_signal(beoordelaar)
     wormerland = add_wormerland()
+    # Roles are held per gemeente (ADR 0030 §3): the same people work for Wormerland too.
+    grant_roles(beoordelaar, "beoordelaar", "regisseur", gemeente=wormerland)
+    grant_roles(deelnemer, "deelnemer", gemeente=wormerland)
     theirs = new_signal(beoordelaar, OTHER_NAME, "999990019", index=1, gemeente=wormerland)
 
     # the daily signalering: both signals wait too long in "ontvangen"
@@ -76,5 +80,5 @@ def test_a_job_run_has_the_gemeente_it_works_for(client, make_user, home_gemeent
     wormerland = add_wormerland()
     failed = JobRun.objects.create(task_name=interventie_herinneringen.name, title="Herinneringen",
                                    lock_key=interventie_herinneringen.name, state=State.MISLUKT, gemeente=wormerland)
-    again = runs.restart(make_user("beheerder"), failed)
+    again = runs.restart(make_user("beheerder", gemeente=wormerland), failed)
     assert again.retry_of == failed and again.gemeente == wormerland

@@ -115,7 +115,7 @@ def test_role_grant_and_revocation(make_user):
     assignment.delete()
     granted, revoked = lines_since(start)
     assert (granted.event, granted.object_id, granted.detail) == (SecurityEvent.ROLE_GRANTED, str(user.pk),
-                                                                  f"rol fg voor {user.username}")
+                                                                  f"rol fg voor {user.username} in Zaanstad")
     assert revoked.event == SecurityEvent.ROLE_REVOKED
     # Outside a request (a command, a job): the host and the OS account are the device.
     assert granted.user_agent.startswith("opdrachtregel ")
@@ -129,10 +129,10 @@ def test_roles_granted_by_the_account_services_are_logged(make_user):
     user = make_user(Role.ANALIST, Role.FG)
     account_services.set_roles(user, [Role.FG, Role.ARCHIVARIS])
     events = [(line.event, line.detail) for line in lines_since(start)]
-    assert (SecurityEvent.ROLE_GRANTED, f"rol analist voor {user.username}") in events
-    assert (SecurityEvent.ROLE_GRANTED, f"rol fg voor {user.username}") in events
-    assert (SecurityEvent.ROLE_REVOKED, f"rol analist voor {user.username}") in events
-    assert (SecurityEvent.ROLE_GRANTED, f"rol archivaris voor {user.username}") in events
+    assert (SecurityEvent.ROLE_GRANTED, f"rol analist voor {user.username} in Zaanstad") in events
+    assert (SecurityEvent.ROLE_GRANTED, f"rol fg voor {user.username} in Zaanstad") in events
+    assert (SecurityEvent.ROLE_REVOKED, f"rol analist voor {user.username} in Zaanstad") in events
+    assert (SecurityEvent.ROLE_GRANTED, f"rol archivaris voor {user.username} in Zaanstad") in events
 
 
 def test_partner_tokens_are_logged_without_the_token():

@@ -12,6 +12,7 @@ from django.db.models import ForeignKey
 from django.test import override_settings
 from django.utils import timezone
 
+from conftest import grant_roles
 from factories import OTHER_NAME, new_signal, open_casus, to_research, weging
 from meldpunt.cases import meetings, services
 from meldpunt.cases.models import AgendaItem, CasusSignal, Meeting
@@ -67,8 +68,8 @@ def test_every_path_ends_at_a_tenant_and_every_root_names_its_own_field():
                   and (f.name == "gemeente" or ownership.OWNER_PATHS[model._meta.label] == "gemeente")]
         if direct and model is not Tenant:
             assert ownership.OWNER_PATHS[model._meta.label] == "gemeente", model._meta.label
-            if model._meta.label in ownership.MAY_BE_INSTALLATION_WIDE:
-                assert direct[0].null, f"{model._meta.label}.gemeente mag leeg zijn (de hele installatie)"
+            if model._meta.label in ownership.MAY_BE_INSTALLATION_WIDE | ownership.MAY_BE_REGIO_WIDE:
+                assert direct[0].null, f"{model._meta.label}.gemeente mag leeg zijn (de hele installatie of regio)"
             else:
                 assert not direct[0].null, f"{model._meta.label}.gemeente mag niet leeg zijn"
 
@@ -110,11 +111,15 @@ def regie(make_user):
     return make_user("regisseur", "teamlid", "beoordelaar")
 
 
-def add_wormerland() -> Tenant:
+def add_wormerland(*staff) -> Tenant:
     """A second gemeente in the installation, with keys and a log chain of its own (ADR 0030 §5).
-    Added after the home gemeente's records: from then on every new record must name its gemeente."""
-    return Tenant.objects.create(code="GM0880", naam="Wormerland", reference_prefix="WL", key_slot="GM0880",
-                                 log_chain="verwerking:GM0880", register_uri="urn:nl:gm0880:register")
+    Added after the home gemeente's records: from then on every new record must name its gemeente.
+    ``staff`` get their roles in Wormerland as well (roles are held per gemeente, ADR 0030 §3)."""
+    wormerland = Tenant.objects.create(code="GM0880", naam="Wormerland", reference_prefix="WL", key_slot="GM0880",
+                                       log_chain="verwerking:GM0880", register_uri="urn:nl:gm0880:register")
+    for user in staff:
+        grant_roles(user, *user.roles, gemeente=wormerland)
+    return wormerland
 
 
 def test_the_home_gemeente_is_the_configured_one_and_every_new_record_gets_it(regie, home_gemeente):
@@ -142,7 +147,7 @@ def test_loading_another_gemeente_into_this_installation_is_refused(db):
 
 def test_a_casus_holds_only_signals_of_its_own_gemeente(regie):
     casus = open_casus(regie)
-    wormerland = add_wormerland()
+    wormerland = add_wormerland(regie)
     elsewhere = to_research(regie, new_signal(regie, OTHER_NAME, "999990019", index=1, gemeente=wormerland))
     assert elsewhere.gemeente == wormerland
     assert set(Weging.objects.filter(signal=elsewhere).values_list("gemeente_id", flat=True)) == {"GM0880"}
@@ -159,7 +164,7 @@ def test_a_casus_holds_only_signals_of_its_own_gemeente(regie):
 
 def test_a_casusoverleg_puts_only_its_own_gemeentes_casussen_on_the_agenda(regie, home_gemeente):
     casus = open_casus(regie)
-    wormerland = add_wormerland()
+    wormerland = add_wormerland(regie)
     overleg = meetings.plan(regie, "Casusoverleg Wormerland", timezone.now() + timedelta(days=3), "Gemeentehuis",
                             gemeente=wormerland)
     assert overleg.gemeente == wormerland

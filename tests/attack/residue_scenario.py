@@ -56,14 +56,15 @@ def main() -> None:
     from test_retention_support import age, geen_actie, pass_cooling_off
 
     password = "een-lang-wachtwoord-voor-tests"
-    staff = accounts.create_user("staf", password, ["beoordelaar", "regisseur", "teamlid"])
-    archivaris = accounts.create_user("archivaris-1", password, ["archivaris"])
-    tweede = accounts.create_user("archivaris-2", password, ["archivaris"])
 
     # No demo municipality here: one buurt to place the signal in (the protocol asks for it).
     gemeente = Gemeente.objects.create(code="GM0479", naam="Zaanstad")
     Buurt.objects.create(code="BU04790000", naam="Residubuurt",
                          wijk=Wijk.objects.create(code="WK047900", naam="Residuwijk", gemeente=gemeente))
+    # Roles are held in a gemeente (ADR 0030 §3): the users after the gemeente is known.
+    staff = accounts.create_user("staf", password, ["beoordelaar", "regisseur", "teamlid"])
+    archivaris = accounts.create_user("archivaris-1", password, ["archivaris"])
+    tweede = accounts.create_user("archivaris-2", password, ["archivaris"])
     signal = intake.create_signal(intake.SignalInput(
         channel="telefoon", buurt="BU04790000", description=needles["description"], phenomenon="hennepteelt_drugs",
         reporter_kind="burger", location_text=needles["location"], occurred_text=needles["occurred"],

@@ -50,3 +50,6 @@ ROLE_PROFILES: tuple[RoleProfile, ...] = (
 )
 PROFILE_BY_ROLE = {profile.role: profile for profile in ROLE_PROFILES}
 PERSONAL_DATA_ROLES = frozenset(p.role for p in ROLE_PROFILES if p.sees_personal_data)
+# The only role that may be held for a whole regio: it sees aggregate figures only (ADR 0030 §3, P6).
+# Every other role is granted per gemeente, so a gemeente joining the regio widens nobody's reach.
+REGIO_ROLES = frozenset({Role.ANALIST})

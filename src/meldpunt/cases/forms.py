@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 
+from meldpunt import policy
 from meldpunt.accounts.roles import Role
 from meldpunt.core.datums import format_date
 from meldpunt.protocol.services import WegingInput
@@ -17,8 +17,10 @@ from .models import InterventionStatus
 PURPOSE = "Voorkomen en bestrijden van ondermijning (bestuurlijke aanpak)"
 
 
-def users_with(role: str):
-    return get_user_model().objects.filter(role_assignments__role=role, is_active=True).order_by("username")
+def users_with(role: str, gemeente=None):
+    """Who can be chosen for ``role`` (in ``gemeente`` when the form knows it; the service checks the
+    casus's or meeting's gemeente either way)."""
+    return policy.holders({role}, gemeente).order_by("username")
 
 
 class UserChoice(forms.ModelChoiceField):

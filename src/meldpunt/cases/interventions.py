@@ -51,7 +51,7 @@ def add(user, casus, instrument: Instrument, description: str, owner, deadline: 
         problems.append("Interventies horen bij het plan van aanpak: vanaf het casusoverleg tot de uitvoering.")
     if instrument is None or not instrument.active:
         problems.append("Kies een instrument uit de catalogus.")
-    if owner is None or not policy.may_own_intervention(owner):
+    if owner is None or not policy.may_own_intervention(owner, casus.gemeente_id):
         problems.append("De eigenaar van een interventie heeft de rol uitvoerder.")
     if not (description or "").strip():
         problems.append("Beschrijf wat er gebeurt.")

@@ -30,8 +30,8 @@ OPEN_FOR_AGENDA = (CasusState.VOORBEREIDING, CasusState.CASUSOVERLEG, CasusState
                    CasusState.UITVOERING, CasusState.MONITORING)
 
 
-def _organiser(user) -> None:
-    if not policy.may_organise_meeting(user):
+def _organiser(user, gemeente) -> None:
+    if not policy.may_organise_meeting(user, gemeente):
         raise NotAllowed("Alleen de regisseur organiseert een casusoverleg.")
 
 
@@ -49,7 +49,8 @@ def plan(user, title: str, starts_at, location: str = "", with_third_parties: bo
          gemeente: Tenant | None = None) -> Meeting:
     """A casusoverleg of ``gemeente`` (without one: the installation's only gemeente); its agenda
     takes only that gemeente's casussen."""
-    _organiser(user)
+    gemeente = gemeente_or_only(gemeente)
+    _organiser(user, gemeente.code)
     problems = []
     if not (title or "").strip():
         problems.append("Geef het overleg een naam.")
@@ -57,7 +58,7 @@ def plan(user, title: str, starts_at, location: str = "", with_third_parties: bo
         problems.append("Kies datum en tijd van het overleg.")
     if problems:
         raise CaseError(*problems)
-    meeting = Meeting.objects.create(gemeente=gemeente_or_only(gemeente), title=title.strip()[:200],
+    meeting = Meeting.objects.create(gemeente=gemeente, title=title.strip()[:200],
                                      starts_at=starts_at, location=location.strip()[:200],
                                      with_third_parties=with_third_parties, organiser=user,
                                      created_at=timezone.now())
@@ -74,7 +75,7 @@ def _planned(meeting: Meeting) -> None:
 def add_to_agenda(user, meeting: Meeting, casus) -> AgendaItem:
     """Only the organiser puts a casus on the agenda, and only one they are involved in: a casus
     on an agenda lets its regisseur open the meeting, so nobody may join another's meeting."""
-    _organiser(user)
+    _organiser(user, meeting.gemeente_id)
     if meeting.organiser_id != user.pk:
         raise NotAllowed("Alleen de organisator van dit casusoverleg zet casussen op de agenda.")
     check_manager(user, casus)
@@ -97,12 +98,12 @@ def add_to_agenda(user, meeting: Meeting, casus) -> AgendaItem:
 def invite(user, meeting: Meeting, invitee, organisation: str, external: bool = False) -> Participant:
     """Invite a participant: an internal department, or an external partner where the local
     protocol allows it (a meeting 'met externe partners')."""
-    _organiser(user)
+    _organiser(user, meeting.gemeente_id)
     if meeting.organiser_id != user.pk:
         raise NotAllowed("Alleen de organisator van dit casusoverleg nodigt deelnemers uit.")
     _planned(meeting)
     problems = []
-    if not policy.may_be_invited(invitee):
+    if not policy.may_be_invited(invitee, meeting.gemeente_id):
         problems.append("Alleen iemand met de rol casusoverleg-deelnemer kan worden uitgenodigd.")
     if external and not meeting.with_third_parties:
         problems.append("Dit overleg is intern: het lokale protocol laat hier geen externe partners toe.")
@@ -138,7 +139,7 @@ def record_minutes(user, item: AgendaItem, minutes: str, decisions: str) -> Agen
 @transaction.atomic
 def record_attendance(user, meeting: Meeting, present_ids) -> Meeting:
     """Who was there; the meeting is then held."""
-    _organiser(user)
+    _organiser(user, meeting.gemeente_id)
     if meeting.organiser_id != user.pk and not any(
             user.pk == item.casus.lead_id for item in meeting.agenda.select_related("casus")):
         raise NotAllowed("Alleen de organisator of de regisseur van een casus op de agenda legt de aanwezigheid vast.")

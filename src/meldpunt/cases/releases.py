@@ -78,7 +78,7 @@ def request_pc2b(user, intervention: Intervention, keys, purpose: str) -> Releas
 def decide(user, request: ReleaseRequest, data: WegingInput, approved_keys=None) -> ReleaseRequest:
     """Decide a release with its PC2A/PC2B weging: all, part ('deels', a subset of what was
     asked) or nothing."""
-    if not policy.may_decide_release(user):
+    if not policy.may_decide_release(user, request.casus.gemeente_id):
         raise NotAllowed("Alleen de privacyfunctionaris besluit over een vrijgave.")
     casus = lock(request.casus)
     request = ReleaseRequest.objects.select_for_update().get(pk=request.pk)

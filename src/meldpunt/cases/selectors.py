@@ -146,7 +146,8 @@ def meetings_for(user):
     if not policy.may_open(user, "casusoverleg"):
         return Meeting.objects.none()
     mine = AgendaItem.objects.filter(casus__in=visible_cases(user)).values("meeting_id")
-    return Meeting.objects.filter(Q(organiser=user) | Q(pk__in=mine)).order_by("-starts_at")
+    return policy.on_page(user, "casusoverleg", Meeting.objects.filter(Q(organiser=user) | Q(pk__in=mine))
+                          ).order_by("-starts_at")
 
 
 def meeting_for(user, pk: int) -> Meeting:
@@ -174,13 +175,13 @@ def meeting_agenda(user, meeting: Meeting) -> list[AgendaItem]:
 def pending_releases(user):
     if not policy.may_open(user, "vrijgave_besluiten"):
         return ReleaseRequest.objects.none()
-    return (ReleaseRequest.objects.filter(state=ReleaseState.AANGEVRAAGD)
+    return (policy.on_page(user, "vrijgave_besluiten", ReleaseRequest.objects.filter(state=ReleaseState.AANGEVRAAGD))
             .select_related("casus", "recipient", "requested_by", "participant__meeting", "intervention__instrument")
             .order_by("requested_at", "id"))
 
 
 def release_for_decision(user, pk: int) -> ReleaseRequest:
-    request = (ReleaseRequest.objects.filter(pk=pk).select_related(
+    request = (policy.on_page(user, "vrijgave_besluiten", ReleaseRequest.objects.filter(pk=pk)).select_related(
         "casus", "recipient", "requested_by", "participant__meeting", "intervention__instrument").first()
         if policy.may_open(user, "vrijgave_besluiten") else None)
     if request is None:
@@ -327,6 +328,7 @@ def released_to_participant(user, meeting_id: int | None = None, *, reader=None)
     seats = (Participant.objects.filter(user=user, meeting__starts_at__gte=release_window_start(),
                                         meeting__state__in=[MeetingState.GEPLAND, MeetingState.GEHOUDEN])
              .select_related("meeting").order_by("-meeting__starts_at"))
+    seats = policy.released_seats(user, seats)
     if meeting_id is not None:
         seats = seats.filter(meeting_id=meeting_id)
     approved = Prefetch("release_requests", to_attr="approved",
@@ -385,7 +387,7 @@ def actions_of(user, pk: int | None = None, *, with_content: bool = True) -> lis
     approved = Prefetch("release_requests", to_attr="approved", queryset=ReleaseRequest.objects.filter(
         kind=ReleaseKind.PC2B, state=ReleaseState.VRIJGEGEVEN, recipient=user))
     result, shown = [], defaultdict(list)  # per gemeente: each logs in its own chain (ADR 0030 §6)
-    own = Intervention.objects.filter(owner=user)
+    own = policy.released_interventions(user, Intervention.objects.filter(owner=user))
     if pk is not None:
         own = own.filter(pk=pk)
     since = release_window_start()

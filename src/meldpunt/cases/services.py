@@ -54,7 +54,7 @@ def lock(casus: Casus) -> Casus:
 
 def check_manager(user, casus: Casus) -> None:
     """Only a regisseur involved in the casus (lead, team, or unassigned) may change it."""
-    if not policy.may_manage_casus(user):
+    if not policy.may_manage_casus(user, casus.gemeente_id):
         raise NotAllowed("Alleen de regisseur kan deze casus wijzigen.")
     if not policy.cases_visible_to(user, Casus.objects.filter(pk=casus.pk)).exists():
         raise NotAllowed("U bent niet betrokken bij deze casus.")
@@ -132,8 +132,8 @@ def open_from_signal(user, signal, change, used: list[Weging]) -> Casus:
     title = f"{signal.phenomenon.name}{f' – {area}' if area else ''}"
     # The casus is of its first signal's gemeente; every further signal must be of it too.
     casus = create_casus(now, gemeente_id=signal.gemeente_id, title=title[:200], opened_at=now,
-                         lead=user if policy.may_lead_casus(user) else None)
-    if policy.may_join_team(user) and not policy.may_lead_casus(user):
+                         lead=user if policy.may_lead_casus(user, signal.gemeente_id) else None)
+    if policy.may_join_team(user, signal.gemeente_id) and not policy.may_lead_casus(user, signal.gemeente_id):
         casus.team.add(user)
     CasusSignal.objects.create(casus=casus, signal=signal, linked_at=now, linked_by=user, weging=w4)
     _history(casus, "casus_starten", "", CasusState.VOORBEREIDING, user, role_for(user, policy.TEAM_ROLES),
@@ -187,7 +187,7 @@ def set_team(user, casus: Casus, members) -> Casus:
     check_manager(user, casus)
     casus = lock(casus)
     members = list(members)
-    wrong = [m for m in members if not policy.may_join_team(m)]
+    wrong = [m for m in members if not policy.may_join_team(m, casus.gemeente_id)]
     if wrong:
         raise CaseError("Alleen leden van het ondermijningsteam en regisseurs kunnen in het casusteam.")
     casus.team.set(members)
@@ -261,7 +261,7 @@ def blockers(user, casus: Casus, transition: Transition) -> list[str]:
 def check(user, casus: Casus, transition: Transition) -> list[str]:
     if transition.system_only:
         return ["Deze stap zet alleen het systeem (bewaartermijnen)."]
-    if not policy.may_take_transition(user, transition):
+    if not policy.may_take_transition(user, transition, casus):
         return ["Uw rol mag deze stap niet zetten."]
     if transition.source != casus.state:
         return [f"Deze stap kan niet vanuit de status '{CASUS_STATE_LABELS.get(casus.state, casus.state)}'."]
@@ -271,7 +271,7 @@ def check(user, casus: Casus, transition: Transition) -> list[str]:
 def available(user, casus: Casus) -> list[tuple[Transition, list[str]]]:
     """The steps from the current state, each with what still blocks it (empty: it can be taken)."""
     return [(t, check(user, casus, t)) for t in CASUS_TRANSITIONS
-            if t.source == casus.state and policy.may_take_transition(user, t)]
+            if t.source == casus.state and policy.may_take_transition(user, t, casus)]
 
 
 def _take(user, casus: Casus, code: str, note: str = "") -> CasusStateChange:
@@ -280,7 +280,7 @@ def _take(user, casus: Casus, code: str, note: str = "") -> CasusStateChange:
         raise CaseError("Deze stap bestaat niet.")
     problems = check(user, casus, transition)
     if problems:
-        if not policy.may_take_transition(user, transition):
+        if not policy.may_take_transition(user, transition, casus):
             raise NotAllowed(*problems)
         raise (WrongState if transition.source != casus.state else CaseError)(*problems)
     weging = _pending_w4(casus) if "W4" in transition.wegingen else None

@@ -37,7 +37,7 @@ def casus(request, reference):
         "casus": case, "data": data, "state_label": CASUS_STATE_LABELS.get(case.state, case.state),
         "labels": CASUS_STATE_LABELS, "steps": services.available(request.user, case),
         "team_form": TeamForm(initial={"members": list(case.team.all())}),
-        "is_regie": policy.may_manage_casus(request.user), "today": timezone.localdate(),
+        "is_regie": policy.may_manage_casus(request.user, case.gemeente_id), "today": timezone.localdate(),
     })
 
 

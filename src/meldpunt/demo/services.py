@@ -7,6 +7,7 @@ from meldpunt.accounts.models import User
 from meldpunt.accounts.roles import ROLE_PROFILES
 from meldpunt.demo import stories
 from meldpunt.intake.models import Signal
+from meldpunt.tenancy.home import home_tenant
 
 DEMO_NAMES = {  # real-looking names, so pages show people, not roles
     "regisseur": ("Rana", "de Vries"), "beoordelaar": ("Bart", "Jansen"),
@@ -20,8 +21,12 @@ DEMO_NAMES = {  # real-looking names, so pages show people, not roles
 
 
 @transaction.atomic
-def ensure_demo_users(new_passwords: bool = False, stories_too: bool = True) -> list[tuple[str, str, str | None]]:
-    """Create the demo users that are missing. Returns (username, role, password or None)."""
+def ensure_demo_users(new_passwords: bool = False, stories_too: bool = True,
+                      gemeente=None) -> list[tuple[str, str, str | None]]:
+    """Create the demo users that are missing, each with their role in ``gemeente`` (default: the
+    installation's home gemeente, which `meldpunt demo` and `meldpunt setup` have just loaded).
+    Returns (username, role, password or None)."""
+    gemeente = gemeente or home_tenant()
     result = []
     for profile in ROLE_PROFILES:
         role = profile.role.value
@@ -30,8 +35,8 @@ def ensure_demo_users(new_passwords: bool = False, stories_too: bool = True) -> 
         password = None
         if user is None:
             password = account_services.generate_password()
-            user = account_services.create_user(role, password, [role], first_name=first, last_name=last,
-                                                organisation="Demogemeente Zaanstad")
+            user = account_services.create_user(role, password, [role], gemeente=gemeente, first_name=first,
+                                                last_name=last, organisation=f"Demogemeente {gemeente.naam}")
             if role == "beheerder":
                 user.is_staff = True
                 user.is_superuser = True

@@ -250,14 +250,14 @@ def create_signal(data: SignalInput, *, user=None, partner: PartnerOrganisation 
     """Register a signal in state 'ontvangen' from any channel. A telephone or desk report only by
     meldpunt staff (``policy.may_register_channel``), whoever calls: the view, the API or a job.
     The signal belongs to ``gemeente``; without one, to the installation's only gemeente (ADR 0030)."""
-    if not policy.may_register_channel(user, data.channel):
+    gemeente = gemeente_or_only(gemeente)
+    if not policy.may_register_channel(user, data.channel, gemeente.code):
         raise IntakeError({"channel": [STAFF_CHANNEL_REFUSED]})
     clean, errors = _validate(data)
     if errors:
         raise IntakeError(errors)
     now = timezone.now()
     anonymous = data.reporter_kind in (ReporterKind.ANONIEM, ReporterKind.MMA)
-    gemeente = gemeente_or_only(gemeente)
     # Each gemeente numbers its own signals (ADR 0030 §7): ZA-2026-0000123. The counter row is
     # locked in this transaction, so no two signals share a kenmerk and a rollback gives it back.
     signal = Signal.objects.create(

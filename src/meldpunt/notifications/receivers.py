@@ -26,14 +26,14 @@ from .services import notify
 WAITING = "aangevraagd"  # the state of a request (PC1, details, release) before its decision
 
 
-def _privacy_officers_but(requester) -> list:
-    return recipients.with_roles(Role.PRIVACYFUNCTIONARIS, exclude=requester)
+def _privacy_officers_but(requester, gemeente) -> list:
+    return recipients.with_roles(Role.PRIVACYFUNCTIONARIS, gemeente=gemeente, exclude=requester)
 
 
 def release_saved(sender, instance, created, **kwargs):
     casus = instance.casus
     if instance.state == WAITING:
-        for officer in _privacy_officers_but(instance.requested_by_id):
+        for officer in _privacy_officers_but(instance.requested_by_id, casus.gemeente_id):
             notify(officer, Kind.PRIVACYTOETS_WACHT, casus.reference,
                    reverse("cases:vrijgave_besluiten", args=[instance.pk]), f"vrijgave:{instance.pk}:{officer.pk}",
                    gemeente=casus.gemeente_id)
@@ -46,7 +46,7 @@ def release_saved(sender, instance, created, **kwargs):
 def source_request_saved(sender, instance, created, **kwargs):
     signal = instance.signal
     if instance.state == WAITING:
-        for officer in _privacy_officers_but(instance.requested_by_id):
+        for officer in _privacy_officers_but(instance.requested_by_id, signal.gemeente_id):
             notify(officer, Kind.PRIVACYTOETS_WACHT, signal.reference,
                    reverse("protocol:bron_pc1", args=[instance.pk]), f"bronverzoek:{instance.pk}:{officer.pk}",
                    gemeente=signal.gemeente_id)
@@ -59,7 +59,7 @@ def source_request_saved(sender, instance, created, **kwargs):
 def detail_request_saved(sender, instance, created, **kwargs):
     signal = instance.hit.request.signal
     if instance.state == WAITING:
-        for officer in _privacy_officers_but(instance.requested_by_id):
+        for officer in _privacy_officers_but(instance.requested_by_id, signal.gemeente_id):
             notify(officer, Kind.PRIVACYTOETS_WACHT, signal.reference,
                    reverse("protocol:bron_details_besluit", args=[instance.pk]),
                    f"details:{instance.pk}:{officer.pk}", gemeente=signal.gemeente_id)
@@ -73,7 +73,7 @@ def participant_saved(sender, instance, created, **kwargs):
     if not created:
         return
     meeting, user = instance.meeting, instance.user
-    link = (reverse("cases:overleg", args=[meeting.pk]) if policy.may_open(user, "casusoverleg")
+    link = (reverse("cases:overleg", args=[meeting.pk]) if policy.may_organise_meeting(user, meeting.gemeente_id)
             else reverse("web:mijn_casussen"))
     notify(user, Kind.UITNODIGING, meeting_kenmerk(meeting), link, f"uitnodiging:{meeting.pk}:{user.pk}",
            gemeente=meeting.gemeente_id, meeting=meeting)
@@ -82,7 +82,8 @@ def participant_saved(sender, instance, created, **kwargs):
 def destruction_list_saved(sender, instance, created, **kwargs):
     if instance.status != "ter_beoordeling":
         return
-    reviewers = recipients.with_roles(*settings.MELDPUNT_DESTRUCTION_REVIEWER_ROLES, exclude=instance.composed_by_id)
+    reviewers = recipients.with_roles(*settings.MELDPUNT_DESTRUCTION_REVIEWER_ROLES, gemeente=instance.gemeente_id,
+                                      exclude=instance.composed_by_id)
     for reviewer in reviewers:
         notify(reviewer, Kind.VERNIETIGINGSLIJST, instance.name, reverse("retention:lijst", args=[instance.pk]),
                f"vernietigingslijst:{instance.pk}:{reviewer.pk}", gemeente=instance.gemeente_id)

@@ -48,6 +48,6 @@ def meeting_for_calendar(user, meeting_id: int):
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     if meeting is None or not (meeting.organiser_id == user.pk
                                or meeting.participants.filter(user=user).exists()
-                               or policy.may_open(user, "casusoverleg")):
+                               or policy.may_organise_meeting(user, meeting.gemeente_id)):
         raise Http404("Dit casusoverleg bestaat niet of u bent er niet voor uitgenodigd.")
     return meeting

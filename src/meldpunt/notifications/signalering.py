@@ -44,16 +44,17 @@ class _Holders:
     def __init__(self):
         self._cache: dict[tuple, list] = {}
 
-    def __call__(self, *roles) -> list:
-        if roles not in self._cache:
-            self._cache[roles] = recipients.with_roles(*roles)
-        return self._cache[roles]
+    def __call__(self, *roles, gemeente=None) -> list:
+        key = (roles, gemeente)
+        if key not in self._cache:
+            self._cache[key] = recipients.with_roles(*roles, gemeente=gemeente)
+        return self._cache[key]
 
 
 def _signal_recipients(signal, holders) -> list:
     if signal.assigned_to_id and signal.assigned_to.is_active:
         return [signal.assigned_to]
-    return holders(*policy.QUEUE_ROLES[signal.state])
+    return holders(*policy.QUEUE_ROLES[signal.state], gemeente=signal.gemeente_id)
 
 
 def _waiting_signals(day: date, holders) -> int:
@@ -107,7 +108,7 @@ def _inzage(day: date, holders) -> int:
                     .only("pk", "reference", "deadline", "extended_until", "gemeente")):
         deadline = request.effective_deadline
         link = reverse("inzage:verzoek", args=[request.reference])
-        for user in holders(Role.PRIVACYFUNCTIONARIS):
+        for user in holders(Role.PRIVACYFUNCTIONARIS, gemeente=request.gemeente_id):
             key = f"inzage:{request.pk}:{deadline:%Y%m%d}:{user.pk}"
             made += notify(user, Kind.INZAGE_TERMIJN, request.reference, link, key,
                            gemeente=request.gemeente_id) is not None

@@ -28,8 +28,9 @@ from .actions import (
     may_place_legal_hold,
     may_request_sources,
     may_review_destruction_list,
+    records_for,
 )
-from .base import active, gemeenten_with, granted, holds
+from .base import active, gemeenten_with, granted, granted_on, holders, holds, owner
 from .cases import (
     MANAGER_ROLES,
     TEAM_ROLES,
@@ -43,6 +44,8 @@ from .cases import (
     may_own_intervention,
     reads_released_actions,
     reads_released_meetings,
+    released_interventions,
+    released_seats,
 )
 from .pages import (
     OWN_SETTING_PAGES,
@@ -52,6 +55,7 @@ from .pages import (
     may_change_own_notification_preference,
     may_follow_job,
     may_open,
+    on_page,
     pages_for,
 )
 from .regio import (
@@ -112,7 +116,7 @@ __all__ = [
     "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS",
     "SUBJECT_CHANGE_ROLES", "TEAM_ROLES",
     "TEAM_STATES", "WEGING_ROLES", "active", "approved_detail_fields", "cases_visible_to",
-    "destruction_reviewer_roles", "gemeenten_with", "granted", "holds",
+    "destruction_reviewer_roles", "gemeenten_with", "granted", "granted_on", "holders", "holds", "owner", "records_for",
     "may_answer_as_bronhouder", "may_ask_details", "may_be_invited",
     "may_cancel_destruction_list", "may_change", "may_change_own_notification_preference", "may_change_subjects",
     "may_compose_destruction_list",
@@ -125,6 +129,7 @@ __all__ = [
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
-    "may_take_weging", "note_signal_read", "pages_for", "reads_released_actions", "reads_released_meetings",
-    "related_identity_groups", "signals_visible_to", "subject_change_refusal", "weging_roles",
+    "may_take_weging", "note_signal_read", "on_page", "pages_for", "reads_released_actions", "reads_released_meetings",
+    "related_identity_groups", "released_interventions", "released_seats",
+    "signals_visible_to", "subject_change_refusal", "weging_roles",
 ]

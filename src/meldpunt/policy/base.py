@@ -1,16 +1,20 @@
 """What every rule of the policy starts from: an active, logged-in user and the roles they hold —
-and, since the regional meldpunt (ADR 0030 §3), *where* they hold them.
+and *where* they hold them (ADR 0030 §3): each role in one gemeente, the analist possibly in a regio.
 
-The contract every app builds on (step S3 of ADR 0030 gives it its per-gemeente meaning):
-
-- ``holds(user, roles, gemeente=None)``: one of ``roles`` — in ``gemeente`` when given.
+- ``holds(user, roles, gemeente=None)``: one of ``roles`` — in ``gemeente`` when given; without
+  a gemeente, in *some* gemeente (the page rules, menus).
 - ``gemeenten_with(user, roles)``: the codes of the gemeenten where the user holds one of ``roles``.
 - ``granted(user, roles, path)``: a ``Q`` on a queryset's owner path, limited to those gemeenten.
+- ``owner(model)``: that path for a model, from ``tenancy.ownership.OWNER_PATHS`` (never repeated here).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
+
+from meldpunt.tenancy.ownership import owner_path
+
+NOTHING = Q(pk__in=[])
 
 
 def active(user) -> bool:
@@ -26,6 +30,8 @@ def _code(gemeente) -> str:
 def holds(user, roles, gemeente=None) -> bool:
     """Does ``user`` hold one of ``roles`` — in ``gemeente`` (a Tenant or its code) when given?
     The one place outside ``User`` that reads a role."""
+    if not active(user):
+        return False
     if gemeente is None:
         return user.has_role(*roles)
     return _code(gemeente) in gemeenten_with(user, roles)
@@ -35,10 +41,7 @@ def gemeenten_with(user, roles) -> frozenset[str]:
     """The CBS codes of the gemeenten where ``user`` holds one of ``roles`` (empty when none)."""
     if not active(user) or not user.has_role(*roles):
         return frozenset()
-    # Before roles are held per gemeente (ADR 0030 step S3), a role holds in every active gemeente.
-    from meldpunt.tenancy.models import Tenant
-
-    return frozenset(Tenant.objects.filter(active=True).values_list("code", flat=True))
+    return user.gemeenten_with(*roles)
 
 
 def granted(user, roles, path: str = "gemeente") -> Q:
@@ -46,5 +49,33 @@ def granted(user, roles, path: str = "gemeente") -> Q:
     or a condition no row meets. Every queryset rule ANDs its clause for a role with this."""
     codes = gemeenten_with(user, roles)
     if not codes:
-        return Q(pk__in=[])
+        return NOTHING
     return Q(**{f"{path}__in": sorted(codes)})
+
+
+def owner(model) -> str:
+    """The path from ``model`` to its gemeente (tenancy.ownership), for ``granted``. A model whose
+    gemeente may come through one of several parents has no single path: its rule names one."""
+    path = owner_path(model)
+    if not isinstance(path, str):
+        raise TypeError(f"{model._meta.label} heeft geen enkel pad naar zijn gemeente.")
+    return path
+
+
+def granted_on(user, roles, model) -> Q:
+    """``granted`` on ``model``'s own owner path."""
+    return granted(user, roles, owner(model))
+
+
+def holders(roles, gemeente=None):
+    """The active users who hold one of ``roles`` — in ``gemeente`` (a Tenant or its code) when given,
+    a regio-wide assignment counting for each of its gemeenten: who may be chosen or told there."""
+    from django.contrib.auth import get_user_model  # the user model is the accounts app's, asked at call time
+
+    users = get_user_model().objects.filter(is_active=True)
+    where = Q(role_assignments__role__in=list(roles))
+    if gemeente is not None:
+        code = _code(gemeente)
+        where &= Q(role_assignments__gemeente_id=code) | Q(role_assignments__regio__gemeenten__code=code,
+                                                           role_assignments__regio__gemeenten__active=True)
+    return users.filter(pk__in=users.filter(where).values("pk"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 from meldpunt.accounts.roles import Role
 
-from .base import active, holds
+from .base import active, granted, holds, owner
 
 if TYPE_CHECKING:
     from meldpunt.accounts.models import User
@@ -100,8 +102,19 @@ def may_follow_job(user: User, run) -> bool:
     anyone else only the jobs they started themselves."""
     if not may_open(user, "achtergrondtaak"):
         return False
-    return holds(user, {Role.BEHEERDER}) or (run.started_by_id is not None and run.started_by_id == user.pk)
+    # A gemeente's job: the beheerder of that gemeente; an installation job (no gemeente): any beheerder.
+    return (holds(user, {Role.BEHEERDER}, getattr(run, "gemeente_id", None))
+            or (run.started_by_id is not None and run.started_by_id == user.pk))
 
 
 def pages_for(user: User) -> list[str]:
     return [page for page in PAGE_ROLES if may_open(user, page)]
+
+
+def on_page(user: User, page: str, records: QuerySet) -> QuerySet:
+    """The rows of ``records`` a page lists: those in the gemeenten where ``user`` holds one of the
+    page's roles (ADR 0030 §3). A page whose list is not narrowed by involvement (te beoordelen,
+    bevragingen, inzage, bewaartermijnen, toezicht) lists through this, never all rows."""
+    if page not in PAGE_ROLES or not active(user):
+        return records.none()
+    return records.filter(granted(user, PAGE_ROLES[page], owner(records.model)))

@@ -20,7 +20,9 @@ DETAIL_READER_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLID})
 def _grants_registry_details(user: User, detail_request) -> bool:
     """The part of ``may_read_registry_details`` that needs no query: an approved request with approved
     fields, and the user its requester or the signal's assignee in a role that reads registry details."""
-    if detail_request is None or not active(user) or not holds(user, DETAIL_READER_ROLES):
+    if detail_request is None or not active(user):
+        return False
+    if not holds(user, DETAIL_READER_ROLES, detail_request.hit.request.signal.gemeente_id):
         return False
     if detail_request.state != "toegestaan" or not detail_request.approved_fields:
         return False
@@ -53,15 +55,15 @@ def may_request_details(user: User, signal) -> bool:
     """May this user ask to open details behind a hit of ``signal``? The regisseur who reads the signal,
     while it is in bronnenonderzoek. The linking page offers "Details aanvragen" through this, and
     ``protocol.research.request_details`` refuses through it."""
-    if signal is None or not active(user) or not holds(user, DETAIL_REQUEST_ROLES):
+    if signal is None or not active(user) or not holds(user, DETAIL_REQUEST_ROLES, signal.gemeente_id):
         return False
     return signal.state in DETAIL_REQUEST_STATES and may_read_signal(user, signal)
 
 
-def may_ask_details(user: User) -> bool:
+def may_ask_details(user: User, gemeente=None) -> bool:
     """Does this user hold the role that asks to open details behind a hit? Where and when:
     ``may_request_details``; the signal page offers the question per hit through this."""
-    return holds(user, DETAIL_REQUEST_ROLES)
+    return holds(user, DETAIL_REQUEST_ROLES, gemeente)
 
 
 # Related items (registries/related.py): the approved details, (source, field) on the signal, that open

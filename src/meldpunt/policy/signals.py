@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from meldpunt.accounts.roles import Role
 
-from .base import active, holds
+from .base import NOTHING, active, granted, holds, owner
 from .cases import cases_visible_to
 from .memo import remember, remembered
 
@@ -25,32 +25,34 @@ REGIE_STATES = frozenset({"ontvangen", "zwaarte", "bronnenonderzoek", "geen_acti
                           "doorgezet_afdeling", "doorgezet_riec", "afdeling_regie"})
 # Step 4: a signal in these states is read only through its casus (cases_visible_to).
 CASE_STATES = frozenset({"casus"})
+# Who reads a signal in step 4 through its casus (lead, team).
+CASE_READER_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLID})
 
 
 def signals_visible_to(user: User, signals: QuerySet) -> QuerySet:
     """Filter a Signal queryset to the rows this user has a role *and* an involvement for."""
     if not active(user):
         return signals.none()
-    condition = Q(pk__in=[])
+    path = owner(signals.model)
     # Being the signal's assigned person (the teamlid who decided W3) involves a user up to step 4 only:
     # once the signal is in a casus it is read through that casus (lead, team), never through
-    # ``assigned_to`` (issue 13, finding 3: no reading after leaving).
+    # ``assigned_to`` (issue 13, finding 3: no reading after leaving). Every involvement counts only
+    # in the gemeenten where the role is held (ADR 0030 §3).
     assigned = Q(assigned_to=user) & ~Q(state__in=CASE_STATES)
-    if holds(user, {Role.MELDER_INTERN}):
-        condition |= Q(reported_by=user)  # staff melders see their own reports only
-    if holds(user, {Role.BEOORDELAAR}):
-        condition |= Q(state__in=INTAKE_STATES) | assigned
-    if holds(user, {Role.REGISSEUR}):
-        condition |= Q(state__in=REGIE_STATES) | assigned
-    if holds(user, {Role.TEAMLID}):
-        condition |= Q(state__in=TEAM_STATES) | assigned
-    if holds(user, {Role.REGISSEUR, Role.TEAMLID}):
+    condition = NOTHING
+    # Staff melders see their own reports only.
+    condition |= granted(user, {Role.MELDER_INTERN}, path) & Q(reported_by=user)
+    condition |= granted(user, {Role.BEOORDELAAR}, path) & (Q(state__in=INTAKE_STATES) | assigned)
+    condition |= granted(user, {Role.REGISSEUR}, path) & (Q(state__in=REGIE_STATES) | assigned)
+    condition |= granted(user, {Role.TEAMLID}, path) & (Q(state__in=TEAM_STATES) | assigned)
+    if holds(user, CASE_READER_ROLES):
         # The lead and team of a casus read the signals that belong to it (step 4).
         from meldpunt.cases.models import Casus, CasusSignal
 
         # The signals of every casus this user may open (cases_visible_to): never more than the casus.
         casussen = cases_visible_to(user, Casus.objects.all()).values("pk")
-        condition |= Q(pk__in=CasusSignal.objects.filter(casus__in=casussen).values("signal_id"))
+        condition |= granted(user, CASE_READER_ROLES, path) & Q(
+            pk__in=CasusSignal.objects.filter(casus__in=casussen).values("signal_id"))
     return signals.filter(condition)
 
 
@@ -78,14 +80,15 @@ CALL_REGISTRAR_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 STAFF_CHANNELS = frozenset({"telefoon"})
 
 
-def may_register_channel(user: User | None, channel: str) -> bool:
+def may_register_channel(user: User | None, channel: str, gemeente=None) -> bool:
     """May ``user`` register a signal through ``channel``? A telephone or desk report only by meldpunt
-    staff (beoordelaar, regisseur). ``None`` is the system itself (the data-analyse rules, the demo and
+    staff (beoordelaar, regisseur) — in ``gemeente``, the signal's, when the caller knows it. ``None`` is
+    the system itself (the data-analyse rules, the demo and
     the tests), which registers for nobody; the view, the API and ``intake.services.create_signal`` all
     ask this. Whether the user may use the intake form at all is the page rule ``signaal_melden``."""
     if channel not in STAFF_CHANNELS or user is None:
         return True
-    return active(user) and holds(user, CALL_REGISTRAR_ROLES)
+    return active(user) and holds(user, CALL_REGISTRAR_ROLES, gemeente)
 
 
 # ------------------------------------------------------------------------------ actions on a signal
@@ -119,17 +122,24 @@ CALLBACK_ROLES = frozenset({Role.BEOORDELAAR, Role.REGISSEUR})
 def may_read_reporter_contact(user: User, signal) -> bool:
     """May this user read how to reach the reporter of ``signal``? Only while the signal is readable to
     them, not sealed, and only in a role that calls reporters back."""
-    return holds(user, CALLBACK_ROLES) and not signal.is_sealed and may_read_signal(user, signal)
+    return (holds(user, CALLBACK_ROLES, signal.gemeente_id) and not signal.is_sealed
+            and may_read_signal(user, signal))
 
 
 def may_reveal_sealed(user: User, signal) -> bool:
     """May this user read the sealed content of ``signal``? A regisseur or team member who reads it."""
-    return may_read_signal(user, signal) and holds(user, REVEAL_ROLES)
+    return holds(user, REVEAL_ROLES, signal.gemeente_id) and may_read_signal(user, signal)
 
 
-def may_forward(user: User) -> bool:
-    """May this user record a doorzending? Whether they read the signal is checked by the caller first."""
-    return holds(user, FORWARD_ROLES)
+def may_forward(user: User, signal=None) -> bool:
+    """May this user record a doorzending (of ``signal``: in its gemeente)? Whether they read the
+    signal is checked by the caller first."""
+    return holds(user, FORWARD_ROLES, _gemeente_of(signal))
+
+
+def _gemeente_of(record):
+    """The gemeente of a signal, casus or other root record (its code), or None without a record."""
+    return None if record is None else record.gemeente_id
 
 
 def weging_roles(kind: str, *, on_casus: bool = False) -> frozenset[str] | None:
@@ -141,13 +151,14 @@ def may_take_weging(user: User, kind: str, signal_or_casus) -> bool:
     """May this user record weging ``kind`` on this signal or casus (by role; reading is the caller's)?"""
     on_casus = signal_or_casus is not None and signal_or_casus._meta.model_name == "casus"
     roles = weging_roles(kind, on_casus=on_casus)
-    return roles is not None and holds(user, roles)
+    return roles is not None and holds(user, roles, _gemeente_of(signal_or_casus))
 
 
-def may_take_transition(user: User, transition) -> bool:
-    """May this user take ``transition`` (a row of protocol.transitions, signal or casus)? Its role column
-    says who; a row only the system takes (retention) is never a person's."""
-    return not transition.system_only and holds(user, transition.roles)
+def may_take_transition(user: User, transition, record=None) -> bool:
+    """May this user take ``transition`` (a row of protocol.transitions) on ``record`` (the signal or
+    casus: in its gemeente)? Its role column says who; a row only the system takes (retention) is
+    never a person's."""
+    return not transition.system_only and holds(user, transition.roles, _gemeente_of(record))
 
 
 # ------------------------------------------------------------------------------ queues (meldingen)
@@ -189,7 +200,7 @@ def subject_change_refusal(user: User, signal) -> str:
         states = set(CasusSignal.objects.filter(signal=signal).values_list("casus__state", flat=True))
         if not states or states <= CLOSED_CASUS_STATES:
             return "De casus van dit signaal is afgesloten: de betrokkenen kunnen niet meer worden gewijzigd."
-    if not holds(user, SUBJECT_CHANGE_ROLES[signal.state]):
+    if not holds(user, SUBJECT_CHANGE_ROLES[signal.state], signal.gemeente_id):
         return "Met uw rol kunt u de betrokkenen van dit signaal in deze stap niet wijzigen."
     return ""
 

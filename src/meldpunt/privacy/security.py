@@ -155,12 +155,12 @@ def on_admin_change(sender, instance, created, **_kwargs):
 def on_role_granted(sender, instance, created, **_kwargs):
     if created:
         log_event(SecurityEvent.ROLE_GRANTED, obj=instance.user,
-                  detail=f"rol {instance.role} voor {instance.user.username}")
+                  detail=f"rol {instance.role} voor {instance.user.username} in {instance.scope_name}")
 
 
 def on_role_revoked(sender, instance, **_kwargs):
     log_event(SecurityEvent.ROLE_REVOKED, obj=instance.user,
-              detail=f"rol {instance.role} voor {instance.user.username}")
+              detail=f"rol {instance.role} voor {instance.user.username} in {instance.scope_name}")
 
 
 def partner_token(partner, *, revoked: bool = False, replaced: bool = False) -> None:

@@ -60,7 +60,7 @@ def offered(user, signal) -> list[StepPage]:
     order, each once. A row the user's role cannot take is not offered (its page would refuse)."""
     found: list[StepPage] = []
     for row in SIGNAL_TRANSITIONS:
-        if row.source != signal.state or signal.is_sealed or not policy.may_take_transition(user, row):
+        if row.source != signal.state or signal.is_sealed or not policy.may_take_transition(user, row, signal):
             continue
         page = page_for(row.code)
         if page is not None and page not in found:

@@ -220,7 +220,7 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
 
 def available(user, signal: Signal) -> list[Transition]:
     return [t for t in SIGNAL_TRANSITIONS if t.source == signal.state and not t.service_only
-            and policy.may_take_transition(user, t)]
+            and policy.may_take_transition(user, t, signal)]
 
 
 def _apply(signal: Signal, transition: Transition, used: list[Weging], user, role: str, note: str) -> StateChange:
@@ -257,7 +257,7 @@ def _step_for(user, signal: Signal, code: str, *, service: bool = False) -> Tran
         raise ProtocolError("Deze stap zet alleen het systeem (bewaartermijnen).")
     if step.service_only and not service:
         raise ProtocolError("Deze stap gaat alleen via het koppelen aan een casus.")
-    if not policy.may_take_transition(user, step):
+    if not policy.may_take_transition(user, step, signal):
         raise NotAllowed("Uw rol mag deze stap niet zetten.")
     if step.source != signal.state:
         label = SIGNAL_STATE_LABELS.get(signal.state, signal.state)
@@ -365,7 +365,7 @@ def forward(user, signal: Signal, destination: Destination, legal_basis: str, it
     is kept as it was at that moment, so the letter can be reprinted and the FG can check it."""
     _check_reader(user, signal)
     signal = _lock(signal)
-    if not policy.may_forward(user):
+    if not policy.may_forward(user, signal):
         raise NotAllowed("Uw rol mag geen signalen doorzenden.")
     problems = []
     if signal.is_sealed or signal.state not in (SignalState.ONTVANGEN, SignalState.ZWAARTE,

@@ -17,9 +17,10 @@ from django.core.exceptions import ObjectDoesNotExist
 OwnerPath = str | tuple[str, ...] | None
 
 OWNER_PATHS: dict[str, OwnerPath] = {
-    # accounts: a user may work for several gemeenten; the role assignment carries the gemeente.
+    # accounts: a user may work for several gemeenten; the role assignment carries the gemeente, or
+    # (the analist only) a regio: then it holds in each of the regio's gemeenten (User.scopes).
     "accounts.User": None,
-    "accounts.RoleAssignment": None,
+    "accounts.RoleAssignment": "gemeente",
     # registries: public geography and the registry extracts are shared tables (§2); a gemeente
     # reads only its own through its own source and connector.
     "registries.Gemeente": None,
@@ -121,10 +122,11 @@ OWNER_PATHS: dict[str, OwnerPath] = {
 # beeld), not one gemeente's. Every other root's gemeente is required.
 # A snapshot without a gemeente is a regio's (`Snapshot.regio`, check constraint snapshot_scope_xor).
 MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun", "insight.Snapshot"})
+# Roots whose gemeente is empty when they hold for a whole regio instead (check constraint: one of the two).
+MAY_BE_REGIO_WIDE = frozenset({"accounts.RoleAssignment"})
 
 # Models that will carry a gemeente, with the step of notes/regio.md that adds it.
 NOT_YET_SCOPED: dict[str, str] = {
-    "accounts.RoleAssignment": "S3: gemeente of regio per roltoekenning",
     "privacy.ProcessingActivity": "S5: gemeente_code (register per verwerkingsverantwoordelijke)",
     "protocol.Criteria": "S5: eigen criteria per gemeente (leeg: gedeeld)",
     "protocol.Destination": "S5: eigen afdelingen per gemeente (leeg: gedeeld)",

@@ -50,15 +50,21 @@ def _may(user, *pages) -> bool:
     return any(policy.may_open(user, name) for name in pages)
 
 
-def requests_for(user):
-    """Every request, for the privacyfunctionaris (handles) and the FG (oversees, read-only)."""
-    if not _may(user, HANDLE, OVERSEE):
+def requests_for(user, pages=(HANDLE, OVERSEE)):
+    """The requests of the gemeenten where the user handles them (privacyfunctionaris) or oversees
+    them (the FG, read-only), as ``pages`` says."""
+    if not _may(user, *pages):
         return AccessRequest.objects.none()
-    return AccessRequest.objects.all().order_by("deadline", "id")
+    found = AccessRequest.objects.none()
+    for name in pages:
+        found |= policy.on_page(user, name, AccessRequest.objects.all())
+    return found.order_by("deadline", "id")
 
 
-def request_for(user, reference: str) -> AccessRequest:
-    request = requests_for(user).select_related("subject_address").filter(reference=reference).first()
+def request_for(user, reference: str, page: str = HANDLE) -> AccessRequest:
+    """One request, on a handling page (default) or the FG's oversight page: only of a gemeente where
+    the user holds that page's role."""
+    request = requests_for(user, (page,)).select_related("subject_address").filter(reference=reference).first()
     if request is None:
         raise Http404("Dit inzageverzoek bestaat niet of u mag het niet zien.")
     return request
@@ -96,7 +102,9 @@ def reviews_due(user, today: date | None = None):
     if not _may(user, HANDLE, OVERSEE):
         return AccessItem.objects.none()
     today = today or timezone.localdate()
-    return (AccessItem.objects.filter(decision__in=[Decision.GEDEELTELIJK, Decision.GEHEEL], lifted_at__isnull=True,
+    items = policy.on_page(user, HANDLE, AccessItem.objects.all()) | policy.on_page(user, OVERSEE,
+                                                                                    AccessItem.objects.all())
+    return (items.filter(decision__in=[Decision.GEDEELTELIJK, Decision.GEHEEL], lifted_at__isnull=True,
                                       next_review_on__lte=today)
             .select_related("request").order_by("next_review_on", "id"))
 
@@ -105,7 +113,7 @@ def restriction_for(user, item_id: int) -> AccessItem | None:
     """A restricted item to re-evaluate (privacyfunctionaris only)."""
     if not _may(user, HANDLE):
         return None
-    return AccessItem.objects.select_related("request").filter(pk=item_id).first()
+    return policy.on_page(user, HANDLE, AccessItem.objects.all()).select_related("request").filter(pk=item_id).first()
 
 
 def require_handler(user) -> None:

@@ -221,6 +221,6 @@ def toezicht(request):
 @page("inzage_toezicht")
 @require_GET
 def toezicht_verzoek(request, reference):
-    access_request = selectors.request_for(request.user, reference)
+    access_request = selectors.request_for(request.user, reference, selectors.OVERSEE)
     _log_read(request, access_request, "inzageverzoek_toezicht")
     return render(request, "inzage/toezicht_verzoek.html", _detail_context(access_request))

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from meldpunt import policy
+
 from . import blocks, dates, registry
 from .models import (
     OPEN_LIST_STATES,
@@ -148,13 +150,16 @@ def active_holds():
             .select_related("signal", "casus", "placed_by").order_by("-placed_at"))
 
 
-def destruction_lists():
-    return DestructionList.objects.select_related("composed_by", "reviewed_by").annotate(
+def destruction_lists(user=None):
+    """The lists of the gemeenten where ``user`` opens the retention pages (every list for the system)."""
+    lists = DestructionList.objects.all() if user is None else policy.on_page(
+        user, "bewaartermijnen_inzien", DestructionList.objects.all())
+    return lists.select_related("composed_by", "reviewed_by").annotate(
         item_count=Count("items"))
 
 
-def destruction_list(pk: int) -> DestructionList:
-    return destruction_lists().get(pk=pk)
+def destruction_list(pk: int, user=None) -> DestructionList:
+    return destruction_lists(user).get(pk=pk)
 
 
 def list_items(destruction_list: DestructionList, limit: int = 500):
@@ -166,8 +171,10 @@ def list_items(destruction_list: DestructionList, limit: int = 500):
     return items
 
 
-def statements():
-    return DestructionStatement.objects.select_related("destruction_list")
+def statements(user=None):
+    found = DestructionStatement.objects.all() if user is None else policy.on_page(
+        user, "bewaartermijnen_inzien", DestructionStatement.objects.all())
+    return found.select_related("destruction_list")
 
 
 def tombstones(statement: DestructionStatement):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.privacy import log
+from meldpunt.tenancy import ownership
 from meldpunt.tenancy.defaults import gemeente_or_only
 from meldpunt.tenancy.models import Tenant
 
@@ -58,7 +59,9 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
     rehearsal, `meldpunt retention lijst --peildatum`); the review and bedenktijd stay the same.
     The list is ``gemeente``'s (without one: the installation's only gemeente) and holds only that
     gemeente's records: each gemeente is its own controller (ADR 0030 §7)."""
-    _require(policy.may_compose_destruction_list(user), "Alleen de archivaris stelt vernietigingslijsten op.")
+    gemeente = gemeente_or_only(gemeente)
+    _require(policy.may_compose_destruction_list(user, gemeente.code),
+             "Alleen de archivaris stelt vernietigingslijsten op.")
     name = (name or "").strip()
     today = peildatum or timezone.localdate()
     problems = []
@@ -68,7 +71,6 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
         problems.append("Alleen dossiers waarvan de bewaartermijn al is verstreken kunnen op een lijst.")
     if problems:
         raise RetentionError(*problems)
-    gemeente = gemeente_or_only(gemeente)
     due = selectors.due_records(until=until or today, kind=kind, result_class=result_class,
                                 references=references, include_listed=False, gemeente=gemeente)
     if not due:
@@ -86,7 +88,8 @@ def compose(user, name: str, *, kind: str = "", result_class: str = "", until: d
 def review(user, destruction_list: DestructionList, approve: bool, note: str = "") -> DestructionList:
     """Four-eyes per person: anyone with a reviewer role except the composer approves or rejects.
     Approval starts the bedenktijd; rejection needs a reason and frees the records."""
-    _require(policy.may_review_destruction_list(user), "Uw rol mag vernietigingslijsten niet beoordelen.")
+    _require(policy.may_review_destruction_list(user, destruction_list.gemeente_id),
+             "Uw rol mag vernietigingslijsten niet beoordelen.")
     destruction_list = _lock(destruction_list)
     if destruction_list.composed_by_id == user.pk:
         raise NotAllowed("U hebt deze lijst zelf opgesteld; een ander moet haar beoordelen.")
@@ -111,7 +114,8 @@ def review(user, destruction_list: DestructionList, approve: bool, note: str = "
 @transaction.atomic
 def cancel(user, destruction_list: DestructionList, note: str = "") -> DestructionList:
     """Stop a list before it is executed (during review or the bedenktijd)."""
-    _require(policy.may_cancel_destruction_list(user), "Uw rol mag vernietigingslijsten niet annuleren.")
+    _require(policy.may_cancel_destruction_list(user, destruction_list.gemeente_id),
+             "Uw rol mag vernietigingslijsten niet annuleren.")
     destruction_list = _lock(destruction_list)
     if destruction_list.status not in OPEN_LIST_STATES:
         raise RetentionError("Deze lijst kan niet meer worden geannuleerd.")
@@ -127,7 +131,8 @@ def cancel(user, destruction_list: DestructionList, note: str = "") -> Destructi
 def execute(user, destruction_list: DestructionList):
     """Execute an approved list once its bedenktijd has passed (the archivaris; the daily job
     calls destruction.execute with no user)."""
-    _require(policy.may_execute_destruction_list(user), "Alleen de archivaris voert vernietigingslijsten uit.")
+    _require(policy.may_execute_destruction_list(user, destruction_list.gemeente_id),
+             "Alleen de archivaris voert vernietigingslijsten uit.")
     return destruction.execute(destruction_list, user=user)
 
 
@@ -152,6 +157,9 @@ def place_hold(user, kind: str, reference: str, reason: str, until: date | None 
     if until is not None and until < timezone.localdate():
         raise RetentionError("De einddatum van de bewaarplicht ligt in het verleden.")
     record = _target(kind, reference)
+    if not policy.may_place_legal_hold(user, record.gemeente_id):
+        # A record of a gemeente where the role is not held is answered like one that does not exist.
+        raise RetentionError(f"Er is geen {RecordKind(kind).label.lower()} met kenmerk {reference}.")
     hold = LegalHold.objects.create(
         signal=record if kind == RecordKind.SIGNAAL else None, casus=record if kind == RecordKind.CASUS else None,
         reason=reason[:300], placed_by=user, placed_at=timezone.now(), until=until)
@@ -164,6 +172,8 @@ def place_hold(user, kind: str, reference: str, reason: str, until: date | None 
 def lift_hold(user, hold: LegalHold) -> LegalHold:
     _require(policy.may_place_legal_hold(user), "Uw rol mag geen bewaarplicht opheffen.")
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    _require(policy.may_place_legal_hold(user, ownership.gemeente_code_of(hold)),
+             "Uw rol mag geen bewaarplicht opheffen.")
     if hold.lifted_at is not None:
         raise RetentionError("Deze bewaarplicht is al opgeheven.")
     hold.lifted_at = timezone.now()

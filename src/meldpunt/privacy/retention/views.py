@@ -23,7 +23,7 @@ from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
 def _overview(request, readonly: bool, *, compose_form=None, hold_form=None):
     """The watchlist; with a refused form bound, its errors show at its fields (no redirect)."""
     return render(request, "retention/bewaartermijnen.html", {
-        "readonly": readonly, "buckets": selectors.watchlist(), "lists": selectors.destruction_lists()[:50],
+        "readonly": readonly, "buckets": selectors.watchlist(), "lists": selectors.destruction_lists(request.user)[:50],
         "holds": selectors.active_holds(), "compose_form": compose_form or ComposeForm(prefix="lijst"),
         "hold_form": hold_form or HoldForm(prefix="bewaarplicht"),
     })
@@ -56,16 +56,16 @@ def opstellen(request):
     return redirect("retention:lijst", destruction_list.pk)
 
 
-def _list(pk: int) -> DestructionList:
+def _list(pk: int, user) -> DestructionList:
     try:
-        return selectors.destruction_list(pk)
+        return selectors.destruction_list(pk, user)
     except DestructionList.DoesNotExist:
         raise Http404("Deze vernietigingslijst bestaat niet.") from None
 
 
 @page("bewaartermijnen_inzien")
 def lijst(request, pk):
-    return _list_page(request, _list(pk))
+    return _list_page(request, _list(pk, request.user))
 
 
 def _list_page(request, destruction_list, *, review_form=None):
@@ -77,7 +77,7 @@ def _list_page(request, destruction_list, *, review_form=None):
         "statement": statement, "may_act": may_act,
         # During the bedenktijd the service refuses to execute: say until when, offer no button.
         "cooling_off": bool(destruction_list.cooling_off_until and destruction_list.cooling_off_until > timezone.now()),
-        "may_review": policy.may_review_destruction_list(request.user)
+        "may_review": policy.may_review_destruction_list(request.user, destruction_list.gemeente_id)
         and destruction_list.status == ListStatus.TER_BEOORDELING
         and destruction_list.composed_by_id != request.user.pk,
         "review_form": review_form or ReviewForm(), "cancel_form": CancelForm(),
@@ -87,7 +87,7 @@ def _list_page(request, destruction_list, *, review_form=None):
 @page("bewaartermijnen_inzien")  # the service checks the reviewer roles (configurable)
 @require_POST
 def beoordelen(request, pk):
-    destruction_list = _list(pk)
+    destruction_list = _list(pk, request.user)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _list_page(request, destruction_list, review_form=form)
@@ -107,7 +107,7 @@ def annuleren(request, pk):
     form = CancelForm(request.POST)
     form.is_valid()
     try:
-        services.cancel(request.user, _list(pk), form.cleaned_data.get("note", ""))
+        services.cancel(request.user, _list(pk, request.user), form.cleaned_data.get("note", ""))
     except MeldpuntError as error:
         flash_service_errors(request, error)
     else:
@@ -120,8 +120,8 @@ def annuleren(request, pk):
 def uitvoeren(request, pk):
     """A background job (meldpunt.jobs, one at a time per list): with a worker, its page shows the
     progress; in the embedded default it has run when start() returns, and the list page says how."""
-    destruction_list = _list(pk)
-    if not policy.may_execute_destruction_list(request.user):
+    destruction_list = _list(pk, request.user)
+    if not policy.may_execute_destruction_list(request.user, destruction_list.gemeente_id):
         messages.error(request, "Alleen de archivaris voert vernietigingslijsten uit.")
         return redirect("retention:lijst", pk)
     run = tasks.vernietigen.start(user=request.user, gemeente=destruction_list.gemeente_id, list_id=destruction_list.pk,
@@ -135,8 +135,8 @@ def uitvoeren(request, pk):
     return redirect("retention:lijst", pk)
 
 
-def _statement(pk: int) -> DestructionStatement:
-    statement = selectors.statements().filter(pk=pk).first()
+def _statement(pk: int, user) -> DestructionStatement:
+    statement = selectors.statements(user).filter(pk=pk).first()
     if statement is None:
         raise Http404("Deze verklaring bestaat niet.")
     return statement
@@ -147,7 +147,7 @@ def verklaring_pdf(request, pk):
     # WeasyPrint is heavy: it loads only when a verklaring is printed.
     from .statement import statement_pdf
 
-    statement = _statement(pk)
+    statement = _statement(pk, request.user)
     response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verklaring-{statement.number}.pdf"'
     return response
@@ -155,7 +155,7 @@ def verklaring_pdf(request, pk):
 
 @page("bewaartermijnen_inzien")
 def verklaring_csv(request, pk):
-    statement = _statement(pk)
+    statement = _statement(pk, request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="verklaring-{statement.number}.csv"'
     response.write("\ufeff")

@@ -50,7 +50,7 @@ def for_signal(user, signal) -> SignalResearch:
                     .order_by("pk"))
     requests = list(SourceRequest.objects.filter(signal=signal).select_related("source", "requested_by", "weging")
                     .prefetch_related(hits))
-    may_request = signal.state == "bronnenonderzoek" and policy.may_request_sources(user)
+    may_request = signal.state == "bronnenonderzoek" and policy.may_request_sources(user, signal.gemeente_id)
     for item in requests:
         plugin = hooks.connector_plugin(item.source.connector)
         if plugin is not None:  # e.g. the regio: per gemeente, and what each shared
@@ -59,7 +59,7 @@ def for_signal(user, signal) -> SignalResearch:
             h.hit is None and h.error for h in item.hits.all())
         for hit in item.hits.all():
             hit.question = sources.question_label(hit.subject)
-            hit.may_ask_details = (hit.hit is True and policy.may_ask_details(user)
+            hit.may_ask_details = (hit.hit is True and policy.may_ask_details(user, signal.gemeente_id)
                                    and not any(d.state == DetailState.AANGEVRAAGD for d in hit.detail_requests.all()))
             for detail in hit.detail_requests.all():
                 detail.hit = hit
@@ -88,7 +88,8 @@ def pending_pc1(user):
     """Source requests waiting for privacy check 1, never the user's own (four-eyes)."""
     if not policy.may_decide_pc1(user):
         return SourceRequest.objects.none()
-    return (SourceRequest.objects.filter(state=RequestState.AANGEVRAAGD).exclude(requested_by=user)
+    return (policy.on_page(user, "bron_besluiten", SourceRequest.objects.filter(state=RequestState.AANGEVRAAGD))
+            .exclude(requested_by=user)
             .select_related("signal__phenomenon", "source", "requested_by").prefetch_related("subjects")
             .order_by("requested_at", "pk"))
 
@@ -96,14 +97,16 @@ def pending_pc1(user):
 def pending_details(user):
     if not policy.may_decide_pc1(user):
         return DetailRequest.objects.none()
-    return (DetailRequest.objects.filter(state=DetailState.AANGEVRAAGD).exclude(requested_by=user)
+    return (policy.on_page(user, "bron_besluiten", DetailRequest.objects.filter(state=DetailState.AANGEVRAAGD))
+            .exclude(requested_by=user)
             .select_related("hit__request__signal", "hit__request__source", "hit__subject", "requested_by")
             .order_by("requested_at", "pk"))
 
 
 def request_for_decision(user, pk: int) -> SourceRequest:
-    item = pending_pc1(user).filter(pk=pk).first() or SourceRequest.objects.filter(
-        pk=pk, state__in=[RequestState.TOEGESTAAN, RequestState.GEWEIGERD]).exclude(requested_by=user).first()
+    decided = SourceRequest.objects.filter(pk=pk, state__in=[RequestState.TOEGESTAAN, RequestState.GEWEIGERD])
+    item = (pending_pc1(user).filter(pk=pk).first()
+            or policy.on_page(user, "bron_besluiten", decided).exclude(requested_by=user).first())
     if item is None:
         raise Http404("Dit bronverzoek bestaat niet of is uw eigen verzoek.")
     log.record("pc1_inzien", ACTIVITY, _mention_subjects(item.subjects.all()), user=user, obj=item.signal,
@@ -112,7 +115,7 @@ def request_for_decision(user, pk: int) -> SourceRequest:
 
 
 def details_for_decision(user, pk: int) -> DetailRequest:
-    item = DetailRequest.objects.exclude(requested_by=user).select_related(
+    item = policy.on_page(user, "bron_besluiten", DetailRequest.objects.exclude(requested_by=user)).select_related(
         "hit__request__signal", "hit__request__source", "hit__subject", "requested_by").filter(pk=pk).first()
     if item is None or not policy.may_decide_pc1(user):
         raise Http404("Dit verzoek bestaat niet of is uw eigen verzoek.")
@@ -133,7 +136,8 @@ def bronhouder_hits(user):
     """Hit/no-hit questions for the user's sources without connector: the question only."""
     if not policy.may_answer_as_bronhouder(user):
         return []
-    hits = list(HitResult.objects.filter(hit__isnull=True, request__state=RequestState.TOEGESTAAN,
+    hits = list(policy.on_page(user, "bevragingen", HitResult.objects.all()).filter(
+        hit__isnull=True, request__state=RequestState.TOEGESTAAN,
                                          request__source__connector="", request__source__bronhouders=user)
                 .select_related("request__source", "subject").order_by("request__decided_at", "pk"))
     for hit in hits:
@@ -144,7 +148,8 @@ def bronhouder_hits(user):
 def bronhouder_details(user):
     if not policy.may_answer_as_bronhouder(user):
         return []
-    items = list(DetailRequest.objects.filter(state=DetailState.TOEGESTAAN, supplied_at__isnull=True,
+    items = list(policy.on_page(user, "bevragingen", DetailRequest.objects.all()).filter(
+        state=DetailState.TOEGESTAAN, supplied_at__isnull=True,
                                               hit__request__source__connector="",
                                               hit__request__source__bronhouders=user)
                  .select_related("hit__request__source", "hit__subject").order_by("decided_at", "pk"))

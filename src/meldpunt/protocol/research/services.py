@@ -74,7 +74,7 @@ def _require(allowed: bool, message: str) -> None:
 @transaction.atomic
 def request_sources(user, signal: Signal, source_list, mention_ids, purpose: str) -> list[SourceRequest]:
     """Ask to consult each source about the chosen subjects of the signal (one request per source)."""
-    _require(policy.may_request_sources(user), "Alleen de regisseur vraagt bronnen aan.")
+    _require(policy.may_request_sources(user, signal.gemeente_id), "Alleen de regisseur vraagt bronnen aan.")
     check_reader(user, signal)
     signal = lock_signal(signal)
     if signal.state != SignalState.BRONNENONDERZOEK:
@@ -179,8 +179,8 @@ def _pc1_weging(user, signal: Signal, data: Pc1Input, details: bool, purpose: st
     return weging
 
 
-def _check_decider(user, requested_by_id: int) -> None:
-    _require(policy.may_decide_pc1(user), "Alleen de privacyfunctionaris beslist over privacytoets 1.")
+def _check_decider(user, requested_by_id: int, gemeente: str) -> None:
+    _require(policy.may_decide_pc1(user, gemeente), "Alleen de privacyfunctionaris beslist over privacytoets 1.")
     if requested_by_id == user.pk:
         raise NotAllowed("U kunt niet besluiten over uw eigen verzoek (vier ogen).")
 
@@ -189,7 +189,7 @@ def _check_decider(user, requested_by_id: int) -> None:
 def decide_pc1(user, source_request: SourceRequest, data: Pc1Input) -> SourceRequest:
     """Privacy check 1 for one source. Allowed: the connector is asked at once (hit/no-hit only);
     a source without a connector waits for its bronhouder."""
-    _check_decider(user, source_request.requested_by_id)
+    _check_decider(user, source_request.requested_by_id, source_request.signal.gemeente_id)
     signal = lock_signal(source_request.signal)
     item = SourceRequest.objects.select_for_update().select_related("source").get(pk=source_request.pk)
     if item.state != RequestState.AANGEVRAAGD:
@@ -266,7 +266,8 @@ def _ask_connector(item: SourceRequest, requester) -> None:
 @transaction.atomic
 def retry_connector(user, source_request: SourceRequest) -> SourceRequest:
     """Ask the connector again for the subjects it could not answer (e.g. it was unreachable)."""
-    _require(policy.may_request_sources(user), "Alleen de regisseur vraagt een bron opnieuw.")
+    _require(policy.may_request_sources(user, source_request.signal.gemeente_id),
+             "Alleen de regisseur vraagt een bron opnieuw.")
     check_reader(user, source_request.signal)
     item = SourceRequest.objects.select_for_update().select_related("source", "signal").get(pk=source_request.pk)
     if item.state != RequestState.TOEGESTAAN or not item.source.has_connector:
@@ -283,7 +284,8 @@ def _bronhouder_hit(user, hit_id: int) -> HitResult:
     _require(policy.may_answer_as_bronhouder(user), "Alleen een bronhouder beantwoordt deze vraag.")
     hit = (HitResult.objects.select_for_update().select_related("request__source", "request__signal", "subject")
            .filter(pk=hit_id).first())
-    if hit is None or not hit.request.source.bronhouders.filter(pk=user.pk).exists():
+    if (hit is None or not policy.may_answer_as_bronhouder(user, hit.request.source.gemeente_id)
+            or not hit.request.source.bronhouders.filter(pk=user.pk).exists()):
         raise NotAllowed("Deze vraag is niet voor uw bron.")
     if hit.request.source.has_connector:
         raise ProtocolError("Deze bron wordt via de koppeling bevraagd, niet door de bronhouder.")
@@ -313,7 +315,7 @@ def answer_hit(user, hit: HitResult, has_hit) -> HitResult:
 @transaction.atomic
 def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest:
     """Ask to open chosen fields behind a hit; nothing is fetched until it is approved."""
-    _require(policy.may_ask_details(user), "Alleen de regisseur vraagt details aan.")
+    _require(policy.may_ask_details(user, hit.request.signal.gemeente_id), "Alleen de regisseur vraagt details aan.")
     hit = HitResult.objects.select_related("request__source", "request__signal", "subject").get(pk=hit.pk)
     check_reader(user, hit.request.signal)
     signal = lock_signal(hit.request.signal)
@@ -348,7 +350,7 @@ def request_details(user, hit: HitResult, fields, purpose: str) -> DetailRequest
 @transaction.atomic
 def decide_details(user, detail_request: DetailRequest, data: Pc1Input) -> DetailRequest:
     """Approve (all or some of the asked fields) or deny a details request, as a PC1 weging."""
-    _check_decider(user, detail_request.requested_by_id)
+    _check_decider(user, detail_request.requested_by_id, detail_request.hit.request.signal.gemeente_id)
     item = (DetailRequest.objects.select_for_update().select_related("hit__request__source", "hit__subject")
             .get(pk=detail_request.pk))
     signal = lock_signal(item.hit.request.signal)
