@@ -141,7 +141,7 @@ def requests_for(page: str, mix: dict, rng: random.Random):
     raise ValueError(page)
 
 
-def measure(page: str, mix: dict, clients: dict, runs: int, top: int) -> dict:
+def measure(page: str, mix: dict, clients: dict, runs: int, top: int, show_queries: int = 0) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -156,6 +156,12 @@ def measure(page: str, mix: dict, clients: dict, runs: int, top: int) -> dict:
 
     for _ in range(3):  # warm-up: templates, connection, caches
         one()
+    if show_queries:
+        with CaptureQueriesContext(connection) as captured:
+            one()
+        log(f"--- {page}: the {len(captured)} queries of one request")
+        for n, query in enumerate(captured.captured_queries, 1):
+            log(f"{n:3}. [{float(query['time']) * 1000:.1f} ms] {query['sql'][:show_queries]}")
     cpu, wall, queries, sql = [], [], [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
@@ -195,6 +201,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page (default: 30)")
     parser.add_argument("--page", choices=PAGES, action="append", help="only this page (repeatable)")
     parser.add_argument("--top", type=int, default=12, help="functions listed per page (default: 12)")
+    parser.add_argument("--queries", type=int, default=0, metavar="CHARS",
+                        help="also list the queries of one request per page, CHARS of each (default: none)")
     parser.add_argument("--keep-db", action="store_true", help="keep (or reuse) the database for the next run")
     parser.add_argument("--drop", action="store_true", help="drop a kept database and its folder, then stop")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432",
@@ -218,7 +226,7 @@ def main() -> None:
             clients[role].force_login(user)
         log(f"load average: {os.getloadavg()[0]:.2f}")
         for page in args.page or PAGES:
-            print(json.dumps({**measure(page, mix, clients, args.runs, args.top), "size": args.size}), flush=True)
+            print(json.dumps({**measure(page, mix, clients, args.runs, args.top, args.queries), "size": args.size}), flush=True)
         log(f"load average: {os.getloadavg()[0]:.2f}")
     finally:
         if not args.keep_db:
