@@ -77,6 +77,7 @@ def set_up(args, pg_url: str, work: Path) -> dict:
     if reuse:
         log(f"Database {DB_NAME} kept from an earlier run: migrate only")
         call_command("migrate", verbosity=0)
+        load.analyse()
         mix = mix_from_database()
     else:
         log(f"Database {DB_NAME}: create, migrate, load size {args.size} …")
