@@ -227,7 +227,8 @@ def main() -> None:
             clients[role].force_login(user)
         log(f"load average: {os.getloadavg()[0]:.2f}")
         for page in args.page or PAGES:
-            print(json.dumps({**measure(page, mix, clients, args.runs, args.top, args.queries), "size": args.size}), flush=True)
+            figures = measure(page, mix, clients, args.runs, args.top, args.queries)
+            print(json.dumps({**figures, "size": args.size}), flush=True)
         log(f"load average: {os.getloadavg()[0]:.2f}")
     finally:
         if not args.keep_db:
