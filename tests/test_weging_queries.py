@@ -86,3 +86,16 @@ def test_stap_1_form_reads_the_known_wegingen_once(client, make_user):
     assert response.status_code == 200
     assert "Stap 1" in response.content.decode()
     assert len(queries) <= MAX_FORM_QUERIES, len(queries)
+
+
+def test_stap_1_lines_still_name_every_subject_read_once_under_the_lock(client, make_user):
+    """The subjects are read once for the whole step (issue 17, load): each weging line and the
+    transition line still name the person and the address, as the signal read does."""
+    walker = make_user("beoordelaar", "teamlid", "regisseur")
+    signal = new_signal(walker)
+    client.force_login(make_user("beoordelaar"))
+    assert client.post(reverse("protocol:stap1", args=[signal.reference]), _stap1("ja")).status_code == 302
+    lines = ProcessingLogEntry.objects.filter(object_id=str(signal.pk))
+    for action in ("signaal_inzien", "weging_W1", "weging_W2A", "weging_W2B", "overgang_intake_doorzetten"):
+        named = set(lines.filter(action=action).values_list("subject_type", flat=True))
+        assert named == {"bsn", "bag"}, (action, named)
