@@ -122,11 +122,25 @@ def prepare_database(size: str, work: Path, password: str) -> dict:
     insight_services.regenerate()
     log(f"  ondermijningsbeeld snapshot: {time.perf_counter() - started:.1f} s")
     log(f"  mix: {len(casussen)} casussen, {len(readable)} readable signals, {len(to_weigh)} signals to weigh")
+    analyse()
     if not casussen or not readable:
         raise RuntimeError("no casussen or no signals the regisseur may read in the generated data")
     return {"signals": readable, "to_weigh": to_weigh, "casussen": casussen,
             "phenomena": list(Phenomenon.objects.filter(active=True).values_list("code", flat=True)),
             "themes": list(dashboards.THEMES)}
+
+
+def analyse() -> None:
+    """Table statistics for the planner, as autovacuum keeps them on a running installation. Without
+    them (a freshly loaded database on a server with autovacuum off or not yet round) PostgreSQL
+    plans with guesses: the werkvoorraad joined and sorted all 5,107 waiting signals (27 ms) instead
+    of reading the first 25 from the index ``signal_queue_order`` (0.2 ms)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    log(f"  ANALYZE: {time.perf_counter() - started:.1f} s")
 
 
 # ------------------------------------------------------------------------------ processes
@@ -319,7 +333,8 @@ def run(args, pg_url: str, work: Path) -> list[dict]:
     ]
     if notify is not None:
         lines.append({"metric": "notify_per_second", "value": round(notify, 1), "unit": "mails/s", "size": size,
-                      "note": "10,000 queued notifications delivered to an SMTP server (bench/notify.py)"})
+                      "note": f"{'1,000' if size == 'S' else '10,000'} queued notifications delivered to an SMTP "
+                              "server (bench/notify.py)"})
     return lines
 
 

@@ -188,6 +188,30 @@ def test_activity_within_idle_limit_keeps_session(client, make_user, settings):
     assert client.session[IDLE_KEY] >= int(time.time()) - 5  # refreshed
 
 
+def test_activity_is_written_to_the_session_at_most_every_refresh_interval(client, make_user):
+    """A page within IDLE_REFRESH_SECONDS of the last write leaves the session as it is: no UPDATE
+    and no COMMIT per page (issue 17, load); the time-out can only come early by that, never late."""
+    from django.contrib.sessions.models import Session
+
+    from meldpunt.accounts.middleware import IDLE_REFRESH_SECONDS
+
+    user = make_user(Role.ANALIST)
+    login(client, user.username)
+    page = reverse("web:ondermijningsbeeld")
+    assert client.get(page).status_code == 200
+    written = client.session[IDLE_KEY]
+    expiry = Session.objects.get(pk=client.session.session_key).expire_date
+    assert client.get(page).status_code == 200
+    assert client.session[IDLE_KEY] == written
+    assert Session.objects.get(pk=client.session.session_key).expire_date == expiry  # not saved again
+
+    session = client.session
+    session[IDLE_KEY] = int(time.time()) - IDLE_REFRESH_SECONDS
+    session.save()
+    assert client.get(page).status_code == 200
+    assert client.session[IDLE_KEY] >= int(time.time()) - 5  # due again: written
+
+
 def test_idle_timeout_setting_is_honoured(client, make_user, settings):
     settings.MELDPUNT_SESSION_IDLE_SECONDS = 0
     user = make_user(Role.ANALIST)

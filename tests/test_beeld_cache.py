@@ -72,7 +72,9 @@ def test_second_request_reads_no_cell_file_and_shows_the_same_page(analist, monk
         second = analist.get(url)
     assert second.status_code == 200
     assert reads == [], "the figures come from the cache, not from the cell file"
-    assert len(queries) <= 10, [q["sql"] for q in queries]
+    # 10 before the last moment of activity was written at most every 30 s (no session UPDATE and
+    # COMMIT on a second page within that time; issue 17, load): 5 and 7 after.
+    assert len(queries) <= 7, [q["sql"] for q in queries]
     assert _without_token(second) == _without_token(first), "the same page, figures, charts and map"
 
 

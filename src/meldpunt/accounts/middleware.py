@@ -12,6 +12,15 @@ from django.urls import reverse
 IDLE_KEY = "meldpunt_last_activity"
 # Set at a sign-in through the identity provider that reported a second factor (accounts.oidc).
 MFA_BY_PROVIDER = "meldpunt_tweede_factor_via_provider"
+# The moment of last activity is written at most this often: writing it on every request made every
+# page a session UPDATE and a COMMIT (issue 17, load). The time-out may so come up to this many
+# seconds early, never late.
+IDLE_REFRESH_SECONDS = 30
+
+
+def refresh_due(last, now: int, idle_seconds: int) -> bool:
+    """Is the stored moment of last activity old enough to write again?"""
+    return last is None or now - int(last) >= min(IDLE_REFRESH_SECONDS, idle_seconds // 30)
 
 
 class IdleTimeoutMiddleware:
@@ -30,7 +39,8 @@ class IdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session[IDLE_KEY] = now
+            if refresh_due(last, now, settings.MELDPUNT_SESSION_IDLE_SECONDS):
+                request.session[IDLE_KEY] = now
         return self.get_response(request)
 
 

@@ -5,6 +5,7 @@ plan van aanpak (interventions, PC2B requests), closing and re-opening; and the 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,7 @@ def casussen(request):
 def casus(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
     data = selectors.casus_page(case, request.user)  # logs the read per subject shown
+    prefetch_related_objects([case], "team")  # one read for the team list and the team form's ticks
     return render(request, "cases/casus.html", {
         "casus": case, "data": data, "state_label": CASUS_STATE_LABELS.get(case.state, case.state),
         "labels": CASUS_STATE_LABELS, "steps": services.available(request.user, case),

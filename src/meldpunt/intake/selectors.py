@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -107,11 +107,17 @@ def own_signals(user):
     return Signal.objects.filter(reported_by=user).select_related("buurt", "phenomenon").order_by("-received_at")
 
 
-def signal_for(user, reference: str, *, action: str = "signaal_inzien") -> Signal:
+def signal_for(user, reference: str, *, action: str = "signaal_inzien", with_subjects: bool = False) -> Signal:
     """One signal with what the detail page shows; 404 when the user may not see it (a refusal
-    must not reveal that the signal exists). Logs the read per data subject."""
-    signal = (visible_signals(user).select_related("buurt__wijk", "address", "phenomenon", "partner")
-              .filter(reference=reference).first())
+    must not reveal that the signal exists). Logs the read per data subject.
+
+    ``with_subjects``: its mentioned subjects read once, with the signal, for a page that logs,
+    shows and relates them (``signal.subjects.all()`` and ``mentions_of`` then ask nothing more).
+    Only for a request that does not change them afterwards: the list is not read again."""
+    signals = visible_signals(user).select_related("buurt__wijk", "address", "phenomenon", "partner")
+    if with_subjects:
+        signals = signals.prefetch_related(Prefetch("subjects", queryset=_mentions()))
+    signal = signals.filter(reference=reference).first()
     if signal is None:
         raise Http404("Dit signaal bestaat niet of u mag het niet zien.")
     # Found through the policy's own filter: the rest of this GET request need not ask again.
@@ -154,8 +160,17 @@ def related_hints(user, signal: Signal, limit: int = 10) -> list[Signal]:
     return related.other_signals(user, signal, limit)
 
 
+def _mentions():
+    return MentionedSubject.objects.select_related("address").order_by("id")
+
+
 def mentions_of(signal: Signal):
-    return MentionedSubject.objects.filter(signal=signal).select_related("address").order_by("id")
+    """The subjects mentioned in ``signal``, in the order they were added; those read with it by
+    ``signal_for(..., with_subjects=True)`` when they were."""
+    prefetched = getattr(signal, "_prefetched_objects_cache", {}).get("subjects")
+    if prefetched is not None:
+        return list(prefetched)
+    return _mentions().filter(signal=signal)
 
 
 def answered_subject_ids(signal: Signal) -> set[int]:

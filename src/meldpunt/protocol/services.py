@@ -138,15 +138,16 @@ def record_weging(user, signal: Signal, data: WegingInput) -> Weging:
     return _record_weging_locked(user, _lock(signal), data)
 
 
-def _record_weging_locked(user, signal: Signal, data: WegingInput) -> Weging:
-    """record_weging after its reader check, on the signal's locked row."""
+def _record_weging_locked(user, signal: Signal, data: WegingInput, mentions=None) -> Weging:
+    """record_weging after its reader check, on the signal's locked row (``mentions``: its subjects,
+    when the caller read them under the same lock)."""
     if policy.may_take_weging(user, data.type, signal) and data.type not in _asked_now(signal):
         label = SIGNAL_STATE_LABELS.get(signal.state, signal.state)
         raise WrongState(f"Weging {data.type} hoort niet bij de status '{label}' van dit signaal; is de stap al "
                          "gezet?")
     weging = _build_weging(user, signal, data)
     weging.save()
-    log.record(f"weging_{data.type}", "signaal_beoordelen", subjects.of_signal(signal), user=user, obj=signal,
+    log.record(f"weging_{data.type}", "signaal_beoordelen", subjects.of_signal(signal, mentions), user=user, obj=signal,
                basis=weging.legal_basis)
     return weging
 
@@ -272,10 +273,11 @@ def transition(user, signal: Signal, code: str, note: str = "") -> StateChange:
     return _transition_locked(user, _lock(signal), code, note)
 
 
-def _transition_locked(user, signal: Signal, code: str, note: str) -> StateChange:
-    """transition after its reader check, on the signal's locked row."""
+def _transition_locked(user, signal: Signal, code: str, note: str, mentions=None) -> StateChange:
+    """transition after its reader check, on the signal's locked row (``mentions``: its subjects,
+    when the caller read them under the same lock)."""
     step = _step_for(user, signal, code)
-    log_subjects = subjects.of_signal(signal)
+    log_subjects = subjects.of_signal(signal, mentions)
     problems, used = check(user, signal, step)
     if problems:
         raise ProtocolError(*problems)
@@ -319,9 +321,12 @@ def decide(user, signal: Signal, wegingen_in: list[WegingInput], code: str, note
     _check_reader(user, signal)
     locked = _lock(signal)
     _step_for(user, locked, code)
+    # Whom the step's log lines are about, read once under the lock (nothing in the step changes
+    # them before the transition has taken its own list): every line still names every subject.
+    mentions = list(locked.subjects.all())
     for data in wegingen_in:
-        _record_weging_locked(user, locked, data)
-    return _transition_locked(user, locked, code, note)
+        _record_weging_locked(user, locked, data, mentions)
+    return _transition_locked(user, locked, code, note, mentions)
 
 
 FORWARD_ITEMS = {

@@ -34,7 +34,8 @@ def _context(request, signal, **extra):
 
 @page("signaal")
 def signaal(request, reference):
-    signal = intake_selectors.signal_for(request.user, reference)
+    # The subjects once: the read's log line, the list on the page and the related items all use them.
+    signal = intake_selectors.signal_for(request.user, reference, with_subjects=True)
     # Related items only here: they write their own log lines, so only where they are shown.
     return render(request, "protocol/signaal.html",
                   _context(request, signal, related=related.related_for_signal(request.user, signal),
