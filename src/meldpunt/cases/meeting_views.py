@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.core.errors import MeldpuntError
+from meldpunt.tenancy.current import switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors, flash_service_errors
 
@@ -47,7 +48,9 @@ def overleggen(request):
 
 @page("casusoverleg")
 def overleg(request, pk):
-    return _overleg_page(request, selectors.meeting_for(request.user, pk))
+    meeting = selectors.meeting_for(request.user, pk)
+    switch_to_record(request, meeting.gemeente_id)
+    return _overleg_page(request, meeting)
 
 
 def _agenda_form(request, data=None) -> AgendaForm:

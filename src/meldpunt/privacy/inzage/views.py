@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meldpunt.core.errors import MeldpuntError
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
+from meldpunt.tenancy.current import switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
@@ -61,6 +62,7 @@ def _detail_context(access_request, **extra):
 @require_GET
 def verzoek(request, reference):
     access_request = selectors.request_for(request.user, reference)
+    switch_to_record(request, access_request.gemeente_id)
     _log_read(request, access_request, "inzageverzoek_inzien")
     return render(request, "inzage/verzoek.html", _detail_context(access_request, close_form=CloseForm()))
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from meldpunt import policy
 from meldpunt.core.errors import MeldpuntError
+from meldpunt.tenancy.current import switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors, flash_service_errors
 
@@ -65,7 +66,9 @@ def _list(pk: int) -> DestructionList:
 
 @page("bewaartermijnen_inzien")
 def lijst(request, pk):
-    return _list_page(request, _list(pk))
+    destruction_list = _list(pk)
+    switch_to_record(request, destruction_list.gemeente_id)
+    return _list_page(request, destruction_list)
 
 
 def _list_page(request, destruction_list, *, review_form=None):
