@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from meldpunt import policy
 
+from . import ownership
 from .models import Tenant
 
 SESSION_KEY = "meldpunt_gemeente"
@@ -98,13 +100,27 @@ def codes(scope) -> list[str] | None:
     return sorted(getattr(t, "pk", t) for t in scope)
 
 
-def limit(queryset, scope, path: str = "gemeente"):
-    """``queryset`` narrowed to the gemeenten of ``scope`` (Tenants or codes) at ``path``; unchanged
-    when ``scope`` is None. The one place of the current-gemeente filter: a UX filter, never a gate."""
+def condition(scope, path: str = "gemeente") -> Q:
+    """``Q(<path>__in=codes)`` for a scope; ``Q()`` (everything) when ``scope`` is None. For a
+    selector that builds one condition for several models (the retention watchlist)."""
     wanted = codes(scope)
-    if wanted is None:
+    return Q() if wanted is None else Q(**{f"{path}__in": wanted})
+
+
+def limit(queryset, scope, path: str | None = None):
+    """``queryset`` narrowed to the gemeenten of ``scope`` (Tenants or codes); unchanged when
+    ``scope`` is None. ``path`` defaults to the model's own path in ``ownership.OWNER_PATHS``
+    (several paths: a row of any of them). The one place of the current-gemeente filter: a UX
+    filter, never a gate. A model without a gemeente is not narrowed."""
+    if scope is None:
         return queryset
-    return queryset.filter(**{f"{path}__in": wanted})
+    found = (path,) if path else ownership.paths(queryset.model)
+    if not found:
+        return queryset
+    wanted = Q()
+    for each in found:
+        wanted |= condition(scope, each)
+    return queryset.filter(wanted)
 
 
 def switch_to_record(request, gemeente) -> Tenant | None:

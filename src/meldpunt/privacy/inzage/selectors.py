@@ -24,6 +24,7 @@ from meldpunt.intake.models import MentionedSubject, ReporterContact, Signal, Su
 from meldpunt.privacy.models import ProcessingLogEntry, SubjectType
 from meldpunt.registries.linking import birth_years
 from meldpunt.registries.models import Nummeraanduiding, Persoon, Verblijfplaats
+from meldpunt.tenancy import current as current_gemeente
 
 from .models import AccessItem, AccessRequest, Decision
 from .redaction import names_match, normalise
@@ -74,11 +75,12 @@ def is_overdue(request: AccessRequest, today: date | None = None) -> bool:
     return not request.is_closed and (today or timezone.localdate()) > request.effective_deadline
 
 
-def overview(user) -> list[dict]:
-    """Rows for the request lists: deadline, overdue, open decisions and restrictions."""
+def overview(user, gemeenten=None) -> list[dict]:
+    """Rows for the request lists: deadline, overdue, open decisions and restrictions; ``gemeenten``:
+    the scope the person works for (tenancy.current), None = all."""
     today = timezone.localdate()
     rows = []
-    for request in requests_for(user).prefetch_related("items"):
+    for request in current_gemeente.limit(requests_for(user), gemeenten).prefetch_related("items"):
         items = list(request.items.all())
         rows.append({
             "request": request, "overdue": is_overdue(request, today),
@@ -90,13 +92,14 @@ def overview(user) -> list[dict]:
     return rows
 
 
-def reviews_due(user, today: date | None = None):
+def reviews_due(user, today: date | None = None, gemeenten=None):
     """Restrictions whose review date has passed (UAVG art. 41: necessity is re-evaluated)."""
     if not _may(user, HANDLE, OVERSEE):
         return AccessItem.objects.none()
     today = today or timezone.localdate()
-    return (AccessItem.objects.filter(decision__in=[Decision.GEDEELTELIJK, Decision.GEHEEL], lifted_at__isnull=True,
-                                      next_review_on__lte=today)
+    return (current_gemeente.limit(AccessItem.objects, gemeenten)
+            .filter(decision__in=[Decision.GEDEELTELIJK, Decision.GEHEEL], lifted_at__isnull=True,
+                    next_review_on__lte=today)
             .select_related("request").order_by("next_review_on", "id"))
 
 
