@@ -133,7 +133,7 @@ def test_a_forged_gemeente_is_refused_logged_and_changes_nothing(client, two_gem
     local = two_gemeenten["local"]
     client.force_login(local)
     queue_references(client)  # the session holds Zaanstad's default
-    before, session_before = refusals(), dict(client.session)
+    before, chosen_before = refusals(), client.session.get(current.SESSION_KEY)
     for forged in (WORMERLAND, "GM0363", "<script>", current.ALL.upper() + "X"):
         if how == "link":
             response = client.get(reverse("web:werkvoorraad"), {"gemeente": forged})
@@ -144,7 +144,7 @@ def test_a_forged_gemeente_is_refused_logged_and_changes_nothing(client, two_gem
     assert refusals() == before + 4
     line = SecurityLogEntry.objects.filter(event=SecurityEvent.ACCESS_DENIED).latest("pk")
     assert line.username == local.username and current.REFUSED in line.detail
-    assert dict(client.session) == session_before
+    assert client.session.get(current.SESSION_KEY) == chosen_before == ZAANSTAD
     assert two_gemeenten["zaans"].reference in queue_references(client)
     assert two_gemeenten["wormer"].reference not in queue_references(client)
 
@@ -213,3 +213,44 @@ def test_limit_is_a_filter_only_when_a_scope_is_given(two_gemeenten):
     assert list(current.limit(everything, [two_gemeenten["wormerland"]])) == [two_gemeenten["wormer"]]
     assert list(current.limit(everything, [WORMERLAND])) == [two_gemeenten["wormer"]]
     assert current.limit(everything, []).count() == 0
+
+
+STAFF_FORM = {"channel": "intern", "reporter_kind": "medewerker", "phenomenon": "hennepteelt_drugs",
+              "description": "Afgeplakte ramen bij de loods.", "location_text": "de loods",
+              "betrokkene-TOTAL_FORMS": "0", "betrokkene-INITIAL_FORMS": "0", "betrokkene-MIN_NUM_FORMS": "0",
+              "betrokkene-MAX_NUM_FORMS": "10"}
+
+
+def test_a_staff_signal_lands_in_the_gemeente_worked_for(client, two_gemeenten):
+    from meldpunt.intake.models import Signal
+
+    regisseur = two_gemeenten["regisseur"]
+    client.force_login(regisseur)
+    url = reverse("intake:signaal_nieuw")
+    client.post(reverse("tenancy:kiezen"), {"gemeente": WORMERLAND})
+    assert "Voor welke gemeente?" not in client.get(url).content.decode()
+    client.post(url, STAFF_FORM)
+    assert Signal.objects.filter(reported_by=regisseur).latest("pk").gemeente_id == WORMERLAND
+
+    # "Al mijn gemeenten": the form asks, and registers nothing until a gemeente is chosen
+    client.post(reverse("tenancy:kiezen"), {"gemeente": current.ALL})
+    page = client.get(url).content.decode()
+    assert "Voor welke gemeente?" in page and ">Zaanstad</option>" in page
+    before = Signal.objects.count()
+    refused = client.post(url, STAFF_FORM)
+    assert refused.status_code == 200 and "Kies de gemeente waar het signaal bij hoort." in refused.content.decode()
+    forged = client.post(url, {**STAFF_FORM, "gemeente": "GM0363"})
+    assert "Kies een gemeente uit de lijst." in forged.content.decode()
+    assert Signal.objects.count() == before
+    client.post(url, {**STAFF_FORM, "gemeente": ZAANSTAD})
+    assert Signal.objects.filter(reported_by=regisseur).latest("pk").gemeente_id == ZAANSTAD
+
+
+def test_a_one_gemeente_staff_member_is_not_asked(client, two_gemeenten):
+    from meldpunt.intake.models import Signal
+
+    local = two_gemeenten["local"]
+    client.force_login(local)
+    assert "Voor welke gemeente?" not in client.get(reverse("intake:signaal_nieuw")).content.decode()
+    client.post(reverse("intake:signaal_nieuw"), STAFF_FORM)
+    assert Signal.objects.filter(reported_by=local).get().gemeente_id == ZAANSTAD

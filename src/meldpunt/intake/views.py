@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from meldpunt import policy
+from meldpunt.tenancy.current import gemeente_scope
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
@@ -70,17 +71,18 @@ def bedankt(request):
 @require_http_methods(["GET", "POST"])
 def signaal_nieuw(request):
     may_register_calls = policy.may_register_channel(request.user, Channel.TELEFOON)
+    scope = gemeente_scope(request)
     data = request.POST if request.method == "POST" else None
     subjects = subject_formset(data)
     if adding_row(data):
         # One more subject row: everything comes back as typed, unchecked (nothing is registered yet).
-        form = InternalSignalForm(initial=data.dict(), may_register_calls=may_register_calls)
+        form = InternalSignalForm(initial=data.dict(), may_register_calls=may_register_calls, gemeenten=scope)
         return render(request, "intake/signaal_nieuw.html", {"form": form, "subjects": subjects, "row_added": True})
-    form = InternalSignalForm(data, request.FILES or None, may_register_calls=may_register_calls)
+    form = InternalSignalForm(data, request.FILES or None, may_register_calls=may_register_calls, gemeenten=scope)
     if request.method == "POST" and form.is_valid() and subjects.is_valid():
         items = [s for s in (f.to_input() for f in subjects.forms if f.cleaned_data) if s]
         try:
-            signal = create_signal(form.to_input(items), user=request.user)
+            signal = create_signal(form.to_input(items), user=request.user, gemeente=form.chosen_gemeente())
         except IntakeError as error:
             add_service_errors(form, error)
             for key, texts in error.field_errors.items():
