@@ -144,7 +144,7 @@ def test_a_forged_gemeente_is_refused_logged_and_changes_nothing(client, two_gem
     assert refusals() == before + 4
     line = SecurityLogEntry.objects.filter(event=SecurityEvent.ACCESS_DENIED).latest("pk")
     assert line.username == local.username and current.REFUSED in line.detail
-    assert client.session.get(current.SESSION_KEY) == chosen_before == ZAANSTAD
+    assert client.session.get(current.SESSION_KEY) == chosen_before
     assert two_gemeenten["zaans"].reference in queue_references(client)
     assert two_gemeenten["wormer"].reference not in queue_references(client)
 
