@@ -254,3 +254,34 @@ def test_a_one_gemeente_staff_member_is_not_asked(client, two_gemeenten):
     assert "Voor welke gemeente?" not in client.get(reverse("intake:signaal_nieuw")).content.decode()
     client.post(reverse("intake:signaal_nieuw"), STAFF_FORM)
     assert Signal.objects.filter(reported_by=local).get().gemeente_id == ZAANSTAD
+
+
+PUBLIC_FORM = {"phenomenon": "overig", "description": "Een goede omschrijving van wat er gebeurt.", "anonymous": "ja"}
+
+
+def test_the_public_form_names_its_gemeente_when_there_are_several(client, two_gemeenten):
+    from meldpunt.intake.models import Signal
+
+    listing = client.get("/melden/")
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert 'href="/melden/wormerland/"' in page and 'href="/melden/zaanstad/"' in page
+    assert client.post("/melden/", PUBLIC_FORM).status_code == 200  # a list, no form: nothing is sent
+    before = Signal.objects.count()
+    form = client.get("/melden/wormerland/").content.decode()
+    assert "Meld een vermoeden van ondermijning in Wormerland" in form
+    assert client.post("/melden/wormerland/", PUBLIC_FORM).status_code == 302
+    assert Signal.objects.count() == before + 1
+    assert Signal.objects.latest("pk").gemeente_id == WORMERLAND
+    assert client.get("/melden/purmerend/").status_code == 404
+    assert client.get("/melden/bedankt/").status_code in (200, 302)  # the receipt is not a gemeente
+
+
+def test_with_one_tenant_the_public_form_is_as_before(client, home_gemeente):
+    from meldpunt.intake.models import Signal
+
+    page = client.get("/melden/").content.decode()
+    assert "Meld een vermoeden van ondermijning</h1>" in page
+    assert client.post("/melden/", PUBLIC_FORM).status_code == 302
+    assert Signal.objects.latest("pk").gemeente_id == ZAANSTAD
+    assert client.get("/melden/zaanstad/").status_code == 200

@@ -2,11 +2,13 @@
 forms check shape, intake.services does the work."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from meldpunt import policy
+from meldpunt.tenancy import selectors as tenancy_selectors
 from meldpunt.tenancy.current import gemeente_scope
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
@@ -21,21 +23,30 @@ RECEIPT_SESSION_KEY = "meldpunt_receipt"
 
 
 @require_http_methods(["GET", "POST"])
-def melden(request):
-    """The public form. Nothing about the sender is kept for an anonymous signal (P5)."""
+def melden(request, gemeente: str = ""):
+    """The public form. Nothing about the sender is kept for an anonymous signal (P5). With several
+    gemeenten, ``/melden/`` lists them and ``/melden/<slug>/`` is the form of one (ADR 0030 §4)."""
+    tenants = tenancy_selectors.public_tenants()
+    tenant = None
+    if gemeente:
+        tenant = tenancy_selectors.tenant_for_slug(gemeente)
+        if tenant is None:
+            raise Http404("Deze gemeente is niet bij dit meldpunt aangesloten.")
+    elif len(tenants) > 1:
+        return render(request, "intake/melden_gemeenten.html", {"tenants": tenants})
     form = PublicSignalForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not throttle.allow(request):
             return render(request, "intake/te_veel.html", status=429)
         if form.is_valid():
             try:
-                signal = create_signal(form.to_input())
+                signal = create_signal(form.to_input(), gemeente=tenant)
             except IntakeError as error:
                 add_service_errors(form, error)
             else:
                 request.session[RECEIPT_SESSION_KEY] = signal.receipt_code
                 return redirect("intake:bedankt")
-    return render(request, "intake/melden.html", {"form": form})
+    return render(request, "intake/melden.html", {"form": form, "tenant": tenant if len(tenants) > 1 else None})
 
 
 @require_http_methods(["GET", "POST"])
