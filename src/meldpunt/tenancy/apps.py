@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class TenancyConfig(AppConfig):
@@ -14,3 +14,10 @@ class TenancyConfig(AppConfig):
         # Before the apps that seed per gemeente (protocol's sources): INSTALLED_APPS lists this
         # app first, and post_migrate is sent in that order.
         post_migrate.connect(ensure_configured_home, sender=self, dispatch_uid="tenancy_home")
+        # Here, not at the top: the selectors import the models, loaded after the AppConfig.
+        from .selectors import forget_tenants
+
+        tenant = self.get_model("Tenant")
+        post_save.connect(forget_tenants, sender=tenant, dispatch_uid="tenancy_forget_saved")
+        post_delete.connect(forget_tenants, sender=tenant, dispatch_uid="tenancy_forget_deleted")
+        post_migrate.connect(forget_tenants, sender=self, dispatch_uid="tenancy_forget_migrated")

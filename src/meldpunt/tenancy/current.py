@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from meldpunt import policy
 
-from . import ownership
+from . import ownership, selectors
 from .models import Tenant
 
 SESSION_KEY = "meldpunt_gemeente"
@@ -32,12 +32,14 @@ _CACHE = "_meldpunt_gemeenten"
 
 def gemeenten_of(user) -> list[Tenant]:
     """The active gemeenten where ``user`` holds any of their roles, by name."""
-    if not policy.active(user):
+    if not policy.active(user) or not user.roles:
         return []
+    tenants = selectors.active_tenants()
+    if len(tenants) == 1:
+        # An installation of one gemeente: every role is held there (ADR 0030 §3), no need to ask.
+        return tenants
     codes = policy.gemeenten_with(user, user.roles)
-    if not codes:
-        return []
-    return list(Tenant.objects.filter(code__in=codes, active=True).order_by("naam"))
+    return [t for t in tenants if t.code in codes]
 
 
 def my_gemeenten(request) -> list[Tenant]:
