@@ -240,6 +240,7 @@ def test_the_action_list_loads_no_released_data_per_intervention(regie, pf, plan
 
     action = add_intervention(regie, planned, uitvoerder)
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
+    queries()  # a first look fills the caches (the header's gemeenten, ADR 0030 §4)
     one = queries()
     for code in ("bibob-onderzoek", "last-onder-dwangsom"):
         more = add_intervention(regie, planned, uitvoerder, code=code)
