@@ -309,7 +309,7 @@ def test_the_meeting_page_reads_release_requests_once_for_the_whole_agenda(clien
             assert c.get(reverse("cases:overleg", args=[meeting.pk])).status_code == 200
         return len(ctx.captured_queries)
 
-    queries()  # a session's first page also writes its moment of activity (accounts.middleware)
+    queries()  # a first look writes the session's moment of activity and fills the header's caches
     one = queries()
     for n in range(2):
         casus = open_casus(regie, f"Extra Betrokkene {n}", "999990019")

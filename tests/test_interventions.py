@@ -240,7 +240,7 @@ def test_the_action_list_loads_no_released_data_per_intervention(regie, pf, plan
 
     action = add_intervention(regie, planned, uitvoerder)
     releases.decide(pf, releases.request_pc2b(regie, action, ["veld:locatie"], "Adres."), weging("PC2B", "vrijgeven"))
-    queries()  # a session's first page also writes its moment of activity (accounts.middleware)
+    queries()  # a first look writes the session's moment of activity and fills the header's caches
     one = queries()
     for code in ("bibob-onderzoek", "last-onder-dwangsom"):
         more = add_intervention(regie, planned, uitvoerder, code=code)

@@ -28,6 +28,7 @@ EXPECTED_PAGE_ROLES = {
     "gebieden": set(R),
     "meldingen": set(R),
     "meldingvoorkeur": set(R),
+    "gemeente_kiezen": set(R),
 }
 
 
@@ -71,7 +72,7 @@ def test_pages_for_lists_the_pages_of_every_role(make_user):
     user = make_user(Role.ANALIST, Role.FG)
     assert set(policy.pages_for(user)) == {"ondermijningsbeeld", "toezicht", "gebieden", "bewaartermijnen_inzien",
                                            "inzage_toezicht", "beeld_maken", "achtergrondtaak", "meldingen",
-                                           "meldingvoorkeur"}
+                                           "meldingvoorkeur", "gemeente_kiezen"}
 
 
 # ----------------------------------------------------------------------------- signals

@@ -42,8 +42,9 @@ def _checked_routes():
 
 
 def test_only_the_own_notification_preference_is_left_out_of_the_walk():
-    assert [r.name for r in routes() if _own_setting(r)] == ["notifications:voorkeur"]
-    assert set(policy.OWN_SETTING_PAGES) == {"meldingvoorkeur"}
+    assert sorted(r.name for r in routes() if _own_setting(r)) == ["notifications:voorkeur", "tenancy:kiezen"]
+    # The gemeente a person works for (ADR 0030 §4) is their own setting too: only the session changes.
+    assert set(policy.OWN_SETTING_PAGES) == {"meldingvoorkeur", "gemeente_kiezen"}
 
 
 def _business_writes(queries) -> list[str]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("meldpunt.registries.urls")),
     path("", include("meldpunt.health.urls")),
     path("", include("meldpunt.jobs.urls")),
+    path("", include("meldpunt.tenancy.urls")),
     path("api/v1/", include("meldpunt.api.urls")),
     path("beheer/admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.core.errors import MeldpuntError
+from meldpunt.tenancy.current import gemeente_scope, switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors, flash_service_errors
 
@@ -47,7 +48,9 @@ def overleggen(request):
 
 @page("casusoverleg")
 def overleg(request, pk):
-    return _overleg_page(request, selectors.meeting_for(request.user, pk))
+    meeting = selectors.meeting_for(request.user, pk)
+    switch_to_record(request, meeting.gemeente_id)
+    return _overleg_page(request, meeting)
 
 
 def _agenda_form(request, data=None) -> AgendaForm:
@@ -214,7 +217,8 @@ def release_section(request) -> Section:
     return Section("Vrijgaven aan deelnemers en uitvoerders (PC2A en PC2B)",
                    "Wat een deelnemer van een casusoverleg of de uitvoerder van een interventie mag zien. U "
                    "besluit niet over uw eigen verzoeken.", "cases/_vrijgaven.html",
-                   list(selectors.pending_releases(request.user)), "Er wachten geen vrijgaven op uw besluit.")
+                   list(selectors.pending_releases(request.user, gemeente_scope(request))),
+                   "Er wachten geen vrijgaven op uw besluit.")
 
 
 @page("vrijgave_besluiten")

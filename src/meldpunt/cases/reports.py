@@ -28,6 +28,8 @@ from meldpunt.core.datums import format_month
 from meldpunt.insight.suppression import THRESHOLD
 from meldpunt.intake.models import Signal
 from meldpunt.protocol.models import StateChange
+from meldpunt.tenancy import current as current_gemeente
+from meldpunt.tenancy.current import gemeente_scope
 from meldpunt.web.access import page
 from meldpunt.web.forms import DateInput, StyledForm
 
@@ -59,10 +61,11 @@ class PeriodForm(StyledForm):
         return (start, end) if start <= end else (end, start)
 
 
-def interventions_per_period(user, start: date, end: date) -> list[dict]:
-    """Per month, department and instrument: added, finished, stopped, open and overdue."""
+def interventions_per_period(user, start: date, end: date, gemeenten=None) -> list[dict]:
+    """Per month, department and instrument: added, finished, stopped, open and overdue; of the
+    gemeenten the person works for (``gemeenten``, tenancy.current; None = all)."""
     today = timezone.localdate()
-    rows = (Intervention.objects.filter(casus__in=selectors.visible_cases(user),
+    rows = (Intervention.objects.filter(casus__in=current_gemeente.limit(selectors.visible_cases(user), gemeenten),
                                         created_at__date__gte=start, created_at__date__lte=end)
             .annotate(maand=TruncMonth("created_at"))
             .values("maand", "department", "instrument__name")
@@ -109,12 +112,12 @@ def _durations(pairs) -> tuple[float | None, float | None]:
     return round(statistics.median(days), 1), round(p90, 1)
 
 
-def funnel(user, start: date, end: date) -> list[FunnelStep]:
+def funnel(user, start: date, end: date, gemeenten=None) -> list[FunnelStep]:
     """Signals received in the period, how far they came, and the lead time of each step (days from
     entering the previous step). Only signals and casussen this user may see (P1); small counts
     suppressed (P6). The steps are nested, not parts of a sum, so no secondary suppression."""
-    signals = policy.signals_visible_to(user, Signal.objects.filter(received_at__date__gte=start,
-                                                                    received_at__date__lte=end))
+    signals = current_gemeente.limit(policy.signals_visible_to(
+        user, Signal.objects.filter(received_at__date__gte=start, received_at__date__lte=end)), gemeenten)
     received = dict(signals.values_list("pk", "received_at"))
     first_at: dict[str, dict[int, object]] = {"zwaarte": {}, "bronnenonderzoek": {}, "casus": {}}
     for signal_id, target, at in (StateChange.objects.filter(signal_id__in=signals.values("pk"),
@@ -149,21 +152,22 @@ KINDS = {
 HEADERS = {"te_laat": "te laat", "mediaan_dagen": "mediaan (dagen)", "p90_dagen": "90e percentiel (dagen)"}
 
 
-def _rows(user, kind: str, start: date, end: date) -> list[list]:
+def _rows(user, kind: str, start: date, end: date, scope=None) -> list[list]:
     if kind == "interventies":
-        return [[r[c] for c in KINDS[kind][1]] for r in interventions_per_period(user, start, end)]
+        return [[r[c] for c in KINDS[kind][1]] for r in interventions_per_period(user, start, end, scope)]
     return [[s.step, s.count, s.median_days if s.median_days is not None else "",
-             s.p90_days if s.p90_days is not None else ""] for s in funnel(user, start, end)]
+             s.p90_days if s.p90_days is not None else ""] for s in funnel(user, start, end, scope)]
 
 
 @page("casus_rapportages")
 def rapportages(request):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    scope = gemeente_scope(request)
     return render(request, "cases/rapportages.html", {
         "form": form, "start": start, "end": end, "query": f"van={start.isoformat()}&tot={end.isoformat()}",
-        "interventions": interventions_per_period(request.user, start, end),
-        "funnel": funnel(request.user, start, end)})
+        "interventions": interventions_per_period(request.user, start, end, scope),
+        "funnel": funnel(request.user, start, end, scope)})
 
 
 @page("casus_rapportages")
@@ -173,7 +177,7 @@ def export(request, kind, fmt):
     start, end = PeriodForm(request.GET or None).period()
     title, keys = KINDS[kind]
     columns = [HEADERS.get(key, key) for key in keys]
-    rows = _rows(request.user, kind, start, end)
+    rows = _rows(request.user, kind, start, end, gemeente_scope(request))
     name = f"{kind}-{start.isoformat()}-{end.isoformat()}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -23,6 +23,7 @@ from meldpunt.privacy import log
 from meldpunt.protocol.models import Weging
 from meldpunt.protocol.services import LINKABLE_STATES
 from meldpunt.protocol.transitions import CasusState
+from meldpunt.tenancy import current as current_gemeente
 
 from . import items as release_items
 from .models import (
@@ -172,10 +173,12 @@ def meeting_agenda(user, meeting: Meeting) -> list[AgendaItem]:
 # ---------------------------------------------------------------------------------- releases
 
 
-def pending_releases(user):
+def pending_releases(user, gemeenten=None):
     if not policy.may_open(user, "vrijgave_besluiten"):
         return ReleaseRequest.objects.none()
-    return (policy.on_page(user, "vrijgave_besluiten", ReleaseRequest.objects.filter(state=ReleaseState.AANGEVRAAGD))
+    return (current_gemeente.limit(policy.on_page(user, "vrijgave_besluiten",
+                                                  ReleaseRequest.objects.filter(state=ReleaseState.AANGEVRAAGD)),
+                                   gemeenten)
             .select_related("casus", "recipient", "requested_by", "participant__meeting", "intervention__instrument")
             .order_by("requested_at", "id"))
 

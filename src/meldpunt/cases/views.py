@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from meldpunt import policy
 from meldpunt.core.errors import MeldpuntError
 from meldpunt.privacy.retention.models import ResultClass
+from meldpunt.tenancy.current import switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
@@ -33,6 +34,7 @@ def casussen(request):
 @page("casussen")
 def casus(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
+    switch_to_record(request, case.gemeente_id)
     data = selectors.casus_page(case, request.user)  # logs the read per subject shown
     prefetch_related_objects([case], "team")  # one read for the team list and the team form's ticks
     return render(request, "cases/casus.html", {

@@ -132,7 +132,7 @@ class InternalSignalForm(SignalFormBase):
     contact_phone = forms.CharField(label="Telefoonnummer melder", required=False, max_length=30)
     contact_email = forms.EmailField(label="E-mailadres melder", required=False)
 
-    def __init__(self, *args, may_register_calls: bool = False, **kwargs):
+    def __init__(self, *args, may_register_calls: bool = False, gemeenten=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phenomenon"].label = "Fenomeen"
         self.fields["description"].label = "Omschrijving"
@@ -140,6 +140,23 @@ class InternalSignalForm(SignalFormBase):
             self.fields["channel"].choices = self.fields["channel"].choices[:1]
         self.fields["channel"].initial = Channel.INTERN
         self.fields["reporter_kind"].initial = ReporterKind.MEDEWERKER
+        # A person working for several gemeenten at once ("Al mijn gemeenten") says whose signal
+        # it is; with one gemeente in scope the signal is that gemeente's (ADR 0030 §4).
+        self.gemeenten = {t.code: t for t in gemeenten}
+        if len(self.gemeenten) > 1:
+            self.fields["gemeente"] = forms.ChoiceField(
+                label="Voor welke gemeente?", choices=[("", "Kies een gemeente"),
+                                                       *((t.code, t.naam) for t in gemeenten)],
+                help_text="Het signaal hoort bij deze gemeente; alleen wie voor die gemeente werkt, ziet het.",
+                error_messages={"required": "Kies de gemeente waar het signaal bij hoort.",
+                                "invalid_choice": "Kies een gemeente uit de lijst."})
+
+    def chosen_gemeente(self):
+        """The Tenant the signal belongs to: the chosen one, the scope's only one, or None (the
+        installation's only gemeente, tenancy.defaults)."""
+        if "gemeente" in self.fields:
+            return self.gemeenten[self.cleaned_data["gemeente"]]
+        return next(iter(self.gemeenten.values()), None)
 
     def to_input(self, subjects: list[SubjectInput]) -> SignalInput:
         d = self.cleaned_data

@@ -14,6 +14,7 @@ from meldpunt import policy
 from meldpunt.privacy import log
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS, SignalState
 from meldpunt.registries import related
+from meldpunt.tenancy import current as current_gemeente
 
 from . import subjects
 from .errors import ExportTooLarge  # noqa: F401 (re-exported)
@@ -38,11 +39,12 @@ class QueueFilter:
     text: str = ""
 
 
-def queue(user, filters: QueueFilter | None = None):
+def queue(user, filters: QueueFilter | None = None, gemeenten=None):
     """The signals this user works on, filtered; most urgent deadline first. No personal data is
-    shown in a queue row (reference, phenomenon, area, channel, dates), so no log line."""
+    shown in a queue row (reference, phenomenon, area, channel, dates), so no log line.
+    ``gemeenten``: the scope the user works for (tenancy.current); None = every gemeente the policy gives."""
     f = filters or QueueFilter()
-    qs = visible_signals(user).select_related("buurt", "phenomenon")
+    qs = current_gemeente.limit(visible_signals(user), gemeenten).select_related("buurt", "phenomenon", "gemeente")
     if f.state:
         qs = qs.filter(state=f.state)
     if f.phenomenon:
@@ -70,11 +72,11 @@ def queue(user, filters: QueueFilter | None = None):
 EXPORT_MAX_ROWS = 5000
 
 
-def export(user, filters: QueueFilter | None = None) -> list[Signal]:
+def export(user, filters: QueueFilter | None = None, gemeenten=None) -> list[Signal]:
     """The queue rows for a CSV export, same policy and filter as the queue. An export leaves the
     system, so it is logged once per data subject of every exported signal (P2), even though the
     columns hold no personal data: the file says which signals someone took along."""
-    rows = queue(user, filters)
+    rows = queue(user, filters, gemeenten)
     if rows.count() > EXPORT_MAX_ROWS:
         raise ExportTooLarge(
             f"Een export kan ten hoogste {EXPORT_MAX_ROWS:,} signalen bevatten. Verfijn de filters en probeer "
@@ -94,10 +96,10 @@ def map_counts(user, filters: QueueFilter | None = None) -> list[dict]:
     return [{"buurt": row["buurt_id"], "aantal": row["n"]} for row in rows]
 
 
-def queue_summary(user) -> tuple[dict[str, int], int]:
-    """Signals per state and how many are overdue, in one pass over the visible signals."""
+def queue_summary(user, gemeenten=None) -> tuple[dict[str, int], int]:
+    """Signals per state and how many are overdue, in one pass over the visible signals (of the scope)."""
     today = timezone.localdate()
-    rows = list(visible_signals(user).values("state").annotate(
+    rows = list(current_gemeente.limit(visible_signals(user), gemeenten).values("state").annotate(
         n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today))))
     return {row["state"]: row["n"] for row in rows}, sum(row["overdue"] for row in rows)
 

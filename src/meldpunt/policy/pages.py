@@ -61,6 +61,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "meldingen": frozenset(Role.values),
     # How a person wants their own meldingen (direct, daily, only in the application): every role.
     "meldingvoorkeur": frozenset(Role.values),
+    # The gemeente a person works for (the header's switcher, ADR 0030 §4): every role; the choice
+    # is checked per gemeente by tenancy.current.choose.
+    "gemeente_kiezen": frozenset(Role.values),
 }
 # The auditor opens exactly what the FG opens (design §5a "FG / auditor"), derived rather than
 # listed so that no FG page can forget it; both only read (tests/test_read_only_roles.py).
@@ -70,7 +73,7 @@ READ_ONLY_ROLES = frozenset({Role.FG, Role.AUDITOR})
 # Pages where a person changes only a setting of their own. That is no processing of anyone's data
 # (nor oversight of it), so the read-only rule does not apply: the FG and auditor may choose how
 # they get their own meldingen like everyone else. Nothing else belongs here.
-OWN_SETTING_PAGES = frozenset({"meldingvoorkeur"})
+OWN_SETTING_PAGES = frozenset({"meldingvoorkeur", "gemeente_kiezen"})
 
 
 def may_open(user: User, page: str) -> bool:

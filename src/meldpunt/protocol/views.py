@@ -10,6 +10,7 @@ from meldpunt import policy
 from meldpunt.core.errors import MeldpuntError
 from meldpunt.intake import selectors as intake_selectors
 from meldpunt.registries import related
+from meldpunt.tenancy.current import switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
@@ -36,6 +37,7 @@ def _context(request, signal, **extra):
 def signaal(request, reference):
     # The subjects once: the read's log line, the list on the page and the related items all use them.
     signal = intake_selectors.signal_for(request.user, reference, with_subjects=True)
+    switch_to_record(request, signal.gemeente_id)
     # Related items only here: they write their own log lines, so only where they are shown.
     return render(request, "protocol/signaal.html",
                   _context(request, signal, related=related.related_for_signal(request.user, signal),

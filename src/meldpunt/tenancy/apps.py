@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class TenancyConfig(AppConfig):
@@ -19,3 +19,10 @@ class TenancyConfig(AppConfig):
         # can tell a lost key from one not yet made; a new tenant gets its files when it is made.
         post_migrate.connect(ensure_tenant_keys, sender=self, dispatch_uid="tenancy_keys")
         tenant_created.connect(ensure_tenant_keys, dispatch_uid="tenancy_keys_new_tenant")
+        # Here, not at the top: the selectors import the models, loaded after the AppConfig.
+        from .selectors import forget_tenants
+
+        tenant = self.get_model("Tenant")
+        post_save.connect(forget_tenants, sender=tenant, dispatch_uid="tenancy_forget_saved")
+        post_delete.connect(forget_tenants, sender=tenant, dispatch_uid="tenancy_forget_deleted")
+        post_migrate.connect(forget_tenants, sender=self, dispatch_uid="tenancy_forget_migrated")

@@ -4,6 +4,7 @@ from django.urls import resolve, reverse
 
 from meldpunt import policy
 from meldpunt.notifications import selectors as notification_selectors
+from meldpunt.tenancy import current as current_gemeente
 
 NAV_LABELS = {
     "werkvoorraad": "Werkvoorraad",
@@ -52,10 +53,29 @@ def navigation(request):
         if not (policy.may_open(user, page) and rule and policy.may_open(user, rule)):
             continue
         items.append({"label": NAV_LABELS[page], "url": url, "current": request.path == url})
-    context = {"nav_items": items}
+    context = {"nav_items": items, **gemeente(request)}
     if policy.may_open(user, "meldingen"):
         # One COUNT query per page (an index on recipient, read_at): the badge next to "Meldingen".
         url = reverse("notifications:meldingen")
         context["meldingen"] = {"url": url, "current": request.path == url,
                                 "unread": notification_selectors.unread_count(user)}
+    return context
+
+
+def gemeente(request) -> dict:
+    """The header's gemeente (ADR 0030 §4): its name for a person of one gemeente; the switcher's
+    choices for a person of several. ``current_gemeente`` is None after "Al mijn gemeenten" (not
+    ``gemeente``: the beeld's pages already use that name for the name of their gemeente)."""
+    mine = current_gemeente.my_gemeenten(request)
+    if not mine:
+        return {}
+    chosen, combined = current_gemeente.current_choice(request)
+    record = getattr(request, "record_gemeente", None)
+    context = {"current_gemeente": chosen, "gemeente_record": record}
+    if len(mine) > 1:
+        # Back to the same list after a choice; from a detail page (whose gemeente is the record's)
+        # to the landing page, which reads the new choice.
+        context.update(gemeente_choices=mine, gemeente_all=combined, gemeente_all_value=current_gemeente.ALL,
+                       gemeente_all_label=current_gemeente.ALL_LABEL,
+                       gemeente_next="" if record else request.path)
     return context

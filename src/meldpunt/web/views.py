@@ -23,6 +23,7 @@ from meldpunt.protocol.research import views as research_views
 from meldpunt.protocol.transitions import SIGNAL_STATE_LABELS
 from meldpunt.regio import views as regio_views
 from meldpunt.registries import selectors as registry_selectors
+from meldpunt.tenancy.current import gemeente_scope
 
 from .access import page
 
@@ -37,11 +38,12 @@ def start(request):
 
 @page("werkvoorraad")
 def werkvoorraad(request):
-    counts, overdue = intake_selectors.queue_summary(request.user)
+    scope = gemeente_scope(request)
+    counts, overdue = intake_selectors.queue_summary(request.user, scope)
     states = [(state, label) for state, label in SIGNAL_STATE_LABELS.items() if state in counts]
     form = QueueFilterForm(request.GET or None, states=states)
     filters = form.to_filter()
-    pages = Paginator(intake_selectors.queue(request.user, filters), 25)
+    pages = Paginator(intake_selectors.queue(request.user, filters, scope), 25)
     if filters == intake_selectors.QueueFilter():
         # Unfiltered, the queue holds exactly the signals counted per state: no second count.
         pages.count = sum(counts.values())
@@ -57,27 +59,33 @@ def werkvoorraad(request):
         "form": form, "page": current, "query": query.urlencode(), "cards": cards,
         "overdue": overdue, "today": timezone.localdate(),
         "state_labels": SIGNAL_STATE_LABELS, "may_import": policy.may_open(request.user, "bulkimport"),
+        "show_gemeente": len(scope) > 1,
     })
 
 
 # Export columns: what a queue row shows, no personal data (the log still names the signals).
 EXPORT_COLUMNS = ("kenmerk", "ontvangen", "kanaal", "fenomeen", "buurtcode", "buurt", "stap", "uiterlijk")
+# With a scope of several gemeenten (ADR 0030 §10) each row says whose signal it is, by name.
+EXPORT_COLUMNS_REGIONAL = ("kenmerk", "gemeente", *EXPORT_COLUMNS[1:])
 
 
 @page("werkvoorraad")
 def werkvoorraad_export(request):
     """The werkvoorraad with the current filter as CSV: the same selector, so the same rows."""
+    scope = gemeente_scope(request)
     form = QueueFilterForm(request.GET or None, states=list(SIGNAL_STATE_LABELS.items()))
     try:
-        signals = intake_selectors.export(request.user, form.to_filter())
+        signals = intake_selectors.export(request.user, form.to_filter(), scope)
     except ExportTooLarge as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('web:werkvoorraad')}?{request.GET.urlencode()}")
-    rows = ([s.reference, timezone.localtime(s.received_at).strftime("%Y-%m-%d %H:%M"), s.get_channel_display(),
+    regional = len(scope) > 1
+    rows = ([s.reference, *([s.gemeente.naam] if regional else []),
+             timezone.localtime(s.received_at).strftime("%Y-%m-%d %H:%M"), s.get_channel_display(),
              s.phenomenon.name, s.buurt_id or "", s.buurt.naam if s.buurt_id else "",
              SIGNAL_STATE_LABELS.get(s.state, s.state), s.deadline.isoformat() if s.deadline else ""]
             for s in signals)
-    return csvexport.response("werkvoorraad.csv", EXPORT_COLUMNS, rows)
+    return csvexport.response("werkvoorraad.csv", EXPORT_COLUMNS_REGIONAL if regional else EXPORT_COLUMNS, rows)
 
 
 @page("mijn_meldingen")

@@ -24,6 +24,7 @@ from meldpunt.privacy.controllers import processing_lines
 from meldpunt.privacy.models import ProcessingLogEntry, SubjectType
 from meldpunt.registries.linking import birth_years
 from meldpunt.registries.models import Nummeraanduiding, Persoon, Verblijfplaats
+from meldpunt.tenancy import current as current_gemeente
 from meldpunt.tenancy.keys import ring_for
 
 from .models import AccessItem, AccessRequest, Decision
@@ -81,11 +82,12 @@ def is_overdue(request: AccessRequest, today: date | None = None) -> bool:
     return not request.is_closed and (today or timezone.localdate()) > request.effective_deadline
 
 
-def overview(user) -> list[dict]:
-    """Rows for the request lists: deadline, overdue, open decisions and restrictions."""
+def overview(user, gemeenten=None) -> list[dict]:
+    """Rows for the request lists: deadline, overdue, open decisions and restrictions; ``gemeenten``:
+    the scope the person works for (tenancy.current), None = all."""
     today = timezone.localdate()
     rows = []
-    for request in requests_for(user).prefetch_related("items"):
+    for request in current_gemeente.limit(requests_for(user), gemeenten).prefetch_related("items"):
         items = list(request.items.all())
         rows.append({
             "request": request, "overdue": is_overdue(request, today),
@@ -97,15 +99,16 @@ def overview(user) -> list[dict]:
     return rows
 
 
-def reviews_due(user, today: date | None = None):
+def reviews_due(user, today: date | None = None, gemeenten=None):
     """Restrictions whose review date has passed (UAVG art. 41: necessity is re-evaluated)."""
     if not _may(user, HANDLE, OVERSEE):
         return AccessItem.objects.none()
     today = today or timezone.localdate()
     items = policy.on_page(user, HANDLE, AccessItem.objects.all()) | policy.on_page(user, OVERSEE,
                                                                                     AccessItem.objects.all())
-    return (items.filter(decision__in=[Decision.GEDEELTELIJK, Decision.GEHEEL], lifted_at__isnull=True,
-                                      next_review_on__lte=today)
+    return (current_gemeente.limit(items, gemeenten)
+            .filter(decision__in=[Decision.GEDEELTELIJK, Decision.GEHEEL], lifted_at__isnull=True,
+                    next_review_on__lte=today)
             .select_related("request").order_by("next_review_on", "id"))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meldpunt.core.errors import MeldpuntError
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
+from meldpunt.tenancy.current import gemeente_scope, switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
@@ -28,8 +29,10 @@ def _log_read(request, access_request, action: str) -> None:
 @page("inzage")
 @require_GET
 def overzicht(request):
+    scope = gemeente_scope(request)
     return render(request, "inzage/overzicht.html", {
-        "rows": selectors.overview(request.user), "due": selectors.reviews_due(request.user).count(),
+        "rows": selectors.overview(request.user, scope),
+        "due": selectors.reviews_due(request.user, gemeenten=scope).count(),
         "handler": True})
 
 
@@ -61,6 +64,7 @@ def _detail_context(access_request, **extra):
 @require_GET
 def verzoek(request, reference):
     access_request = selectors.request_for(request.user, reference)
+    switch_to_record(request, access_request.gemeente_id)
     _log_read(request, access_request, "inzageverzoek_inzien")
     return render(request, "inzage/verzoek.html", _detail_context(access_request, close_form=CloseForm()))
 
@@ -213,8 +217,10 @@ def herbeoordeling(request, item_id):
 @page("inzage_toezicht")
 @require_GET
 def toezicht(request):
+    scope = gemeente_scope(request)
     return render(request, "inzage/overzicht.html", {
-        "rows": selectors.overview(request.user), "due_items": selectors.reviews_due(request.user),
+        "rows": selectors.overview(request.user, scope),
+        "due_items": selectors.reviews_due(request.user, gemeenten=scope),
         "handler": False})
 
 

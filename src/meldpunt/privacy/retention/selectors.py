@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from meldpunt import policy
+from meldpunt.tenancy import current as current_gemeente
 
 from . import blocks, dates, registry
 from .models import (
@@ -88,12 +89,13 @@ def _casus_rows(condition: Q, result_class: str, references, limit: int | None):
 
 def due_records(until: date, *, kind: str = "", result_class: str = "", references=None,
                 include_listed: bool = True, since: date | None = None, limit: int | None = None,
-                gemeente=None) -> list[DueRecord]:
+                gemeente=None, gemeenten=None) -> list[DueRecord]:
     """Records whose destruction date is on or before ``until`` (and after ``since``), not blocked
     (a legal hold, a held signal in a casus, an open inzageverzoek: blocks.py); with
     ``include_listed`` False, not on an open destruction list either. With ``gemeente`` (a Tenant or
-    its code) only that gemeente's records: a destruction list is one controller's (ADR 0030 §7)."""
-    condition = Q(destroy_after__lte=until)
+    its code) only that gemeente's records: a destruction list is one controller's (ADR 0030 §7).
+    ``gemeenten``: the scope the person works for (tenancy.current), None = all."""
+    condition = Q(destroy_after__lte=until) & current_gemeente.condition(gemeenten)
     if gemeente is not None:
         condition &= Q(gemeente_id=getattr(gemeente, "code", gemeente))
     if since is not None:
@@ -131,30 +133,32 @@ def _count(condition: Q) -> int:
             + cases.count() - cases.filter(pk__in=held_cases).count())
 
 
-def watchlist(today: date | None = None) -> list[Bucket]:
-    """Overdue, within 15 days, within 30 days (domain §8.6 privacy dashboard)."""
+def watchlist(today: date | None = None, gemeenten=None) -> list[Bucket]:
+    """Overdue, within 15 days, within 30 days (domain §8.6 privacy dashboard), of the scope."""
     today = today or timezone.localdate()
     edges = (("vervallen", "Termijn verstreken", None, today),
              ("binnen_15", "Verloopt binnen 15 dagen", today, today + timedelta(days=15)),
              ("binnen_30", "Verloopt binnen 30 dagen", today + timedelta(days=15), today + timedelta(days=30)))
     buckets = []
     for key, title, since, until in edges:
-        condition = Q(destroy_after__lte=until) & (Q(destroy_after__gt=since) if since else Q())
-        rows = due_records(until, since=since, limit=ROWS_PER_BUCKET)
+        condition = (Q(destroy_after__lte=until) & (Q(destroy_after__gt=since) if since else Q())
+                     & current_gemeente.condition(gemeenten))
+        rows = due_records(until, since=since, limit=ROWS_PER_BUCKET, gemeenten=gemeenten)
         buckets.append(Bucket(key, title, _count(condition), rows))
     return buckets
 
 
-def active_holds():
-    return (LegalHold.objects.filter(dates.active_holds_q())
+def active_holds(gemeenten=None):
+    return (current_gemeente.limit(LegalHold.objects.filter(dates.active_holds_q()), gemeenten)
             .select_related("signal", "casus", "placed_by").order_by("-placed_at"))
 
 
-def destruction_lists(user=None):
-    """The lists of the gemeenten where ``user`` opens the retention pages (every list for the system)."""
+def destruction_lists(user=None, gemeenten=None):
+    """The lists of the gemeenten where ``user`` opens the retention pages (every list for the
+    system), narrowed to the scope the person works for (``gemeenten``, tenancy.current)."""
     lists = DestructionList.objects.all() if user is None else policy.on_page(
         user, "bewaartermijnen_inzien", DestructionList.objects.all())
-    return lists.select_related("composed_by", "reviewed_by").annotate(
+    return current_gemeente.limit(lists, gemeenten).select_related("composed_by", "reviewed_by").annotate(
         item_count=Count("items"))
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from meldpunt import policy
 from meldpunt.core.errors import MeldpuntError
+from meldpunt.tenancy.current import gemeente_scope, switch_to_record
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors, flash_service_errors
 
@@ -22,9 +23,11 @@ from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
 
 def _overview(request, readonly: bool, *, compose_form=None, hold_form=None):
     """The watchlist; with a refused form bound, its errors show at its fields (no redirect)."""
+    scope = gemeente_scope(request)
     return render(request, "retention/bewaartermijnen.html", {
-        "readonly": readonly, "buckets": selectors.watchlist(), "lists": selectors.destruction_lists(request.user)[:50],
-        "holds": selectors.active_holds(), "compose_form": compose_form or ComposeForm(prefix="lijst"),
+        "readonly": readonly, "buckets": selectors.watchlist(gemeenten=scope),
+        "lists": selectors.destruction_lists(request.user, scope)[:50], "holds": selectors.active_holds(scope),
+        "compose_form": compose_form or ComposeForm(prefix="lijst"),
         "hold_form": hold_form or HoldForm(prefix="bewaarplicht"),
     })
 
@@ -65,7 +68,9 @@ def _list(pk: int, user) -> DestructionList:
 
 @page("bewaartermijnen_inzien")
 def lijst(request, pk):
-    return _list_page(request, _list(pk, request.user))
+    destruction_list = _list(pk, request.user)
+    switch_to_record(request, destruction_list.gemeente_id)
+    return _list_page(request, destruction_list)
 
 
 def _list_page(request, destruction_list, *, review_form=None):

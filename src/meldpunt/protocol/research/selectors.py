@@ -11,6 +11,7 @@ from django.http import Http404
 from meldpunt import policy
 from meldpunt.privacy import log, trace
 from meldpunt.registries.connectors import ConnectorError, connector
+from meldpunt.tenancy import current as current_gemeente
 
 from .. import hooks, sources
 from .models import DetailRequest, DetailState, HitResult, RequestState, Source, SourceRequest
@@ -84,20 +85,25 @@ def hit_for_requester(user, signal, hit_id: int) -> HitResult:
 # ------------------------------------------------------------------------------ privacyfunctionaris
 
 
-def pending_pc1(user):
-    """Source requests waiting for privacy check 1, never the user's own (four-eyes)."""
+def pending_pc1(user, gemeenten=None):
+    """Source requests waiting for privacy check 1, never the user's own (four-eyes); ``gemeenten``:
+    the scope the user works for (tenancy.current), None = all."""
     if not policy.may_decide_pc1(user):
         return SourceRequest.objects.none()
-    return (policy.on_page(user, "bron_besluiten", SourceRequest.objects.filter(state=RequestState.AANGEVRAAGD))
+    return (current_gemeente.limit(policy.on_page(user, "bron_besluiten",
+                                                  SourceRequest.objects.filter(state=RequestState.AANGEVRAAGD)),
+                                   gemeenten)
             .exclude(requested_by=user)
             .select_related("signal__phenomenon", "source", "requested_by").prefetch_related("subjects")
             .order_by("requested_at", "pk"))
 
 
-def pending_details(user):
+def pending_details(user, gemeenten=None):
     if not policy.may_decide_pc1(user):
         return DetailRequest.objects.none()
-    return (policy.on_page(user, "bron_besluiten", DetailRequest.objects.filter(state=DetailState.AANGEVRAAGD))
+    return (current_gemeente.limit(policy.on_page(user, "bron_besluiten",
+                                                  DetailRequest.objects.filter(state=DetailState.AANGEVRAAGD)),
+                                   gemeenten)
             .exclude(requested_by=user)
             .select_related("hit__request__signal", "hit__request__source", "hit__subject", "requested_by")
             .order_by("requested_at", "pk"))
@@ -132,26 +138,25 @@ def subject_lines(mentions) -> list[str]:
 # ------------------------------------------------------------------------------ bronhouder
 
 
-def bronhouder_hits(user):
+def bronhouder_hits(user, gemeenten=None):
     """Hit/no-hit questions for the user's sources without connector: the question only."""
     if not policy.may_answer_as_bronhouder(user):
         return []
-    hits = list(policy.on_page(user, "bevragingen", HitResult.objects.all()).filter(
-        hit__isnull=True, request__state=RequestState.TOEGESTAAN,
-                                         request__source__connector="", request__source__bronhouders=user)
+    hits = list(current_gemeente.limit(policy.on_page(user, "bevragingen", HitResult.objects.all()), gemeenten).filter(
+        hit__isnull=True, request__state=RequestState.TOEGESTAAN, request__source__connector="",
+        request__source__bronhouders=user)
                 .select_related("request__source", "subject").order_by("request__decided_at", "pk"))
     for hit in hits:
         hit.question = sources.question_label(hit.subject)
     return hits
 
 
-def bronhouder_details(user):
+def bronhouder_details(user, gemeenten=None):
     if not policy.may_answer_as_bronhouder(user):
         return []
-    items = list(policy.on_page(user, "bevragingen", DetailRequest.objects.all()).filter(
-        state=DetailState.TOEGESTAAN, supplied_at__isnull=True,
-                                              hit__request__source__connector="",
-                                              hit__request__source__bronhouders=user)
+    items = list(current_gemeente.limit(policy.on_page(user, "bevragingen", DetailRequest.objects.all()), gemeenten)
+                 .filter(state=DetailState.TOEGESTAAN, supplied_at__isnull=True, hit__request__source__connector="",
+                         hit__request__source__bronhouders=user)
                  .select_related("hit__request__source", "hit__subject").order_by("decided_at", "pk"))
     for item in items:
         labels = item.hit.request.source.field_labels(sources.detail_kind(item.hit.subject, item.hit.request.source))

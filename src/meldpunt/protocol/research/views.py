@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from meldpunt.core.errors import MeldpuntError
 from meldpunt.intake import selectors as intake_selectors
+from meldpunt.tenancy.current import gemeente_scope
 from meldpunt.web.access import page
 from meldpunt.web.forms import add_service_errors
 
@@ -90,10 +91,10 @@ def pc1_section(request):
 
     rows = [{"kind": "PC1 bron", "item": r, "source": r.source, "signal": r.signal, "requested_by": r.requested_by,
              "requested_at": r.requested_at}
-            for r in selectors.pending_pc1(request.user)]
+            for r in selectors.pending_pc1(request.user, gemeente_scope(request))]
     rows += [{"kind": "PC1 details", "item": d, "source": d.hit.request.source, "signal": d.hit.request.signal,
               "requested_by": d.requested_by, "requested_at": d.requested_at}
-             for d in selectors.pending_details(request.user)]
+             for d in selectors.pending_details(request.user, gemeente_scope(request))]
     rows.sort(key=lambda r: r["requested_at"])
     return Section("Bronnenonderzoek (privacytoets 1)",
                    "Per bron: mag de regisseur deze bron raadplegen (hit/no-hit)? En per hit: mogen de gevraagde "
@@ -150,8 +151,10 @@ def bron_details_besluit(request, pk):
 @page("bevragingen")
 def bevragingen(request):
     """The bronhouder's questions: subject number, source and fields; never the signal."""
+    scope = gemeente_scope(request)
     return render(request, "protocol/bevragingen.html", {
-        "hits": selectors.bronhouder_hits(request.user), "details": selectors.bronhouder_details(request.user),
+        "hits": selectors.bronhouder_hits(request.user, scope),
+        "details": selectors.bronhouder_details(request.user, scope),
         "answer_form": HitAnswerForm()})
 
 
