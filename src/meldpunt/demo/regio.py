@@ -35,7 +35,8 @@ CONVENANT_VALID_FROM = date(2026, 1, 1)
 # Per gemeente; the regio has a regisseur for all three and an analist for the regio.
 # The teamlid takes weging 3 (step 2 is the team's), so a signal of the gemeente can reach bronnenonderzoek.
 ROLES_PER_GEMEENTE = ("beoordelaar", "teamlid", "privacyfunctionaris", "fg")
-DEMO_NAMES = {"beoordelaar": ("Bart", "Jansen"), "teamlid": ("Tom", "Visser"), "privacyfunctionaris": ("Priya", "Ramdin"),
+DEMO_NAMES = {"beoordelaar": ("Bart", "Jansen"), "teamlid": ("Tom", "Visser"),
+              "privacyfunctionaris": ("Priya", "Ramdin"),
               "fg": ("Femke", "Bakker"), "regisseur": ("Rana", "de Vries"), "analist": ("Anna", "Bos")}
 
 
