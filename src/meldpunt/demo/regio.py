@@ -23,6 +23,7 @@ from meldpunt.demo import loader, regio_story
 from meldpunt.demo.errors import GemeenteSetupError
 from meldpunt.demo.generator.build import build, data_file
 from meldpunt.insight import services as insight_services
+from meldpunt.regio.source import seed_regio_sources
 from meldpunt.tenancy.home import TenancyError, ensure_home_tenant, reference_prefix, tenant_created
 from meldpunt.tenancy.models import Regio, Tenant
 
@@ -81,6 +82,7 @@ def make_tenants(codes=GEMEENTEN) -> tuple[Regio, list[Tenant]]:
             tenant_created.send(sender=Tenant, tenant=tenant, using="default")
         tenants.append(tenant)
     Tenant.objects.filter(code__in=codes).update(regio=regio)
+    seed_regio_sources()  # "Andere gemeenten in de regio": tenant_created came before the regio was set
     return regio, [Tenant.objects.get(pk=t.pk) for t in tenants]
 
 
