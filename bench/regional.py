@@ -15,10 +15,14 @@ start, dropped at the end, also after a failure; ``MELDPUNT_BENCH_DB`` names ano
 4. ``regional_queue_ratio``: the werkvoorraad (the page's reads: the counts per step and the first
    page of 25 of ``intake.selectors.queue``) for a regisseur of five gemeenten ("Al mijn
    gemeenten": Zaanstad, Wormerland, Oostzaan, Purmerend, Landsmeer) against one gemeente (Zaanstad),
-   p95 over ``--pages`` page loads each, alternating, after a warm-up. Goal ≤ 1.3. Until roles are
-   held per gemeente (ADR 0030 §3) the scope is the filter ``gemeente__in`` the list pages add;
-5. ``regional_hit_ratio`` needs ``meldpunt.regio.services`` (the hit/no-hit exchange, §8): until it
-   is built, ``measure_regional_hit_ratio`` says so ("nog niet gebouwd") and the JSON line has no value.
+   p95 over ``--pages`` page loads each, alternating, after a warm-up. Goal ≤ 1.3. The scope comes
+   from the roles per gemeente (ADR 0030 §3): each user holds the regisseur role in their gemeenten;
+5. ``regional_hit_ratio_regio`` / ``_alle``: the hit/no-hit index of every gemeente is built
+   (``regio.index.rebuild``), then ``regio.services.ask_region`` answers ``--questions`` questions of
+   Zaanstad (each a source request, PC1 allowed) over the gemeenten of its regio, and as many over
+   every gemeente in the data; p95 of each divided by the p95 of ``related_for_signal`` on the same
+   signals in the same run. Goal <= 1.5. "A's part" (until the asking gemeente's answer is committed,
+   without the members' requests and log lines) is reported alongside.
 
 Progress goes to stderr; the figures end up on stdout as one JSON line each::
 
@@ -50,10 +54,6 @@ SIGNALS = {"S": 20_000, "M": 200_000, "L": None}  # None: the size's own (L: 1 m
 ONE = "GM0479"  # Zaanstad
 FIVE = ("GM0479", "GM0880", "GM0431", "GM0439", "GM0415")  # + Wormerland, Oostzaan, Purmerend, Landsmeer
 PAGE_SIZE = 25  # the werkvoorraad's page (web.views)
-
-
-class NogNietGebouwd(RuntimeError):
-    """A measurement whose code in the product does not exist yet."""
 
 
 def gemeenten_csv() -> dict[str, dict[str, str]]:
@@ -122,9 +122,10 @@ def make_tenants(codes: list[str]) -> dict[str, list[str]]:
     return members
 
 
-def werkvoorraad(user, codes) -> int:
-    """The reads of the werkvoorraad page for ``codes`` ("Al mijn gemeenten" or one): counts per step
-    (queue_summary) and the first page of the queue. Returns the rows on the page."""
+def werkvoorraad(user) -> int:
+    """The reads of the werkvoorraad page of ``user`` ("Al mijn gemeenten": every gemeente where the
+    user holds the role, scoped by the policy): counts per step (queue_summary) and the first page of
+    the queue. Returns the rows on the page."""
     from django.core.paginator import Paginator
     from django.db.models import Count, Q
     from django.utils import timezone
@@ -132,38 +133,136 @@ def werkvoorraad(user, codes) -> int:
     from meldpunt.intake import selectors
 
     today = timezone.localdate()
-    list(selectors.visible_signals(user).filter(gemeente__in=codes).values("state").annotate(
+    list(selectors.visible_signals(user).values("state").annotate(
         n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today))))
-    page = Paginator(selectors.queue(user).filter(gemeente__in=codes), PAGE_SIZE).page(1)
+    page = Paginator(selectors.queue(user), PAGE_SIZE).page(1)
     return len(list(page.object_list))
 
 
-def measure_queue(user, pages: int) -> dict[str, list[float]]:
+def measure_queue(users: dict, pages: int) -> dict[str, list[float]]:
+    """``users``: a regisseur of one gemeente ("one") and one of the five ("five")."""
     times: dict[str, list[float]] = {"one": [], "five": []}
     for _ in range(10):  # warm-up
-        werkvoorraad(user, [ONE])
-        werkvoorraad(user, list(FIVE))
+        for user in users.values():
+            werkvoorraad(user)
     for _ in range(pages):
-        for key, codes in (("one", [ONE]), ("five", list(FIVE))):
+        for key, user in users.items():
             started = time.perf_counter()
-            werkvoorraad(user, codes)
+            werkvoorraad(user)
             times[key].append((time.perf_counter() - started) * 1000)
     return times
 
 
-def measure_regional_hit_ratio(members: dict[str, list[str]]) -> dict:
-    """p95 of ``regio.services.answer(question)`` over the gemeenten of a region and over all
-    gemeenten, against ``registries.related.related_for_signal`` in the same run (goal ≤ 1.5)."""
-    import importlib.util
+def ask_region_requests(user, signal_ids: list[int]) -> list[int]:
+    """A source request to "Andere gemeenten in de regio" per signal, PC1 allowed on the convenant, as
+    ``research.decide_pc1`` leaves it (made directly: the bench measures the answer, not the forms)."""
+    from django.utils import timezone
 
-    if importlib.util.find_spec("meldpunt.regio.services") is None:
-        raise NogNietGebouwd("regional_hit_ratio: nog niet gebouwd — meldpunt.regio.services (de hit/no-hit-"
-                             "uitwisseling tussen gemeenten, ADR 0030 §8) ontbreekt nog.")
-    raise NogNietGebouwd("regional_hit_ratio: nog niet gebouwd — meldpunt.regio.services bestaat, maar deze meting "
-                         "(een vraag per regio en over alle gemeenten, §14) is nog niet geschreven.")
+    from meldpunt.intake.models import MentionedSubject, Signal
+    from meldpunt.protocol.models import Weging
+    from meldpunt.protocol.research.models import RequestState, Source, SourceRequest
+    from meldpunt.regio.index import canonicals_of_mention
+
+    now = timezone.now()
+    made = []
+    for signal_row in Signal.objects.filter(pk__in=signal_ids).select_related("gemeente__regio"):
+        mentions = [m for m in MentionedSubject.objects.filter(signal=signal_row).select_related("address")
+                    if canonicals_of_mention(m)]
+        if not mentions:
+            continue
+        convenant = signal_row.gemeente.regio.convenant
+        weging = Weging.objects.create(
+            signal=signal_row, gemeente_id=signal_row.gemeente_id, type="PC1", decision="toegestaan",
+            reasoning="Bench.", legal_basis=convenant, primary_basis=convenant, decided_by=user,
+            role="privacyfunctionaris", decided_at=now)
+        item = SourceRequest.objects.create(
+            signal=signal_row, source=Source.objects.get(gemeente_id=signal_row.gemeente_id, code="regio"),
+            purpose="Bench: kennen de andere gemeenten deze betrokkenen?", requested_by=user, requested_at=now,
+            state=RequestState.TOEGESTAAN, weging=weging, decided_at=now)
+        item.subjects.set(mentions)
+        made.append(item.pk)
+    return made
 
 
-def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int) -> list[dict]:
+def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: int, size: str) -> list[dict]:
+    """p95 of ``regio.services.ask_region`` (a digest per member, one lookup query per subject for all
+    members, A's answer and every member's part with both logs written) for a question of Zaanstad
+    over the gemeenten of its regio, and over all gemeenten in the data (every tenant moved into that
+    regio for the run), against ``registries.related.related_for_signal`` on the same signals in the
+    same run (ADR 0030 §14, goal <= 1.5). Each question is a new source request (one per signal and
+    source), so the two scopes use different Zaanstad signals."""
+    from meldpunt.intake.models import Signal
+    from meldpunt.protocol.research.models import SourceRequest
+    from meldpunt.regio import index, services
+    from meldpunt.registries import related
+    from meldpunt.tenancy.models import Regio, Tenant
+
+    regio_code = next(code for code, codes in members.items() if ONE in codes)
+    Regio.objects.update(daily_question_limit=32_000)  # the bench asks far more than a day's questions
+    started = time.perf_counter()
+    digests = sum(index.rebuild(tenant) for tenant in Tenant.objects.all())
+    log(f"  hit/no-hit index of {Tenant.objects.count()} gemeenten: {digests} digests in "
+        f"{time.perf_counter() - started:.0f} s (regio.index.rebuild)")
+    candidates = list(Signal.objects.filter(gemeente_id=ONE, subjects__isnull=False).distinct()
+                      .order_by("pk").values_list("pk", flat=True))
+    requests = ask_region_requests(user, candidates[: 2 * questions + 40])
+    if len(requests) < 2 * questions + 20:
+        raise SystemExit(f"only {len(requests)} askable Zaanstad signals: lower --questions")
+    signal_of = dict(SourceRequest.objects.filter(pk__in=requests).values_list("pk", "signal_id"))
+    signals = Signal.objects.in_bulk(list(signal_of.values()))
+    member_time: list[float] = []
+    answer_member = services._answer_member
+
+    def timed_member(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return answer_member(*args, **kwargs)
+        finally:
+            member_time.append((time.perf_counter() - began) * 1000)
+
+    services._answer_member = timed_member
+
+    def measure(batch: list[int]) -> dict[str, list[float]]:
+        times: dict[str, list[float]] = {"ask": [], "asking_part": [], "related": []}
+        for pk in batch:
+            member_time.clear()
+            began = time.perf_counter()
+            services.ask_region(pk)
+            total = (time.perf_counter() - began) * 1000
+            times["ask"].append(total)
+            times["asking_part"].append(total - sum(member_time))
+            began = time.perf_counter()
+            related.related_for_signal(user, signals[signal_of[pk]])
+            times["related"].append((time.perf_counter() - began) * 1000)
+        return times
+
+    results = []
+    try:
+        measure(requests[:10])  # warm-up
+        home_regio = dict(Tenant.objects.values_list("code", "regio_id"))
+        for scope, batch in (("regio", requests[10:10 + questions]),
+                             ("alle", requests[10 + questions:10 + 2 * questions])):
+            if scope == "alle":
+                Tenant.objects.update(regio_id=regio_code)
+            asked = len(services.members(Tenant.objects.get(pk=ONE)))
+            log(f"  {len(batch)} questions of Zaanstad to {asked} gemeenten ({scope}) ...")
+            times = measure(batch)
+            ask, part, rel = (percentile(times[k], 95) for k in ("ask", "asking_part", "related"))
+            log(f"    ask_region p50 {statistics.median(times['ask']):.1f} ms, p95 {ask:.1f} ms; A's part p95 "
+                f"{part:.1f} ms; related_for_signal p95 {rel:.1f} ms")
+            results.append({"metric": f"regional_hit_ratio_{scope}", "value": round(ask / rel, 2), "unit": "ratio",
+                            "size": size, "members": asked, "ask_p95_ms": round(ask, 1),
+                            "asking_part_p95_ms": round(part, 1), "related_p95_ms": round(rel, 1),
+                            "note": "p95 regio.services.ask_region (all members, both logs) / p95 "
+                                    "related_for_signal, same signals, same run; goal <= 1.5"})
+        for code, regio_id in home_regio.items():
+            Tenant.objects.filter(pk=code).update(regio_id=regio_id)
+    finally:
+        services._answer_member = answer_member
+    return results
+
+
+def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int, questions: int) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
     setup_django(pg_url, DB_NAME, work)
@@ -186,6 +285,11 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int) -
     codes = [row[0] for row in duckdb.sql(
         f"SELECT DISTINCT gemeente FROM read_parquet('{data_dir / 'signalen.parquet'}') ORDER BY 1").fetchall()]
     members = make_tenants(codes)
+    from meldpunt.regio.source import seed_regio_sources
+    from meldpunt.tenancy.keys import ensure_tenant_keys
+
+    ensure_tenant_keys()  # bulk-created tenants got no tenant_created: their key rings and regio source here
+    seed_regio_sources()
     log(f"  {len(codes)} gemeenten as tenants in {len(members)} regio's (per provincie)")
     started = time.perf_counter()
     counts = load(data_dir, work, regional_plan)
@@ -200,9 +304,15 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int) -
 
     per = dict(Signal.objects.filter(gemeente__in=FIVE).values_list("gemeente").annotate(n=Count("id")))
     log(f"  signals of the five: {per}")
-    user = account_services.create_user("bench_regisseur_regio", "bench-" + os.urandom(8).hex(), ["regisseur"])
+    # Roles per gemeente (ADR 0030 §3): the policy scopes the werkvoorraad, no filter of the bench's own.
+    users = {"one": account_services.create_user("bench_regisseur_zaanstad", "bench-" + os.urandom(8).hex(),
+                                                 ["regisseur"], gemeente=ONE),
+             "five": account_services.create_user("bench_regisseur_regio", "bench-" + os.urandom(8).hex(),
+                                                  ["regisseur"], gemeente=FIVE[0])}
+    for code in FIVE[1:]:
+        account_services.grant_role(users["five"], "regisseur", gemeente=code)
     log(f"Measuring {pages} werkvoorraad pages for one and for five gemeenten (alternating) ...")
-    times = measure_queue(user, pages)
+    times = measure_queue(users, pages)
     one, five = percentile(times["one"], 95), percentile(times["five"], 95)
     for key in ("one", "five"):
         log(f"  {key}: p50 {statistics.median(times[key]):.1f} ms, p95 {percentile(times[key], 95):.1f} ms")
@@ -213,12 +323,8 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int) -
          "note": "p95 werkvoorraad 'Al mijn gemeenten' (5) / p95 for one gemeente, same run; goal <= 1.3",
          "signals_five": sum(per.values()), "signals_one": per.get(ONE, 0)},
     ]
-    try:
-        results.append(measure_regional_hit_ratio(members))
-    except NogNietGebouwd as error:
-        log(f"  {error}")
-        results.append({"metric": "regional_hit_ratio", "value": None, "unit": "ratio", "size": size,
-                        "note": str(error)})
+    if questions:
+        results += measure_regional_hit_ratio(users["one"], members, questions, size)
     results.append({"metric": "regional_load_seconds", "value": round(load_seconds), "unit": "s", "size": size,
                     "tenants": len(codes), "regios": len(members)})
     log(f"  load average {os.getloadavg()[0]:.2f}")
@@ -230,6 +336,8 @@ def main() -> None:
     parser.add_argument("--size", choices=("S", "M", "L"), default="L", help="data size (default: L)")
     parser.add_argument("--data-dir", type=Path, help="reuse generated Parquet files (made by this bench)")
     parser.add_argument("--pages", type=int, default=200, help="measured page loads per scope (default: 200)")
+    parser.add_argument("--questions", type=int, default=100,
+                        help="measured regional questions per scope (regio, all gemeenten; default: 100; 0: skip)")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server, without database name (default: %(default)s)")
     args = parser.parse_args()
@@ -238,7 +346,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="meldpunt-bench-regional-"))
     started = time.perf_counter()
     try:
-        metrics = run(args.size, pg_url, work, args.data_dir, args.pages)
+        metrics = run(args.size, pg_url, work, args.data_dir, args.pages, args.questions)
     finally:
         clean_up(pg_url, DB_NAME, work)
     log(f"Done in {time.perf_counter() - started:.0f} s.")

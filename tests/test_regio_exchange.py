@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import grant_roles
 from meldpunt.intake import services as intake
 from meldpunt.intake import subject_changes
 from meldpunt.intake.models import Signal
@@ -21,6 +22,7 @@ from meldpunt.protocol.research.models import HitResult
 from meldpunt.regio import services
 from meldpunt.regio.errors import NotYours, RateLimited, RegioError
 from meldpunt.regio.models import MatchDigest, RegionalAnswer, RegionalQuestion, RegionalRelease, RegionalRequest
+from meldpunt.tenancy.models import Regio
 from regio_support import (
     ONLY_HERE_BSN,
     SHARED_BSN,
@@ -36,10 +38,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(make_user):
-    return {"walker": make_user("beoordelaar", "regisseur", "teamlid"), "regisseur": make_user("regisseur"),
-            "pf_a": make_user("privacyfunctionaris"), "pf_b": make_user("privacyfunctionaris"),
-            "fg": make_user("fg")}
+def people(make_user, regio):
+    """Roles per gemeente (ADR 0030 §3): the walker makes signals in both, pf_b is Wormerland's."""
+    zaanstad, wormerland = regio
+    walker = grant_roles(make_user("beoordelaar", "regisseur", "teamlid", gemeente=zaanstad),
+                         "beoordelaar", "regisseur", "teamlid", gemeente=wormerland)
+    return {"walker": walker, "regisseur": make_user("regisseur", gemeente=zaanstad),
+            "pf_a": make_user("privacyfunctionaris", gemeente=zaanstad),
+            "pf_b": make_user("privacyfunctionaris", gemeente=wormerland),
+            "fg": grant_roles(make_user("fg", gemeente=zaanstad), "fg", gemeente=wormerland)}
 
 
 @pytest.fixture
@@ -141,8 +148,8 @@ def test_a_subject_without_identifier_cannot_be_asked(people, regio):
         ask(people["regisseur"], signal, [named])
 
 
-def test_the_rate_limit_refuses_in_dutch_and_asks_nothing(people, home_gemeente):
-    zaanstreek(limit=2)
+def test_the_rate_limit_refuses_in_dutch_and_asks_nothing(people, regio):
+    Regio.objects.update(daily_question_limit=2)
     first = a_signal_in_research(people["walker"], extra_subjects=[
         intake.SubjectInput(kind="persoon", name="Alleen Hier", bsn=ONLY_HERE_BSN)])
     allowed(people, first)

@@ -19,10 +19,11 @@ from django.db import transaction
 
 from meldpunt.accounts import services as account_services
 from meldpunt.accounts.models import User
-from meldpunt.demo import loader
+from meldpunt.demo import loader, regio_story
 from meldpunt.demo.errors import GemeenteSetupError
 from meldpunt.demo.generator.build import build, data_file
 from meldpunt.insight import services as insight_services
+from meldpunt.regio.source import seed_regio_sources
 from meldpunt.tenancy.home import TenancyError, ensure_home_tenant, reference_prefix, tenant_created
 from meldpunt.tenancy.models import Regio, Tenant
 
@@ -33,8 +34,10 @@ CONVENANT = ("Convenant Regionaal Meldpunt Ondermijning Zaanstreek 2026 (Zaansta
              "met privacyprotocol als regeling gezamenlijke verwerkingsverantwoordelijkheid (art. 26 AVG)")
 CONVENANT_VALID_FROM = date(2026, 1, 1)
 # Per gemeente; the regio has a regisseur for all three and an analist for the regio.
-ROLES_PER_GEMEENTE = ("beoordelaar", "privacyfunctionaris", "fg")
-DEMO_NAMES = {"beoordelaar": ("Bart", "Jansen"), "privacyfunctionaris": ("Priya", "Ramdin"),
+# The teamlid takes weging 3 (step 2 is the team's), so a signal of the gemeente can reach bronnenonderzoek.
+ROLES_PER_GEMEENTE = ("beoordelaar", "teamlid", "privacyfunctionaris", "fg")
+DEMO_NAMES = {"beoordelaar": ("Bart", "Jansen"), "teamlid": ("Tom", "Visser"),
+              "privacyfunctionaris": ("Priya", "Ramdin"),
               "fg": ("Femke", "Bakker"), "regisseur": ("Rana", "de Vries"), "analist": ("Anna", "Bos")}
 
 
@@ -79,6 +82,7 @@ def make_tenants(codes=GEMEENTEN) -> tuple[Regio, list[Tenant]]:
             tenant_created.send(sender=Tenant, tenant=tenant, using="default")
         tenants.append(tenant)
     Tenant.objects.filter(code__in=codes).update(regio=regio)
+    seed_regio_sources()  # "Andere gemeenten in de regio": tenant_created came before the regio was set
     return regio, [Tenant.objects.get(pk=t.pk) for t in tenants]
 
 
@@ -94,38 +98,42 @@ def _slug(naam: str) -> str:
 
 @transaction.atomic
 def ensure_regio_users(tenants: list[Tenant], new_passwords: bool = False) -> list[tuple[str, str, str | None]]:
-    """Demo users of the regio: per gemeente a beoordelaar, privacyfunctionaris and FG
-    (`beoordelaar.wormerland`), a regisseur for all three (`regisseur.regio`) and an analist for the
-    regio (`analist.regio`). Returns (username, description, password or None when it existed).
-
-    Roles are granted installation-wide today (`accounts.services.create_user`): the per-gemeente
-    scope is added where marked SCOPE once RoleAssignment carries gemeente/regio (ADR 0030 §3)."""
-    wanted = [(f"{role}.{_slug(t.naam)}", role, t.naam) for t in tenants for role in ROLES_PER_GEMEENTE]
-    wanted += [("regisseur.regio", "regisseur", "alle gemeenten van de regio"),
-               ("analist.regio", "analist", "de regio")]
+    """Demo users of the regio, each with their roles where they work (ADR 0030 §3): per gemeente a
+    beoordelaar, teamlid, privacyfunctionaris and FG of that gemeente (`beoordelaar.wormerland`), a regisseur
+    in each of the three (`regisseur.regio`: three assignments, never a regio-wide one) and an analist
+    for the regio (`analist.regio`: one regio-wide assignment). Returns (username, description,
+    password or None when it existed). A user made earlier gets the roles it lacks."""
+    regio = tenants[0].regio
+    wanted = [(f"{role}.{_slug(t.naam)}", role, t.naam, [{"gemeente": t}]) for t in tenants
+              for role in ROLES_PER_GEMEENTE]
+    wanted += [("regisseur.regio", "regisseur", "alle gemeenten van de regio", [{"gemeente": t} for t in tenants]),
+               ("analist.regio", "analist", "de regio", [{"regio": regio}])]
     result = []
-    for username, role, where in wanted:
+    for username, role, where, scopes in wanted:
         user = User.objects.filter(username=username).first()
         password = None
         if user is None:
             password = account_services.generate_password()
             first, last = DEMO_NAMES[role]
-            # SCOPE: per gemeente (the tenant of `where`), or for regisseur.regio one assignment in each
-            # of the three gemeenten, and for analist.regio one regio-wide assignment.
-            account_services.create_user(username, password, [role], first_name=first, last_name=last,
-                                         organisation=f"Gemeente {where}" if role != "analist" else REGIO_NAAM)
+            organisation = f"Gemeente {where}" if len(scopes) == 1 and "gemeente" in scopes[0] else \
+                f"Regio {REGIO_NAAM}"
+            user = account_services.create_user(username, password, [role], **scopes[0], first_name=first,
+                                                last_name=last, organisation=organisation)
         elif new_passwords:
             password = account_services.generate_password()
             user.set_password(password)
             user.save(update_fields=["password"])
+        for scope in scopes:
+            account_services.grant_role(user, role, **scope)
         result.append((username, f"{role} — {where}", password))
     return result
 
 
 def setup_regio(size: str = "S", seed: int = 479, progress: Callable[[str], None] | None = None,
                 new_passwords: bool = False) -> RegioResult:
-    """Generate one dataset for the three gemeenten, load it split by gemeente, make the users and
-    the regio's one snapshot. Only on an installation without registry data."""
+    """Generate one dataset for the three gemeenten, load it split by gemeente, make the users, the
+    hit/no-hit index and the story (a question asked, a request waiting in Wormerland) and the
+    regio's one snapshot. Only on an installation without registry data."""
     present = loader.is_loaded()
     if present:
         raise GemeenteSetupError("Er staan al registratiegegevens in deze installatie; de regionale demo kan "
@@ -139,6 +147,10 @@ def setup_regio(size: str = "S", seed: int = 479, progress: Callable[[str], None
         progress("In de database laden, per gemeente")
     counts = loader.load(out)
     users = ensure_regio_users(tenants, new_passwords=new_passwords)
+    if progress:
+        progress("De treffer/geen-treffer-index per gemeente bouwen en Zaanstad een vraag aan de regio laten stellen")
+    regio_story.build_index(tenants)
+    regio_story.tell(tenants)
     if progress:
         progress("Het regionale ondermijningsbeeld berekenen (één afscherming voor de hele regio)")
     snapshot = insight_services.regenerate(regio=regio, progress=progress)

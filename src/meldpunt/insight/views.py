@@ -4,6 +4,7 @@ Everything shown is aggregate; there is no page with personal data here."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ def overview(request):
     if snap is not None:
         gemeenten = selectors.snapshot_gemeenten(snap)
         context["gemeenten"] = gemeenten
+        context["may_see_regio"] = bool(snap.regio_id) and policy.may_open_regional_beeld(request.user, snap.regio_id)
         if gemeenten:
             code = request.GET.get("gemeente") if request.GET.get("gemeente") in dict(gemeenten) else gemeenten[0][0]
             context.update(beeldcache.remember(snap, ("overzicht", code), lambda: _overview_figures(snap, code,
@@ -102,11 +104,13 @@ def matrix_export(request):
     return csvexport.response(f"indicatormatrix-{timezone.localdate():%Y%m%d}.csv", header, rows)
 
 
-# The page rule of the beeld for now; ADR 0030 §11 (step S3) asks a regio-wide analist assignment or
-# the beeld role in every member gemeente.
 @page("ondermijningsbeeld")
 def regio(request):
     found = regional.requested_regio(request.GET.get("regio"))
+    # ADR 0030 §11: the regio side by side only for a regio-wide analist or the beeld role in every member.
+    if found is not None and not policy.may_open_regional_beeld(request.user, found):
+        raise PermissionDenied(f"Het beeld van de regio {found.naam} ziet alleen wie het beeld van elke gemeente "
+                               "van de regio mag zien.")
     board = regional.table(found) if found else None
     return render(request, "insight/regio.html", {"regio": found, "board": board,
                                                   "themes": dashboards.THEMES.values()})

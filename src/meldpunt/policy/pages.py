@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from meldpunt.accounts.roles import Role
 
-from .base import active, granted, holds, owner
+from .base import active, gemeenten_with, granted, holds, owner
 
 if TYPE_CHECKING:
     from meldpunt.accounts.models import User
@@ -82,6 +82,19 @@ def may_open(user: User, page: str) -> bool:
         # Fail closed: a page without a declared rule is open to nobody.
         return False
     return active(user) and holds(user, PAGE_ROLES[page])
+
+
+def may_open_regional_beeld(user: User, regio) -> bool:
+    """May this user open the regional beeld of ``regio`` (a Regio or its code): the regio level and its
+    gemeenten side by side (ADR 0030 §11)? Only with the beeld role in *every* active member gemeente —
+    which a regio-wide analist assignment gives — never with the role in some of them."""
+    from meldpunt.tenancy.models import Tenant  # the tenancy app's table, asked at call time
+
+    if not may_open(user, "ondermijningsbeeld"):
+        return False
+    members = set(Tenant.objects.filter(regio_id=getattr(regio, "pk", regio), active=True)
+                  .values_list("code", flat=True))
+    return bool(members) and members <= gemeenten_with(user, PAGE_ROLES["ondermijningsbeeld"])
 
 
 def may_change(user: User, page: str) -> bool:
