@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from meldpunt.accounts.roles import Role
 
-from .base import active, granted, holds, owner
+from .base import active, gemeenten_with, granted, holds, owner
 
 if TYPE_CHECKING:
     from meldpunt.accounts.models import User
@@ -105,6 +105,21 @@ def may_follow_job(user: User, run) -> bool:
     # A gemeente's job: the beheerder of that gemeente; an installation job (no gemeente): any beheerder.
     return (holds(user, {Role.BEHEERDER}, getattr(run, "gemeente_id", None))
             or (run.started_by_id is not None and run.started_by_id == user.pk))
+
+
+def beeld_gemeenten(user: User) -> frozenset[str]:
+    """The gemeenten whose beeld cells ``user`` reads (ADR 0030 §11): those where they hold a beeld
+    role (a regio-wide analist: every active member). A gemeente's cells in a regio's snapshot are
+    shown only to these."""
+    return gemeenten_with(user, PAGE_ROLES["ondermijningsbeeld"])
+
+
+def may_open_regional_beeld(user: User, member_codes) -> bool:
+    """The regional beeld (the regio level and its gemeenten side by side, ADR 0030 §11): only with
+    a regio-wide analist assignment or the beeld role in every member gemeente — both mean the user
+    reads every member's cells anyway. A regio without members opens to nobody."""
+    members = frozenset(member_codes)
+    return may_open(user, "ondermijningsbeeld") and bool(members) and members <= beeld_gemeenten(user)
 
 
 def pages_for(user: User) -> list[str]:
