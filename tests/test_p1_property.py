@@ -279,6 +279,26 @@ def test_the_oracle_and_the_policy_agree_on_a_fixed_world(make_user):
         transaction.set_rollback(True)
 
 
+def test_a_role_in_one_gemeente_reads_none_of_anothers_signals(tenants):
+    """The gemeente dimension as a plain example: the same role in Wormerland only, in Zaanstad only,
+    and in both, over one intake signal in each (ADR 0030 §3)."""
+    with transaction.atomic():
+        users, signals = build(([([set(), {Role.BEOORDELAAR}], True), ([{Role.BEOORDELAAR}, set()], True),
+                                 ([{Role.BEOORDELAAR}, {Role.BEOORDELAAR}], True)], [
+            {"state": "ontvangen", "reported_by": None, "assigned_to": None, "buurt": 0, "searchable": True,
+             "gemeente": 0},
+            {"state": "ontvangen", "reported_by": None, "assigned_to": None, "buurt": 1, "searchable": True,
+             "gemeente": 1},
+        ]), tenants)
+        (wormerland_only, _), (zaanstad_only, _), (both, _) = users
+        assert [s.reference for s in selectors.queue(wormerland_only)] == [signals[1].reference]
+        assert [s.reference for s in selectors.queue(zaanstad_only)] == [signals[0].reference]
+        assert {s.reference for s in selectors.queue(both)} == {s.reference for s in signals}
+        for user, roles in users:
+            check_user(user, roles, signals)
+        transaction.set_rollback(True)
+
+
 def test_the_team_of_a_casus_reads_its_signals_and_nobody_else_on_the_team_role_does():
     """Step 4: the lead and team of a casus read its signals, whatever state they are in."""
     with transaction.atomic():

@@ -36,6 +36,8 @@ from meldpunt.privacy import selectors as toezicht
 from meldpunt.privacy import trace
 from meldpunt.privacy.models import ProcessingLogEntry, SecurityEvent, SecurityLogEntry
 from meldpunt.protocol import sealing
+from meldpunt.registries import related
+from meldpunt.registries.models import Verblijfplaats, Verblijfsobject
 from meldpunt.tenancy.keys import ring_for
 from meldpunt.tenancy.models import Regio
 
@@ -187,7 +189,7 @@ def test_search_the_map_and_the_werkvoorraad_export_of_a_hold_nothing_of_b(clien
         assert SECRET_NAME not in body, url
         if "export" in url:
             assert signal_b.reference not in body, url
-    assert world["own"].reference in _body(client.get(f"/api/v1/signalen?limit=100&zoek=wietlucht"))
+    assert world["own"].reference in _body(client.get("/api/v1/signalen?limit=100&zoek=wietlucht"))
     kaart = client.get("/api/v1/signalen/kaart").json()
     assert sum(row["aantal"] for row in kaart) == visible.exclude(buurt=None).count()
 
@@ -231,8 +233,9 @@ def test_bs_sealed_signal_and_attachment_do_not_open_through_as_services(client,
     # not open with A's keys either (a service of A that unseals with its own ring gets nothing).
     attachment = sealed.attachments.get()
     with attachment.file.open("rb") as handle:
-        with pytest.raises(ValueError, match="sleutel van deze gemeente"):
-            ring_for(world["a"]).unseal(handle.read())
+        sealed_file = handle.read()
+    with pytest.raises(ValueError, match="sleutel van deze gemeente"):
+        ring_for(world["a"]).unseal(sealed_file)
     with pytest.raises(ValueError, match="sleutel van deze gemeente"):
         ring_for(world["a"]).unseal(bytes(sealed.sealed))
     assert ProcessingLogEntry.objects.filter(action="versleuteld_inzien").count() == before
@@ -309,3 +312,26 @@ def test_the_regional_beeld_opens_only_to_a_regio_wide_analist_or_a_beeld_role_i
     assert not policy.may_open_regional_beeld(only_a, ["GM0479", "GM0880"])
     assert policy.may_open_regional_beeld(regio_wide, ["GM0479", "GM0880"])
     assert not policy.may_open_regional_beeld(regio_wide, [])
+
+
+# ----------------------------------------------------------------------------- registry extracts
+
+
+def test_registry_records_are_counted_only_at_an_address_inside_the_signals_gemeente(world):
+    """ADR 0030 §2: the extracts are shared, each gemeente reads only its own. A Wormerland signal
+    about a Zaanstad address shows no residents or companies there ("adres buiten de gemeente");
+    a Zaanstad signal on the same address counts them."""
+    resident = Verblijfplaats.objects.filter(datum_einde__isnull=True).order_by("pk").first()
+    address = resident.adres
+    assert Verblijfsobject.objects.get(hoofdadres=address).buurt.wijk.gemeente_id == "GM0479"
+
+    def at(staff, gemeente):
+        data = intake.SignalInput(channel="intern", description="Drukte bij een pand.", reporter_kind="medewerker",
+                                  phenomenon="hennepteelt_drugs", address=address.pk)
+        return intake.create_signal(data, user=staff, gemeente=gemeente)
+
+    theirs = related.related_for_signal(world["staff_b"], at(world["staff_b"], world["b"]))
+    assert theirs.allowed and theirs.outside == [address] and theirs.addresses == []
+    assert not theirs.has_registry and theirs.persons.count == 0
+    ours = related.related_for_signal(world["attacker"], at(world["attacker"], world["a"]))
+    assert ours.addresses == [address] and ours.outside == [] and ours.persons.count >= 1

@@ -25,7 +25,7 @@ bounded. Measured by bench/related.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Q
@@ -38,7 +38,7 @@ from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 
-from .models import Functionaris, Nummeraanduiding, Onderneming, Persoon, Verblijfplaats, Vestiging
+from .models import Functionaris, Nummeraanduiding, Onderneming, Persoon, Verblijfplaats, Verblijfsobject, Vestiging
 
 # Shown per group; the rest is counted.
 GROUP_LIMIT = 25
@@ -72,6 +72,8 @@ class Related:
     casussen: list = field(default_factory=list)
     casussen_count: int = 0
     addresses: list[Nummeraanduiding] = field(default_factory=list)
+    # Addresses outside the gemeente of the signal: no registry records counted (ADR 0030 §2).
+    outside: list[Nummeraanduiding] = field(default_factory=list)
     persons: Group = field(default_factory=Group)
     companies: Group = field(default_factory=Group)
     directors: Group = field(default_factory=Group)
@@ -129,7 +131,8 @@ def related_for_signal(user, signal: Signal) -> Related:
     if not _may_see(user, signal):
         return Related()
     seeds = Seeds.of(list(signal.subjects.all()), signal=signal)
-    return _collect(user, seeds, obj=signal, names=policy.related_identity_groups(user, signal))
+    return _collect(user, seeds, obj=signal, names=policy.related_identity_groups(user, signal),
+                    gemeenten=frozenset({signal.gemeente_id}))
 
 
 def related_for_subject(user, mention: MentionedSubject) -> Related:
@@ -138,7 +141,8 @@ def related_for_subject(user, mention: MentionedSubject) -> Related:
         return Related()
     seeds = Seeds.of([mention])
     return _collect(user, seeds, obj=mention, exclude_signal=mention.signal_id,
-                    names=policy.related_identity_groups(user, mention.signal))
+                    names=policy.related_identity_groups(user, mention.signal),
+                    gemeenten=frozenset({mention.signal.gemeente_id}))
 
 
 def related_for_address(user, nummeraanduiding_id: str) -> Related:
@@ -146,9 +150,11 @@ def related_for_address(user, nummeraanduiding_id: str) -> Related:
     if not policy.may_open(user, RELATED_PAGE):
         return Related()
     on_address = _visible_candidates(user, Seeds(addresses=frozenset({nummeraanduiding_id})), None)
-    if not on_address.exists():
+    gemeenten = frozenset(on_address.values_list("gemeente_id", flat=True).distinct())
+    if not gemeenten:
         return Related()
-    return _collect(user, Seeds(addresses=frozenset({nummeraanduiding_id})), obj=None, names=frozenset())
+    return _collect(user, Seeds(addresses=frozenset({nummeraanduiding_id})), obj=None, names=frozenset(),
+                    gemeenten=gemeenten)
 
 
 def other_signals(user, signal: Signal, limit: int = GROUP_LIMIT) -> list[Signal]:
@@ -168,17 +174,32 @@ def _may_see(user, signal: Signal) -> bool:
 # --------------------------------------------------------------------------------- collecting
 
 
-def _collect(user, seeds: Seeds, *, obj, names: frozenset[str], exclude_signal: int | None = None) -> Related:
+def _collect(user, seeds: Seeds, *, obj, names: frozenset[str], gemeenten: frozenset[str],
+             exclude_signal: int | None = None) -> Related:
     exclude = exclude_signal if exclude_signal is not None else getattr(seeds.signal, "pk", None)
     result = Related(allowed=True, named_groups=names)
     signals = _visible_candidates(user, seeds, exclude)
     result.signals = list(signals.select_related("phenomenon").order_by("-received_at", "-pk")[:GROUP_LIMIT])
     result.signals_count = len(result.signals) if len(result.signals) < GROUP_LIMIT else signals.count()
     result.casussen, result.casussen_count = _casussen(user, signals, exclude)
-    result.addresses = list(Nummeraanduiding.objects.filter(pk__in=seeds.addresses).order_by("pk"))
-    _registry(result, seeds)
+    inside = _inside(seeds.addresses, gemeenten)
+    found = list(Nummeraanduiding.objects.filter(pk__in=seeds.addresses).order_by("pk"))
+    result.addresses = [a for a in found if a.pk in inside]
+    result.outside = [a for a in found if a.pk not in inside]
+    _registry(result, replace(seeds, addresses=inside))
     _log(user, result, seeds, obj)
     return result
+
+
+def _inside(addresses, gemeenten: frozenset[str]) -> frozenset[str]:
+    """The addresses that lie in one of ``gemeenten`` (the signal's): the registry extracts are shared,
+    but a gemeente reads only its own; another gemeente's are reached only through hit/no-hit (ADR
+    0030 §2, §8). An address whose buurt is unknown is not known to be inside."""
+    if not addresses:
+        return frozenset()
+    where = Verblijfsobject.objects.filter(hoofdadres_id__in=sorted(addresses)).values_list(
+        "hoofdadres_id", "buurt__wijk__gemeente_id")
+    return frozenset(address for address, code in where if code in gemeenten)
 
 
 def _visible_candidates(user, seeds: Seeds, exclude: int | None):
