@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from meldpunt import policy
@@ -38,7 +38,7 @@ from meldpunt.intake.models import MentionedSubject, Signal
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
 
-from .models import Functionaris, Nummeraanduiding, Onderneming, Persoon, Verblijfplaats, Verblijfsobject, Vestiging
+from .models import Functionaris, Nummeraanduiding, Onderneming, Persoon, Verblijfplaats, Vestiging
 
 # Shown per group; the rest is counted.
 GROUP_LIMIT = 25
@@ -182,24 +182,20 @@ def _collect(user, seeds: Seeds, *, obj, names: frozenset[str], gemeenten: froze
     result.signals = list(signals.select_related("phenomenon").order_by("-received_at", "-pk")[:GROUP_LIMIT])
     result.signals_count = len(result.signals) if len(result.signals) < GROUP_LIMIT else signals.count()
     result.casussen, result.casussen_count = _casussen(user, signals, exclude)
-    inside = _inside(seeds.addresses, gemeenten)
-    found = list(Nummeraanduiding.objects.filter(pk__in=seeds.addresses).order_by("pk"))
-    result.addresses = [a for a in found if a.pk in inside]
-    result.outside = [a for a in found if a.pk not in inside]
-    _registry(result, replace(seeds, addresses=inside))
+    result.addresses, result.outside = _split_by_gemeente(seeds.addresses, gemeenten)
+    _registry(result, replace(seeds, addresses=frozenset(a.pk for a in result.addresses)))
     _log(user, result, seeds, obj)
     return result
 
 
-def _inside(addresses, gemeenten: frozenset[str]) -> frozenset[str]:
-    """The addresses that lie in one of ``gemeenten`` (the signal's): the registry extracts are shared,
-    but a gemeente reads only its own; another gemeente's are reached only through hit/no-hit (ADR
-    0030 §2, §8). An address whose buurt is unknown is not known to be inside."""
-    if not addresses:
-        return frozenset()
-    where = Verblijfsobject.objects.filter(hoofdadres_id__in=sorted(addresses)).values_list(
-        "hoofdadres_id", "buurt__wijk__gemeente_id")
-    return frozenset(address for address, code in where if code in gemeenten)
+def _split_by_gemeente(addresses, gemeenten: frozenset[str]) -> tuple[list, list]:
+    """The addresses inside one of ``gemeenten`` (the signal's) and those outside, in one query: the
+    registry extracts are shared, but a gemeente reads only its own; another gemeente's are reached
+    only through hit/no-hit (ADR 0030 §2, §8). An address whose buurt is unknown counts as outside."""
+    found = (Nummeraanduiding.objects.filter(pk__in=sorted(addresses)).order_by("pk")
+             .annotate(gemeente_code=F("verblijfsobject__buurt__wijk__gemeente_id")))
+    inside = [a for a in found if a.gemeente_code in gemeenten]
+    return inside, [a for a in found if a.gemeente_code not in gemeenten]
 
 
 def _visible_candidates(user, seeds: Seeds, exclude: int | None):
