@@ -108,6 +108,7 @@ def test_one_snapshot_one_suppression_for_the_gemeente_and_the_regio_pages_and_n
     assert checked >= 1  # the small gemeenten (S: ±20 signals each) hide most of their cells
 
     # The pages: a member's overview and the regional page show the same cells.
+    # A regio-wide analist (ADR 0030 §3, §11): the regional page is theirs.
     user = account_services.create_user("analist-regio-test", "een-lang-wachtwoord-voor-tests", ["analist"],
                                         regio=regio)
     client.force_login(user)

@@ -114,3 +114,54 @@ def test_only_meldpunt_staff_register_a_telephone_report_even_calling_the_servic
     inactive = make_user("beoordelaar")
     inactive.is_active = False
     assert not policy.may_register_channel(inactive, "telefoon")
+
+
+# ------------------------------------------------------------------ gemeente filters, in the policy only
+
+# ADR 0030 §3: which gemeenten a user's rows come from is decided by the policy (``granted``, ``on_page``)
+# and the tenancy layer (the current-gemeente UX filter of §4, ``tenancy/current.py``) — never by a
+# module filtering ``gemeente__in`` on its own, which would be a second, unaudited gate.
+GEMEENTE_FILTER_ALLOWED = ("policy/", "tenancy/")
+# The exceptions, each by file with the number of such filters it holds, and why. They are no gate on a
+# person's reach: they pick which gemeenten' rows go into a beeld that is built for a scope.
+GEMEENTE_FILTER_EXCEPTIONS = {
+    # The beeld's extract for one gemeente or regio (ADR 0030 §11): areas, signals and casussen of
+    # the scope's gemeenten, aggregated and suppressed before anyone sees them (one is the CBS wijk's).
+    "insight/extract.py": 4,
+    # The default snapshot scope of the home gemeente (its regio's, or its own).
+    "insight/scope.py": 1,
+}
+
+
+def _gemeente_filters(tree: ast.Module):
+    """Lines of keyword filters ``…gemeente__in=`` / ``…gemeente_id__in=`` and of such lookups in a
+    dict or string (``{"gemeente__in": codes}``, ``Q(**{...})``)."""
+    def is_filter(name) -> bool:
+        return isinstance(name, str) and name.endswith(("gemeente__in", "gemeente_id__in"))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and is_filter(node.arg):
+            yield node.value.lineno
+        elif isinstance(node, ast.Constant) and is_filter(node.value):
+            yield node.lineno
+
+
+def test_no_gemeente_filter_outside_the_policy_and_tenancy():
+    found = {name: [line for line in _gemeente_filters(tree)] for name, tree in _modules()
+             if not name.startswith(GEMEENTE_FILTER_ALLOWED)}
+    found = {name: lines for name, lines in found.items() if lines}
+    unexpected = {name: lines for name, lines in found.items()
+                  if len(lines) != GEMEENTE_FILTER_EXCEPTIONS.get(name, 0)}
+    assert not unexpected, ("gemeente__in filters outside meldpunt/policy/ and meldpunt/tenancy/ (ask "
+                            "policy.granted / policy.on_page, or the current-gemeente filter of "
+                            f"tenancy): {unexpected}")
+    # An exception that no longer holds its filters must leave the list (so it cannot hide a new one).
+    assert set(found) == set(GEMEENTE_FILTER_EXCEPTIONS), set(GEMEENTE_FILTER_EXCEPTIONS) - set(found)
+
+
+def test_the_gemeente_filter_walk_finds_what_it_looks_for():
+    tree = ast.parse('qs.filter(gemeente__in=codes)\nQ(signal__gemeente_id__in=c)\nx = {"gemeente__in": 1}\n'
+                     'Buurt.objects.filter(wijk__gemeente="GM0479")\n')
+    assert list(_gemeente_filters(tree)) == [1, 2, 3]
+    assert GEMEENTE_FILTER_EXCEPTIONS and all(list(_gemeente_filters(tree)) for name, tree in _modules()
+                                              if name in GEMEENTE_FILTER_EXCEPTIONS)

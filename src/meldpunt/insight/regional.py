@@ -36,6 +36,11 @@ def requested_regio(code: str | None) -> Regio | None:
     return scope.regio if scope else None
 
 
+def members(regio: Regio) -> tuple[str, ...]:
+    """The codes of the regio's active member gemeenten (whose cells the regional page shows)."""
+    return scopes.of_regio(regio).codes
+
+
 def table(regio: Regio) -> RegionalTable | None:
     snap = selectors.regional_snapshot(regio)
     if snap is None:

@@ -20,16 +20,28 @@ from .models import Availability, IndicatorKind
 from .pipeline import MEASURES
 
 
+def _my_gemeenten(request, snap) -> list[tuple[str, str]]:
+    """The gemeenten of ``snap`` whose cells this user reads (ADR 0030 §11): where they hold a beeld
+    role. A regio's snapshot holds every member's cells; the others are never shown."""
+    mine = policy.beeld_gemeenten(request.user)
+    return [(code, naam) for code, naam in selectors.snapshot_gemeenten(snap) if code in mine]
+
+
+def _chosen(request, gemeenten) -> str:
+    asked = request.GET.get("gemeente")
+    return asked if asked in dict(gemeenten) else gemeenten[0][0]
+
+
 @page("ondermijningsbeeld")
 def overview(request):
     snap = selectors.latest_snapshot()
     context = {"snapshot": snap, "themes": dashboards.THEMES.values(), "phenomena": selectors.matrix()}
     if snap is not None:
-        gemeenten = selectors.snapshot_gemeenten(snap)
+        gemeenten = _my_gemeenten(request, snap)
         context["gemeenten"] = gemeenten
         context["may_see_regio"] = bool(snap.regio_id) and policy.may_open_regional_beeld(request.user, snap.regio_id)
         if gemeenten:
-            code = request.GET.get("gemeente") if request.GET.get("gemeente") in dict(gemeenten) else gemeenten[0][0]
+            code = _chosen(request, gemeenten)
             context.update(beeldcache.remember(snap, ("overzicht", code), lambda: _overview_figures(snap, code,
                                                                                                   gemeenten)))
     return render(request, "insight/overview.html", context)
@@ -64,10 +76,10 @@ def _theme(slug: str) -> dashboards.Theme:
 def dashboard(request, theme):
     theme = _theme(theme)
     snap = selectors.latest_snapshot()
-    if snap is None:
+    gemeenten = _my_gemeenten(request, snap) if snap is not None else []
+    if not gemeenten:
         return _none_yet(request, theme.title)
-    form = DashboardFilterForm(request.GET or None, theme=theme, snapshot=snap,
-                               gemeenten=selectors.snapshot_gemeenten(snap))
+    form = DashboardFilterForm(request.GET or None, theme=theme, snapshot=snap, gemeenten=gemeenten)
     board = dashboards.cached_build(theme, snap, form.filters())
     return render(request, "insight/dashboard.html", {"board": board, "form": form, "theme": theme,
                                                       "themes": dashboards.THEMES.values(), "snapshot": snap})
@@ -159,17 +171,19 @@ def _none_yet(request, title):
 @page("ondermijningsbeeld")
 def report_html(request):
     snap = _requested_snapshot(request)
-    if snap is None:
+    gemeenten = _my_gemeenten(request, snap) if snap is not None else []
+    if not gemeenten:
         return _none_yet(request, "Rapport ondermijningsbeeld")
-    return render(request, "insight/report_page.html", report.context(snap, request.GET.get("gemeente")))
+    return render(request, "insight/report_page.html", report.context(snap, _chosen(request, gemeenten)))
 
 
 @page("ondermijningsbeeld")
 def report_pdf(request):
     snap = _requested_snapshot(request)
-    if snap is None:
+    gemeenten = _my_gemeenten(request, snap) if snap is not None else []
+    if not gemeenten:
         return _none_yet(request, "Rapport ondermijningsbeeld")
-    response = HttpResponse(report.pdf(snap, request.GET.get("gemeente")), content_type="application/pdf")
+    response = HttpResponse(report.pdf(snap, _chosen(request, gemeenten)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ondermijningsbeeld-v{snap.version}.pdf"'
     return response
 
@@ -179,6 +193,9 @@ def export(request, fmt):
     snap = _requested_snapshot(request)
     if snap is None:
         return _none_yet(request, "Export ondermijningsbeeld")
+    # The export holds every cell of the snapshot: a regio's holds every member's (ADR 0030 §11).
+    if len(_my_gemeenten(request, snap)) < len(selectors.snapshot_gemeenten(snap)):
+        raise PermissionDenied("Deze export bevat ook cijfers van gemeenten waarvoor u het beeld niet inziet.")
     if fmt == "csv":
         response = HttpResponse(exports.csv_bytes(snap), content_type="text/csv; charset=utf-8")
     else:

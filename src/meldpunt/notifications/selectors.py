@@ -15,24 +15,30 @@ from .services import mode_of
 PAGE_SIZE = 100
 
 
+def _mine(user):
+    """A person's own meldingen, of the gemeenten where they hold a role now (ADR 0030 §2): a melding
+    about Wormerland's record is not shown once the role in Wormerland is gone (its kenmerk is B's)."""
+    return policy.on_page(user, "meldingen", Notification.objects.filter(recipient=user))
+
+
 def unread_count(user) -> int:
     """The navigation badge: one COUNT on the (recipient, read_at) index."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return _mine(user).filter(read_at__isnull=True).count()
 
 
 def unread_by_kind(user) -> list[tuple[str, int]]:
     """How many unread meldingen of each kind (the summary above the list), most first."""
-    rows = (Notification.objects.filter(recipient=user, read_at__isnull=True).values("kind")
+    rows = (_mine(user).filter(read_at__isnull=True).values("kind")
             .annotate(n=Count("id")).order_by("-n", "kind"))
     return [(Kind(row["kind"]).label, row["n"]) for row in rows]
 
 
 def own(user, limit: int = PAGE_SIZE) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:limit])
+    return list(_mine(user).order_by("-created_at", "-id")[:limit])
 
 
 def own_one(user, notification_id: int) -> Notification:
-    notification = Notification.objects.filter(recipient=user, pk=notification_id).first()
+    notification = _mine(user).filter(pk=notification_id).first()
     if notification is None:
         raise Http404("Deze melding bestaat niet of is niet voor u.")
     return notification

@@ -94,7 +94,7 @@ def may_open_regional_beeld(user: User, regio) -> bool:
         return False
     members = set(Tenant.objects.filter(regio_id=getattr(regio, "pk", regio), active=True)
                   .values_list("code", flat=True))
-    return bool(members) and members <= gemeenten_with(user, PAGE_ROLES["ondermijningsbeeld"])
+    return bool(members) and members <= beeld_gemeenten(user)
 
 
 def may_change(user: User, page: str) -> bool:
@@ -121,6 +121,13 @@ def may_follow_job(user: User, run) -> bool:
     # A gemeente's job: the beheerder of that gemeente; an installation job (no gemeente): any beheerder.
     return (holds(user, {Role.BEHEERDER}, getattr(run, "gemeente_id", None))
             or (run.started_by_id is not None and run.started_by_id == user.pk))
+
+
+def beeld_gemeenten(user: User) -> frozenset[str]:
+    """The gemeenten whose beeld cells ``user`` reads (ADR 0030 §11): those where they hold a beeld
+    role (a regio-wide analist: every active member). A gemeente's cells in a regio's snapshot are
+    shown only to these."""
+    return gemeenten_with(user, PAGE_ROLES["ondermijningsbeeld"])
 
 
 def pages_for(user: User) -> list[str]:

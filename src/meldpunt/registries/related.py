@@ -25,10 +25,10 @@ bounded. Measured by bench/related.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from meldpunt import policy
@@ -72,6 +72,8 @@ class Related:
     casussen: list = field(default_factory=list)
     casussen_count: int = 0
     addresses: list[Nummeraanduiding] = field(default_factory=list)
+    # Addresses outside the gemeente of the signal: no registry records counted (ADR 0030 §2).
+    outside: list[Nummeraanduiding] = field(default_factory=list)
     persons: Group = field(default_factory=Group)
     companies: Group = field(default_factory=Group)
     directors: Group = field(default_factory=Group)
@@ -129,7 +131,8 @@ def related_for_signal(user, signal: Signal) -> Related:
     if not _may_see(user, signal):
         return Related()
     seeds = Seeds.of(list(signal.subjects.all()), signal=signal)
-    return _collect(user, seeds, obj=signal, names=policy.related_identity_groups(user, signal))
+    return _collect(user, seeds, obj=signal, names=policy.related_identity_groups(user, signal),
+                    gemeenten=frozenset({signal.gemeente_id}))
 
 
 def related_for_subject(user, mention: MentionedSubject) -> Related:
@@ -138,7 +141,8 @@ def related_for_subject(user, mention: MentionedSubject) -> Related:
         return Related()
     seeds = Seeds.of([mention])
     return _collect(user, seeds, obj=mention, exclude_signal=mention.signal_id,
-                    names=policy.related_identity_groups(user, mention.signal))
+                    names=policy.related_identity_groups(user, mention.signal),
+                    gemeenten=frozenset({mention.signal.gemeente_id}))
 
 
 def related_for_address(user, nummeraanduiding_id: str) -> Related:
@@ -146,9 +150,11 @@ def related_for_address(user, nummeraanduiding_id: str) -> Related:
     if not policy.may_open(user, RELATED_PAGE):
         return Related()
     on_address = _visible_candidates(user, Seeds(addresses=frozenset({nummeraanduiding_id})), None)
-    if not on_address.exists():
+    gemeenten = frozenset(on_address.values_list("gemeente_id", flat=True).distinct())
+    if not gemeenten:
         return Related()
-    return _collect(user, Seeds(addresses=frozenset({nummeraanduiding_id})), obj=None, names=frozenset())
+    return _collect(user, Seeds(addresses=frozenset({nummeraanduiding_id})), obj=None, names=frozenset(),
+                    gemeenten=gemeenten)
 
 
 def other_signals(user, signal: Signal, limit: int = GROUP_LIMIT) -> list[Signal]:
@@ -168,17 +174,28 @@ def _may_see(user, signal: Signal) -> bool:
 # --------------------------------------------------------------------------------- collecting
 
 
-def _collect(user, seeds: Seeds, *, obj, names: frozenset[str], exclude_signal: int | None = None) -> Related:
+def _collect(user, seeds: Seeds, *, obj, names: frozenset[str], gemeenten: frozenset[str],
+             exclude_signal: int | None = None) -> Related:
     exclude = exclude_signal if exclude_signal is not None else getattr(seeds.signal, "pk", None)
     result = Related(allowed=True, named_groups=names)
     signals = _visible_candidates(user, seeds, exclude)
     result.signals = list(signals.select_related("phenomenon").order_by("-received_at", "-pk")[:GROUP_LIMIT])
     result.signals_count = len(result.signals) if len(result.signals) < GROUP_LIMIT else signals.count()
     result.casussen, result.casussen_count = _casussen(user, signals, exclude)
-    result.addresses = list(Nummeraanduiding.objects.filter(pk__in=seeds.addresses).order_by("pk"))
-    _registry(result, seeds)
+    result.addresses, result.outside = _split_by_gemeente(seeds.addresses, gemeenten)
+    _registry(result, replace(seeds, addresses=frozenset(a.pk for a in result.addresses)))
     _log(user, result, seeds, obj)
     return result
+
+
+def _split_by_gemeente(addresses, gemeenten: frozenset[str]) -> tuple[list, list]:
+    """The addresses inside one of ``gemeenten`` (the signal's) and those outside, in one query: the
+    registry extracts are shared, but a gemeente reads only its own; another gemeente's are reached
+    only through hit/no-hit (ADR 0030 §2, §8). An address whose buurt is unknown counts as outside."""
+    found = (Nummeraanduiding.objects.filter(pk__in=sorted(addresses)).order_by("pk")
+             .annotate(gemeente_code=F("verblijfsobject__buurt__wijk__gemeente_id")))
+    inside = [a for a in found if a.gemeente_code in gemeenten]
+    return inside, [a for a in found if a.gemeente_code not in gemeenten]
 
 
 def _visible_candidates(user, seeds: Seeds, exclude: int | None):
