@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from meldpunt.accounts.roles import Role
 
-from .base import active, granted, holds, owner
+from .base import active, gemeenten_with, granted, holds, owner
 
 if TYPE_CHECKING:
     from meldpunt.accounts.models import User
@@ -109,6 +109,14 @@ def may_follow_job(user: User, run) -> bool:
 
 def pages_for(user: User) -> list[str]:
     return [page for page in PAGE_ROLES if may_open(user, page)]
+
+
+def page_gemeenten(user: User, page: str) -> frozenset[str]:
+    """The CBS codes of the gemeenten where ``user`` holds one of ``page``'s roles: a page that
+    shows one part per gemeente (the Bewaartermijnen page) shows these."""
+    if page not in PAGE_ROLES or not active(user):
+        return frozenset()
+    return gemeenten_with(user, PAGE_ROLES[page])
 
 
 def on_page(user: User, page: str, records: QuerySet) -> QuerySet:
