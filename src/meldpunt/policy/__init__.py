@@ -130,7 +130,8 @@ __all__ = [
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
-    "may_take_weging", "note_signal_read", "on_page", "page_gemeenten", "pages_for", "reads_released_actions", "reads_released_meetings",
+    "may_take_weging", "note_signal_read", "on_page",
+    "page_gemeenten", "pages_for", "reads_released_actions", "reads_released_meetings",
     "related_identity_groups", "released_interventions", "released_seats",
     "signals_visible_to", "subject_change_refusal", "weging_roles",
 ]
