@@ -5,12 +5,15 @@ API's ``gemeente`` key. Two tenants: Zaanstad (home) and Wormerland."""
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import grant_roles
 from factories import new_signal
 from meldpunt.intake.models import Signal
+from meldpunt.privacy import ldv, log, register
+from meldpunt.privacy.models import ProcessingActivity, ProcessingLogEntry
 from meldpunt.privacy.retention import selectors as retention
 from meldpunt.privacy.retention.models import DestructionList
 
@@ -74,3 +77,54 @@ def test_the_fg_of_one_gemeente_reads_only_its_watchlist(make_user, due, zaansta
     client.force_login(fg)
     page = client.get(reverse("retention:inzien")).content.decode()
     assert there.reference in page and here.reference not in page
+
+
+# ---------------------------------------------------------------------- the register per gemeente
+
+
+def _last_line(code: str) -> ProcessingLogEntry:
+    return ProcessingLogEntry.objects.filter(gemeente_code=code).order_by("-id").first()
+
+
+def test_each_gemeentes_log_lines_point_at_its_own_register(make_user, zaanstad, wormerland, settings):
+    home_base = settings.MELDPUNT_LDV_REGISTER_URI.rstrip("/")
+    user = make_user("regisseur", gemeente=zaanstad)
+    subject = [log.DataSubject("bsn", "999993653")]
+    log.record("inzien", "signaal_beoordelen", subject, user=user, gemeente=zaanstad)
+    log.record("inzien", "signaal_beoordelen", subject, user=user, gemeente=wormerland)
+    here, there = _last_line(zaanstad.code), _last_line(wormerland.code)
+    # The home gemeente keeps the installation's addresses (old lines stay valid); Wormerland its own.
+    assert here.activity_uri == f"{home_base}/verwerkingsactiviteiten/signaal_beoordelen/1"
+    assert there.activity_uri == "urn:nl:gm0880:register/verwerkingsactiviteiten/signaal_beoordelen/1"
+    assert ldv.activity_of(there.activity_uri) == ("signaal_beoordelen", 1)
+
+    # Wormerland changes its entry: a version of its own, numbered after the template's.
+    own = register.revise("signaal_beoordelen", gemeente=wormerland.code, purpose="Het doel volgens Wormerland.")
+    assert (own.gemeente_code, own.version) == (wormerland.code, 2)
+    assert own.uri == "urn:nl:gm0880:register/verwerkingsactiviteiten/signaal_beoordelen/2"
+    log.record("inzien", "signaal_beoordelen", subject, user=user, gemeente=wormerland)
+    log.record("inzien", "signaal_beoordelen", subject, user=user, gemeente=zaanstad)
+    assert _last_line(wormerland.code).activity_version == 2
+    assert _last_line(wormerland.code).activity_uri.endswith("signaal_beoordelen/2")
+    assert _last_line(zaanstad.code).activity_version == 1  # Zaanstad reads the template still
+    assert register.entry(wormerland.code, "signaal_beoordelen", 2).purpose == "Het doel volgens Wormerland."
+    assert register.entry(wormerland.code, "signaal_beoordelen", 1).gemeente_code == ""
+
+    # Each register shows its own rows: Wormerland its version 2 (and the template's 1 its old lines
+    # named), Zaanstad the template only.
+    theirs = [(a.gemeente_code, a.version) for a in register.register_of(wormerland.code) if a.code == "signaal_beoordelen"]
+    assert theirs == [("", 1), (wormerland.code, 2)]
+    assert [a.version for a in register.register_of(zaanstad.code) if a.code == "signaal_beoordelen"] == [1]
+
+    # A template change does not reach a gemeente that changed the activity itself.
+    template = register.revise("signaal_beoordelen", purpose="Nieuw gedeeld doel.")
+    assert (template.gemeente_code, template.version) == ("", 2)
+    assert log.activity_at("signaal_beoordelen", gemeente_code=wormerland.code).pk == own.pk
+    assert log.activity_at("signaal_beoordelen", gemeente_code=zaanstad.code).pk == template.pk
+
+
+def test_the_same_version_may_exist_once_per_register(zaanstad, wormerland):
+    register.revise("signaal_beoordelen", gemeente=wormerland.code, purpose="Eigen doel van Wormerland.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProcessingActivity.objects.create(gemeente_code=wormerland.code, code="signaal_beoordelen", version=2,
+                                          name="dubbel", purpose="x", legal_basis="y")

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from django.db.models import Max
 
+from meldpunt.tenancy.models import Tenant
+
 from .errors import QueryError
 from .models import DataSubjectType, ProcessingLogEntry, SubjectType, activity_uri, register_base
 from .models import subject_type_uri as versioned_subject_type_uri
@@ -50,9 +52,11 @@ def subject_type_of(value: str) -> str | None:
 
 
 def activity_of(value: str) -> tuple[str, int | None] | None:
-    """(code, version) of a processing-activity URI; version None for the URI without a version."""
-    prefix = re.escape(f"{register_base()}/verwerkingsactiviteiten/")
-    match = re.fullmatch(prefix + r"([a-z0-9_]{1,60})(?:/([0-9]{1,5}))?", (value or "").strip())
+    """(code, version) of a processing-activity URI in the installation's register or a gemeente's
+    own (ADR 0030 §2); version None for the URI without a version."""
+    bases = {register_base(), *(uri.rstrip("/") for uri in Tenant.objects.values_list("register_uri", flat=True) if uri)}
+    prefixes = "|".join(re.escape(f"{base}/verwerkingsactiviteiten/") for base in sorted(bases))
+    match = re.fullmatch(f"(?:{prefixes})" + r"([a-z0-9_]{1,60})(?:/([0-9]{1,5}))?", (value or "").strip())
     if match is None:
         return None
     return match.group(1), int(match.group(2)) if match.group(2) else None

@@ -99,8 +99,13 @@ def staff_choices(user) -> list[tuple[int, str]]:
 
 
 def activities() -> dict[tuple[str, int], ProcessingActivity]:
-    """The register by (code, version): a line names the exact version it ran under."""
-    return {(a.code, a.version): a for a in ProcessingActivity.objects.all()}
+    """The shared register by (code, version): a line names the exact version it ran under."""
+    return {(a.code, a.version): a for a in ProcessingActivity.objects.filter(gemeente_code="")}
+
+
+def own_activities() -> dict[tuple[str, str, int], ProcessingActivity]:
+    """The gemeenten's own register rows by (gemeente code, code, version)."""
+    return {(a.gemeente_code, a.code, a.version): a for a in ProcessingActivity.objects.exclude(gemeente_code="")}
 
 
 def usernames(user_ids) -> dict[int, str]:
@@ -155,12 +160,13 @@ def with_names(lines: list) -> list:
     ``object_label``: what it was about, in words (see object_labels)."""
     names = usernames(line.user_id for line in lines)
     processing = [line for line in lines if isinstance(line, ProcessingLogEntry)]
-    register = activities() if processing else {}
+    register, own = (activities(), own_activities()) if processing else ({}, {})
     labels = object_labels(processing)
     for line in lines:
         line.username_now = names.get(line.user_id, f"account {line.user_id} (verwijderd)" if line.user_id else "")
         if isinstance(line, ProcessingLogEntry):
-            line.activity = register.get((line.activity_code, line.activity_version))
+            line.activity = (own.get((line.gemeente_code, line.activity_code, line.activity_version))
+                             or register.get((line.activity_code, line.activity_version)))
             line.object_label = labels.get((line.object_type, line.object_id), "")
         else:
             line.object_label = security_object_label(line.object_type, line.object_id)
