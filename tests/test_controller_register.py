@@ -112,7 +112,8 @@ def test_each_gemeentes_log_lines_point_at_its_own_register(make_user, zaanstad,
 
     # Each register shows its own rows: Wormerland its version 2 (and the template's 1 its old lines
     # named), Zaanstad the template only.
-    theirs = [(a.gemeente_code, a.version) for a in register.register_of(wormerland.code) if a.code == "signaal_beoordelen"]
+    theirs = [(a.gemeente_code, a.version) for a in register.register_of(wormerland.code)
+              if a.code == "signaal_beoordelen"]
     assert theirs == [("", 1), (wormerland.code, 2)]
     assert [a.version for a in register.register_of(zaanstad.code) if a.code == "signaal_beoordelen"] == [1]
 

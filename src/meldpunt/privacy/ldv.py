@@ -54,7 +54,8 @@ def subject_type_of(value: str) -> str | None:
 def activity_of(value: str) -> tuple[str, int | None] | None:
     """(code, version) of a processing-activity URI in the installation's register or a gemeente's
     own (ADR 0030 §2); version None for the URI without a version."""
-    bases = {register_base(), *(uri.rstrip("/") for uri in Tenant.objects.values_list("register_uri", flat=True) if uri)}
+    own = Tenant.objects.values_list("register_uri", flat=True)
+    bases = {register_base(), *(uri.rstrip("/") for uri in own if uri)}
     prefixes = "|".join(re.escape(f"{base}/verwerkingsactiviteiten/") for base in sorted(bases))
     match = re.fullmatch(f"(?:{prefixes})" + r"([a-z0-9_]{1,60})(?:/([0-9]{1,5}))?", (value or "").strip())
     if match is None:
