@@ -129,3 +129,35 @@ def test_the_same_version_may_exist_once_per_register(zaanstad, wormerland):
     with pytest.raises(IntegrityError), transaction.atomic():
         ProcessingActivity.objects.create(gemeente_code=wormerland.code, code="signaal_beoordelen", version=2,
                                           name="dubbel", purpose="x", legal_basis="y")
+
+
+# ------------------------------------------------------------------ the Logboek API per gemeente
+
+API = "/api/v1/logboek/verwerkingen"
+
+
+def test_the_logboek_api_asks_an_fg_of_several_gemeenten_which_one(make_user, zaanstad, wormerland, client):
+    worker = make_user("regisseur", gemeente=zaanstad)
+    subject = [log.DataSubject("bsn", "999993653")]
+    log.record("inzien", "signaal_beoordelen", subject, user=worker, gemeente=zaanstad)
+    log.record("inzien", "signaal_beoordelen", subject, user=worker, gemeente=wormerland)
+    question = {"dataSubjectId": "999993653", "dataSubjectIdType": "bsn"}
+
+    fg_a = make_user("fg", gemeente=zaanstad)
+    client.force_login(fg_a)
+    answer = client.get(API, question)
+    assert answer.status_code == 200 and len(answer.json()["records"]) == 1  # one gemeente: no key needed
+    refused = client.get(API, {**question, "gemeente": wormerland.code})
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("application/problem+json")
+    assert "geen FG of auditor van gemeente GM0880" in refused.json()["detail"]
+
+    both = grant_roles(make_user("fg", gemeente=zaanstad), "fg", gemeente=wormerland)
+    client.force_login(both)
+    ambiguous = client.get(API, question)
+    assert ambiguous.status_code == 400 and "meer dan één gemeente" in ambiguous.json()["detail"]
+    assert "GM0880 (Wormerland)" in ambiguous.json()["detail"]
+    assert client.get(API, {**question, "gemeente": "Zaanstad"}).status_code == 400
+    theirs = client.get(API, {**question, "gemeente": wormerland.code.lower()})
+    assert theirs.status_code == 200
+    uris = [r["attributes"]["dpl.core.processing_activity_id"] for r in theirs.json()["records"]]
+    assert uris == ["urn:nl:gm0880:register/verwerkingsactiviteiten/signaal_beoordelen/1"]

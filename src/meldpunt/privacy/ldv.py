@@ -118,7 +118,8 @@ def record(line: ProcessingLogEntry) -> dict:
 # ------------------------------------------------------------------- queries of the read API
 
 TRACE_ID = re.compile(r"[0-9a-f]{32}")
-QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType", "cursor")
+QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType", "cursor", "gemeente")
+GEMEENTE_CODE = re.compile(r"GM[0-9]{4}")
 
 
 def cursor_after(line: ProcessingLogEntry) -> str:
@@ -146,6 +147,12 @@ def parse_query(params) -> dict:
     Returns the filter as {"trace_id"}, {"activity": (code, version)} or {"subject": (type, id)}, with
     "after": (start time, number) when a ``cursor`` asks for a next page."""
     query = parse_question(params)
+    if params.get("gemeente"):
+        # Which gemeente's log (ADR 0030 §6): each is its own controller; selectors.ldv_scope checks it.
+        gemeente = params["gemeente"].strip().upper()
+        if not GEMEENTE_CODE.fullmatch(gemeente):
+            raise QueryError("gemeente is de CBS-code van een gemeente, bijvoorbeeld GM0479.")
+        query["gemeente"] = gemeente
     if params.get("cursor"):
         query["after"] = parse_cursor(params["cursor"])
     return query

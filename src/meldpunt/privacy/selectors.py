@@ -22,7 +22,7 @@ from meldpunt.privacy.retention.models import Tombstone
 from meldpunt.tenancy.keys import ring_for
 from meldpunt.tenancy.models import Tenant
 
-from . import log
+from . import ldv, log
 from .controllers import home_code, processing_lines
 from .models import LogChainHead, ProcessingActivity, ProcessingLogEntry, SecurityLogEntry, SubjectType
 
@@ -260,9 +260,28 @@ def chain_heads(user) -> list[tuple[str, LogChainHead]]:
 # ------------------------------------------------------------ Logboek Dataverwerkingen reads
 
 
+def ldv_scope(user, query: dict) -> dict:
+    """The read API answers for one controller (ADR 0030 §6): ``query["gemeente"]`` must be one the
+    caller oversees, and a caller who oversees several must name one. Refused: ldv.QueryError."""
+    codes = overseen(user)
+    asked = query.get("gemeente")
+    if asked is not None and asked not in codes:
+        raise ldv.QueryError(f"U bent geen FG of auditor van gemeente {asked}: vraag naar een gemeente die u "
+                             "overziet.")
+    if asked is None and len(codes) > 1:
+        names = dict(Tenant.objects.filter(code__in=codes).values_list("code", "naam"))
+        which = ", ".join(f"{code} ({names.get(code, code)})" for code in codes)
+        raise ldv.QueryError(f"U bent FG of auditor van meer dan één gemeente: geef met 'gemeente' aan welke "
+                             f"gemeente u bevraagt: {which}.")
+    return query
+
+
 def ldv_lines(user, query: dict) -> QuerySet[ProcessingLogEntry]:
-    """The lines of one read-API question (ldv.parse_query), oldest first; nothing without the right."""
+    """The lines of one read-API question (ldv.parse_query), oldest first; nothing without the right.
+    With ``query["gemeente"]`` only that gemeente's lines (of those the caller oversees)."""
     codes = overseen(user)  # only the gemeenten where the caller is FG or auditor (ADR 0030 §6)
+    if "gemeente" in query:
+        codes = [code for code in codes if code == query["gemeente"]]
     lines = processing_lines(codes)
     if "trace_id" in query:
         lines = lines.filter(trace_id=query["trace_id"])
