@@ -15,7 +15,9 @@ from meldpunt.intake.models import Signal
 from meldpunt.privacy import ldv, log, register
 from meldpunt.privacy.models import ProcessingActivity, ProcessingLogEntry
 from meldpunt.privacy.retention import selectors as retention
-from meldpunt.privacy.retention.models import DestructionList
+from meldpunt.privacy.retention import services as retention_services
+from meldpunt.privacy.retention.models import DestructionList, Tombstone
+from test_retention_support import age, niet_in_behandeling, pass_cooling_off
 
 
 @pytest.fixture
@@ -28,7 +30,8 @@ def due(make_user, zaanstad, wormerland):
     """One overdue signal in each gemeente: (Zaanstad's, Wormerland's)."""
     regie = grant_roles(make_user("regisseur", "beoordelaar", gemeente=zaanstad), "regisseur", "beoordelaar",
                         gemeente=wormerland)
-    here, there = new_signal(regie, gemeente=zaanstad), new_signal(regie, index=1, gemeente=wormerland)
+    here, there = (age(niet_in_behandeling(regie, new_signal(regie, index=i, gemeente=g)), 400)
+                   for i, g in ((0, zaanstad), (1, wormerland)))
     Signal.objects.filter(pk__in=[here.pk, there.pk]).update(destroy_after=timezone.localdate() - timedelta(days=1))
     return Signal.objects.get(pk=here.pk), Signal.objects.get(pk=there.pk)
 
@@ -161,3 +164,19 @@ def test_the_logboek_api_asks_an_fg_of_several_gemeenten_which_one(make_user, za
     assert theirs.status_code == 200
     uris = [r["attributes"]["dpl.core.processing_activity_id"] for r in theirs.json()["records"]]
     assert uris == ["urn:nl:gm0880:register/verwerkingsactiviteiten/signaal_beoordelen/1"]
+
+
+# --------------------------------------------------------------------- tombstones name their gemeente
+
+
+def test_a_tombstone_names_the_gemeente_of_its_list(make_user, due, wormerland):
+    here, there = due
+    archivaris = make_user("archivaris", gemeente=wormerland)
+    tweede = make_user("archivaris", gemeente=wormerland)
+    listed = retention_services.compose(archivaris, "Vervallen Wormerland", gemeente=wormerland)
+    retention_services.review(tweede, listed, True)
+    pass_cooling_off(listed)
+    retention_services.execute(archivaris, listed)
+    stone = Tombstone.objects.get()
+    assert (stone.reference, stone.gemeente_code) == (there.reference, wormerland.code)
+    assert Signal.objects.filter(pk=here.pk).exists() and not Signal.objects.filter(pk=there.pk).exists()
