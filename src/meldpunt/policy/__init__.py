@@ -58,6 +58,7 @@ from .pages import (
     may_open,
     may_open_regional_beeld,
     on_page,
+    page_gemeenten,
     pages_for,
 )
 from .regio import (
@@ -133,7 +134,8 @@ __all__ = [
     "may_request_details",
     "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
     "may_open_regional_beeld",
-    "may_take_weging", "note_signal_read", "on_page", "pages_for", "reads_released_actions", "reads_released_meetings",
+    "may_take_weging", "note_signal_read", "on_page",
+    "page_gemeenten", "pages_for", "reads_released_actions", "reads_released_meetings",
     "related_identity_groups", "released_interventions", "released_seats",
     "signals_visible_to", "subject_change_refusal", "weging_roles",
 ]

@@ -134,6 +134,14 @@ def pages_for(user: User) -> list[str]:
     return [page for page in PAGE_ROLES if may_open(user, page)]
 
 
+def page_gemeenten(user: User, page: str) -> frozenset[str]:
+    """The CBS codes of the gemeenten where ``user`` holds one of ``page``'s roles: a page that
+    shows one part per gemeente (the Bewaartermijnen page) shows these."""
+    if page not in PAGE_ROLES or not active(user):
+        return frozenset()
+    return gemeenten_with(user, PAGE_ROLES[page])
+
+
 def on_page(user: User, page: str, records: QuerySet) -> QuerySet:
     """The rows of ``records`` a page lists: those in the gemeenten where ``user`` holds one of the
     page's roles (ADR 0030 §3). A page whose list is not narrowed by involvement (te beoordelen,

@@ -37,8 +37,23 @@ class VersionedRegisterAdmin(admin.ModelAdmin):
 
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(VersionedRegisterAdmin):
+    """Each gemeente's own rows (filter "gemeente"); "" is the shared template. A change is a new
+    version in the row's own register (register.revise with its gemeente)."""
+
     fields_versioned = register.VERSIONED_FIELDS
-    revise = staticmethod(register.revise)
+    list_display = ("name", "code", "version", "gemeente_code", "valid_from")
+    list_filter = ("gemeente_code", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("gemeente_code", "code", "version", "valid_from") if obj else ("version",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changes = {name: form.cleaned_data[name] for name in self.fields_versioned if name in form.cleaned_data}
+        revised = register.revise(obj.code, gemeente=obj.gemeente_code, **changes)
+        obj.pk, obj.version, obj.valid_from = revised.pk, revised.version, revised.valid_from
 
 
 @admin.register(DataSubjectType)

@@ -26,6 +26,9 @@ PARAMETERS = [
     OpenApiParameter("dataSubjectIdType", str,
                      description="URI van een soort betrokkene uit het register (met of zonder versie), of de "
                                  "code (bsn, kvk, bag, intern)."),
+    OpenApiParameter("gemeente", str, pattern=r"^GM[0-9]{4}$",
+                     description="CBS-code van de gemeente (verwerkingsverantwoordelijke) waarvan u het log "
+                                 "bevraagt; verplicht als u FG of auditor bent van meer dan één gemeente."),
     OpenApiParameter("cursor", str, description="Waar de volgende pagina begint: neem de link 'next' uit het "
                                                 "vorige antwoord over (met dezelfde vraag)."),
 ]
@@ -89,7 +92,7 @@ class VerwerkingenView(APIView):
 
     def get(self, request):
         try:
-            query = ldv.parse_query(request.query_params)
+            query = selectors.ldv_scope(request.user, ldv.parse_query(request.query_params))
         except ldv.QueryError as refused:
             security.log_event(SecurityEvent.LOG_READ, SecurityResult.FAILURE, request=request,
                                object_type="logboek", detail=f"vraag geweigerd: {refused}")

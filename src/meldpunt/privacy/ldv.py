@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from django.db.models import Max
 
+from meldpunt.tenancy.models import Tenant
+
 from .errors import QueryError
 from .models import DataSubjectType, ProcessingLogEntry, SubjectType, activity_uri, register_base
 from .models import subject_type_uri as versioned_subject_type_uri
@@ -50,9 +52,12 @@ def subject_type_of(value: str) -> str | None:
 
 
 def activity_of(value: str) -> tuple[str, int | None] | None:
-    """(code, version) of a processing-activity URI; version None for the URI without a version."""
-    prefix = re.escape(f"{register_base()}/verwerkingsactiviteiten/")
-    match = re.fullmatch(prefix + r"([a-z0-9_]{1,60})(?:/([0-9]{1,5}))?", (value or "").strip())
+    """(code, version) of a processing-activity URI in the installation's register or a gemeente's
+    own (ADR 0030 §2); version None for the URI without a version."""
+    own = Tenant.objects.values_list("register_uri", flat=True)
+    bases = {register_base(), *(uri.rstrip("/") for uri in own if uri)}
+    prefixes = "|".join(re.escape(f"{base}/verwerkingsactiviteiten/") for base in sorted(bases))
+    match = re.fullmatch(f"(?:{prefixes})" + r"([a-z0-9_]{1,60})(?:/([0-9]{1,5}))?", (value or "").strip())
     if match is None:
         return None
     return match.group(1), int(match.group(2)) if match.group(2) else None
@@ -113,7 +118,8 @@ def record(line: ProcessingLogEntry) -> dict:
 # ------------------------------------------------------------------- queries of the read API
 
 TRACE_ID = re.compile(r"[0-9a-f]{32}")
-QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType", "cursor")
+QUERY_PARAMETERS = ("traceId", "processingActivityId", "dataSubjectId", "dataSubjectIdType", "cursor", "gemeente")
+GEMEENTE_CODE = re.compile(r"GM[0-9]{4}")
 
 
 def cursor_after(line: ProcessingLogEntry) -> str:
@@ -141,6 +147,12 @@ def parse_query(params) -> dict:
     Returns the filter as {"trace_id"}, {"activity": (code, version)} or {"subject": (type, id)}, with
     "after": (start time, number) when a ``cursor`` asks for a next page."""
     query = parse_question(params)
+    if params.get("gemeente"):
+        # Which gemeente's log (ADR 0030 §6): each is its own controller; selectors.ldv_scope checks it.
+        gemeente = params["gemeente"].strip().upper()
+        if not GEMEENTE_CODE.fullmatch(gemeente):
+            raise QueryError("gemeente is de CBS-code van een gemeente, bijvoorbeeld GM0479.")
+        query["gemeente"] = gemeente
     if params.get("cursor"):
         query["after"] = parse_cursor(params["cursor"])
     return query

@@ -52,12 +52,17 @@ class PseudonymousSubject:
     pseudonym: str
 
 
-def activity_at(code: str, moment=None) -> ProcessingActivity:
-    """The register version valid at ``moment`` (now): the latest with ``valid_from`` not after it.
+def activity_at(code: str, moment=None, gemeente_code: str = "") -> ProcessingActivity:
+    """The register version valid at ``moment`` (now): the latest with ``valid_from`` not after it,
+    in ``gemeente_code``'s own register when it changed this activity, else in the shared template.
     Read every time, never cached per process: a new version applies at once in every worker."""
     moment = moment or timezone.now()
-    versions = ProcessingActivity.objects.filter(code=code).order_by("-valid_from", "-version")
-    activity = versions.filter(valid_from__lte=moment).first() or versions.order_by("version").first()
+    found = list(ProcessingActivity.objects.filter(code=code, gemeente_code__in={"", gemeente_code})
+                 .order_by("-valid_from", "-version"))
+    versions = ([a for a in found if a.gemeente_code == gemeente_code]
+                or [a for a in found if a.gemeente_code == ""])
+    activity = next((a for a in versions if a.valid_from <= moment), None) or (
+        min(versions, key=lambda a: a.version) if versions else None)
     if activity is None:
         raise LookupError(f"Verwerkingsactiviteit {code!r} staat niet in het register.")
     return activity
@@ -138,7 +143,7 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
     code = controller_code(gemeente, obj)
     ring = ring_for(code)
     unique = {(s.type, _pseudonym(s, ring)) for s in subjects}
-    register = activity_at(activity, now)
+    register = activity_at(activity, now, code)
     if context.action:  # inside trace.span(): that span is this action's
         action_span, action_parent = context.span_id, context.parent_span_id
         started_at = started_at or context.started_at
@@ -155,7 +160,8 @@ def record(action: str, activity: str, subjects: Iterable[DataSubject | Pseudony
             foreign_processor=context.foreign_processor,
             action=action[:80], started_at=started_at or now, ended_at=now, status=status,
             activity_code=activity, activity_version=register.version,
-            activity_uri=activity_uri(activity, register.version)[:200],
+            # The gemeente's own register entry: its address, the version it ran under.
+            activity_uri=activity_uri(activity, register.version, code)[:200],
             resource_name=name, resource_version=version,
             subject_type=kind, subject_pseudonym=pseudonym, subject_type_version=kinds[kind].version,
             subject_type_uri=kinds[kind].uri[:200],

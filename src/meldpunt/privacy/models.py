@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from meldpunt.tenancy.models import Tenant
+
 
 class AppendOnlyError(Exception):
     """A log line was about to be changed or removed."""
@@ -88,8 +90,13 @@ class LogChainHead(models.Model):
 
 
 class ProcessingActivity(models.Model):
-    """One row of the register of processing activities (versioned: a change is a new row)."""
+    """One row of the register of processing activities (versioned: a change is a new row).
 
+    Each gemeente is its own controller with its own register (ADR 0030 §2): ``gemeente_code`` names
+    the gemeente whose row this is; "" is the shared template, which a gemeente's register shows for
+    every activity it has not changed itself (``register.activity_at``)."""
+
+    gemeente_code = models.CharField("gemeente (leeg: gedeeld sjabloon)", max_length=6, blank=True, default="")
     code = models.CharField(max_length=60)
     version = models.PositiveSmallIntegerField(default=1)
     name = models.CharField("naam", max_length=200)
@@ -103,23 +110,41 @@ class ProcessingActivity(models.Model):
     class Meta:
         verbose_name = "verwerkingsactiviteit"
         verbose_name_plural = "verwerkingsactiviteiten"
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_activity_version")]
+        constraints = [models.UniqueConstraint(fields=["gemeente_code", "code", "version"],
+                                               name="unique_activity_version_per_gemeente")]
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
 
     @property
     def uri(self) -> str:
-        """dpl.core.processing_activity_id: this version's address in the register."""
-        return activity_uri(self.code, self.version)
+        """dpl.core.processing_activity_id: this version's address in its gemeente's register."""
+        return activity_uri(self.code, self.version, self.gemeente_code)
 
 
-def register_base() -> str:
-    return settings.MELDPUNT_LDV_REGISTER_URI.rstrip("/")
+# A gemeente's register address by CBS code (None: the home gemeente, whose address is the
+# installation's setting). Read once per process, like its key slot and chain (tenancy.keys): each
+# log line names it, and a query per line would show in every page's query budget.
+_register_uris: dict[str, str | None] = {}
 
 
-def activity_uri(code: str, version: int) -> str:
-    return f"{register_base()}/verwerkingsactiviteiten/{code}/{version}"
+def register_base(gemeente_code: str = "") -> str:
+    """The address of a gemeente's register: its tenant's ``register_uri``. The home gemeente and the
+    shared template keep the installation's address, so every line written before stays valid."""
+    installation = settings.MELDPUNT_LDV_REGISTER_URI.rstrip("/")
+    if not gemeente_code:
+        return installation
+    if gemeente_code not in _register_uris:
+        row = Tenant.objects.filter(code=gemeente_code).values_list("key_slot", "register_uri").first()
+        if row is None:
+            return installation
+        _register_uris[gemeente_code] = row[1] if row[0] and row[1] else None
+    own = _register_uris[gemeente_code]
+    return own.rstrip("/") if own else installation
+
+
+def activity_uri(code: str, version: int, gemeente_code: str = "") -> str:
+    return f"{register_base(gemeente_code)}/verwerkingsactiviteiten/{code}/{version}"
 
 
 class SubjectType(models.TextChoices):

@@ -17,11 +17,11 @@ VERSIONED_FIELDS = ("name", "purpose", "legal_basis", "data_categories")
 SUBJECT_TYPE_FIELDS = ("name", "description")
 
 
-def _revise(model, fields, what: str, code: str, valid_from, changes):
+def _revise(model, fields, what: str, code: str, valid_from, changes, **where):
     unknown = set(changes) - set(fields)
     if unknown:
         raise RegisterError(f"Deze velden horen niet bij een {what}: {', '.join(sorted(unknown))}.")
-    versions = model.objects.select_for_update().filter(code=code)
+    versions = model.objects.select_for_update().filter(code=code, **where)
     latest = versions.order_by("-version").first()
     if latest is None:
         raise RegisterError(f"{what.capitalize()} {code} staat niet in het register.")
@@ -32,14 +32,58 @@ def _revise(model, fields, what: str, code: str, valid_from, changes):
         raise RegisterError("Een nieuwe versie kan niet eerder ingaan dan de versie ervoor.")
     values = {name: getattr(latest, name) for name in fields} | changes
     version = (versions.aggregate(highest=Max("version"))["highest"] or 0) + 1
-    return model.objects.create(code=code, version=version, valid_from=valid_from, **values)
+    return model.objects.create(code=code, version=version, valid_from=valid_from, **values, **where)
 
 
 @transaction.atomic
-def revise(code: str, *, valid_from=None, **changes) -> ProcessingActivity:
+def revise(code: str, *, valid_from=None, gemeente: str = "", **changes) -> ProcessingActivity:
     """A new version of activity ``code`` with ``changes`` (name, purpose, legal_basis,
-    data_categories), valid from ``valid_from`` (now). The old version stays as it was."""
-    return _revise(ProcessingActivity, VERSIONED_FIELDS, "verwerkingsactiviteit", code, valid_from, changes)
+    data_categories), valid from ``valid_from`` (now). The old version stays as it was.
+
+    ``gemeente`` (a CBS code; "" the shared template): the version goes into that gemeente's own
+    register. Its first change starts from the template and numbers on after the template's highest
+    version, so an address the gemeente's lines already named (the template's versions, under the
+    gemeente's register address) never means two things."""
+    if not gemeente:
+        return _revise(ProcessingActivity, VERSIONED_FIELDS, "verwerkingsactiviteit", code, valid_from, changes,
+                       gemeente_code="")
+    unknown = set(changes) - set(VERSIONED_FIELDS)
+    if unknown:
+        raise RegisterError(f"Deze velden horen niet bij een verwerkingsactiviteit: {', '.join(sorted(unknown))}.")
+    versions = ProcessingActivity.objects.select_for_update().filter(code=code, gemeente_code__in={"", gemeente})
+    own = versions.filter(gemeente_code=gemeente)
+    latest = own.order_by("-version").first() or versions.order_by("-version").first()
+    if latest is None:
+        raise RegisterError(f"Verwerkingsactiviteit {code} staat niet in het register.")
+    if latest.gemeente_code == gemeente and all(getattr(latest, name) == value for name, value in changes.items()):
+        return latest
+    valid_from = valid_from or timezone.now()
+    if valid_from < latest.valid_from:
+        raise RegisterError("Een nieuwe versie kan niet eerder ingaan dan de versie ervoor.")
+    values = {name: getattr(latest, name) for name in VERSIONED_FIELDS} | changes
+    version = (versions.aggregate(highest=Max("version"))["highest"] or 0) + 1
+    return ProcessingActivity.objects.create(gemeente_code=gemeente, code=code, version=version,
+                                             valid_from=valid_from, **values)
+
+
+def register_of(gemeente: str) -> list[ProcessingActivity]:
+    """A gemeente's register as it reads it: its own versions of an activity it changed, and the
+    shared template's versions from before its first own one (its earlier lines name those), by
+    name, then version."""
+    rows = list(ProcessingActivity.objects.filter(gemeente_code__in={"", gemeente}))
+    first_own: dict[str, int] = {}
+    for a in rows:
+        if gemeente and a.gemeente_code == gemeente:
+            first_own[a.code] = min(first_own.get(a.code, a.version), a.version)
+    return sorted((a for a in rows if a.gemeente_code == gemeente or a.version < first_own.get(a.code, 1 << 30)),
+                  key=lambda a: (a.code, a.version))
+
+
+def entry(gemeente: str, code: str, version: int) -> ProcessingActivity | None:
+    """The register entry a line of ``gemeente`` names: its own version, else the template's."""
+    rows = {a.gemeente_code: a for a in ProcessingActivity.objects.filter(
+        code=code, version=version, gemeente_code__in={"", gemeente})}
+    return rows.get(gemeente) or rows.get("")
 
 
 @transaction.atomic
@@ -214,7 +258,7 @@ def seed_register(apps=None, **_kwargs) -> None:
         pass
     for code, name, purpose, basis in ACTIVITIES:
         activity, _ = ProcessingActivity.objects.get_or_create(
-            code=code, version=1, defaults={"name": name, "purpose": purpose, "legal_basis": basis})
+            gemeente_code="", code=code, version=1, defaults={"name": name, "purpose": purpose, "legal_basis": basis})
         if code in DATA_CATEGORIES and not activity.data_categories:
             activity.data_categories = DATA_CATEGORIES[code]
             activity.save(update_fields=["data_categories"])

@@ -22,7 +22,7 @@ from meldpunt.privacy.retention.models import Tombstone
 from meldpunt.tenancy.keys import ring_for
 from meldpunt.tenancy.models import Tenant
 
-from . import log
+from . import ldv, log
 from .controllers import home_code, processing_lines
 from .models import LogChainHead, ProcessingActivity, ProcessingLogEntry, SecurityLogEntry, SubjectType
 
@@ -99,8 +99,13 @@ def staff_choices(user) -> list[tuple[int, str]]:
 
 
 def activities() -> dict[tuple[str, int], ProcessingActivity]:
-    """The register by (code, version): a line names the exact version it ran under."""
-    return {(a.code, a.version): a for a in ProcessingActivity.objects.all()}
+    """The shared register by (code, version): a line names the exact version it ran under."""
+    return {(a.code, a.version): a for a in ProcessingActivity.objects.filter(gemeente_code="")}
+
+
+def own_activities() -> dict[tuple[str, str, int], ProcessingActivity]:
+    """The gemeenten's own register rows by (gemeente code, code, version)."""
+    return {(a.gemeente_code, a.code, a.version): a for a in ProcessingActivity.objects.exclude(gemeente_code="")}
 
 
 def usernames(user_ids) -> dict[int, str]:
@@ -155,12 +160,13 @@ def with_names(lines: list) -> list:
     ``object_label``: what it was about, in words (see object_labels)."""
     names = usernames(line.user_id for line in lines)
     processing = [line for line in lines if isinstance(line, ProcessingLogEntry)]
-    register = activities() if processing else {}
+    register, own = (activities(), own_activities()) if processing else ({}, {})
     labels = object_labels(processing)
     for line in lines:
         line.username_now = names.get(line.user_id, f"account {line.user_id} (verwijderd)" if line.user_id else "")
         if isinstance(line, ProcessingLogEntry):
-            line.activity = register.get((line.activity_code, line.activity_version))
+            line.activity = (own.get((line.gemeente_code, line.activity_code, line.activity_version))
+                             or register.get((line.activity_code, line.activity_version)))
             line.object_label = labels.get((line.object_type, line.object_id), "")
         else:
             line.object_label = security_object_label(line.object_type, line.object_id)
@@ -254,9 +260,28 @@ def chain_heads(user) -> list[tuple[str, LogChainHead]]:
 # ------------------------------------------------------------ Logboek Dataverwerkingen reads
 
 
+def ldv_scope(user, query: dict) -> dict:
+    """The read API answers for one controller (ADR 0030 §6): ``query["gemeente"]`` must be one the
+    caller oversees, and a caller who oversees several must name one. Refused: ldv.QueryError."""
+    codes = overseen(user)
+    asked = query.get("gemeente")
+    if asked is not None and asked not in codes:
+        raise ldv.QueryError(f"U bent geen FG of auditor van gemeente {asked}: vraag naar een gemeente die u "
+                             "overziet.")
+    if asked is None and len(codes) > 1:
+        names = dict(Tenant.objects.filter(code__in=codes).values_list("code", "naam"))
+        which = ", ".join(f"{code} ({names.get(code, code)})" for code in codes)
+        raise ldv.QueryError(f"U bent FG of auditor van meer dan één gemeente: geef met 'gemeente' aan welke "
+                             f"gemeente u bevraagt: {which}.")
+    return query
+
+
 def ldv_lines(user, query: dict) -> QuerySet[ProcessingLogEntry]:
-    """The lines of one read-API question (ldv.parse_query), oldest first; nothing without the right."""
+    """The lines of one read-API question (ldv.parse_query), oldest first; nothing without the right.
+    With ``query["gemeente"]`` only that gemeente's lines (of those the caller oversees)."""
     codes = overseen(user)  # only the gemeenten where the caller is FG or auditor (ADR 0030 §6)
+    if "gemeente" in query:
+        codes = [code for code in codes if code == query["gemeente"]]
     lines = processing_lines(codes)
     if "trace_id" in query:
         lines = lines.filter(trace_id=query["trace_id"])

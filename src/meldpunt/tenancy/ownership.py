@@ -127,7 +127,6 @@ MAY_BE_REGIO_WIDE = frozenset({"accounts.RoleAssignment"})
 
 # Models that will carry a gemeente, with the step of notes/regio.md that adds it.
 NOT_YET_SCOPED: dict[str, str] = {
-    "privacy.ProcessingActivity": "S5: gemeente_code (register per verwerkingsverantwoordelijke)",
     "protocol.Criteria": "S5: eigen criteria per gemeente (leeg: gedeeld)",
     "protocol.Destination": "S5: eigen afdelingen per gemeente (leeg: gedeeld)",
     "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
@@ -141,6 +140,8 @@ NOT_YET_SCOPED: dict[str, str] = {
 OWNER_CODES: dict[str, str] = {
     "privacy.ProcessingLogEntry": "gemeente_code",
     "privacy.SecurityLogEntry": "gemeente_code",
+    # "" is the shared template of the register, which every gemeente's register starts from.
+    "privacy.ProcessingActivity": "gemeente_code",
 }
 
 

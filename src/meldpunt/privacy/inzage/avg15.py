@@ -49,7 +49,7 @@ def purposes(activity_codes: set[str]) -> list[dict]:
     """The current register entry for every activity under which the subject's data were processed."""
     rows = []
     for code in sorted(activity_codes):
-        activity = ProcessingActivity.objects.filter(code=code).order_by("-version").first()
+        activity = ProcessingActivity.objects.filter(gemeente_code="", code=code).order_by("-version").first()
         if activity is not None:
             rows.append({"activiteit": activity.name, "doel": activity.purpose, "grondslag": activity.legal_basis})
     return rows

@@ -133,7 +133,7 @@ _activity_names: dict[str, str] = {}
 
 def _activity_name(code: str) -> str:
     if code not in _activity_names:
-        activity = ProcessingActivity.objects.filter(code=code).order_by("-version").first()
+        activity = ProcessingActivity.objects.filter(gemeente_code="", code=code).order_by("-version").first()
         _activity_names[code] = activity.name if activity else code
     return _activity_names[code]
 

@@ -210,7 +210,8 @@ def _signal_tombstones(signal_ids, statement, now, casus_class: dict[int, Result
                 result_class_code=result.code if result else "",
                 selectielijst_item=result.selectielijst_item if result else "",
                 brondatum=dates.local_date(since) if state != dates.CASUS_STATE else None,
-                destroy_after=destroy_after, destroyed_at=now, statement=statement))
+                destroy_after=destroy_after, destroyed_at=now, statement=statement,
+                gemeente_code=statement.destruction_list.gemeente_id))
     return stones
 
 
@@ -225,7 +226,7 @@ def _casus_tombstones(case_ids, statement, now) -> tuple[list[Tombstone], dict[i
             started_on=dates.local_date(casus.opened_at), result_class_code=result.code if result else "",
             selectielijst_item=result.selectielijst_item if result else "",
             brondatum=dates.local_date(casus.closed_at), destroy_after=casus.destroy_after, destroyed_at=now,
-            statement=statement))
+            statement=statement, gemeente_code=statement.destruction_list.gemeente_id))
     return stones, classes
 
 

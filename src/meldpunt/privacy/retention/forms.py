@@ -13,6 +13,10 @@ KIND_CHOICES = [("", "Signalen en casussen"), *RecordKind.choices]
 
 
 class ComposeForm(StyledForm):
+    """``gemeenten``: where the archivaris composes; with more than one, the list's gemeente is chosen
+    (a list holds one controller's records, ADR 0030 §7)."""
+
+    gemeente = forms.ChoiceField(label="Gemeente", required=False)
     name = forms.CharField(label="Naam van de lijst", max_length=200,
                            error_messages={"required": "Geef de lijst een naam."})
     kind = forms.ChoiceField(label="Soort dossier", choices=KIND_CHOICES, required=False)
@@ -20,11 +24,25 @@ class ComposeForm(StyledForm):
     until = forms.DateField(label="Bewaartermijn verstreken op of voor", required=False, widget=DateInput,
                             help_text="Leeg: alles wat vandaag vernietigd mag worden.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gemeenten=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.gemeenten = {tenant.code: tenant for tenant in gemeenten}
+        if len(self.gemeenten) > 1:
+            self.fields["gemeente"].required = True
+            self.fields["gemeente"].error_messages["required"] = "Kies de gemeente van de lijst."
+            self.fields["gemeente"].choices = [("", "Kies een gemeente")] + [
+                (code, tenant.naam) for code, tenant in self.gemeenten.items()]
+        else:
+            del self.fields["gemeente"]
         self.fields["result_class"].choices = [("", "Alle resultaatklassen")] + [
             (c.code, str(c)) for c in selectors.result_classes()]
         self.fields["name"].initial = f"Vernietigingslijst {format_date(timezone.localdate())}"
+
+    def chosen_gemeente(self):
+        """The list's gemeente: the one chosen, or the archivaris's only one (None: none at all)."""
+        if "gemeente" in self.fields:
+            return self.gemeenten.get(self.cleaned_data.get("gemeente"))
+        return next(iter(self.gemeenten.values()), None)
 
 
 class ReviewForm(StyledForm):

@@ -224,6 +224,9 @@ class Tombstone(models.Model):
     destroy_after = models.DateField("te vernietigen na", null=True)
     destroyed_at = models.DateTimeField("vernietigd op")
     statement = models.ForeignKey(DestructionStatement, on_delete=models.PROTECT, related_name="tombstones")
+    # The controller that destroyed it (ADR 0030 §2), copied from its list: the metadata of a
+    # destroyed record name their gemeente by themselves, like a log line.
+    gemeente_code = models.CharField("gemeente", max_length=6, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = "vernietigd dossier (metagegevens)"

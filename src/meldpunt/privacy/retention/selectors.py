@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.tenancy import current as current_gemeente
+from meldpunt.tenancy.models import Tenant
 
 from . import blocks, dates, registry
 from .models import (
@@ -133,24 +134,54 @@ def _count(condition: Q) -> int:
             + cases.count() - cases.filter(pk__in=held_cases).count())
 
 
-def watchlist(today: date | None = None, gemeenten=None) -> list[Bucket]:
-    """Overdue, within 15 days, within 30 days (domain §8.6 privacy dashboard), of the scope."""
+def _code(gemeente) -> str:
+    return getattr(gemeente, "code", gemeente)
+
+
+def watchlist(today: date | None = None, gemeente=None) -> list[Bucket]:
+    """Overdue, within 15 days, within 30 days (domain §8.6 privacy dashboard); with ``gemeente``
+    (a Tenant or its code) only that gemeente's records — each gemeente its own controller."""
     today = today or timezone.localdate()
     edges = (("vervallen", "Termijn verstreken", None, today),
              ("binnen_15", "Verloopt binnen 15 dagen", today, today + timedelta(days=15)),
              ("binnen_30", "Verloopt binnen 30 dagen", today + timedelta(days=15), today + timedelta(days=30)))
+    own = Q(gemeente_id=_code(gemeente)) if gemeente is not None else Q()
     buckets = []
     for key, title, since, until in edges:
-        condition = (Q(destroy_after__lte=until) & (Q(destroy_after__gt=since) if since else Q())
-                     & current_gemeente.condition(gemeenten))
-        rows = due_records(until, since=since, limit=ROWS_PER_BUCKET, gemeenten=gemeenten)
+        condition = own & Q(destroy_after__lte=until) & (Q(destroy_after__gt=since) if since else Q())
+        rows = due_records(until, since=since, limit=ROWS_PER_BUCKET, gemeente=gemeente)
         buckets.append(Bucket(key, title, _count(condition), rows))
     return buckets
 
 
-def active_holds(gemeenten=None):
-    return (current_gemeente.limit(LegalHold.objects.filter(dates.active_holds_q()), gemeenten)
-            .select_related("signal", "casus", "placed_by").order_by("-placed_at"))
+def active_holds(gemeente=None):
+    """The holds in force; with ``gemeente`` those on its signals and casussen."""
+    holds = LegalHold.objects.filter(dates.active_holds_q())
+    if gemeente is not None:
+        code = _code(gemeente)
+        holds = holds.filter(Q(signal__gemeente_id=code) | Q(casus__gemeente_id=code))
+    return holds.select_related("signal", "casus", "placed_by").order_by("-placed_at")
+
+
+@dataclass
+class GemeenteOverview:
+    """One gemeente's part of the Bewaartermijnen page: its watchlist and its holds."""
+
+    gemeente: Tenant
+    buckets: list[Bucket]
+    holds: list
+
+
+def gemeenten_of(user, page: str = "bewaartermijnen_inzien") -> list[Tenant]:
+    """The gemeenten (by name) where ``user`` holds a role of ``page``."""
+    return list(Tenant.objects.filter(code__in=policy.page_gemeenten(user, page)).order_by("naam"))
+
+
+def overviews(user, today: date | None = None) -> list[GemeenteOverview]:
+    """The watchlist and holds of each gemeente where ``user`` opens the retention pages — never
+    another gemeente's records (ADR 0030 §7)."""
+    return [GemeenteOverview(tenant, watchlist(today, gemeente=tenant), list(active_holds(tenant)))
+            for tenant in gemeenten_of(user)]
 
 
 def destruction_lists(user=None, gemeenten=None):

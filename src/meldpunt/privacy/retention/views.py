@@ -24,12 +24,17 @@ from .models import DestructionList, DestructionStatement, LegalHold, ListStatus
 def _overview(request, readonly: bool, *, compose_form=None, hold_form=None):
     """The watchlist; with a refused form bound, its errors show at its fields (no redirect)."""
     scope = gemeente_scope(request)
+    overviews = selectors.overviews(request.user)
     return render(request, "retention/bewaartermijnen.html", {
-        "readonly": readonly, "buckets": selectors.watchlist(gemeenten=scope),
-        "lists": selectors.destruction_lists(request.user, scope)[:50], "holds": selectors.active_holds(scope),
-        "compose_form": compose_form or ComposeForm(prefix="lijst"),
+        "readonly": readonly, "overviews": overviews, "several": len(overviews) > 1,
+        "lists": selectors.destruction_lists(request.user, scope)[:50],
+        "compose_form": compose_form or _compose_form(request.user),
         "hold_form": hold_form or HoldForm(prefix="bewaarplicht"),
     })
+
+
+def _compose_form(user, data=None) -> ComposeForm:
+    return ComposeForm(data, prefix="lijst", gemeenten=selectors.gemeenten_of(user, "bewaartermijnen"))
 
 
 @page("bewaartermijnen")
@@ -45,13 +50,14 @@ def inzien(request):
 @page("bewaartermijnen")
 @require_POST
 def opstellen(request):
-    form = ComposeForm(request.POST, prefix="lijst")
+    form = _compose_form(request.user, request.POST)
     if not form.is_valid():
         return _overview(request, readonly=False, compose_form=form)
     data = form.cleaned_data
     try:
         destruction_list = services.compose(request.user, data["name"], kind=data["kind"],
-                                            result_class=data["result_class"], until=data["until"])
+                                            result_class=data["result_class"], until=data["until"],
+                                            gemeente=form.chosen_gemeente())
     except MeldpuntError as error:
         add_service_errors(form, error)
         return _overview(request, readonly=False, compose_form=form)
