@@ -58,11 +58,19 @@ def _load_set_model(con, reference_date: date, weights: dict[str, float]) -> Non
     con.execute(f"CREATE OR REPLACE TEMP TABLE set_statement AS {te_bekijken.statements_from('published')}")
 
 
-def recoverable_cells(cells_path: Path, memory_limit: str = "3GB", weights: dict[str, float] | None = None,
-                      reference_date: date | None = None) -> dict[str, int]:
+KEY = ("level", "area", "phenomenon", "period", "measure", "dim", "category")
+
+
+def attack(cells_path: Path, memory_limit: str = "3GB", weights: dict[str, float] | None = None,
+           reference_date: date | None = None, known: dict[tuple, tuple[float, float]] | None = None,
+           use_statements: bool = True) -> tuple[dict[str, int], dict[tuple, tuple[float, float]]]:
     """Attack the published cell file ``cells_path``: the hidden cells, how many were narrowed,
-    how many recovered exactly, and the propagation rounds. ``weights`` and ``reference_date``
-    (the method's, both public) are needed when the file carries the set "te bekijken"."""
+    how many recovered exactly, the propagation rounds and the statements of the set; and the
+    interval of every hidden count by its key. ``weights`` and ``reference_date`` (the method's,
+    both public) are needed when the file carries the set "te bekijken". ``known``: what the
+    attacker knows from elsewhere, {key: (lo, hi)} (e.g. another snapshot and a change they made
+    themselves), applied before propagating. ``use_statements`` False: the cells only (to tell
+    what the set adds)."""
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -75,10 +83,17 @@ def recoverable_cells(cells_path: Path, memory_limit: str = "3GB", weights: dict
         """)
         build_lines(con, "published")
         initial_bounds(con, "published", THRESHOLD)
+        if known:
+            con.execute(f"CREATE TEMP TABLE known ({', '.join(f'{k} VARCHAR' for k in KEY)}, lo DOUBLE, hi DOUBLE)")
+            con.executemany(f"INSERT INTO known VALUES ({', '.join('?' for _ in range(len(KEY) + 2))})",
+                            [(*key, lo, hi) for key, (lo, hi) in known.items()])
+            con.execute(f"""UPDATE bound SET lo = greatest(bound.lo, x.lo), hi = least(bound.hi, x.hi)
+                            FROM published p JOIN known x USING ({', '.join(KEY)})
+                            WHERE p.id = bound.id AND bound.hidden""")
         statements = con.execute(
             f"SELECT count(*) FROM published WHERE kind = 'score' AND measure = '{te_bekijken.MEASURE}'"
         ).fetchall()[0][0]
-        if statements:
+        if statements and use_statements:
             if weights is None or reference_date is None:
                 raise ValueError("The file carries the set 'te bekijken': the attack needs the weights and date.")
             _load_set_model(con, reference_date, weights)
@@ -89,7 +104,44 @@ def recoverable_cells(cells_path: Path, memory_limit: str = "3GB", weights: dict
             SELECT count(*), count(*) FILTER (WHERE hi - lo < public_width), count(*) FILTER (WHERE hi <= lo AND hi > 0)
             FROM bound WHERE hidden
         """).fetchall()[0]
+        pinned = [tuple(row) for row in con.execute(
+            f"SELECT {', '.join('p.' + k for k in KEY)}, b.lo FROM bound b JOIN published p USING (id) "
+            "WHERE b.hidden AND b.hi <= b.lo AND b.hi > 0 ORDER BY ALL LIMIT 20").fetchall()] if recovered else []
+        intervals = {tuple(row[:-2]): (row[-2], row[-1]) for row in con.execute(
+            f"SELECT {', '.join('p.' + k for k in KEY)}, b.lo, b.hi FROM bound b JOIN published p USING (id) "
+            "WHERE b.hidden").fetchall()} if known is not None else {}
     finally:
         con.close()
-    return {"hidden": hidden, "narrowed": narrowed, "recovered": recovered, "rounds": rounds,
-            "statements": statements}
+    return ({"hidden": hidden, "narrowed": narrowed, "recovered": recovered, "rounds": rounds,
+             "statements": statements, "pinned": pinned}, intervals)
+
+
+def recoverable_cells(cells_path: Path, memory_limit: str = "3GB", weights: dict[str, float] | None = None,
+                      reference_date: date | None = None) -> dict[str, int]:
+    """``attack`` on one file, the figures only (the pipeline's gate and the bench)."""
+    return attack(cells_path, memory_limit, weights, reference_date)[0]
+
+
+def recoverable_pair(first: Path, second: Path, changes: dict[tuple, float], weights: dict[str, float],
+                     reference_dates: tuple[date, date], rounds: int = 3, use_statements: bool = True
+                     ) -> dict[str, int]:
+    """Attack two consecutive snapshots together: ``changes`` {key: d} are the changes the attacker
+    knows exactly (second = first + d; a signal they added themselves); for those cells each
+    snapshot's interval narrows the other's, back and forth. Returns the second attack's figures
+    with ``recovered`` the cells pinned in either snapshot."""
+    known_first: dict[tuple, tuple[float, float]] = {}
+    result_first = result_second = None
+    for _ in range(rounds):
+        result_first, first_bounds = attack(first, weights=weights, reference_date=reference_dates[0],
+                                            known=known_first, use_statements=use_statements)
+        known_second = {k: (first_bounds[k][0] + d, first_bounds[k][1] + d) for k, d in changes.items()
+                        if k in first_bounds}
+        result_second, second_bounds = attack(second, weights=weights, reference_date=reference_dates[1],
+                                              known=known_second, use_statements=use_statements)
+        new_first = {k: (second_bounds[k][0] - d, second_bounds[k][1] - d) for k, d in changes.items()
+                     if k in second_bounds}
+        if new_first == known_first:
+            break
+        known_first = new_first
+    return {**result_second, "recovered": result_first["recovered"] + result_second["recovered"],
+            "pinned": result_first["pinned"] + result_second["pinned"]}

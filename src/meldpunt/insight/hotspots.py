@@ -56,6 +56,7 @@ SCORE_MEASURES = {
     "hotspotscore": "Hotspotscore (berekend uit de gepubliceerde, afgeschermde tellingen)",
     "hotspotrang": "Plaats in de hotspotlijst van de gemeente",
     "hotspot": "Niveau van een indicator in de hotspotscore (0 niet, 1 verhoogd, 2 sterk verhoogd)",
+    "te_bekijken": "Te bekijken (1 ja, 0 nee): uit de werkelijke tellingen, alleen of de buurt op de lijst staat",
 }
 # Bands of the published score (score ≥ bound), shown instead of the number.
 BANDS = ((25.0, "hoog"), (8.0, "verhoogd"), (0.0, "gemiddeld"))

@@ -22,12 +22,11 @@ import duckdb
 
 from . import te_bekijken
 from .audit import recoverable_cells
-from .bounds import propagate
 from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
-from .pinning import close_pins
+from .pinning import close_pins, pinned
 from .sources import SourceSet
-from .suppression import THRESHOLD, build_lines, pad_zeros, suppress
+from .suppression import THRESHOLD, pad_zeros, suppress
 
 PIPELINE_VERSION = "1.5"  # 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026)
 CURRENT = "actueel"
@@ -121,7 +120,7 @@ naar rato het deel van het jaar ervoor dat in de laatste twaalf maanden valt. Da
 tonen de plaats in de gemeente en een niveau ({_bands()}).
 Te bekijken: dezelfde score, maar met de werkelijke tellingen van de buurt (en de gepubliceerde verwachting,
 zeldzaamheid en gewichten). Buurten met ten minste {te_bekijken.MIN_INHABITANTS} inwoners (CBS) waarvan die score ten
-minste {_num(te_bekijken.SCORE_THRESHOLD)} is, staan op de lijst "te bekijken" — zonder score, plaats of niveau. Een buurt krijgt
+minste {_num(te_bekijken.THRESHOLD_FACTOR)} × het grootste product van gewicht en zeldzaamheid is, staan op de lijst "te bekijken" — zonder score, plaats of niveau. Een buurt krijgt
 alleen een uitspraak (wel of niet te bekijken) als geen van beide uitspraken een afgeschermde telling van die
 buurt zou verraden; zolang de gepubliceerde cijfers van een buurt niet veranderen, blijft haar uitspraak staan. Een hoge score is een
 aanwijzing om te kijken, nooit een oordeel over personen: mensen beslissen.
@@ -336,18 +335,17 @@ def _refuse_disclosure(partial: Path, weights: dict[str, float] | None = None,
             "tellingen precies te herleiden (regel P6). Er is niets gewijzigd; meld dit aan de beheerder.")
 
 
-def _te_bekijken(con, reference_date: date, previous: Path | None) -> int:
-    """The set "te bekijken": the intervals the published cells allow, then the statements."""
-    build_lines(con, "cells")
-    propagate(con, "cells", THRESHOLD)
-    return te_bekijken.build(con, reference_date, previous)
+def _suppressed(con) -> dict[str, int]:
+    primary, total = con.execute("SELECT count(*) FILTER (WHERE primary_hidden AND value > 0), "
+                                 "count(*) FILTER (WHERE hidden AND NOT primary_hidden) FROM cells").fetchall()[0]
+    return {"primary": primary, "secondary": total}
 
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None, close_pinned: bool = False, previous: Path | None = None) -> PipelineResult:
+        temp_dir: Path | None = None, close_pinned: bool = True, previous: Path | None = None) -> PipelineResult:
     """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
-    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off, see there).
+    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; on since 1.5).
     ``previous``: the previous snapshot's cell file, whose "te bekijken" statements carry over
     where a buurt's published input cells are unchanged (ADR 0026 part 9)."""
     started = time.perf_counter()
@@ -369,12 +367,13 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         step("optellen naar wijk en gemeente", lambda: build_cells(con))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
         counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
-        if close_pinned:
-            closing = step("vastgepinde tellingen extra afschermen", lambda: close_pins(con, "cells"))
-            counts["padded"] += closing["padded"]
+        closing = step("vastgepinde tellingen extra afschermen",
+                       lambda: close_pins(con, "cells") if close_pinned else {"padded": 0, "pinned": pinned(con)})
+        counts["padded"] += closing["padded"]
+        counts.update(_suppressed(con))
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         members = step("te bekijken (uit de exacte tellingen)",
-                       lambda: _te_bekijken(con, source.reference_date, previous))
+                       lambda: te_bekijken.build(con, source.reference_date, previous))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_suffix(".partial")

@@ -48,6 +48,17 @@ def _next_version() -> int:
     return (Snapshot.objects.aggregate(m=Max("version"))["m"] or 0) + 1
 
 
+def _previous_cells(previous: Snapshot | None) -> Path | None:
+    """The previous snapshot's cell file, whose "te bekijken" statements carry over where nothing
+    published changed (ADR 0026 part 9); None when there is none or it fails its check."""
+    if previous is None:
+        return None
+    try:
+        return storage.verified_path(previous)
+    except storage.SnapshotFileError:
+        return None
+
+
 def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: date | None = None,
                progress: Callable[[str], None] | None = None) -> Snapshot:
     """Make a new snapshot from the application's current data. ``user`` None means the system
@@ -60,15 +71,16 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
     target_dir = conf.snapshot_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
     cells_file = f"beeld-v{version:04d}-{timezone.now():%Y%m%d%H%M%S}.parquet"
+    previous = Snapshot.objects.order_by("-version").first()
     with tempfile.TemporaryDirectory(prefix="beeld-") as tmp:
         if progress:
             progress("gegevens uit de database (geminimaliseerd)")
         counts = extract.export_app_data(Path(tmp), reference_date)
         source = SourceSet(Path(tmp), "csv", reference_date, "snapshot-export van de applicatie")
         result = pipeline.run(source, target_dir / cells_file, selectors.hotspot_weights(), progress=progress,
-                              threads=conf.threads(), memory_limit=conf.memory_limit(), temp_dir=Path(tmp) / "duckdb")
+                              threads=conf.threads(), memory_limit=conf.memory_limit(), temp_dir=Path(tmp) / "duckdb",
+                              previous=_previous_cells(previous))
     sha = storage.seal(result.cells_path)
-    previous = Snapshot.objects.order_by("-version").first()
     diff = {}
     if previous is not None:
         if progress:

@@ -27,7 +27,11 @@ from pathlib import Path
 
 from .hotspots import CAP, STABILISER
 
-SCORE_THRESHOLD = 3.0  # T: tuned on seed 479 (M and L) only, ADR 0026 part 9
+# T = THRESHOLD_FACTOR × the largest weight × rarity of the beeld: as much as the strongest
+# indicator one standard step above its expectation. Relative, because rarity (and so the scale of
+# the score) differs between one gemeente and the whole country; both are published. Tuned on seed
+# 479 only (the K-th exact score was 1.02 × at M and 1.34 × at L), ADR 0026 part 9.
+THRESHOLD_FACTOR = 1.0
 MIN_INHABITANTS = 50  # N: a statement about a smaller buurt is nearly one about a household
 MEASURE = "te_bekijken"
 EPSILON = 1e-9  # rounding always in the direction that claims less
@@ -47,7 +51,7 @@ def link_inputs(con, table: str, reference_date: date) -> None:
         CREATE OR REPLACE TEMP TABLE set_link AS
         SELECT area AS buurt, measure, id,
                CASE WHEN measure <> 'signalen' OR period = '{year}' THEN 1.0
-                    ELSE {_previous_share(reference_date)} END AS coef
+                    ELSE {_previous_share(reference_date)} END::DOUBLE AS coef
         FROM {table}
         WHERE level = 'buurt' AND kind = 'telling' AND phenomenon = '*' AND dim = '' AND category = '*'
           AND measure IN (SELECT measure FROM hotspot_weights)
@@ -58,6 +62,13 @@ def link_inputs(con, table: str, reference_date: date) -> None:
         CREATE OR REPLACE TEMP TABLE set_comp AS
         SELECT buurt, measure, weight * rarity AS a, expected FROM hotspot_components
     """)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE set_threshold AS
+                    SELECT coalesce({THRESHOLD_FACTOR} * max(a), 0) AS t FROM set_comp""")
+
+
+def threshold(con) -> float:
+    """T of this beeld (after ``link_inputs``)."""
+    return con.execute("SELECT t FROM set_threshold").fetchall()[0][0]
 
 
 def exact_scores(con, table: str = "cells") -> None:
@@ -75,7 +86,7 @@ def exact_scores(con, table: str = "cells") -> None:
 def _narrowing_sql(statements: str) -> str:
     """New bounds (id, lo, hi) that the statements of table ``statements`` (buurt, member) give
     the hidden input cells, from the current table ``bound``."""
-    t = SCORE_THRESHOLD
+    t = "(SELECT t FROM set_threshold)"
     return f"""
         WITH h AS (SELECT l.buurt, l.measure, l.id, l.coef, b.lo, b.hi, b.hidden
                    FROM set_link l JOIN bound b USING (id) SEMI JOIN {statements} s USING (buurt)),
@@ -187,7 +198,7 @@ def build(con, reference_date: date, previous: Path | None = None, table: str = 
     eligible(con, table)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE set_statement AS
-        SELECT e.buurt, coalesce(x.score, 0) >= {SCORE_THRESHOLD} AS member
+        SELECT e.buurt, coalesce(x.score, 0) >= (SELECT t FROM set_threshold) AS member
         FROM set_eligible e LEFT JOIN exact_score x USING (buurt)
     """)
     carry_over(con, previous, table)
