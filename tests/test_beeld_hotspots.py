@@ -60,7 +60,7 @@ def test_planted_hotspots_rank_at_the_top_at_city_size(tmp_path):
 
 @pytest.mark.django_db
 def test_closing_pins_changes_nothing_where_nothing_is_pinned(tmp_path):
-    """``pipeline.run(close_pinned=True)`` (ADR 0026 part 8; the default since method 1.5) hides more
+    """``pipeline.run(close_pinned=True)`` (ADR 0026 part 8) hides more
     only where the interval attack pins a count; at demo size nothing is pinned, so the published
     file is the same as without it."""
     from meldpunt.insight import audit

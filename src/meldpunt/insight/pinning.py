@@ -12,7 +12,9 @@ is pinned or the passes run out (the gate in ``pipeline.run`` still decides).
 
 History: the first version (hide the smallest visible part, then rerun suppression from scratch)
 closed every pin at L but cost 150–200 s and hid wijk totals, whose padding drowned the rare
-indicators (recall@K 0.24 → 0.03). This one runs in the pipeline by default (method 1.5).
+indicators (recall@K 0.24 → 0.03). This one (leaves first, incremental suppression) is still off
+by default: at L (seed 4242, machine under load) it took 330 s and left 4 counts pinned once the
+set "te bekijken" was added (ADR 0026 part 9).
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from .pinning import close_pins, pinned
 from .sources import SourceSet
 from .suppression import THRESHOLD, pad_zeros, suppress
 
-PIPELINE_VERSION = "1.5"  # 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026)
+# 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026)
+PIPELINE_VERSION = "1.5"
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -117,13 +118,15 @@ gewicht uit de indicatormatrix en met de zeldzaamheid van de indicator (de natuu
 het aantal buurten gedeeld door het aantal buurten waar de indicator niet 0 is, minstens 0,25), en
 opgeteld. Signalen: de telling van het jaar van de peildatum plus
 naar rato het deel van het jaar ervoor dat in de laatste twaalf maanden valt. Dashboards en rapport
-tonen de plaats in de gemeente en een niveau ({_bands()}).
-Te bekijken: dezelfde score, maar met de werkelijke tellingen van de buurt (en de gepubliceerde verwachting,
-zeldzaamheid en gewichten). Buurten met ten minste {te_bekijken.MIN_INHABITANTS} inwoners (CBS) waarvan die score ten
-minste {_num(te_bekijken.THRESHOLD_FACTOR)} × het grootste product van gewicht en zeldzaamheid is, staan op de lijst "te bekijken" — zonder score, plaats of niveau. Een buurt krijgt
-alleen een uitspraak (wel of niet te bekijken) als geen van beide uitspraken een afgeschermde telling van die
-buurt zou verraden; zolang de gepubliceerde cijfers van een buurt niet veranderen, blijft haar uitspraak staan. Een hoge score is een
+tonen de plaats in de gemeente en een niveau ({_bands()}). Een hoge score is een
 aanwijzing om te kijken, nooit een oordeel over personen: mensen beslissen.
+Te bekijken: dezelfde score, maar met de werkelijke tellingen van de buurt (en de gepubliceerde
+verwachting, zeldzaamheid en gewichten). Buurten met ten minste {te_bekijken.MIN_INHABITANTS} inwoners (CBS)
+waarvan die score ten minste {_num(te_bekijken.THRESHOLD_FACTOR)} × het grootste product van gewicht en
+zeldzaamheid is, staan op de lijst "te bekijken" — zonder score, plaats of niveau. Een buurt krijgt
+alleen een uitspraak (wel of niet te bekijken) als geen van beide uitspraken een afgeschermde
+telling van die buurt zou verraden; zolang de gepubliceerde cijfers van een buurt niet veranderen,
+blijft haar uitspraak staan.
 Geen persoonsgegevens: de pijplijn telt per adres en per buurt; namen, BSN's, KvK-nummers en
 huisnummers komen niet in het beeld."""
 
@@ -343,9 +346,10 @@ def _suppressed(con) -> dict[str, int]:
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None, close_pinned: bool = True, previous: Path | None = None) -> PipelineResult:
+        temp_dir: Path | None = None, close_pinned: bool = False, previous: Path | None = None) -> PipelineResult:
     """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
-    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; on since 1.5).
+    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off: at L it
+    took 330 s under load and still left 4 pins, ADR 0026 part 9).
     ``previous``: the previous snapshot's cell file, whose "te bekijken" statements carry over
     where a buurt's published input cells are unchanged (ADR 0026 part 9)."""
     started = time.perf_counter()

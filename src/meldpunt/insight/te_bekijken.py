@@ -196,7 +196,7 @@ def build(con, reference_date: date, previous: Path | None = None, table: str = 
     link_inputs(con, table, reference_date)
     exact_scores(con, table)
     eligible(con, table)
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE set_statement AS
         SELECT e.buurt, coalesce(x.score, 0) >= (SELECT t FROM set_threshold) AS member
         FROM set_eligible e LEFT JOIN exact_score x USING (buurt)
