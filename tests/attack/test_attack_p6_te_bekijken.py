@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from datetime import date
 
 import duckdb
 import pytest
@@ -29,7 +30,9 @@ from django.urls import reverse
 from test_attack_p6_aggregates import analist, beeld  # noqa: F401 (fixtures)
 from test_attack_p6_intervals import export_to_cell_file
 
-from meldpunt.insight import audit, bounds, hotspots, selectors, storage, te_bekijken
+from meldpunt.insight import audit, bounds, hotspots, pipeline, selectors, storage, te_bekijken
+from meldpunt.insight.matrix import seed_weights
+from meldpunt.insight.sources import SourceSet
 from meldpunt.insight.suppression import THRESHOLD, build_lines
 
 pytestmark = [pytest.mark.attack, pytest.mark.django_db]
@@ -173,3 +176,13 @@ def test_a_statement_stays_while_the_buurts_published_cells_stay(analist, beeld)
         beeld.buurt)
     assert same
     assert [b for b in same if before[b] != after[b]] == []
+
+
+def test_no_statement_without_a_readable_previous_snapshot(generated_s, tmp_path):
+    """When the previous snapshot's file cannot be read nothing can be carried over, and a fresh
+    statement could be differenced against the earlier one: the pipeline then makes none."""
+    source = SourceSet(generated_s.out_dir, "parquet", date(2026, 10, 1), "test")
+    made = pipeline.run(source, tmp_path / "with.parquet", seed_weights())
+    withheld = pipeline.run(source, tmp_path / "without.parquet", seed_weights(), withhold_set=True)
+    assert _statements(tmp_path / "with.parquet") and made.te_bekijken > 0
+    assert _statements(tmp_path / "without.parquet") == {} and withheld.te_bekijken == 0

@@ -346,12 +346,14 @@ def _suppressed(con) -> dict[str, int]:
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None, close_pinned: bool = False, previous: Path | None = None) -> PipelineResult:
+        temp_dir: Path | None = None, close_pinned: bool = False, previous: Path | None = None,
+        withhold_set: bool = False) -> PipelineResult:
     """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
     ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off: at L it
     took 330 s under load and still left 4 pins, ADR 0026 part 9).
     ``previous``: the previous snapshot's cell file, whose "te bekijken" statements carry over
-    where a buurt's published input cells are unchanged (ADR 0026 part 9)."""
+    where a buurt's published input cells are unchanged (ADR 0026 part 9); ``withhold_set``: there
+    is a previous snapshot but its file cannot be read, so no statement is made."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
     con = _connect(threads, memory_limit, temp_dir)
@@ -377,7 +379,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         counts.update(_suppressed(con))
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
         members = step("te bekijken (uit de exacte tellingen)",
-                       lambda: te_bekijken.build(con, source.reference_date, previous))
+                       lambda: te_bekijken.build(con, source.reference_date, previous, withhold=withhold_set))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_suffix(".partial")

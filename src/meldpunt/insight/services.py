@@ -48,15 +48,16 @@ def _next_version() -> int:
     return (Snapshot.objects.aggregate(m=Max("version"))["m"] or 0) + 1
 
 
-def _previous_cells(previous: Snapshot | None) -> Path | None:
+def _previous_cells(previous: Snapshot | None) -> tuple[Path | None, bool]:
     """The previous snapshot's cell file, whose "te bekijken" statements carry over where nothing
-    published changed (ADR 0026 part 9); None when there is none or it fails its check."""
+    published changed (ADR 0026 part 9), and whether to withhold the statements: when the file
+    fails its check nothing can be carried over, and fresh statements could be differenced."""
     if previous is None:
-        return None
+        return None, False
     try:
-        return storage.verified_path(previous)
+        return storage.verified_path(previous), False
     except storage.SnapshotFileError:
-        return None
+        return None, True
 
 
 def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: date | None = None,
@@ -72,6 +73,7 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
     target_dir.mkdir(parents=True, exist_ok=True)
     cells_file = f"beeld-v{version:04d}-{timezone.now():%Y%m%d%H%M%S}.parquet"
     previous = Snapshot.objects.order_by("-version").first()
+    previous_cells, withhold_set = _previous_cells(previous)
     with tempfile.TemporaryDirectory(prefix="beeld-") as tmp:
         if progress:
             progress("gegevens uit de database (geminimaliseerd)")
@@ -79,7 +81,7 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
         source = SourceSet(Path(tmp), "csv", reference_date, "snapshot-export van de applicatie")
         result = pipeline.run(source, target_dir / cells_file, selectors.hotspot_weights(), progress=progress,
                               threads=conf.threads(), memory_limit=conf.memory_limit(), temp_dir=Path(tmp) / "duckdb",
-                              previous=_previous_cells(previous))
+                              previous=previous_cells, withhold_set=withhold_set)
     sha = storage.seal(result.cells_path)
     diff = {}
     if previous is not None:

@@ -189,10 +189,12 @@ def carry_over(con, previous: Path | None, table: str = "cells") -> None:
                    WHERE set_statement.buurt = c.buurt""")
 
 
-def build(con, reference_date: date, previous: Path | None = None, table: str = "cells") -> int:
+def build(con, reference_date: date, previous: Path | None = None, table: str = "cells",
+          withhold: bool = False) -> int:
     """Decide the statements and add them to ``table`` as cells of kind ``score`` (1 te bekijken,
     0 niet). Needs ``hotspot_components`` and ``bound`` (the published cells' intervals).
-    Returns the number of members."""
+    ``withhold``: make no statement at all (the previous snapshot's file cannot be read, so no
+    statement could be carried over). Returns the number of members."""
     link_inputs(con, table, reference_date)
     exact_scores(con, table)
     eligible(con, table)
@@ -202,6 +204,8 @@ def build(con, reference_date: date, previous: Path | None = None, table: str = 
         FROM set_eligible e LEFT JOIN exact_score x USING (buurt)
     """)
     carry_over(con, previous, table)
+    if withhold:
+        con.execute("DELETE FROM set_statement")
     con.execute(f"""
         INSERT INTO {table} BY NAME
         SELECT -4000000000 - row_number() OVER (ORDER BY s.buurt) AS id, 'buurt' AS level, s.buurt AS area,
