@@ -70,7 +70,10 @@ def test_generator_and_pipeline_for_the_smallest_gemeente(tmp_path):
     out = pipeline.run(SourceSet(directory, "parquet", date(2026, 10, 1), "test"), tmp_path / "cells.parquet",
                        seed_weights())
     assert out.cell_count > 0 and out.primary > 0
-    assert audit.recoverable_cells(tmp_path / "cells.parquet")["hidden"] == out.primary + out.secondary + out.padded
+    attack = audit.recoverable_cells(tmp_path / "cells.parquet", weights=seed_weights(),
+                                     reference_date=date(2026, 10, 1))
+    assert attack["hidden"] == out.primary + out.secondary + out.padded
+    assert attack["recovered"] == 0
 
 
 def test_generator_refuses_an_unknown_gemeente(tmp_path):

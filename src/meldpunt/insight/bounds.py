@@ -21,6 +21,12 @@ def propagate(con, table: str, threshold: int) -> int:
     """Fill temp table ``bound`` (id, hidden, lo, hi, public_width) for the count cells of
     ``table`` (``member`` must be built). Visible values are read from ``value`` only where the
     cell is not hidden, so the inference uses published values only. Returns the rounds taken."""
+    initial_bounds(con, table, threshold)
+    return tighten(con)
+
+
+def initial_bounds(con, table: str, threshold: int) -> None:
+    """Table ``bound`` with what each published cell says on its own (see ``propagate``)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE may_be_zero AS
         SELECT DISTINCT p.id FROM member p JOIN member t ON t.line = p.line AND t.is_total
@@ -38,6 +44,10 @@ def propagate(con, table: str, threshold: int) -> int:
                  AS public_width
         FROM {table} WHERE kind = 'telling'
     """)
+
+
+def tighten(con) -> int:
+    """Narrow ``bound`` over the lines of ``member`` until nothing moves; returns the rounds."""
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1

@@ -88,6 +88,7 @@ class Dashboard:
     map: maps.Map | None = None
     map_rows: list[tuple[str, str, str]] = field(default_factory=list)
     hotspots: list[dict] = field(default_factory=list)
+    te_bekijken: list[dict] = field(default_factory=list)  # the set of ADR 0026 part 9: membership only
     # Context from CBS (public, not our counts): the gemeente against similar gemeenten and its
     # provincie, and the same figures per wijk (or per buurt of the chosen wijk).
     comparison: list[kerncijfers.Comparison] = field(default_factory=list)
@@ -168,6 +169,7 @@ def build(theme: Theme, snap, filters: Filters) -> Dashboard:
     board.map_rows = sorted(((code, buurt_names.get(code, code), cell.display) for code, cell in values.items()),
                             key=lambda r: r[1])
     board.hotspots = hotspot_list(buurt_cells, buurt_names, measures=theme_measures(theme))
+    board.te_bekijken = te_bekijken_list(buurt_cells, buurt_names, measures=theme_measures(theme))
     add_context(board, theme, filters)
     return board
 
@@ -225,6 +227,23 @@ def hotspot_list(buurt_cells, names: dict[str, str], top: int = 10,
         "indicatoren": [f"{MEASURES.get(m, m)} ({LEVEL_LABELS[level]})"
                         for m, level in sorted(components.get(c.area, []), key=lambda x: (-x[1], x[0]))],
     } for i, c in enumerate(ranked, start=1) if (c.value or 0) > 0]
+
+
+def te_bekijken_list(buurt_cells, names: dict[str, str], measures: tuple[str, ...] | None = None) -> list[dict]:
+    """The buurten "te bekijken" (ADR 0026 part 9): membership only, decided from the exact counts —
+    no place, score or level of their own. Listed by name; the reasons are the published
+    components (levels of the published-cell score). With ``measures`` (a theme) only members with
+    a raised indicator of the theme, so each theme shows its own."""
+    members = {c.area for c in buurt_cells if c.measure == "te_bekijken" and c.value}
+    reasons: dict[str, list[tuple[str, int]]] = {}
+    for c in buurt_cells:
+        if c.area in members and c.measure == "hotspot" and c.value and (measures is None or c.category in measures):
+            reasons.setdefault(c.area, []).append((c.category, int(c.value)))
+    if measures is not None:
+        members = {m for m in members if m in reasons}
+    return [{"code": code, "naam": names.get(code, code),
+             "indicatoren": [MEASURES.get(m, m) for m, _ in sorted(reasons.get(code, []), key=lambda x: (-x[1], x[0]))]}
+            for code in sorted(members, key=lambda code: (names.get(code, code), code))]
 
 
 def _sbi_names():

@@ -56,6 +56,7 @@ SCORE_MEASURES = {
     "hotspotscore": "Hotspotscore (berekend uit de gepubliceerde, afgeschermde tellingen)",
     "hotspotrang": "Plaats in de hotspotlijst van de gemeente",
     "hotspot": "Niveau van een indicator in de hotspotscore (0 niet, 1 verhoogd, 2 sterk verhoogd)",
+    "te_bekijken": "Te bekijken (1 ja, 0 nee): uit de werkelijke tellingen, alleen of de buurt op de lijst staat",
 }
 # Bands of the published score (score ≥ bound), shown instead of the number.
 BANDS = ((25.0, "hoog"), (8.0, "verhoogd"), (0.0, "gemiddeld"))
@@ -118,14 +119,19 @@ FROM rated JOIN rarity USING (measure)
 """
 
 
-def hotspot_rows(con, weights: dict[str, float], reference_date: date, top: int = 10) -> list[dict]:
-    """Score every buurt from the published cells, add the score cells to ``cells``, return the
-    top ``top`` per gemeente. Run after suppression."""
+def load_weights(con, weights: dict[str, float]) -> None:
+    """Table ``hotspot_weights`` (measure, weight) of the indicators with a weight above 0."""
     con.execute("CREATE OR REPLACE TEMP TABLE hotspot_weights (measure VARCHAR, weight DOUBLE)")
     rows = [(m, float(w)) for m, w in weights.items() if float(w) > 0]
     if rows:
         con.execute("INSERT INTO hotspot_weights VALUES " + ", ".join("(?, ?)" for _ in rows),
                     [v for row in rows for v in row])
+
+
+def hotspot_rows(con, weights: dict[str, float], reference_date: date, top: int = 10) -> list[dict]:
+    """Score every buurt from the published cells, add the score cells to ``cells``, return the
+    top ``top`` per gemeente. Run after suppression."""
+    load_weights(con, weights)
     con.execute(hotspot_sql(reference_date))
     con.execute("""
         CREATE OR REPLACE TEMP TABLE hotspot_scores AS

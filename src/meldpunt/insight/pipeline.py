@@ -20,14 +20,16 @@ from pathlib import Path
 
 import duckdb
 
+from . import te_bekijken
 from .audit import recoverable_cells
 from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
-from .pinning import close_pins
+from .pinning import close_pins, pinned
 from .sources import SourceSet
 from .suppression import THRESHOLD, pad_zeros, suppress
 
-PIPELINE_VERSION = "1.4"  # 1.3: zero padding and the disclosure gate; 1.4: padded "<5" share the wijk (ADR 0026)
+# 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026)
+PIPELINE_VERSION = "1.5"
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -118,6 +120,13 @@ opgeteld. Signalen: de telling van het jaar van de peildatum plus
 naar rato het deel van het jaar ervoor dat in de laatste twaalf maanden valt. Dashboards en rapport
 tonen de plaats in de gemeente en een niveau ({_bands()}). Een hoge score is een
 aanwijzing om te kijken, nooit een oordeel over personen: mensen beslissen.
+Te bekijken: dezelfde score, maar met de werkelijke tellingen van de buurt (en de gepubliceerde
+verwachting, zeldzaamheid en gewichten). Buurten met ten minste {te_bekijken.MIN_INHABITANTS} inwoners (CBS)
+waarvan die score ten minste {_num(te_bekijken.THRESHOLD_FACTOR)} × het grootste product van gewicht en
+zeldzaamheid is, staan op de lijst "te bekijken" — zonder score, plaats of niveau. Een buurt krijgt
+alleen een uitspraak (wel of niet te bekijken) als geen van beide uitspraken een afgeschermde
+telling van die buurt zou verraden; zolang de gepubliceerde cijfers van een buurt niet veranderen,
+blijft haar uitspraak staan.
 Geen persoonsgegevens: de pijplijn telt per adres en per buurt; namen, BSN's, KvK-nummers en
 huisnummers komen niet in het beeld."""
 
@@ -136,6 +145,7 @@ class PipelineResult:
     seconds: float
     steps: dict[str, float] = field(default_factory=dict)
     padded: int = 0  # zeros published as "<5" (ADR 0026); not in ``primary``, which counts 1 … 4
+    te_bekijken: int = 0  # buurten in the set "te bekijken" (ADR 0026 part 9)
 
 
 def _connect(threads: int, memory_limit: str, temp_dir: Path | None) -> duckdb.DuckDBPyConnection:
@@ -341,10 +351,12 @@ def build_cells(con, regio: str | None = None) -> None:
     """)
 
 
-def _refuse_disclosure(partial: Path) -> None:
-    """The gate of ADR 0026: attack the file as it would be published; when any suppressed count
-    can be pinned down, delete it and refuse (no snapshot is better than one that leaks)."""
-    result = recoverable_cells(partial)
+def _refuse_disclosure(partial: Path, weights: dict[str, float] | None = None,
+                       reference_date: date | None = None) -> None:
+    """The gate of ADR 0026: attack the file as it would be published (its cells and the set "te
+    bekijken" together); when any suppressed count can be pinned down, delete it and refuse (no
+    snapshot is better than one that leaks)."""
+    result = recoverable_cells(partial, weights=weights, reference_date=reference_date)
     if result["recovered"]:
         partial.unlink(missing_ok=True)
         raise DisclosureError(
@@ -352,12 +364,23 @@ def _refuse_disclosure(partial: Path) -> None:
             "tellingen precies te herleiden (regel P6). Er is niets gewijzigd; meld dit aan de beheerder.")
 
 
+def _suppressed(con) -> dict[str, int]:
+    primary, total = con.execute("SELECT count(*) FILTER (WHERE primary_hidden AND value > 0), "
+                                 "count(*) FILTER (WHERE hidden AND NOT primary_hidden) FROM cells").fetchall()[0]
+    return {"primary": primary, "secondary": total}
+
+
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None, close_pinned: bool = False, regio: str | None = None) -> PipelineResult:
+        temp_dir: Path | None = None, close_pinned: bool = False, regio: str | None = None,
+        previous: Path | None = None, withhold_set: bool = False) -> PipelineResult:
     """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
     ``regio``: the code of the regio whose member gemeenten ``source`` holds (one table, §11 ADR 0030).
-    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off, see there)."""
+    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off: at L it
+    took 330 s under load and still left 4 pins, ADR 0026 part 9).
+    ``previous``: the previous snapshot's cell file, whose "te bekijken" statements carry over
+    where a buurt's published input cells are unchanged (ADR 0026 part 9); ``withhold_set``: there
+    is a previous snapshot but its file cannot be read, so no statement is made."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
     con = _connect(threads, memory_limit, temp_dir)
@@ -377,10 +400,13 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         step("optellen naar wijk en gemeente", lambda: build_cells(con, regio))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
         counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
-        if close_pinned:
-            closing = step("vastgepinde tellingen extra afschermen", lambda: close_pins(con, "cells"))
-            counts["padded"] += closing["padded"]
+        closing = step("vastgepinde tellingen extra afschermen",
+                       lambda: close_pins(con, "cells") if close_pinned else {"padded": 0, "pinned": pinned(con)})
+        counts["padded"] += closing["padded"]
+        counts.update(_suppressed(con))
         hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
+        members = step("te bekijken (uit de exacte tellingen)",
+                       lambda: te_bekijken.build(con, source.reference_date, previous, withhold=withhold_set))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_suffix(".partial")
@@ -389,7 +415,8 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
                              CASE WHEN hidden THEN NULL ELSE value END AS value, hidden, primary_hidden
                       FROM cells)
                 TO '{partial}' (FORMAT parquet, COMPRESSION zstd)"""))
-        step("controle: geen telling te herleiden", lambda: _refuse_disclosure(partial))
+        step("controle: geen telling te herleiden",
+             lambda: _refuse_disclosure(partial, weights, source.reference_date))
         partial.replace(out_path)
         periods = [row[0] for row in con.execute(
             "SELECT DISTINCT period FROM cells WHERE period <> 'actueel' ORDER BY period").fetchall()]
@@ -403,4 +430,4 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         con.close()
     return PipelineResult(out_path, n_cells, counts["primary"], counts["secondary"], counts["rounds"], periods,
                           int(area_year), hotspots, {k: int(v) for k, v in totals.items()},
-                          time.perf_counter() - started, steps, counts["padded"])
+                          time.perf_counter() - started, steps, counts["padded"], members)

@@ -27,24 +27,26 @@ def context(snap, gemeente: str | None = None) -> dict:
         measure = theme.registry_measures[0] if theme.registry_measures else "signalen"
         filters = Filters(gemeente=code, wijk="", period=period, phenomenon=theme.phenomena[0], map_measure=measure)
         boards.append(dashboards.build(theme, snap, filters))
-    overall = _overall_hotspots(snap, code)
+    overall, te_bekijken = _overall_hotspots(snap, code)
     return {"snapshot": snap, "boards": boards, "gemeente": codes.get(code, code), "meta": exports.meta(snap),
             "measures": MEASURES, "printed_at": timezone.localtime(), "period": period,
-            "summary": _summary(snap, code, period, overall), "hotspots": overall,
+            "summary": _summary(snap, code, period, overall, te_bekijken), "hotspots": overall,
             "changes": _changes(snap), "wijken": _per_wijk(snap, code, period, overall),
             "comparison": kerncijfers.compare(code), "comparison_text": kerncijfers.describe(code),
             # The overall hotspot list, in the shape the hotspot include reads.
-            "report_board": SimpleNamespace(theme=SimpleNamespace(slug="rapport"), snapshot=snap, hotspots=overall)}
+            "report_board": SimpleNamespace(theme=SimpleNamespace(slug="rapport"), snapshot=snap, hotspots=overall,
+                                            te_bekijken=te_bekijken)}
 
 
-def _overall_hotspots(snap, gemeente: str) -> list[dict]:
+def _overall_hotspots(snap, gemeente: str) -> tuple[list[dict], list[dict]]:
+    """The ranked list (published-cell score) and the set "te bekijken" of the gemeente."""
     wijken = sorted({c.area for c in selectors.cells(snap, level="wijk", parent=gemeente, measure="adressen")})
     buurt_cells = selectors.cells(snap, level="buurt", parent=wijken)
     names = selectors.area_names({c.area for c in buurt_cells})
-    return dashboards.hotspot_list(buurt_cells, names)
+    return dashboards.hotspot_list(buurt_cells, names), dashboards.te_bekijken_list(buurt_cells, names)
 
 
-def _summary(snap, gemeente: str, period: str, hotspots: list[dict]) -> dict:
+def _summary(snap, gemeente: str, period: str, hotspots: list[dict], te_bekijken: list[dict]) -> dict:
     found = {(c.measure, c.period): c for c in selectors.cells(
         snap, level="gemeente", area=gemeente, phenomenon="*", dim="", category="*")}
 
@@ -54,7 +56,8 @@ def _summary(snap, gemeente: str, period: str, hotspots: list[dict]) -> dict:
 
     figures = [(f"{MEASURES[m]} in {period}", shown(m, period)) for m in ("signalen", "casussen", "interventies")]
     standing = [c for c in kerncijfers.compare(gemeente) if c.verdict.startswith(("hoger", "lager"))]
-    return {"figures": figures, "first": [h["naam"] for h in hotspots[:3]], "standing": standing}
+    return {"figures": figures, "first": [h["naam"] for h in hotspots[:3]],
+            "te_bekijken": [h["naam"] for h in te_bekijken], "standing": standing}
 
 
 def _changes(snap) -> dict:

@@ -60,6 +60,18 @@ def _scope(gemeente, regio) -> scopes.Scope:
     return found
 
 
+def _previous_cells(previous: Snapshot | None) -> tuple[Path | None, bool]:
+    """The previous snapshot's cell file, whose "te bekijken" statements carry over where nothing
+    published changed (ADR 0026 part 9), and whether to withhold the statements: when the file
+    fails its check nothing can be carried over, and fresh statements could be differenced."""
+    if previous is None:
+        return None, False
+    try:
+        return storage.verified_path(previous), False
+    except storage.SnapshotFileError:
+        return None, True
+
+
 def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: date | None = None,
                progress: Callable[[str], None] | None = None, gemeente=None, regio=None) -> Snapshot:
     """Make a new snapshot from the application's current data. ``user`` None means the system
@@ -77,6 +89,8 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
     target_dir.mkdir(parents=True, exist_ok=True)
     label = f"{scope.regio.code}-" if scope.regio else f"{scope.gemeente.code.lower()}-"
     cells_file = f"beeld-{label}v{version:04d}-{timezone.now():%Y%m%d%H%M%S}.parquet"
+    previous = Snapshot.objects.filter(scope.snapshots()).order_by("-version").first()
+    previous_cells, withhold_set = _previous_cells(previous)
     with tempfile.TemporaryDirectory(prefix="beeld-") as tmp:
         if progress:
             progress("gegevens uit de database (geminimaliseerd)")
@@ -84,9 +98,9 @@ def regenerate(*, user=None, trigger: str = Trigger.ON_DEMAND, reference_date: d
         source = SourceSet(Path(tmp), "csv", reference_date, "snapshot-export van de applicatie")
         result = pipeline.run(source, target_dir / cells_file, selectors.hotspot_weights(), progress=progress,
                               threads=conf.threads(), memory_limit=conf.memory_limit(), temp_dir=Path(tmp) / "duckdb",
-                              regio=scope.regio.code if scope.regio else None)
+                              regio=scope.regio.code if scope.regio else None,
+                              previous=previous_cells, withhold_set=withhold_set)
     sha = storage.seal(result.cells_path)
-    previous = Snapshot.objects.filter(scope.snapshots()).order_by("-version").first()
     diff = {}
     if previous is not None:
         if progress:

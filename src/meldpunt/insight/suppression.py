@@ -53,19 +53,25 @@ def build_lines(con, table: str = "cells") -> None:
     """)
 
 
-def suppress(con, table: str = "cells", progress=None, primary_done: bool = False) -> dict[str, int]:
+def suppress(con, table: str = "cells", progress=None, primary_done: bool = False,
+             start_from: str | None = None) -> dict[str, int]:
     """Set ``hidden`` and ``primary_hidden`` on ``table`` (which needs id, kind, value and the key
     columns). Returns the number of primary and secondary suppressions and the rounds taken.
 
     Rounds are incremental: a line can only become unsafe when one of its cells was hidden, so
-    each round looks only at the lines of the cells hidden in the round before."""
+    each round looks only at the lines of the cells hidden in the round before. ``start_from``: a
+    table of ids just hidden (the lines in ``member`` are current); only their lines are looked at
+    first (used by ``pinning``)."""
     if not primary_done:  # the pipeline sets the primary flags when it creates the cells
         con.execute(f"""
             UPDATE {table} SET primary_hidden = (kind = 'telling' AND value > 0 AND value < {THRESHOLD}),
                                hidden = (kind = 'telling' AND value > 0 AND value < {THRESHOLD})
         """)
-    build_lines(con, table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE newly AS SELECT id FROM {table} WHERE hidden")
+    if start_from:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE newly AS SELECT id FROM {start_from}")
+    else:
+        build_lines(con, table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE newly AS SELECT id FROM {table} WHERE hidden")
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1
