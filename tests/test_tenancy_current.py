@@ -1,9 +1,8 @@
 """The gemeente a person works for (ADR 0030 §4, §10): the header's switcher, ``?gemeente=`` links,
 the werkvoorraad and its CSV per scope, detail pages that switch to their record's gemeente.
 
-Roles per gemeente are step S3 (the policy helper, in parallel). Until then a role holds in every
-active gemeente; to make a user hold roles in only some gemeenten these tests monkeypatch
-``meldpunt.policy.base.gemeenten_with`` (the one function ``holds`` and ``granted`` read).
+Roles are held per gemeente (ADR 0030 §3): a person of several gemeenten is given roles in each
+(``make_user(..., gemeente=)`` then ``grant_roles``), a person of one gemeente roles there only.
 """
 
 from __future__ import annotations
@@ -14,52 +13,25 @@ import io
 import pytest
 from django.urls import reverse
 
+from conftest import grant_roles, make_tenant
 from factories import OTHER_NAME, new_signal
-from meldpunt import policy
-from meldpunt.policy import base as policy_base
 from meldpunt.privacy.models import SecurityEvent, SecurityLogEntry
 from meldpunt.tenancy import current
-from meldpunt.tenancy.models import Tenant
 
 pytestmark = pytest.mark.django_db
 
 ZAANSTAD, WORMERLAND = "GM0479", "GM0880"
 
 
-def add_wormerland() -> Tenant:
-    return Tenant.objects.create(code=WORMERLAND, naam="Wormerland", reference_prefix="WL", key_slot=WORMERLAND,
-                                 log_chain=f"verwerking:{WORMERLAND}", register_uri="urn:nl:gm0880:register")
-
-
 @pytest.fixture
-def only_in(monkeypatch):
-    """``only_in(user, "GM0479")``: from now on ``user`` holds their roles only in these gemeenten."""
-    real = policy_base.gemeenten_with
-    where: dict[int, frozenset[str]] = {}
-
-    def gemeenten_with(user, roles):
-        codes = real(user, roles)
-        return codes & where[user.pk] if getattr(user, "pk", None) in where else codes
-
-    monkeypatch.setattr(policy_base, "gemeenten_with", gemeenten_with)
-    # ``meldpunt.policy`` re-exports the function: the same patch under that name.
-    monkeypatch.setattr(policy, "gemeenten_with", gemeenten_with)
-
-    def restrict(user, *codes):
-        where[user.pk] = frozenset(codes)
-
-    return restrict
-
-
-@pytest.fixture
-def two_gemeenten(home_gemeente, make_user, only_in):
+def two_gemeenten(home_gemeente, make_user):
     """Zaanstad (home) and Wormerland, a signal in each; a regisseur of both, a beoordelaar of Zaanstad."""
-    wormerland = add_wormerland()
-    regisseur = make_user("beoordelaar", "regisseur", username="regio-regisseur")
+    wormerland = make_tenant()
+    regisseur = make_user("beoordelaar", "regisseur", username="regio-regisseur", gemeente=home_gemeente)
+    grant_roles(regisseur, "beoordelaar", "regisseur", gemeente=wormerland)
     zaans = new_signal(regisseur, gemeente=home_gemeente)
     wormer = new_signal(regisseur, OTHER_NAME, "999990019", index=1, gemeente=wormerland)
-    local = make_user("beoordelaar", username="zaanse-beoordelaar")
-    only_in(local, ZAANSTAD)
+    local = make_user("beoordelaar", username="zaanse-beoordelaar", gemeente=home_gemeente)
     return {"regisseur": regisseur, "local": local, "zaans": zaans, "wormer": wormer, "wormerland": wormerland}
 
 
@@ -165,9 +137,8 @@ def test_the_switcher_sends_back_only_to_this_site(client, two_gemeenten):
     assert answer["Location"] == reverse("web:start")
 
 
-def test_an_fg_may_choose_although_the_fg_only_reads(client, home_gemeente, make_user):
-    add_wormerland()
-    fg = make_user("fg")
+def test_an_fg_may_choose_although_the_fg_only_reads(client, home_gemeente, wormerland, make_user):
+    fg = grant_roles(make_user("fg", gemeente=home_gemeente), "fg", gemeente=wormerland)
     client.force_login(fg)
     assert client.post(reverse("tenancy:kiezen"), {"gemeente": WORMERLAND}).status_code == 302
     assert client.session[current.SESSION_KEY] == WORMERLAND

@@ -52,9 +52,11 @@ class Journey:
         self.pages = 0
         self.walkers: list[Walker] = []
 
-    def person(self, username: str | None, roles=(), full_name: str = "") -> Walker:
-        """A person with ``roles`` and a full name, logged in; ``username=None`` for the public."""
-        walker = Walker(self, username, list(roles), full_name)
+    def person(self, username: str | None, roles=(), full_name: str = "", gemeenten=()) -> Walker:
+        """A person with ``roles`` and a full name, logged in; ``username=None`` for the public.
+        ``gemeenten`` (Tenants or codes): where the roles are held, each of them (ADR 0030 §3);
+        default the installation's only gemeente."""
+        walker = Walker(self, username, list(roles), full_name, list(gemeenten))
         self.walkers.append(walker)
         return walker
 
@@ -71,7 +73,8 @@ class Journey:
 class Walker:
     """One person in their own browser session; every page is checked as it is opened."""
 
-    def __init__(self, journey: Journey, username: str | None, roles: list[str], full_name: str):
+    def __init__(self, journey: Journey, username: str | None, roles: list[str], full_name: str,
+                 gemeenten: list | None = None):
         self.journey = journey
         self.context = new_context(journey.browser, journey.base)
         self.page = self.context.new_page()
@@ -81,7 +84,12 @@ class Walker:
         self.user = None
         if username:
             first, _, last = full_name.partition(" ")
-            self.user = account_services.create_user(username, PASSWORD, roles, first_name=first, last_name=last)
+            first_gemeente, *more = gemeenten or [None]
+            self.user = account_services.create_user(username, PASSWORD, roles, first_name=first, last_name=last,
+                                                     gemeente=first_gemeente)
+            for gemeente in more:  # before logging in: the first page already shows where they work
+                for role in roles:
+                    account_services.grant_role(self.user, role, gemeente=gemeente)
             self.open("/inloggen/", "inloggen")
             self.page.get_by_label("Gebruikersnaam").fill(username)
             self.page.get_by_label("Wachtwoord").fill(PASSWORD)
