@@ -52,9 +52,10 @@ class Journey:
         self.pages = 0
         self.walkers: list[Walker] = []
 
-    def person(self, username: str | None, roles=(), full_name: str = "") -> Walker:
-        """A person with ``roles`` and a full name, logged in; ``username=None`` for the public."""
-        walker = Walker(self, username, list(roles), full_name)
+    def person(self, username: str | None, roles=(), full_name: str = "", gemeente=None) -> Walker:
+        """A person with ``roles`` (in ``gemeente``; default the only gemeente) and a full name,
+        logged in; ``username=None`` for the public."""
+        walker = Walker(self, username, list(roles), full_name, gemeente)
         self.walkers.append(walker)
         return walker
 
@@ -71,7 +72,7 @@ class Journey:
 class Walker:
     """One person in their own browser session; every page is checked as it is opened."""
 
-    def __init__(self, journey: Journey, username: str | None, roles: list[str], full_name: str):
+    def __init__(self, journey: Journey, username: str | None, roles: list[str], full_name: str, gemeente=None):
         self.journey = journey
         self.context = new_context(journey.browser, journey.base)
         self.page = self.context.new_page()
@@ -81,7 +82,8 @@ class Walker:
         self.user = None
         if username:
             first, _, last = full_name.partition(" ")
-            self.user = account_services.create_user(username, PASSWORD, roles, first_name=first, last_name=last)
+            self.user = account_services.create_user(username, PASSWORD, roles, gemeente=gemeente, first_name=first,
+                                                     last_name=last)
             self.open("/inloggen/", "inloggen")
             self.page.get_by_label("Gebruikersnaam").fill(username)
             self.page.get_by_label("Wachtwoord").fill(PASSWORD)
