@@ -15,8 +15,8 @@ from django.utils import timezone
 from health_check.exceptions import ServiceUnavailable
 from PIL import Image
 
+from conftest import grant_roles
 from factories import new_signal
-from meldpunt import policy
 from meldpunt.core import keys
 from meldpunt.health import checks
 from meldpunt.intake import services as intake
@@ -47,29 +47,18 @@ def wormerland(db):
                                  log_chain="verwerking:GM0880", register_uri="urn:nl:gm0880:register")
 
 
-@pytest.fixture
-def per_gemeente_roles(monkeypatch):
-    """Roles held per gemeente (the policy's contract, ADR 0030 §3): which gemeenten each user has
-    the asked roles in. Until step S3 every role holds in every gemeente; here a user holds them
-    only where the test says."""
-    where: dict[int, frozenset[str]] = {}
-    everywhere = policy.gemeenten_with
-
-    def gemeenten_with(user, roles):
-        return everywhere(user, roles) & where.get(user.pk, frozenset())
-
-    monkeypatch.setattr(policy, "gemeenten_with", gemeenten_with)
-
-    def give(user, *codes):
-        where[user.pk] = frozenset(codes)
-        return user
-
-    return give
+def staff(make_user, roles, *gemeenten):
+    """A user holding ``roles`` in each of ``gemeenten`` (roles are held per gemeente, ADR 0030 §3)."""
+    first, *more = gemeenten
+    user = make_user(*roles, gemeente=first)
+    for gemeente in more:
+        grant_roles(user, *roles, gemeente=gemeente)
+    return user
 
 
 @pytest.fixture
-def regie(make_user):
-    return make_user("regisseur", "teamlid", "beoordelaar")
+def regie(make_user, zaanstad, wormerland):
+    return staff(make_user, ("regisseur", "teamlid", "beoordelaar"), zaanstad, wormerland)
 
 
 def png() -> bytes:
@@ -156,9 +145,9 @@ def test_one_chain_per_gemeente_each_numbered_from_one_and_verified(regie, zaans
 
 
 def test_the_fg_of_one_gemeente_sees_only_its_own_log_lines_and_security_events(
-        make_user, regie, zaanstad, wormerland, per_gemeente_roles):
-    fg_zaanstad = per_gemeente_roles(make_user("fg"), "GM0479")
-    fg_wormerland = per_gemeente_roles(make_user("fg"), "GM0880")
+        make_user, regie, zaanstad, wormerland):
+    fg_zaanstad = make_user("fg", gemeente=zaanstad)
+    fg_wormerland = make_user("fg", gemeente=wormerland)
     there = new_signal(regie, bsn=BSN, index=1, gemeente=wormerland)
     log.record("signaal_inzien", "signaal_beoordelen", [DataSubject("bsn", BSN)], user=regie, obj=there)
     log.record("signaal_inzien", "signaal_beoordelen", [DataSubject("bsn", BSN)], user=regie, gemeente=zaanstad)
@@ -194,7 +183,7 @@ def test_the_fg_of_one_gemeente_sees_only_its_own_log_lines_and_security_events(
 
 
 def test_a_destruction_list_of_one_gemeente_holds_none_of_anothers_records(make_user, regie, zaanstad, wormerland):
-    archivaris = make_user("archivaris")
+    archivaris = staff(make_user, ("archivaris",), zaanstad, wormerland)
     here, there = new_signal(regie, gemeente=zaanstad), new_signal(regie, index=1, gemeente=wormerland)
     past = timezone.localdate() - timedelta(days=1)
     Signal.objects.filter(pk__in=[here.pk, there.pk]).update(destroy_after=past)
@@ -240,12 +229,11 @@ def test_every_log_call_names_its_controller_or_an_owned_record():
     assert not missing, "log.record zonder obj= of gemeente=: " + ", ".join(missing)
 
 
-def test_the_toezicht_page_shows_the_chains_of_the_fgs_own_gemeenten(
-        make_user, regie, zaanstad, wormerland, per_gemeente_roles):
+def test_the_toezicht_page_shows_the_chains_of_the_fgs_own_gemeenten(make_user, regie, zaanstad, wormerland):
     there = new_signal(regie, index=1, gemeente=wormerland)
     log.record("signaal_inzien", "signaal_beoordelen", [DataSubject("bsn", BSN)], user=regie, obj=there)
-    fg_wormerland = per_gemeente_roles(make_user("fg"), "GM0880")
-    both = per_gemeente_roles(make_user("fg"), "GM0479", "GM0880")
+    fg_wormerland = make_user("fg", gemeente=wormerland)
+    both = staff(make_user, ("fg",), zaanstad, wormerland)
     assert [label for label, _ in selectors.chain_heads(fg_wormerland)] == ["Verwerkingslog", "Beveiligingslog"]
     assert selectors.chain_heads(fg_wormerland)[0][1].chain == "verwerking:GM0880"
     assert [label for label, _ in selectors.chain_heads(both)] == [

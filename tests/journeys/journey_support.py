@@ -52,11 +52,11 @@ class Journey:
         self.pages = 0
         self.walkers: list[Walker] = []
 
-    def person(self, username: str | None, roles=(), full_name: str = "", gemeenten=()) -> Walker:
+    def person(self, username: str | None, roles=(), full_name: str = "", gemeenten=(), gemeente=None) -> Walker:
         """A person with ``roles`` and a full name, logged in; ``username=None`` for the public.
         ``gemeenten`` (Tenants or codes): where the roles are held, each of them (ADR 0030 §3);
-        default the installation's only gemeente."""
-        walker = Walker(self, username, list(roles), full_name, list(gemeenten))
+        ``gemeente``: one gemeente; default the installation's only gemeente."""
+        walker = Walker(self, username, list(roles), full_name, list(gemeenten) or ([gemeente] if gemeente else []))
         self.walkers.append(walker)
         return walker
 

@@ -9,16 +9,19 @@ from journey_support import Journey
 
 from beeld_support import beeld_dir, forget_snapshots
 from meldpunt.demo import setup
+from meldpunt.tenancy.home import ensure_home_tenant
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("orm_next_to_playwright")]
 
 
 def test_beheerder_sets_the_gemeente_of_an_empty_installation(live_server, browser, tmp_path, settings):
-    # Setup, before anyone clicks: a new installation without registry data and not yet set to a
-    # gemeente (MELDPUNT_GEMEENTE empty, so no home tenant either).
-    settings.MELDPUNT_GEMEENTE = ""
+    # Setup, before anyone clicks: a new installation without registry data. Its gemeente is
+    # configured (MELDPUNT_GEMEENTE, so the home tenant exists): every role is held in a gemeente
+    # (ADR 0030 §3), so a beheerder needs one before they can log in; the page loads its data.
+    settings.MELDPUNT_GEMEENTE = "GM0096"
     call_command("flush", interactive=False, verbosity=0)
+    ensure_home_tenant("GM0096")
     forget_snapshots()
     settings.VAR_DIR = tmp_path
     journey = Journey("gemeente-instellen", browser, live_server.url)

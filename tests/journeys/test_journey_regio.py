@@ -22,14 +22,14 @@ def test_regio_hit_no_hit_to_release(live_server, browser, demo_reloaded):
     person = setup.demo_person()
     signal = setup.in_research(clerk, setup.signal(clerk, "Pand met wisselende huurders, steeds andere namen.",
                                                     name=NAME, bsn=person.bsn))
-    _, wormerland = zaanstreek()
+    zaanstad, wormerland = zaanstreek()
     signal_in(clerk, wormerland, bsn=person.bsn, name=NAME)  # Wormerland knows the person too
     journey = Journey("regio", browser, live_server.url)
     try:
-        regie = journey.person("j-regisseur", ["regisseur"], "Rik Regisseur")
-        pf = journey.person("j-privacy", ["privacyfunctionaris"], "Petra Privacy")
-        pf_b = journey.person("j-privacy-wormerland", ["privacyfunctionaris"], "Wendy Wormer")
-        fg = journey.person("j-fg", ["fg"], "Frits Toezicht")
+        regie = journey.person("j-regisseur", ["regisseur"], "Rik Regisseur", gemeente=zaanstad)
+        pf = journey.person("j-privacy", ["privacyfunctionaris"], "Petra Privacy", gemeente=zaanstad)
+        pf_b = journey.person("j-privacy-wormerland", ["privacyfunctionaris"], "Wendy Wormer", gemeente=wormerland)
+        fg = journey.person("j-fg", ["fg"], "Frits Toezicht", gemeente=zaanstad)
         page = regie.page
 
         # The regisseur asks the other gemeenten in the regio about the person.
