@@ -127,7 +127,7 @@ def test_one_snapshot_one_suppression_for_the_gemeente_and_the_regio_pages_and_n
     assert "De regio en haar gemeenten naast elkaar" in overview
 
     # The disclosure attacks (ADR 0026 part 5) on the regional table, with the regio line too.
-    result = audit.recoverable_cells(path)
+    result = audit.recoverable_cells(path, weights=selectors.hotspot_weights(), reference_date=snap.reference_date)
     assert result["hidden"] > 0 and result["recovered"] == 0
 
     # Exact attacks (single unknowns, linear algebra) as in test_beeld_suppression, on the regional

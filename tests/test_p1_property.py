@@ -211,6 +211,11 @@ def check_user(user, roles_by_gemeente, signals):
     found = selectors.queue(user, selectors.QueueFilter(text=SEARCH_WORD))
     assert {s.reference for s in found} == expected & searchable
 
+    # "Al mijn gemeenten" (ADR 0030 §4): the list pages then show every gemeente the person works
+    # for, and opening a record does not narrow them (the current gemeente is a view, never a gate).
+    if works_on_signals:
+        client.get("/werkvoorraad/?gemeente=alle")
+
     # Detail page and API detail: 200 exactly for the expected signals.
     for signal in signals:
         page = client.get(f"/signalen/{signal.reference}/")
