@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from meldpunt.tenancy.keys import code_of
 from meldpunt.tenancy.ownership import owner_path
 
 NOTHING = Q(pk__in=[])
@@ -22,11 +23,6 @@ def active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def _code(gemeente) -> str:
-    """A Tenant or its CBS code, as the code."""
-    return getattr(gemeente, "pk", gemeente)
-
-
 def holds(user, roles, gemeente=None) -> bool:
     """Does ``user`` hold one of ``roles`` — in ``gemeente`` (a Tenant or its code) when given?
     The one place outside ``User`` that reads a role."""
@@ -34,7 +30,7 @@ def holds(user, roles, gemeente=None) -> bool:
         return False
     if gemeente is None:
         return user.has_role(*roles)
-    return _code(gemeente) in gemeenten_with(user, roles)
+    return code_of(gemeente) in gemeenten_with(user, roles)
 
 
 def gemeenten_with(user, roles) -> frozenset[str]:
@@ -75,7 +71,7 @@ def holders(roles, gemeente=None):
     users = get_user_model().objects.filter(is_active=True)
     where = Q(role_assignments__role__in=list(roles))
     if gemeente is not None:
-        code = _code(gemeente)
+        code = code_of(gemeente)
         where &= Q(role_assignments__gemeente_id=code) | Q(role_assignments__regio__gemeenten__code=code,
                                                            role_assignments__regio__gemeenten__active=True)
     return users.filter(pk__in=users.filter(where).values("pk"))

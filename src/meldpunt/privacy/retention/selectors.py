@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.tenancy import current as current_gemeente
+from meldpunt.tenancy.keys import code_of
 from meldpunt.tenancy.models import Tenant
 
 from . import blocks, dates, registry
@@ -98,7 +99,7 @@ def due_records(until: date, *, kind: str = "", result_class: str = "", referenc
     ``gemeenten``: the scope the person works for (tenancy.current), None = all."""
     condition = Q(destroy_after__lte=until) & current_gemeente.condition(gemeenten)
     if gemeente is not None:
-        condition &= Q(gemeente_id=getattr(gemeente, "code", gemeente))
+        condition &= Q(gemeente_id=code_of(gemeente))
     if since is not None:
         condition &= Q(destroy_after__gt=since)
     found: list[DueRecord] = []
@@ -134,10 +135,6 @@ def _count(condition: Q) -> int:
             + cases.count() - cases.filter(pk__in=held_cases).count())
 
 
-def _code(gemeente) -> str:
-    return getattr(gemeente, "code", gemeente)
-
-
 def watchlist(today: date | None = None, gemeente=None) -> list[Bucket]:
     """Overdue, within 15 days, within 30 days (domain §8.6 privacy dashboard); with ``gemeente``
     (a Tenant or its code) only that gemeente's records — each gemeente its own controller."""
@@ -145,7 +142,7 @@ def watchlist(today: date | None = None, gemeente=None) -> list[Bucket]:
     edges = (("vervallen", "Termijn verstreken", None, today),
              ("binnen_15", "Verloopt binnen 15 dagen", today, today + timedelta(days=15)),
              ("binnen_30", "Verloopt binnen 30 dagen", today + timedelta(days=15), today + timedelta(days=30)))
-    own = Q(gemeente_id=_code(gemeente)) if gemeente is not None else Q()
+    own = Q(gemeente_id=code_of(gemeente)) if gemeente is not None else Q()
     buckets = []
     for key, title, since, until in edges:
         condition = own & Q(destroy_after__lte=until) & (Q(destroy_after__gt=since) if since else Q())
@@ -158,7 +155,7 @@ def active_holds(gemeente=None):
     """The holds in force; with ``gemeente`` those on its signals and casussen."""
     holds = LegalHold.objects.filter(dates.active_holds_q())
     if gemeente is not None:
-        code = _code(gemeente)
+        code = code_of(gemeente)
         holds = holds.filter(Q(signal__gemeente_id=code) | Q(casus__gemeente_id=code))
     return holds.select_related("signal", "casus", "placed_by").order_by("-placed_at")
 
