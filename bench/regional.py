@@ -184,7 +184,8 @@ def ask_region_requests(user, signal_ids: list[int]) -> list[int]:
     return made
 
 
-def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: int, size: str) -> list[dict]:
+def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: int, size: str,
+                               profile: Path | None = None) -> list[dict]:
     """p95 of ``regio.services.ask_region`` (a digest per member, one lookup query per subject for all
     members, A's answer and every member's part with both logs written) for a question of Zaanstad
     over the gemeenten of its regio, and over all gemeenten in the data (every tenant moved into that
@@ -205,13 +206,13 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
         f"{time.perf_counter() - started:.0f} s (regio.index.rebuild)")
     candidates = list(Signal.objects.filter(gemeente_id=ONE, subjects__isnull=False).distinct()
                       .order_by("pk").values_list("pk", flat=True))
-    requests = ask_region_requests(user, candidates[: 2 * questions + 40])
+    requests = ask_region_requests(user, candidates[: 2 * questions + 70])
     if len(requests) < 2 * questions + 20:
         raise SystemExit(f"only {len(requests)} askable Zaanstad signals: lower --questions")
     signal_of = dict(SourceRequest.objects.filter(pk__in=requests).values_list("pk", "signal_id"))
     signals = Signal.objects.in_bulk(list(signal_of.values()))
     member_time: list[float] = []
-    answer_member = services._answer_member
+    answer_member = services._answer_members
 
     def timed_member(*args, **kwargs):
         began = time.perf_counter()
@@ -220,14 +221,17 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
         finally:
             member_time.append((time.perf_counter() - began) * 1000)
 
-    services._answer_member = timed_member
+    services._answer_members = timed_member
 
-    def measure(batch: list[int]) -> dict[str, list[float]]:
+    def measure(batch: list[int], profiler=None) -> dict[str, list[float]]:
         times: dict[str, list[float]] = {"ask": [], "asking_part": [], "related": []}
         for pk in batch:
             member_time.clear()
             began = time.perf_counter()
-            services.ask_region(pk)
+            if profiler is not None:
+                profiler.runcall(services.ask_region, pk)
+            else:
+                services.ask_region(pk)
             total = (time.perf_counter() - began) * 1000
             times["ask"].append(total)
             times["asking_part"].append(total - sum(member_time))
@@ -239,6 +243,19 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
     results = []
     try:
         measure(requests[:10])  # warm-up
+        if profile is not None:
+            import cProfile
+
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as context:
+                services.ask_region(requests[-1])
+            log(f"  one question: {len(context.captured_queries)} queries")
+            profiler = cProfile.Profile()
+            measure(requests[-21:-1], profiler)
+            profiler.dump_stats(profile)
+            log(f"  profile of 20 questions in {profile}")
         home_regio = dict(Tenant.objects.values_list("code", "regio_id"))
         for scope, batch in (("regio", requests[10:10 + questions]),
                              ("alle", requests[10 + questions:10 + 2 * questions])):
@@ -258,11 +275,12 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
         for code, regio_id in home_regio.items():
             Tenant.objects.filter(pk=code).update(regio_id=regio_id)
     finally:
-        services._answer_member = answer_member
+        services._answer_members = answer_member
     return results
 
 
-def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int, questions: int) -> list[dict]:
+def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int, questions: int,
+        profile: Path | None = None) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
     setup_django(pg_url, DB_NAME, work)
@@ -324,7 +342,7 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int, q
          "signals_five": sum(per.values()), "signals_one": per.get(ONE, 0)},
     ]
     if questions:
-        results += measure_regional_hit_ratio(users["one"], members, questions, size)
+        results += measure_regional_hit_ratio(users["one"], members, questions, size, profile)
     results.append({"metric": "regional_load_seconds", "value": round(load_seconds), "unit": "s", "size": size,
                     "tenants": len(codes), "regios": len(members)})
     log(f"  load average {os.getloadavg()[0]:.2f}")
@@ -338,6 +356,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200, help="measured page loads per scope (default: 200)")
     parser.add_argument("--questions", type=int, default=100,
                         help="measured regional questions per scope (regio, all gemeenten; default: 100; 0: skip)")
+    parser.add_argument("--profile", type=Path, help="also write a cProfile of 20 questions to this file")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server, without database name (default: %(default)s)")
     args = parser.parse_args()
@@ -346,7 +365,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="meldpunt-bench-regional-"))
     started = time.perf_counter()
     try:
-        metrics = run(args.size, pg_url, work, args.data_dir, args.pages, args.questions)
+        metrics = run(args.size, pg_url, work, args.data_dir, args.pages, args.questions, args.profile)
     finally:
         clean_up(pg_url, DB_NAME, work)
     log(f"Done in {time.perf_counter() - started:.0f} s.")

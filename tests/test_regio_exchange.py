@@ -188,14 +188,14 @@ def test_the_job_runs_after_pc1_commits(people, regio, django_capture_on_commit_
 
 def _queries_until_a_is_answered(monkeypatch, item_pk) -> int:
     seen = []
-    original = services._answer_member
+    original = services._answer_members
 
     def spy(*args, **kwargs):
         if not seen:
             seen.append(len(context.captured_queries))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_answer_member", spy)
+    monkeypatch.setattr(services, "_answer_members", spy)
     with CaptureQueriesContext(connection) as context:
         services.ask_region(item_pk)
     return seen[0]

@@ -23,7 +23,10 @@ class MatchDigest(models.Model):
     class Meta:
         verbose_name = "sleutelwaarde voor hit/no-hit"
         verbose_name_plural = "sleutelwaarden voor hit/no-hit"
-        indexes = [models.Index(fields=["gemeente", "kind", "digest"], name="regio_digest_lookup")]
+        # A's question looks up all members' digests at once by digest (a keyed digest is unique to its
+        # gemeente); B's own matches by (gemeente, kind, digest).
+        indexes = [models.Index(fields=["gemeente", "kind", "digest"], name="regio_digest_lookup"),
+                   models.Index(fields=["digest"], name="regio_digest_value")]
 
     def __str__(self):
         return f"sleutelwaarde {self.pk}"

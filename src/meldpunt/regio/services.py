@@ -2,14 +2,14 @@
 and B's weging of a regional request with its frozen release for A.
 
 The job answers A first (the bits, A's log lines, the source request's hits) in a transaction of
-its own, and only then, one transaction per answering gemeente, B's requests and B's log lines:
-the moment A's answer appears never depends on how many of B's signals matched. Every member gets
+its own, and only then, in one transaction for all answering gemeenten, B's requests and B's log
+lines: the moment A's answer appears never depends on how many of B's signals matched. Every member gets
 the same work — a digest per member, one lookup for all members per subject, no early exit."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from meldpunt import policy
@@ -50,14 +50,20 @@ def members(asking: Tenant) -> list[Tenant]:
                 .exclude(pk=asking.pk).order_by("code"))
 
 
+def _today_start():
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def asked_today(asking: Tenant, answering: Tenant, *, excluding: int | None = None) -> int:
     """Subjects A put to B today (the rate limit counts subjects, per pair, per day)."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    answers = RegionalAnswer.objects.filter(question__gemeente=asking, answering=answering,
-                                            question__asked_at__gte=start)
+    return _asked_today_per_member(asking, excluding=excluding).get(answering.pk, 0)
+
+
+def _asked_today_per_member(asking: Tenant, *, excluding: int | None = None) -> dict[str, int]:
+    answers = RegionalAnswer.objects.filter(question__gemeente=asking, question__asked_at__gte=_today_start())
     if excluding is not None:
         answers = answers.exclude(question_id=excluding)
-    return answers.count()
+    return dict(answers.values_list("answering_id").annotate(n=Count("id")).order_by())
 
 
 def rate_problems(asking: Tenant, subjects: int, *, excluding: int | None = None) -> list[str]:
@@ -65,18 +71,20 @@ def rate_problems(asking: Tenant, subjects: int, *, excluding: int | None = None
     if asking.regio_id is None:
         return []
     limit = asking.regio.daily_question_limit
+    asked = _asked_today_per_member(asking, excluding=excluding)
     return [f"De regio staat vandaag geen vragen meer toe aan {member.naam}; morgen weer."
-            for member in members(asking) if asked_today(asking, member, excluding=excluding) + subjects > limit]
+            for member in members(asking) if asked.get(member.pk, 0) + subjects > limit]
 
 
 def _lookup(triples: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-    """One query over the index for all members: which (gemeente, kind, digest) it holds."""
+    """One query over the index for all members: which (gemeente, kind, digest) it holds. A digest
+    is keyed per gemeente, so asking by digest alone and keeping the wanted triples is exact."""
     if not triples:
         return set()
-    condition = Q()
-    for gemeente, kind, value in triples:
-        condition |= Q(gemeente_id=gemeente, kind=kind, digest=value)
-    return set(MatchDigest.objects.filter(condition).values_list("gemeente_id", "kind", "digest").distinct())
+    wanted = set(triples)
+    found = (MatchDigest.objects.filter(digest__in=sorted({value for _, _, value in wanted}))
+             .values_list("gemeente_id", "kind", "digest").distinct())
+    return {triple for triple in found if triple in wanted}
 
 
 def _wanted(canonicals, keys: dict[str, bytes]) -> dict[str, list[tuple[str, str, str]]]:
@@ -130,8 +138,7 @@ def ask_region(source_request_id: int) -> RegionalQuestion:
         present = _lookup([t for triples in wanted[mention.pk].values() for t in triples])
         bits[mention.pk] = {code: any(t in present for t in triples) for code, triples in wanted[mention.pk].items()}
     question = _answer_asking(item, asking, mentions, answering, bits)
-    for member in answering:
-        _answer_member(question, item, asking, member, mentions, bits, wanted)
+    _answer_members(question, item, asking, answering, mentions, bits, wanted)
     return question
 
 
@@ -158,36 +165,48 @@ def _answer_asking(item: SourceRequest, asking: Tenant, mentions, answering, bit
 
 
 @transaction.atomic
-def _answer_member(question: RegionalQuestion, item: SourceRequest, asking: Tenant, member: Tenant, mentions,
-                   bits, wanted) -> None:
-    """B's part: a request per subject with a hit, B's lines; once per (question, member)."""
+def _answer_members(question: RegionalQuestion, item: SourceRequest, asking: Tenant, answering, mentions,
+                    bits, wanted) -> None:
+    """B's part, for every member B at once after A's answer: a request per subject with a hit and
+    its lines in B's log, and for every member — hit or not — the question in B's log, so B's FG sees
+    that A asked and how often (about whom only on a hit). One transaction for all members (the
+    job is retried whole; ``answered_for`` keeps a member from answering twice): a member without a
+    hit costs one line in a write shared with the others (ADR 0030 §14)."""
     question = RegionalQuestion.objects.select_for_update().get(pk=question.pk)
-    if member.code in question.answered_for:
+    todo = [member for member in answering if member.code not in question.answered_for]
+    if not todo:
         return
     weging = item.weging
+    basis = f"vraag van gemeente {asking.naam}; privacytoets 1 van {format_date(weging.decided_at)}"
     with trace.foreign(f"gemeente {asking.naam}", question.trace_id):
-        for mention in mentions:
-            if not bits[mention.pk][member.code]:
-                continue
-            matched = _matched(member, wanted[mention.pk][member.code])
-            answer = RegionalAnswer.objects.get(question=question, mention=mention, answering=member)
-            request = RegionalRequest.objects.create(
-                gemeente=member, from_gemeente=asking, answer=answer, purpose=item.purpose,
-                legal_basis=weging.legal_basis, pc1_reference=f"privacytoets 1 van {format_date(weging.decided_at)}",
-                asked_by_name=item.requested_by.get_full_name() or item.requested_by.get_username(),
-                asked_by_organisation=f"gemeente {asking.naam}", subject_label=_kind_label(mention),
-                received_at=timezone.now())
-            request.matched_signals.set(sorted({signal_id for signal_id, _ in matched}))
-            own = MentionedSubject.objects.filter(pk__in={pk for _, pk in matched if pk})
-            log.record("regio_treffer", ANSWERING, [s for m in own for s in _subject(m)], user=None,
-                       obj=request, role="", basis=f"vraag van gemeente {asking.naam}; {request.pc1_reference}")
-        # Every question, hit or not: B's FG sees that A asked and how often (about whom only on a hit).
-        log.record("regio_vraag_ontvangen", ANSWERING,
-                   [log.DataSubject("intern", f"regiovraag:{question.pk}")], user=None, obj=question, role="",
-                   basis=f"vraag van gemeente {asking.naam}; privacytoets 1 van {format_date(weging.decided_at)}",
-                   data="de vraag: vragende gemeente en privacytoets 1")
-    question.answered_for = [*question.answered_for, member.code]
+        for member in todo:
+            for mention in mentions:
+                if bits[mention.pk][member.code]:
+                    _request_on_hit(question, item, asking, member, mention, wanted[mention.pk][member.code])
+        log.record_each("regio_vraag_ontvangen", ANSWERING, [
+            log.ControllerPart(member, [log.DataSubject("intern", f"regiovraag:{question.pk}")], obj=question,
+                               basis=basis, data="de vraag: vragende gemeente en privacytoets 1")
+            for member in todo], user=None, role="")
+    question.answered_for = [*question.answered_for, *(member.code for member in todo)]
     question.save(update_fields=["answered_for"])
+
+
+def _request_on_hit(question: RegionalQuestion, item: SourceRequest, asking: Tenant, member: Tenant, mention,
+                    triples) -> None:
+    """B's request to weigh one subject A asked about and B knows, with its line in B's log."""
+    weging = item.weging
+    matched = _matched(member, triples)
+    answer = RegionalAnswer.objects.get(question=question, mention=mention, answering=member)
+    request = RegionalRequest.objects.create(
+        gemeente=member, from_gemeente=asking, answer=answer, purpose=item.purpose,
+        legal_basis=weging.legal_basis, pc1_reference=f"privacytoets 1 van {format_date(weging.decided_at)}",
+        asked_by_name=item.requested_by.get_full_name() or item.requested_by.get_username(),
+        asked_by_organisation=f"gemeente {asking.naam}", subject_label=_kind_label(mention),
+        received_at=timezone.now())
+    request.matched_signals.set(sorted({signal_id for signal_id, _ in matched}))
+    own = MentionedSubject.objects.filter(pk__in={pk for _, pk in matched if pk})
+    log.record("regio_treffer", ANSWERING, [s for m in own for s in _subject(m)], user=None,
+               obj=request, role="", basis=f"vraag van gemeente {asking.naam}; {request.pc1_reference}")
 
 
 def _matched(member: Tenant, triples) -> list[tuple[int, int | None]]:
