@@ -66,14 +66,16 @@ def _asked_today_per_member(asking: Tenant, *, excluding: int | None = None) -> 
     return dict(answers.values_list("answering_id").annotate(n=Count("id")).order_by())
 
 
-def rate_problems(asking: Tenant, subjects: int, *, excluding: int | None = None) -> list[str]:
+def rate_problems(asking: Tenant, subjects: int, *, excluding: int | None = None,
+                  answering: list[Tenant] | None = None) -> list[str]:
     """Past ``Regio.daily_question_limit`` subjects per (A, B) today: refused, nothing asked."""
     if asking.regio_id is None:
         return []
     limit = asking.regio.daily_question_limit
     asked = _asked_today_per_member(asking, excluding=excluding)
     return [f"De regio staat vandaag geen vragen meer toe aan {member.naam}; morgen weer."
-            for member in members(asking) if asked.get(member.pk, 0) + subjects > limit]
+            for member in (members(asking) if answering is None else answering)
+            if asked.get(member.pk, 0) + subjects > limit]
 
 
 def _lookup(triples: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
@@ -123,20 +125,17 @@ def ask_region(source_request_id: int) -> RegionalQuestion:
     unaskable = [m for m in mentions if not values[m.pk]]
     if unaskable:
         raise RegioError("Een betrokkene zonder BSN, KvK-nummer, adres of kenteken kan niet worden gevraagd.")
-    question = RegionalQuestion.objects.filter(source_request=item).first()
-    if question is None:
-        problems = rate_problems(asking, len(mentions))
+    answering = members(asking)
+    if not RegionalQuestion.objects.filter(source_request=item).exists():
+        problems = rate_problems(asking, len(mentions), answering=answering)
         if problems:
             raise RateLimited(*problems)
-    answering = members(asking)
     keys = {member.code: match_key(member.code, member.key_slot) for member in answering}
-    bits: dict[int, dict[str, bool]] = {}
-    wanted: dict[int, dict[str, list]] = {}
-    for mention in mentions:
-        # The same work for every member: a digest each, then one lookup for all of them.
-        wanted[mention.pk] = _wanted(values[mention.pk], keys)
-        present = _lookup([t for triples in wanted[mention.pk].values() for t in triples])
-        bits[mention.pk] = {code: any(t in present for t in triples) for code, triples in wanted[mention.pk].items()}
+    # The same work for every member: a digest each, then one lookup for all members and subjects.
+    wanted = {mention.pk: _wanted(values[mention.pk], keys) for mention in mentions}
+    present = _lookup([t for per_member in wanted.values() for triples in per_member.values() for t in triples])
+    bits = {pk: {code: any(t in present for t in triples) for code, triples in per_member.items()}
+            for pk, per_member in wanted.items()}
     question = _answer_asking(item, asking, mentions, answering, bits)
     _answer_members(question, item, asking, answering, mentions, bits, wanted)
     return question
@@ -154,13 +153,19 @@ def _answer_asking(item: SourceRequest, asking: Tenant, mentions, answering, bit
     RegionalAnswer.objects.bulk_create([
         RegionalAnswer(question=question, mention=m, answering=member, hit=bits[m.pk][member.code])
         for m in mentions for member in answering])
-    for mention in mentions:
-        HitResult.objects.update_or_create(request=item, subject=mention, defaults={
-            "hit": any(bits[mention.pk].values()), "answered_by_connector": True, "answered_at": now, "error": ""})
-        # One line per asked subject in A's register, under the regisseur for whom the system asks.
-        log.record("regio_gevraagd", ASKING, _subject(mention), user=item.requested_by, obj=item.signal,
-                   role=Role.REGISSEUR.value,
-                   basis=f"privacytoets 1 ({format_date(item.weging.decided_at)}): {item.weging.legal_basis}")
+    # The source request's hit per subject: rows made when it was asked are answered, missing ones made.
+    hit = {m.pk: any(bits[m.pk].values()) for m in mentions}
+    known = set(HitResult.objects.filter(request=item).values_list("subject_id", flat=True))
+    for value in (True, False):
+        HitResult.objects.filter(request=item, subject_id__in=[pk for pk in known if hit.get(pk) is value]).update(
+            hit=value, answered_by_connector=True, answered_at=now, error="")
+    HitResult.objects.bulk_create([
+        HitResult(request=item, subject=m, hit=hit[m.pk], answered_by_connector=True, answered_at=now, error="")
+        for m in mentions if m.pk not in known])
+    # One line per asked subject in A's register, under the regisseur for whom the system asks.
+    log.record("regio_gevraagd", ASKING, [s for m in mentions for s in _subject(m)], user=item.requested_by,
+               obj=item.signal, role=Role.REGISSEUR.value,
+               basis=f"privacytoets 1 ({format_date(item.weging.decided_at)}): {item.weging.legal_basis}")
     return question
 
 
