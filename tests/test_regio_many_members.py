@@ -112,3 +112,29 @@ def test_record_each_writes_each_controllers_line_in_its_chain(regio):
     assert lines[wormerland.code].activity_uri.startswith("urn:nl:gm0880:register")
     for name in (chain.chain_for(ProcessingLogEntry, zaanstad.code), "verwerking:GM0880"):
         assert chain.verify(ProcessingLogEntry, name).ok
+
+
+def test_a_typed_address_in_b_meets_a_bag_address_in_a(people, regio):
+    # B's beoordelaar typed the address (no BAG link); A's signal names the BAG nummeraanduiding.
+    from meldpunt.intake import services as intake
+    from meldpunt.registries.models import Nummeraanduiding
+
+    zaanstad, wormerland = regio
+    address = Nummeraanduiding.objects.order_by("pk").first()
+    letter = f"{address.huisletter}" if address.huisletter else ""
+    addition = f"-{address.toevoeging}" if address.toevoeging else ""
+    typed = f"Ergens {address.huisnummer}{letter}{addition}, {address.postcode[:4]} {address.postcode[4:]}"
+    data = intake.SignalInput(channel="intern", description="Drukte bij een pand.", phenomenon="hennepteelt_drugs",
+                              reporter_kind="medewerker", subjects=[
+                                  intake.SubjectInput(kind="adres", address_text=typed)])
+    theirs = intake.create_signal(data, user=people["walker"], gemeente=wormerland)
+    assert RegionalAnswer.objects.count() == 0
+    assert theirs.subjects.get().address_id is None
+    pand = intake.SubjectInput(kind="adres", address=address.pk)
+    item = ask(people["regisseur"], a_signal_in_research(people["walker"], bsn=ONLY_HERE_BSN,
+                                                         extra_subjects=[pand]))
+    research.decide_pc1(people["pf_a"], item, regio_pc1())
+    services.ask_region(item.pk)
+    hits = dict(RegionalAnswer.objects.filter(mention__address=address).values_list("answering_id", "hit"))
+    assert hits == {"GM0880": True}
+    assert RegionalRequest.objects.get(gemeente=wormerland).matched_signals.get() == theirs

@@ -221,3 +221,23 @@ def test_a_hit_is_exactly_the_gemeenten_that_know_the_subject(known, asked):
 def test_every_kenteken_intake_stores_has_its_canonical_form(plate):
     # intake.services stores a kenteken as 4 to 8 capitals and digits: each one can be asked about.
     assert m.canonical_kenteken(plate).value == plate
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dorpsstraat 12a, 1506 MA Zaandam", m.Address("1506MA", 12, "A", "")),
+    ("Dorpsstraat 12 A 1506ma", m.Address("1506MA", 12, "A", "")),
+    ("Kerkstraat 4-2, 1521 AB Wormer", m.Address("1521AB", 4, "", "2")),
+    ("Laan 7 II, 1506 MA", m.Address("1506MA", 7, "", "II")),
+    ("Laan 12a-1, 1506 MA Zaandam", m.Address("1506MA", 12, "A", "1")),
+])
+def test_a_typed_address_with_one_postcode_and_one_number_is_findable(text, expected):
+    assert m.address_from_text(text) == expected
+    # and it meets the same address taken from the BAG
+    bag = m.canonical_address(expected.postcode, expected.huisnummer, expected.huisletter, expected.toevoeging)
+    assert m.canonicals_of(address=m.address_from_text(text)) == [bag]
+
+
+@pytest.mark.parametrize("text", ["Dorpsstraat 12", "1506 MA Zaandam", "Dorpsstraat 12, 1506 MA, naast nr 14",
+                                  "Tussen 1506 MA en 1521 AB, nummer 3", "", "bij de snackbar"])
+def test_an_unclear_typed_address_is_not_guessed(text):
+    assert m.address_from_text(text) is None

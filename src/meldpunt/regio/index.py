@@ -15,21 +15,26 @@ from .models import MatchDigest
 
 def canonicals_of_mention(mention: MentionedSubject) -> list[matching.Canonical]:
     """What a question can be about: BSN, KvK-nummer, the address in postcode form (from the BAG
-    nummeraanduiding) and the kenteken. A bad stored value is skipped, not fatal: a signal's
-    subjects were cleaned at intake, an odd old value only cannot be found."""
-    address = mention.address
+    nummeraanduiding, or else from the address a person typed when it names one postcode and one
+    house number) and the kenteken. A bad stored value is skipped, not fatal: a signal's subjects
+    were cleaned at intake, an odd old value only cannot be found."""
     found = []
     for make in (lambda: matching.canonicals_of(bsn=mention.bsn),
                  lambda: matching.canonicals_of(kvk_nummer=mention.kvk_nummer),
-                 lambda: matching.canonicals_of(address=matching.Address(
-                     address.postcode, address.huisnummer, address.huisletter, address.toevoeging)
-                     if address is not None else None),
+                 lambda: matching.canonicals_of(address=_address_of(mention)),
                  lambda: matching.canonicals_of(kenteken=mention.kenteken)):
         try:
             found += make()
         except InvalidIdentifier:
             continue
     return found
+
+
+def _address_of(mention: MentionedSubject) -> matching.Address | None:
+    address = mention.address
+    if address is not None:
+        return matching.Address(address.postcode, address.huisnummer, address.huisletter, address.toevoeging)
+    return matching.address_from_text(mention.address_text)
 
 
 def findable(signal: Signal) -> bool:

@@ -108,6 +108,28 @@ class Address:
     toevoeging: str = ""
 
 
+_POSTCODE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{3})\s?([A-Za-z]{2})(?![0-9A-Za-z])")
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{0,4})(?:\s?([A-Za-z])(?![0-9A-Za-z]))?"
+                             r"(?:(?:\s?-\s?|\s)([0-9A-Za-z]{1,4})(?![0-9A-Za-z]))?")
+
+
+def address_from_text(text: str) -> Address | None:
+    """The address in a typed text ("Dorpsstraat 12a, 1506 MA Zaandam") when it names exactly one
+    postcode and one house number; else None — a guess would make a false hit, so an unclear text
+    is not findable. A word of up to four letters or digits after the number is its toevoeging
+    ("7 II", "3 bis"), so "Laan 7 II" never meets "Laan 7". (A postcode's letters are not a huisletter.)"""
+    text = str(text or "")
+    postcodes = _POSTCODE_IN_TEXT.findall(text)
+    if len(postcodes) != 1:
+        return None
+    rest = _POSTCODE_IN_TEXT.sub(" ", text)
+    numbers = _NUMBER_IN_TEXT.findall(rest)
+    if len(numbers) != 1:
+        return None
+    number, letter, addition = numbers[0]
+    return Address(f"{postcodes[0][0]}{postcodes[0][1].upper()}", int(number), letter.upper(), addition.upper())
+
+
 def canonicals_of(*, bsn: str = "", kvk_nummer: str = "", address: Address | None = None,
                   kenteken: str = "") -> list[Canonical]:
     """Every value of one mentioned subject that a question can be about (a subject can carry a
