@@ -66,6 +66,7 @@ def test_a_member_only_analist_exports_their_gemeente_of_the_regio_snapshot_and_
     assert {r["gebiedscode"] for r in whole if r["gebiedsniveau"] == "gemeente"} == {ZAANSTAD, WORMERLAND, OOSTZAAN}
     published = {_key(r): (r["waarde"], r["afgeschermd"]) for r in whole}
     assert "gemeenten" not in _json(client)["ondermijningsbeeld"]
+    assert "de cijfers van" not in visible_text(client.get(reverse("web:ondermijningsbeeld")).content.decode())
 
     for name, codes in (("analist-zaanstad", (ZAANSTAD,)), ("analist-wormerland", (WORMERLAND,)),
                         ("analist-zaanstad-oostzaan", (ZAANSTAD, OOSTZAAN))):
@@ -88,7 +89,12 @@ def test_a_member_only_analist_exports_their_gemeente_of_the_regio_snapshot_and_
             assert {(c["gebiedsniveau"], c["gebiedscode"]) for c in document["cellen"]} == \
                 {(r["gebiedsniveau"], r["gebiedscode"]) for r in rows}
         response = client.get(reverse("insight:export_csv"))
-        assert "ondermijningsbeeld-v" in response["Content-Disposition"]
+        names = [Tenant.objects.get(code=c).naam for c in sorted(codes)]  # in the order of their codes
+        assert response["Content-Disposition"].endswith(
+            f'ondermijningsbeeld-v{snap.version}-{"-".join(n.lower() for n in names)}.csv"')
+        # The overview says what the export holds.
+        overview = " ".join(visible_text(client.get(reverse("web:ondermijningsbeeld")).content.decode()).split())
+        assert f"(de cijfers van {', '.join(names)};" in overview
         others = _areas_of([c for c in (ZAANSTAD, WORMERLAND, OOSTZAAN) if c not in codes])
         text = response.content.decode("utf-8-sig")
         assert not any(f";{area};" in text for area in others["wijk"] | others["buurt"] | others["gemeente"])

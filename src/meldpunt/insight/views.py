@@ -41,6 +41,8 @@ def overview(request):
         gemeenten = _my_gemeenten(request, snap)
         context["gemeenten"] = gemeenten
         context["may_see_regio"] = bool(snap.regio_id) and policy.may_open_regional_beeld(request.user, snap.regio_id)
+        # What the export holds for this reader (see ``export``): their gemeenten, or the whole regio.
+        context["export_gemeenten"] = [naam for _code, naam in _export_gemeenten(request, snap) or []]
         if gemeenten:
             code = _chosen(request, gemeenten)
             context.update(beeldcache.remember(snap, ("overzicht", code), lambda: _overview_figures(snap, code,
@@ -195,6 +197,15 @@ def report_pdf(request):
     return response
 
 
+def _export_gemeenten(request, snap) -> list[tuple[str, str]] | None:
+    """The gemeenten whose cells the export holds for this reader; None: every cell of ``snap``
+    (every gemeente, and the regio level only for whom the regional beeld opens, ADR 0030 §11)."""
+    mine = _my_gemeenten(request, snap)
+    whole = len(mine) == len(selectors.snapshot_gemeenten(snap)) and (
+        not snap.regio_id or policy.may_open_regional_beeld(request.user, snap.regio_id))
+    return None if whole else mine
+
+
 @page("ondermijningsbeeld")
 def export(request, fmt):
     snap = _requested_snapshot(request)
@@ -203,16 +214,14 @@ def export(request, fmt):
     # A regio's snapshot holds every member's cells (ADR 0030 §11): the export holds the cells of the
     # gemeenten whose beeld this user reads — all of them (and the regio level) only for whom the
     # regional beeld opens.
-    mine = [code for code, _naam in _my_gemeenten(request, snap)]
-    if not mine:
+    if not _my_gemeenten(request, snap):
         raise PermissionDenied("Dit beeld bevat geen cijfers van een gemeente waarvoor u het beeld inziet.")
-    whole = len(mine) == len(selectors.snapshot_gemeenten(snap)) and (
-        not snap.regio_id or policy.may_open_regional_beeld(request.user, snap.regio_id))
-    gemeenten = None if whole else mine
+    only = _export_gemeenten(request, snap)
+    gemeenten = None if only is None else [code for code, _naam in only]
     if fmt == "csv":
         response = HttpResponse(exports.csv_bytes(snap, gemeenten), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(exports.json_bytes(snap, gemeenten), content_type="application/json")
-    names = "" if whole else "-" + "-".join(slugify(naam) for code, naam in _my_gemeenten(request, snap))
+    names = "" if only is None else "-" + "-".join(slugify(naam) for _code, naam in only)
     response["Content-Disposition"] = f'attachment; filename="ondermijningsbeeld-v{snap.version}{names}.{fmt}"'
     return response
