@@ -64,6 +64,10 @@ def relations(cells, buurt_wijk: dict[str, str], wijk_gemeente: dict[str, str]):
         children[("gemeente", g)].add(("wijk", w))
     parent_of = {("buurt", b): ("wijk", w) for b, w in buurt_wijk.items()}
     parent_of.update({("wijk", w): ("gemeente", g) for w, g in wijk_gemeente.items()})
+    # A gemeente's part "buiten de gemeente" (ADR 0030 §11) adds up with its wijken (absent: 0).
+    for g in set(wijk_gemeente.values()):
+        children[("gemeente", g)].add(("buiten", g))
+        parent_of[("buiten", g)] = ("gemeente", g)
 
     found = set()
     for key, (_, hidden, _) in cells.items():

@@ -177,7 +177,8 @@ def test_registries_add_no_person_the_signals_do_not_name(casus_network):
 
 
 def test_layout_is_deterministic_and_inside_the_canvas(casus_network, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):  # signals, mentions, judgements, addresses, three registry reads
+    with django_assert_max_num_queries(8):  # signals, mentions, judgements, addresses, which are in the
+        # casus's gemeente, three registry reads
         graph = network.build(casus_network["casus"])
     drawing = network_layout.layout(graph)
     again = network_layout.layout(network.build(casus_network["casus"]))
@@ -187,6 +188,37 @@ def test_layout_is_deterministic_and_inside_the_canvas(casus_network, django_ass
         assert 0 < p.x < drawing.width and 0 < p.y < drawing.height
     positions = {(round(p.x), round(p.y)) for p in drawing.nodes}
     assert len(positions) == len(drawing.nodes)  # no two nodes on one spot
+
+
+def test_no_registry_edge_at_an_address_outside_the_casus_gemeente(client, regie, casus_network):
+    """ADR 0030 §2: the registry extracts are shared, a gemeente reads only its own. The company's
+    establishment lies in Wormerland: the Zaanstad casus draws no 'gevestigd op' there and says
+    "adres buiten de gemeente, geen registergegevens"; the registration at home (in Zaanstad) stays."""
+    w = casus_network
+    gemeente, _ = registry.Gemeente.objects.get_or_create(code="GM0880", defaults={"naam": "Wormerland"})
+    wijk = registry.Wijk.objects.create(code="WK088000", naam="Wormer", gemeente=gemeente)
+    buurt = registry.Buurt.objects.create(code="BU08800000", naam="Wormer-Centrum", wijk=wijk)
+    registry.Verblijfsobject.objects.filter(hoofdadres=w["site"]).update(buurt=buurt)
+    assert w["casus"].gemeente_id == "GM0479"
+
+    graph = network.build(w["casus"])
+    director, company = f"persoon:bsn:{w['director'].bsn}", f"onderneming:kvk:{w['company'].kvk_nummer}"
+    site, home = f"adres:bag:{w['site'].pk}", f"adres:bag:{w['home'].pk}"
+    assert (company, site) not in _edges(graph, "vestiging")
+    assert not any(site in (e.source, e.target) for e in graph.edges if e.origin != "melding")
+    assert graph.nodes[site].outside and not graph.nodes[home].outside
+    assert [n.key for n in graph.outside] == [site]
+    assert (director, home) in _edges(graph, "ingeschreven") and (director, company) in _edges(graph, "bestuurder")
+    # What the signals say stays: the first signal is about the site.
+    assert (f"signaal:kenmerk:{w['first'].reference}", site) in _edges(graph, "locatie")
+
+    html = _client(client, regie).get(reverse("cases:netwerk", args=[w["casus"].reference])).content.decode()
+    assert f"{w['site']}: adres buiten de gemeente, geen registergegevens." in html
+    gexf = client.get(reverse("cases:netwerk_gexf", args=[w["casus"].reference])).content
+    ns = {"g": "http://gexf.net/1.3"}
+    kinds = {e.find("g:attvalues/g:attvalue[@for='0']", ns).get("value")
+             for e in ET.fromstring(gexf).findall("g:graph/g:edges/g:edge", ns)}  # noqa: S314 (our own export)
+    assert "vestiging" not in kinds and "ingeschreven" in kinds
 
 
 # --------------------------------------------------------------------------------- exports

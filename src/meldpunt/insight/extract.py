@@ -20,7 +20,7 @@ from django.db.models import F, Min
 from meldpunt.intake.models import Signal
 from meldpunt.registries import models as reg
 
-from .sources import CSV_TABLES
+from .sources import CSV_TABLES, OUTSIDE_PREFIX
 
 
 def _write(path: Path, header: list[str], rows: Iterable[tuple]) -> int:
@@ -80,12 +80,19 @@ def export_app_data(directory: Path, reference_date: date, gemeenten: Iterable[s
 
 
 def _own_buurt(codes):
-    """A function (signal's gemeente, buurt) -> the buurt when it lies in that gemeente, else None:
-    a signal of Zaanstad about an address in Wormerland never counts in a Wormerland buurt cell."""
+    """A function (signal's gemeente, buurt) -> the buurt when it lies in that gemeente; for a buurt
+    elsewhere ``buiten:<gemeente>`` (ADR 0030 §11): a signal of Zaanstad about an address in
+    Wormerland counts in Zaanstad's "buiten de gemeente" total, never in a Wormerland buurt cell.
+    No buurt at all: None (it counts in no area)."""
     if codes is None:
         return lambda _gemeente, buurt: buurt
     gemeente_of = dict(reg.Buurt.objects.filter(wijk__gemeente__in=codes).values_list("code", "wijk__gemeente_id"))
-    return lambda gemeente, buurt: buurt if buurt is not None and gemeente_of.get(buurt) == gemeente else None
+
+    def own(gemeente, buurt):
+        if buurt is None:
+            return None
+        return buurt if gemeente_of.get(buurt) == gemeente else f"{OUTSIDE_PREFIX}{gemeente}"
+    return own
 
 
 def _signals(codes=None):

@@ -25,11 +25,12 @@ from .audit import recoverable_cells
 from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
 from .pinning import close_pins, pinned
-from .sources import SourceSet
+from .sources import OUTSIDE_PREFIX, SourceSet
 from .suppression import THRESHOLD, pad_zeros, suppress
 
-# 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026)
-PIPELINE_VERSION = "1.5"
+# 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026);
+# 1.6: "buiten de gemeente" (ADR 0030 §11)
+PIPELINE_VERSION = "1.6"
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -91,7 +92,9 @@ METHOD = f"""Methode ondermijningsbeeld (versie {PIPELINE_VERSION})
 
 Gebieden: CBS-gemeenten, -wijken en -buurten (indeling met jaartal). Elke telling is per buurt
 gemaakt en opgeteld naar wijk en gemeente; signalen zonder buurt tellen niet mee in de
-gebiedscijfers. Per buurt staan alleen totalen per fenomeen en periode; de uitsplitsingen (kanaal,
+gebiedscijfers. Signalen en casussen van de gemeente over een adres buiten de gemeente tellen in het
+deel "buiten de gemeente" (met de wijken samen het gemeentetotaal), nooit in een buurt van een andere
+gemeente. Per buurt staan alleen totalen per fenomeen en periode; de uitsplitsingen (kanaal,
 uitkomst, instrument, branche) staan per wijk en gemeente.
 Perioden: kalenderjaren van de ontvangstdatum (signalen), de startdatum (casussen) en de
 aanmaakdatum (interventies). Registratie-indicatoren en CBS-context zijn een stand op de peildatum.
@@ -287,6 +290,27 @@ def build_cells(con, regio: str | None = None) -> None:
         FROM counts_buurt c JOIN (SELECT DISTINCT wijk, gemeente FROM geo) g ON g.wijk = c.parent
         GROUP BY g.wijk, phenomenon, period, measure, dim, category
     """)
+    # "Buiten de gemeente" (ADR 0030 §11): a gemeente's own signals and casussen about an address
+    # outside it, one pseudo-area per gemeente (level ``buiten``, area and parent: the gemeente),
+    # broken down like a wijk. The gemeente's total is its wijken plus this part, so the geography
+    # line "wijken + buiten = gemeente" holds and the suppression covers it like any wijk.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE counts_buiten AS
+        WITH b AS (SELECT substr(buurt, {len(OUTSIDE_PREFIX) + 1}) AS area, phenomenon, period, measure, dim,
+                          category, n
+                   FROM base WHERE starts_with(buurt, '{OUTSIDE_PREFIX}'))
+        SELECT area, phenomenon, period, measure, dim, category, sum(n) AS value
+        FROM b WHERE area IN (SELECT code FROM gemeenten) GROUP BY ALL
+        UNION ALL
+        SELECT area, '*', period, measure, dim, category, sum(n) FROM b
+        WHERE phenomenon <> '*' AND area IN (SELECT code FROM gemeenten) GROUP BY ALL
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE counts_part AS
+        SELECT parent AS gemeente, phenomenon, period, measure, dim, category, value FROM counts_wijk
+        UNION ALL
+        SELECT area, phenomenon, period, measure, dim, category, value FROM counts_buiten
+    """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE counts AS
         SELECT 'buurt' AS level, area, parent, phenomenon, period, measure, dim, category, value
@@ -295,14 +319,17 @@ def build_cells(con, regio: str | None = None) -> None:
         SELECT 'wijk', area, parent, phenomenon, period, measure, dim, category, value FROM counts_wijk
         WHERE dim = '' OR phenomenon = '*'
         UNION ALL
-        SELECT 'gemeente', parent, {regio_sql}, phenomenon, period, measure, dim, category, sum(value)
-        FROM counts_wijk GROUP BY ALL
+        SELECT 'buiten', area, area, phenomenon, period, measure, dim, category, value FROM counts_buiten
+        WHERE dim = '' OR phenomenon = '*'
+        UNION ALL
+        SELECT 'gemeente', gemeente, {regio_sql}, phenomenon, period, measure, dim, category, sum(value)
+        FROM counts_part GROUP BY ALL
     """.replace("{regio_sql}", regio_sql))
     if regio:
         con.execute(f"""
             INSERT INTO counts
             SELECT 'regio', {regio_sql}, '', phenomenon, period, measure, dim, category, sum(value)
-            FROM counts_wijk GROUP BY phenomenon, period, measure, dim, category
+            FROM counts_part GROUP BY phenomenon, period, measure, dim, category
         """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE context AS

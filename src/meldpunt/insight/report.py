@@ -31,7 +31,8 @@ def context(snap, gemeente: str | None = None) -> dict:
     return {"snapshot": snap, "boards": boards, "gemeente": codes.get(code, code), "meta": exports.meta(snap),
             "measures": MEASURES, "printed_at": timezone.localtime(), "period": period,
             "summary": _summary(snap, code, period, overall, te_bekijken), "hotspots": overall,
-            "changes": _changes(snap), "wijken": _per_wijk(snap, code, period, overall),
+            "changes": _changes(snap, code), "wijken": _per_wijk(snap, code, period, overall),
+            "outside": selectors.outside(snap, code, period),
             "comparison": kerncijfers.compare(code), "comparison_text": kerncijfers.describe(code),
             # The overall hotspot list, in the shape the hotspot include reads.
             "report_board": SimpleNamespace(theme=SimpleNamespace(slug="rapport"), snapshot=snap, hotspots=overall,
@@ -60,10 +61,10 @@ def _summary(snap, gemeente: str, period: str, hotspots: list[dict], te_bekijken
             "te_bekijken": [h["naam"] for h in te_bekijken], "standing": standing}
 
 
-def _changes(snap) -> dict:
+def _changes(snap, gemeente: str) -> dict:
     """What changed since the previous snapshot, in words (from the snapshot's diff, which holds
-    visible changes only)."""
-    diff = snap.diff or {}
+    visible changes only), in the areas of ``gemeente`` (a regio's diff names every member's)."""
+    diff = selectors.visible_diff(snap.diff, [gemeente])
     if not diff.get("vorige_versie"):
         return {}
     names = selectors.area_names(set(diff.get("hotspots_nieuw", [])) | set(diff.get("hotspots_weg", []))

@@ -148,3 +148,39 @@ def area_names(codes) -> dict[str, str]:
     names.update(Wijk.objects.filter(code__in=codes).values_list("code", "naam"))
     names.update(Gemeente.objects.filter(code__in=codes).values_list("code", "naam"))
     return names
+
+
+def gemeente_of_areas(codes) -> dict[str, str]:
+    """The gemeente (CBS code) of each gemeente, wijk or buurt code in ``codes``."""
+    codes = list(codes)
+    found = dict(Buurt.objects.filter(code__in=codes).values_list("code", "wijk__gemeente_id"))
+    found.update(Wijk.objects.filter(code__in=codes).values_list("code", "gemeente_id"))
+    found.update((code, code) for code in Gemeente.objects.filter(code__in=codes).values_list("code", flat=True))
+    return found
+
+
+def visible_diff(diff: dict | None, gemeenten) -> dict:
+    """A snapshot's diff as a person with the beeld of ``gemeenten`` reads it (ADR 0030 §11): the
+    largest changes and the hotspots that came and went only in those gemeenten' areas. A regio's
+    snapshot holds every member's cells; the areas of the others are never named."""
+    diff = dict(diff or {})
+    allowed = set(gemeenten)
+    largest = diff.get("grootste_wijzigingen", [])
+    hotspots = set(diff.get("hotspots_nieuw", [])) | set(diff.get("hotspots_weg", []))
+    gemeente_of = gemeente_of_areas({w["gebied"] for w in largest} | hotspots)
+    diff["grootste_wijzigingen"] = [w for w in largest if gemeente_of.get(w["gebied"]) in allowed]
+    for key in ("hotspots_nieuw", "hotspots_weg"):
+        diff[key] = [b for b in diff.get(key, []) if gemeente_of.get(b) in allowed]
+    return diff
+
+
+OUTSIDE_MEASURES = ("signalen", "casussen", "interventies")
+
+
+def outside(snap: Snapshot, gemeente: str, period: str) -> dict[str, str]:
+    """The gemeente's published part "buiten de gemeente" in ``period`` (ADR 0030 §11): its own
+    signals, casussen and interventions about an address in another gemeente, as shown (suppressed
+    like every count: "<5", "×" or the number; absent: 0)."""
+    found = {c.measure: c for c in cells(snap, level="buiten", area=gemeente, phenomenon="*", dim="",
+                                         category="*", period=period)}
+    return {m: found[m].display if m in found else ZERO for m in OUTSIDE_MEASURES}

@@ -11,7 +11,8 @@ Views (all the pipeline ever sees):
 - ``inschrijvingen(adres, volwassen)``: current BRP registrations, adult yes/no — no person ids
 - ``vestigingen(adres, sbi, datum_aanvang, datum_einde)``
 - ``woz(obj, waarde)``, ``overdrachten(obj, datum, koopsom)``
-- ``signalen(datum, kanaal, fenomeen, buurt, status)``
+- ``signalen(datum, kanaal, fenomeen, buurt, status)``: ``buurt`` may be ``buiten:<gemeentecode>`` (see
+  :data:`OUTSIDE_PREFIX`)
 - ``casussen(casus, datum, status, buurt, fenomeen)``, ``interventies(casus, instrument, datum)``
 """
 
@@ -20,6 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+# A signal (or casus) of a gemeente about an address outside it (ADR 0030 §11) carries, instead of
+# a buurt, this prefix and its own gemeente's code: it counts in that gemeente's "buiten de
+# gemeente" total (level ``buiten``), never in a buurt cell of the gemeente where the address lies.
+OUTSIDE_PREFIX = "buiten:"
 
 # The CSV files of the snapshot export and their columns (extract.py writes them in this order).
 CSV_TABLES = {

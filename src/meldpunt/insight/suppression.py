@@ -7,7 +7,8 @@ with exactly one hidden cell gives that cell away (total minus the visible rest)
 
 - category line: the categories of one breakdown (e.g. signals per channel) and their total;
 - phenomenon line: the phenomena of one measure and the all-phenomena total;
-- geography lines: the buurten of a wijk and the wijk; the wijken of a gemeente and the gemeente;
+- geography lines: the buurten of a wijk and the wijk; the wijken of a gemeente plus its part
+  "buiten de gemeente" (level ``buiten``, ADR 0030 §11) and the gemeente;
   in a regional table (ADR 0030 §11) also the gemeenten of a regio and the regio.
 
 A line is safe when it has no hidden cell, or at least two hidden cells and — if its total is
@@ -43,7 +44,7 @@ def build_lines(con, table: str = "cells") -> None:
         FROM {counts} WHERE measure IN (SELECT DISTINCT measure FROM {counts} WHERE phenomenon <> '*')
         UNION ALL
         SELECT hash('g', parent, phenomenon, period, measure, dim, category), id, false
-        FROM {counts} WHERE level IN ('buurt', 'wijk') OR (level = 'gemeente' AND parent <> '')
+        FROM {counts} WHERE level IN ('buurt', 'wijk', 'buiten') OR (level = 'gemeente' AND parent <> '')
         UNION ALL
         SELECT hash('g', area, phenomenon, period, measure, dim, category), id, true
         FROM {counts} WHERE level IN ('wijk', 'gemeente', 'regio')
@@ -149,8 +150,8 @@ def pad_zeros(con, table: str = "cells") -> int:
         wanted AS (
           SELECT a.level, a.area, a.parent, t.phenomenon, t.period, t.measure, t.dim, t.category
           FROM totals t JOIN areas a ON a.parent = t.area
-           AND a.level = CASE t.level WHEN 'wijk' THEN 'buurt' WHEN 'gemeente' THEN 'wijk'
-                              WHEN 'regio' THEN 'gemeente' END
+           AND ((t.level = 'wijk' AND a.level = 'buurt') OR (t.level = 'gemeente' AND a.level IN ('wijk', 'buiten'))
+                OR (t.level = 'regio' AND a.level = 'gemeente'))
           UNION
           SELECT t.level, t.area, t.parent, t.phenomenon, t.period, t.measure, c.dim, c.category
           FROM totals t JOIN categories c USING (measure) WHERE t.dim = ''

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from meldpunt import policy
@@ -40,6 +41,8 @@ def overview(request):
         gemeenten = _my_gemeenten(request, snap)
         context["gemeenten"] = gemeenten
         context["may_see_regio"] = bool(snap.regio_id) and policy.may_open_regional_beeld(request.user, snap.regio_id)
+        # What the export holds for this reader (see ``export``): their gemeenten, or the whole regio.
+        context["export_gemeenten"] = [naam for _code, naam in _export_gemeenten(request, snap) or []]
         if gemeenten:
             code = _chosen(request, gemeenten)
             context.update(beeldcache.remember(snap, ("overzicht", code), lambda: _overview_figures(snap, code,
@@ -57,6 +60,9 @@ def _overview_figures(snap, code: str, gemeenten) -> dict:
         "cards": [(MEASURES[m], cells[m].display if m in cells else "0")
                   for m in ("signalen", "casussen", "interventies", "cbs_inwoners", "adressen")],
         "latest_period": snap.periods[-1] if snap.periods else "",
+        # ADR 0030 §11: the gemeente's own signals about an address elsewhere, suppressed like any count.
+        "outside": [(MEASURES[m], shown) for m, shown in
+                    selectors.outside(snap, code, snap.periods[-1] if snap.periods else "actueel").items()],
         "comparison": kerncijfers.compare(code),
         "comparison_text": kerncijfers.describe(code),
         "context_labels": [label for label, _unit in kerncijfers.INDICATORS.values()],
@@ -148,8 +154,11 @@ def snapshot_detail(request, version):
     snap = selectors.snapshot(version)
     if snap is None:
         raise Http404("Deze versie bestaat niet.")
-    names = selectors.area_names({c["gebied"] for c in snap.diff.get("grootste_wijzigingen", [])})
-    return render(request, "insight/snapshot.html", {"snapshot": snap, "names": names, "measures": MEASURES})
+    # A regio's snapshot holds every member's areas: name only those of the user's gemeenten (§11).
+    diff = selectors.visible_diff(snap.diff, policy.beeld_gemeenten(request.user))
+    names = selectors.area_names({c["gebied"] for c in diff["grootste_wijzigingen"]} | set(diff["hotspots_nieuw"]))
+    return render(request, "insight/snapshot.html", {"snapshot": snap, "diff": diff, "names": names,
+                                                     "measures": MEASURES})
 
 
 def _requested_snapshot(request):
@@ -188,17 +197,31 @@ def report_pdf(request):
     return response
 
 
+def _export_gemeenten(request, snap) -> list[tuple[str, str]] | None:
+    """The gemeenten whose cells the export holds for this reader; None: every cell of ``snap``
+    (every gemeente, and the regio level only for whom the regional beeld opens, ADR 0030 §11)."""
+    mine = _my_gemeenten(request, snap)
+    whole = len(mine) == len(selectors.snapshot_gemeenten(snap)) and (
+        not snap.regio_id or policy.may_open_regional_beeld(request.user, snap.regio_id))
+    return None if whole else mine
+
+
 @page("ondermijningsbeeld")
 def export(request, fmt):
     snap = _requested_snapshot(request)
     if snap is None:
         return _none_yet(request, "Export ondermijningsbeeld")
-    # The export holds every cell of the snapshot: a regio's holds every member's (ADR 0030 §11).
-    if len(_my_gemeenten(request, snap)) < len(selectors.snapshot_gemeenten(snap)):
-        raise PermissionDenied("Deze export bevat ook cijfers van gemeenten waarvoor u het beeld niet inziet.")
+    # A regio's snapshot holds every member's cells (ADR 0030 §11): the export holds the cells of the
+    # gemeenten whose beeld this user reads — all of them (and the regio level) only for whom the
+    # regional beeld opens.
+    if not _my_gemeenten(request, snap):
+        raise PermissionDenied("Dit beeld bevat geen cijfers van een gemeente waarvoor u het beeld inziet.")
+    only = _export_gemeenten(request, snap)
+    gemeenten = None if only is None else [code for code, _naam in only]
     if fmt == "csv":
-        response = HttpResponse(exports.csv_bytes(snap), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.csv_bytes(snap, gemeenten), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(exports.json_bytes(snap), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="ondermijningsbeeld-v{snap.version}.{fmt}"'
+        response = HttpResponse(exports.json_bytes(snap, gemeenten), content_type="application/json")
+    names = "" if only is None else "-" + "-".join(slugify(naam) for _code, naam in only)
+    response["Content-Disposition"] = f'attachment; filename="ondermijningsbeeld-v{snap.version}{names}.{fmt}"'
     return response

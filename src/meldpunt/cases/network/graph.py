@@ -9,7 +9,10 @@ given in the signal or confirmed by a person's link judgement. Equal names merge
 The registries only add *edges* between nodes that are already in the graph (a director of a
 mentioned company who is a mentioned person, a company's establishment at a mentioned address,
 a person's registration at a mentioned address): they never add a person, company or address
-the signals do not name (data minimisation, P3).
+the signals do not name (data minimisation, P3). Registrations and establishments are drawn only
+at an address inside the casus's gemeente (ADR 0030 §2): the registry extracts are shared, but a
+gemeente reads only its own; an address elsewhere (or without a known buurt) is marked "adres
+buiten de gemeente: geen registergegevens", as in registries/related.py.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Node:
     merged_by: set[str] = field(default_factory=set)
     address: registry.Nummeraanduiding | None = None
     signal: Signal | None = None
+    outside: bool = False  # an address outside the casus's gemeente: no registry edges (ADR 0030 §2)
 
     @property
     def scheme(self) -> str:
@@ -114,6 +118,11 @@ class Network:
 
     def of_kind(self, kind: str) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]
+
+    @property
+    def outside(self) -> list[Node]:
+        """The address nodes outside the casus's gemeente (no registry records drawn there)."""
+        return sorted((n for n in self.nodes.values() if n.outside), key=lambda n: (n.label, n.key))
 
     def neighbours(self, key: str) -> list[tuple[str, Edge, Node]]:
         """(direction label, edge, other node) for every edge of a node, for the table."""
@@ -232,9 +241,19 @@ class _Builder:
         """Identifier → node key for the nodes identified by a registry key of this prefix."""
         return {n.identifier: n.key for n in self.nodes.values() if n.key.startswith(prefix)}
 
+    def inside_gemeente(self, addresses: dict[str, str]) -> dict[str, str]:
+        """The BAG addresses among ``addresses`` whose buurt lies in the casus's gemeente, in one
+        query; the others are marked outside (ADR 0030 §2: no registry records there)."""
+        inside = set(registry.Nummeraanduiding.objects.filter(
+            pk__in=list(addresses), verblijfsobject__buurt__wijk__gemeente_id=self.casus.gemeente_id)
+            .values_list("pk", flat=True)) if addresses else set()
+        for pk, key in addresses.items():
+            self.nodes[key].outside = pk not in inside
+        return {pk: key for pk, key in addresses.items() if pk in inside}
+
     def add_registry_edges(self) -> None:
         persons, companies = self.keys("persoon:bsn:"), self.keys("onderneming:kvk:")
-        addresses = self.keys("adres:bag:")
+        addresses = self.inside_gemeente(self.keys("adres:bag:"))
         if persons and companies:
             for f in (registry.Functionaris.objects.filter(persoon__bsn__in=persons,
                                                            onderneming__kvk_nummer__in=companies)
