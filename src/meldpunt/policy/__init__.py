@@ -30,7 +30,7 @@ from .actions import (
     may_review_destruction_list,
     records_for,
 )
-from .base import active, gemeenten_with, granted, granted_on, holders, holds, owner
+from .base import active, gemeenten_with, granted, granted_on, holders, holds, members, owner
 from .cases import (
     MANAGER_ROLES,
     TEAM_ROLES,
@@ -119,7 +119,8 @@ __all__ = [
     "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS",
     "SUBJECT_CHANGE_ROLES", "TEAM_ROLES",
     "TEAM_STATES", "WEGING_ROLES", "active", "approved_detail_fields", "cases_visible_to",
-    "destruction_reviewer_roles", "gemeenten_with", "granted", "granted_on", "holders", "holds", "owner", "records_for",
+    "destruction_reviewer_roles", "gemeenten_with", "granted", "granted_on", "holders", "holds", "members",
+    "owner", "records_for",
     "may_answer_as_bronhouder", "may_ask_details", "may_be_invited",
     "may_cancel_destruction_list", "may_change", "may_change_own_notification_preference", "may_change_subjects",
     "may_compose_destruction_list",
