@@ -28,6 +28,7 @@ from .actions import (
     may_place_legal_hold,
     may_request_sources,
     may_review_destruction_list,
+    may_set_retention_terms,
     records_for,
 )
 from .base import active, gemeenten_with, granted, granted_on, holders, holds, members, owner
@@ -133,7 +134,8 @@ __all__ = [
     "regional_requests_supervised", "regional_requests_to_weigh",
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
-    "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
+    "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_set_retention_terms",
+    "may_take_transition",
     "may_open_regional_beeld",
     "may_take_weging", "note_signal_read", "on_page",
     "page_gemeenten", "pages_for", "reads_released_actions", "reads_released_meetings",
