@@ -6,17 +6,34 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import grant_roles
 from meldpunt.intake.models import Signal
-from meldpunt.privacy.retention import destruction, destroy_hooks, services
+from meldpunt.privacy.retention import destroy_hooks, destruction, services
 from meldpunt.protocol.models import Weging
 from meldpunt.regio import services as regio_services
 from meldpunt.regio.models import RegionalRelease, RegionalRequest
 from meldpunt.regio.retention import forget_requests, requests_gone_with
-from regio_support import a_signal_in_research, share, signal_in
-from test_regio_exchange import allowed, people, regio  # noqa: F401 (fixtures)
+from regio_support import a_signal_in_research, share, signal_in, zaanstreek
+from test_regio_exchange import allowed
 from test_retention_support import age, niet_in_behandeling, pass_cooling_off
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def regio(home_gemeente):
+    return zaanstreek()
+
+
+@pytest.fixture
+def people(make_user, regio):
+    """As in test_regio_exchange: the walker makes signals in both, pf_b is Wormerland's."""
+    zaanstad, wormerland = regio
+    walker = grant_roles(make_user("beoordelaar", "regisseur", "teamlid", gemeente=zaanstad),
+                         "beoordelaar", "regisseur", "teamlid", gemeente=wormerland)
+    return {"walker": walker, "regisseur": make_user("regisseur", gemeente=zaanstad),
+            "pf_a": make_user("privacyfunctionaris", gemeente=zaanstad),
+            "pf_b": make_user("privacyfunctionaris", gemeente=wormerland)}
 
 
 def _request_on(people, theirs):
