@@ -200,7 +200,7 @@ def recompute_all(today: date | None = None) -> int:
     Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     changed = recompute_cases(Casus.objects.all(), today)
     found = terms.load()
-    end_states = sorted({*found.signal_rules(), *(state for _gemeente, state in found.rules), CASUS_STATE})
+    end_states = sorted({*(state for _gemeente, state in found.rules), CASUS_STATE})
     changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)),
                                  today)
     # Every other registered recomputation (inzageverzoeken, privacy/inzage/retention.py).

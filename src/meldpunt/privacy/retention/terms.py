@@ -15,19 +15,40 @@ date computations ask it per record without a query each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from meldpunt.tenancy.keys import code_of
 
 from .models import ResultClass, SignalRetentionRule
 
 
-@dataclass
 class Terms:
-    """The default and every gemeente's own result classes and signal rules, as read at one moment."""
+    """The default and every gemeente's own result classes and signal rules, as read at one moment.
+    Each table is read when first needed (one query each): a casus without a class or a signal in no
+    end state costs no query for the classes."""
 
-    classes: dict[tuple[str, str], ResultClass] = field(default_factory=dict)  # (gemeente or "", code)
-    rules: dict[tuple[str, str], str] = field(default_factory=dict)  # (gemeente or "", state) -> class code
+    def __init__(self):
+        self._rules: dict[tuple[str, str], int] | None = None
+        self._classes: dict[tuple[str, str], ResultClass] | None = None
+        self._by_pk: dict[int, ResultClass] = {}
+
+    @property
+    def rules(self) -> dict[tuple[str, str], int]:
+        """(gemeente or "", state) -> pk of the (default) class."""
+        if self._rules is None:
+            self._rules = {(gemeente_id or "", state): class_id for gemeente_id, state, class_id in
+                           SignalRetentionRule.objects.values_list("gemeente_id", "state", "result_class_id")}
+        return self._rules
+
+    @property
+    def classes(self) -> dict[tuple[str, str], ResultClass]:
+        """(gemeente or "", code) -> class."""
+        if self._classes is None:
+            self._classes = {}
+            for result in ResultClass.objects.all():
+                self._classes[(result.gemeente_id or "", result.code)] = result
+                self._by_pk[result.pk] = result
+        return self._classes
 
     def result_class(self, gemeente, code: str | None) -> ResultClass | None:
         """The class ``code`` as it holds in ``gemeente`` (a Tenant, its code, or None: the default)."""
@@ -36,11 +57,18 @@ class Terms:
         key = code_of(gemeente) if gemeente else ""
         return self.classes.get((key, code)) or self.classes.get(("", code))
 
+    def _rule_code(self, gemeente, state: str) -> str | None:
+        key = code_of(gemeente) if gemeente else ""
+        pk = self.rules.get((key, state)) or self.rules.get(("", state))
+        if pk is None:
+            return None
+        self.classes  # noqa: B018 (loads _by_pk)
+        found = self._by_pk.get(pk)
+        return found.code if found else None
+
     def signal_class(self, gemeente, state: str) -> ResultClass | None:
         """The class a signal of ``gemeente`` gets in end state ``state``, with that gemeente's term."""
-        key = code_of(gemeente) if gemeente else ""
-        code = self.rules.get((key, state)) or self.rules.get(("", state))
-        return self.result_class(gemeente, code)
+        return self.result_class(gemeente, self._rule_code(gemeente, state))
 
     def signal_rules(self, gemeente=None) -> dict[str, ResultClass]:
         """End state -> class (with the gemeente's term) for ``gemeente``; the default without one."""
@@ -66,14 +94,9 @@ class Terms:
 
 
 def load() -> Terms:
-    """Both tables, read now (two queries)."""
-    terms = Terms()
-    for result in ResultClass.objects.all():
-        terms.classes[(result.gemeente_id or "", result.code)] = result
-    for gemeente_id, state, code in SignalRetentionRule.objects.values_list("gemeente_id", "state",
-                                                                            "result_class__code"):
-        terms.rules[(gemeente_id or "", state)] = code
-    return terms
+    """Both tables as they are now, read when first asked (terms are never cached across calls: a
+    change applies at once in every worker)."""
+    return Terms()
 
 
 def defaults():
