@@ -254,6 +254,7 @@ def test_a_refusal_of_bs_kenmerk_is_seen_by_bs_fg_and_by_as(two_gemeenten, clien
     lines = SecurityLogEntry.objects.order_by("seq")[before:]
     theirs = [line for line in lines if line.gemeente_code == wormerland.code]
     assert {line.object_id for line in theirs} >= {s, c, str(m), world["inzage"].reference}
+    assert sum(line.object_id == s for line in theirs) == 2  # the page and the API
     assert all(line.user_id == attacker.pk and line.event == SecurityEvent.ACCESS_DENIED for line in theirs)
     assert not [line for line in lines if line.gemeente_code == zaanstad.code]
     shared = [line.object_id for line in lines if line.gemeente_code == ""]
