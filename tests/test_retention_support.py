@@ -77,7 +77,7 @@ def close_casus(casus, result_class_code="handhaving-uitgevoerd", days_ago=0):
     """Close as the casus service does (result class, closed_at, state), with a save()."""
     from meldpunt.privacy.retention.models import ResultClass
 
-    casus.result_class = ResultClass.objects.get(code=result_class_code)
+    casus.result_class = ResultClass.objects.get(code=result_class_code, gemeente__isnull=True)
     casus.closed_at = timezone.now() - timedelta(days=days_ago)
     casus.state = "afgesloten"
     casus.save(update_fields=["result_class", "closed_at", "state"])

@@ -23,8 +23,10 @@ from meldpunt.cases import services as cases
 from meldpunt.cases.models import Casus, Instrument, Intervention, Meeting, ReleaseRequest
 from meldpunt.core.errors import NotAllowed
 from meldpunt.intake.models import Signal
+from meldpunt.privacy import selectors as log_selectors
 from meldpunt.privacy.inzage import services as inzage
 from meldpunt.privacy.inzage.models import AccessRequest
+from meldpunt.privacy.models import SecurityEvent, SecurityLogEntry
 from meldpunt.privacy.retention import services as retention
 from meldpunt.privacy.retention.models import DestructionList
 from meldpunt.protocol import services as protocol
@@ -235,3 +237,34 @@ def test_a_regisseur_of_a_and_b_sees_both(two_gemeenten, make_user):
     only_a = make_user("regisseur", "beoordelaar", gemeente=zaanstad)
     seen = set(policy.signals_visible_to(only_a, Signal.objects.all()).values_list("pk", flat=True))
     assert own.pk in seen and theirs.pk not in seen and world["signal"].pk not in seen
+
+
+def test_a_refusal_of_bs_kenmerk_is_seen_by_bs_fg_and_by_as(two_gemeenten, client, make_user):
+    """ADR 0030 §6, §15: a 404 on B's kenmerk (or overleg) leaves a line in B's gemeente, so B's FG sees
+    the probe; the installation's line, which every FG reads (A's too), stays as it was — and is the
+    same for a kenmerk that exists nowhere, so A's FG learns nothing of B's records from it."""
+    zaanstad, wormerland, world, attacker = two_gemeenten
+    client.force_login(attacker)
+    s, c, m = world["signal"].reference, world["casus"].reference, world["meeting"].pk
+    before = SecurityLogEntry.objects.count()
+    for url in (reverse("protocol:signaal", kwargs={"reference": s}), reverse("cases:casus", kwargs={"reference": c}),
+                reverse("cases:overleg", kwargs={"pk": m}), f"/api/v1/signalen/{s}",
+                reverse("inzage:verzoek", kwargs={"reference": world["inzage"].reference})):
+        assert client.get(url).status_code in REFUSED, url
+    lines = SecurityLogEntry.objects.order_by("seq")[before:]
+    theirs = [line for line in lines if line.gemeente_code == wormerland.code]
+    assert {line.object_id for line in theirs} >= {s, c, str(m), world["inzage"].reference}
+    assert sum(line.object_id == s for line in theirs) == 2  # the page and the API
+    assert all(line.user_id == attacker.pk and line.event == SecurityEvent.ACCESS_DENIED for line in theirs)
+    assert not [line for line in lines if line.gemeente_code == zaanstad.code]
+    shared = [line.object_id for line in lines if line.gemeente_code == ""]
+    assert s in shared and c in shared
+    fg_b = make_user(Role.FG, gemeente=wormerland)
+    fg_a = make_user(Role.FG, gemeente=zaanstad)
+    seen_b = set(log_selectors.security_log(fg_b, log_selectors.LogFilter()).values_list("pk", flat=True))
+    seen_a = set(log_selectors.security_log(fg_a, log_selectors.LogFilter()).values_list("pk", flat=True))
+    assert {line.pk for line in theirs} <= seen_b and not {line.pk for line in theirs} & seen_a
+    # A kenmerk that exists nowhere: one line for the installation, none in any gemeente.
+    before = SecurityLogEntry.objects.count()
+    assert client.get(reverse("protocol:signaal", kwargs={"reference": "WL-2026-0999999"})).status_code == 404
+    assert [line.gemeente_code for line in SecurityLogEntry.objects.order_by("seq")[before:]] == [""]

@@ -41,7 +41,9 @@ def _meeting_subject(meeting: Meeting) -> list[log.DataSubject]:
 
 def minutes_result_class(meeting: Meeting) -> ResultClass | None:
     item = MINUTES_THIRD_PARTIES if meeting.with_third_parties else MINUTES_INTERNAL
-    return ResultClass.objects.filter(selectielijst_item=item, active=True).order_by("pk").first()
+    # A default row: a gemeente's own row changes only the term (privacy/retention/terms.py).
+    return ResultClass.objects.filter(selectielijst_item=item, active=True, gemeente__isnull=True).order_by(
+        "pk").first()
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from meldpunt.privacy import log
-from meldpunt.privacy.retention import blocks, dates, destroy_hooks, purge, registry
+from meldpunt.privacy.retention import blocks, dates, destroy_hooks, purge, registry, terms
 from meldpunt.privacy.retention.models import Valuation
 
 from .items import casus_subjects
@@ -41,17 +41,19 @@ def note(day: date, selectielijst_item: str) -> str:
 
 
 def due_minutes(today: date | None = None) -> list[int]:
-    """Ids of the agenda items whose minutes may go today."""
+    """Ids of the agenda items whose minutes may go today, by the term of the overleg's gemeente."""
     today = today or timezone.localdate()
-    rows = (AgendaItem.objects.filter(minutes_result_class__isnull=False,
-                                      minutes_result_class__valuation=Valuation.VERNIETIGEN,
-                                      minutes_result_class__term_months__isnull=False)
+    found = terms.load()
+    rows = (AgendaItem.objects.filter(minutes_result_class__isnull=False)
             .exclude(minutes__startswith=NOTE_PREFIX)
-            .values_list("pk", "casus_id", "meeting__starts_at", "minutes_result_class__term_months"))
+            .values_list("pk", "casus_id", "meeting__starts_at", "meeting__gemeente_id", "minutes_result_class__code"))
     blocked = blocks.blocked_cases(today=today)
     due = []
-    for pk, casus_id, starts_at, term in rows:
-        destroy_after = dates.destruction_date(dates.local_date(starts_at), term)
+    for pk, casus_id, starts_at, gemeente, code in rows:
+        result = found.result_class(gemeente, code)
+        if result is None or result.valuation != Valuation.VERNIETIGEN or result.term_months is None:
+            continue
+        destroy_after = dates.destruction_date(dates.local_date(starts_at), result.term_months)
         if destroy_after is not None and destroy_after <= today and casus_id not in blocked:
             due.append(pk)
     return due
@@ -62,8 +64,9 @@ def destroy_due_minutes(today: date | None = None) -> int:
     """Clear the minutes and decisions whose term has passed; returns how many agenda items."""
     today = today or timezone.localdate()
     due = due_minutes(today)
-    for item in AgendaItem.objects.filter(pk__in=due).select_related("casus", "minutes_result_class"):
-        result_class = item.minutes_result_class
+    found = terms.load()
+    for item in AgendaItem.objects.filter(pk__in=due).select_related("casus", "meeting", "minutes_result_class"):
+        result_class = found.result_class(item.meeting.gemeente_id, item.minutes_result_class.code)
         item.minutes = note(today, result_class.selectielijst_item)
         item.decisions = ""
         item.save(update_fields=["minutes", "decisions"])

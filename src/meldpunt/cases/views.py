@@ -107,7 +107,7 @@ def koppelen(request, reference):
 
 
 def _result_classes():
-    classes = ResultClass.objects.filter(active=True)
+    classes = ResultClass.objects.filter(active=True, gemeente__isnull=True)
     if any(f.name == "applies_to" for f in ResultClass._meta.get_fields()):
         classes = classes.filter(applies_to="casus")
     return classes.order_by("selectielijst_item", "code")

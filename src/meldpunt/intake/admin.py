@@ -18,11 +18,13 @@ class PhenomenonAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(admin.ModelAdmin):
-    """Tokens are issued with `meldpunt partner_token`; here a partner can only be switched off."""
+    """Tokens are issued with `meldpunt partner_token`; here a partner can be switched off and
+    linked to the gemeenten it delivers to."""
 
     list_display = ("name", "active", "created_at")
-    fields = ("name", "active", "created_at")
+    fields = ("name", "active", "gemeenten", "created_at")
     readonly_fields = ("name", "created_at")
+    filter_horizontal = ("gemeenten",)
 
     def has_add_permission(self, request):
         return False

@@ -27,8 +27,8 @@ from .serializers import (
     BuurtCountSerializer,
     FenomeenSerializer,
     JsonBodyParser,
+    PartnerSignalSerializer,
     QueueQuerySerializer,
-    SignalContentSerializer,
     SignalCreatedSerializer,
     SignalDetailSerializer,
     SignalSummarySerializer,
@@ -41,7 +41,7 @@ from .serializers import (
     summary,
     validated,
 )
-from .services import create_signal
+from .services import create_signal, partner_gemeente
 
 
 @extend_schema(tags=["signalen"], responses=FenomeenSerializer(many=True))
@@ -131,8 +131,9 @@ class SignalViewSet(viewsets.GenericViewSet):
 @extend_schema(
     tags=["partner"], summary="Signaal aanleveren als partnerorganisatie",
     description="Voor partnerorganisaties met een eigen token (`Authorization: Bearer <token>`). Het signaal "
-                "krijgt kanaal 'partner'. Een partner leest niets terug behalve kenmerk en ontvangstcode.",
-    request=SignalContentSerializer,
+                "krijgt kanaal 'partner'. Een partner leest niets terug behalve kenmerk en ontvangstcode. Levert "
+                "uw token aan meer dan één gemeente, noem dan in `gemeente` voor welke (CBS-code).",
+    request=PartnerSignalSerializer,
     responses={201: OpenApiResponse(SignalCreatedSerializer, description="Het signaal is ontvangen.")})
 class PartnerSignalView(APIView):
     authentication_classes = [PartnerTokenAuthentication]
@@ -141,9 +142,10 @@ class PartnerSignalView(APIView):
     problem_param = staticmethod(intake_param)
 
     def post(self, request):
-        data = validated(SignalContentSerializer, request.data)
+        data = validated(PartnerSignalSerializer, request.data)
+        gemeente = partner_gemeente(request.auth, data.get("gemeente", ""))
         signal = create_signal(signal_input(data, channel=Channel.PARTNER, reporter_kind=ReporterKind.PARTNER),
-                               partner=request.auth)
+                               partner=request.auth, gemeente=gemeente)
         return created_response(signal)
 
 

@@ -57,6 +57,10 @@ class PartnerOrganisation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField("actief", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The gemeenten this partner delivers signals to (ADR 0030 §2): one, and the API needs no
+    # gemeente; several, and each signal names its own. None while the installation has one gemeente.
+    gemeenten = models.ManyToManyField("tenancy.Tenant", blank=True, related_name="partners",
+                                       verbose_name="levert aan gemeenten")
 
     class Meta:
         verbose_name = "partnerorganisatie"

@@ -412,6 +412,17 @@ class SignalContentSerializer(serializers.Serializer):
         return value
 
 
+class PartnerSignalSerializer(SignalContentSerializer):
+    """Een signaal van een partnerorganisatie: de inhoud, en voor welke gemeente het is."""
+
+    gemeente = serializers.RegexField(
+        r"^GM[0-9]{4}$", required=False, allow_blank=True, max_length=6,
+        help_text="CBS-code van de gemeente waarvoor het signaal is (bijvoorbeeld GM0479). Nodig als uw token "
+                  "aan meer dan één gemeente levert; anders mag het weg. Een gemeente waaraan u niet levert "
+                  "wordt geweigerd.",
+        error_messages={"invalid": "Geef de gemeente als CBS-code: GM en vier cijfers, bijvoorbeeld GM0479."})
+
+
 class StaffSignalSerializer(SignalContentSerializer):
     channel = serializers.ChoiceField(
         choices=[(Channel.INTERN, "Eigen waarneming"), (Channel.TELEFOON, "Telefoon of balie (meldpunt)")],

@@ -319,20 +319,58 @@ def stored_categories(signal: Signal, mentions, *, contact: bool, attachments: i
     return ", ".join(parts)
 
 
+PARTNER_NO_GEMEENTE = ("Dit token levert nog aan geen gemeente; vraag het meldpunt het token aan een gemeente te "
+                      "koppelen. Er is niets opgeslagen.")
+
+
+def _gemeente_names(tenants) -> str:
+    return ", ".join(f"{t.code} ({t.naam})" for t in tenants)
+
+
+def partner_gemeente(partner: PartnerOrganisation, code: str = "") -> Tenant:
+    """The gemeente a partner's signal is for (ADR 0030 §2): the one the partner delivers to, or,
+    when it delivers to several, the one it names by CBS code (``GM0479``). A code it may not deliver
+    to — another gemeente, or one that is no tenant, alike — is refused with a Dutch message."""
+    allowed = list(partner.gemeenten.filter(active=True).order_by("naam"))
+    if not allowed:
+        tenants = list(Tenant.objects.filter(active=True)[:2])
+        if len(tenants) != 1:
+            raise IntakeError({"gemeente": [PARTNER_NO_GEMEENTE]})
+        allowed = tenants  # an installation of one gemeente: every partner delivers there
+    code = (code or "").strip().upper()
+    if code:
+        chosen = next((t for t in allowed if t.code == code), None)
+        if chosen is None:
+            raise IntakeError({"gemeente": [
+                f"U levert geen signalen aan gemeente {code[:12]}. U levert aan: {_gemeente_names(allowed)}."]})
+        return chosen
+    if len(allowed) > 1:
+        raise IntakeError({"gemeente": [
+            "Noem de gemeente waarvoor dit signaal is (een CBS-code zoals GM0479): u levert aan meer dan één "
+            f"gemeente ({_gemeente_names(allowed)})."]})
+    return allowed[0]
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 @transaction.atomic
-def issue_token(name: str, *, replace: bool = False) -> tuple[PartnerOrganisation, str]:
+def issue_token(name: str, *, replace: bool = False, gemeenten=()) -> tuple[PartnerOrganisation, str]:
     """Create partner ``name`` with a fresh token (or, with ``replace``, give an existing partner
     a new token, which revokes the old one). Returns the partner and the token in clear text; the
-    token is not stored and cannot be shown again."""
+    token is not stored and cannot be shown again. ``gemeenten`` (CBS codes): the gemeenten it
+    delivers to, added to those it had."""
     name = (name or "").strip()
     if not name:
         raise PartnerTokenError("Geef de naam van de partnerorganisatie.")
     if len(name) > PartnerOrganisation._meta.get_field("name").max_length:
         raise PartnerTokenError("De naam is te lang (hoogstens 200 tekens).")
+    codes = sorted({(code or "").strip().upper() for code in gemeenten} - {""})
+    tenants = list(Tenant.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {t.code for t in tenants})
+    if unknown:
+        raise PartnerTokenError(f"Geen aangesloten gemeente: {', '.join(unknown)}.")
     token = _new_token()
     partner = PartnerOrganisation.objects.select_for_update().filter(name=name).first()
     if partner is not None and not replace:
@@ -344,6 +382,8 @@ def issue_token(name: str, *, replace: bool = False) -> tuple[PartnerOrganisatio
         partner.token_hash = PartnerOrganisation.hash_token(token)
         partner.active = True
         partner.save(update_fields=["token_hash", "active"])
+    if tenants:
+        partner.gemeenten.add(*tenants)
     security_log.partner_token(partner, replaced=replaced)
     return partner, token
 

@@ -28,9 +28,10 @@ from .actions import (
     may_place_legal_hold,
     may_request_sources,
     may_review_destruction_list,
+    may_set_retention_terms,
     records_for,
 )
-from .base import active, gemeenten_with, granted, granted_on, holders, holds, owner
+from .base import active, gemeenten_with, granted, granted_on, holders, holds, members, owner
 from .cases import (
     MANAGER_ROLES,
     TEAM_ROLES,
@@ -119,7 +120,8 @@ __all__ = [
     "RELATED_GROUP_FIELDS", "REQUESTER_ROLES", "REVEAL_ROLES", "STAFF_CHANNELS",
     "SUBJECT_CHANGE_ROLES", "TEAM_ROLES",
     "TEAM_STATES", "WEGING_ROLES", "active", "approved_detail_fields", "cases_visible_to",
-    "destruction_reviewer_roles", "gemeenten_with", "granted", "granted_on", "holders", "holds", "owner", "records_for",
+    "destruction_reviewer_roles", "gemeenten_with", "granted", "granted_on", "holders", "holds", "members",
+    "owner", "records_for",
     "may_answer_as_bronhouder", "may_ask_details", "may_be_invited",
     "may_cancel_destruction_list", "may_change", "may_change_own_notification_preference", "may_change_subjects",
     "may_compose_destruction_list",
@@ -132,7 +134,8 @@ __all__ = [
     "regional_requests_supervised", "regional_requests_to_weigh",
     "may_read_registry_details", "may_read_reporter_contact", "may_read_signal", "may_register_channel",
     "may_request_details",
-    "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_take_transition",
+    "may_request_sources", "may_reveal_sealed", "may_review_destruction_list", "may_set_retention_terms",
+    "may_take_transition",
     "may_open_regional_beeld",
     "may_take_weging", "note_signal_read", "on_page",
     "page_gemeenten", "pages_for", "reads_released_actions", "reads_released_meetings",

@@ -50,6 +50,8 @@ def may_answer_as_bronhouder(user: User, gemeente=None) -> bool:
 COMPOSER_ROLES = frozenset({Role.ARCHIVARIS})
 EXECUTOR_ROLES = frozenset({Role.ARCHIVARIS})
 HOLD_ROLES = frozenset({Role.ARCHIVARIS, Role.REGISSEUR})
+# Who sets a gemeente's retention terms (ADR 0030 §7): functioneel beheer of that gemeente.
+TERM_ROLES = frozenset({Role.BEHEERDER})
 
 
 def destruction_reviewer_roles() -> frozenset[str]:
@@ -76,6 +78,12 @@ def may_cancel_destruction_list(user: User, gemeente=None) -> bool:
 
 def may_execute_destruction_list(user: User, gemeente=None) -> bool:
     return _active_in(user, EXECUTOR_ROLES, gemeente)
+
+
+def may_set_retention_terms(user: User, gemeente) -> bool:
+    """May this user change the retention terms of ``gemeente`` (a Tenant or its code)? Only its own
+    beheerder: each gemeente is the controller of its records."""
+    return gemeente is not None and _active_in(user, TERM_ROLES, gemeente)
 
 
 def may_place_legal_hold(user: User, gemeente=None) -> bool:

@@ -75,3 +75,17 @@ def holders(roles, gemeente=None):
         where &= Q(role_assignments__gemeente_id=code) | Q(role_assignments__regio__gemeenten__code=code,
                                                            role_assignments__regio__gemeenten__active=True)
     return users.filter(pk__in=users.filter(where).values("pk"))
+
+
+def members(gemeenten):
+    """Every account (active or not: the FG searches a former colleague's lines too) that holds a
+    role in one of ``gemeenten`` (Tenants or codes), a regio-wide assignment counting for each of its
+    gemeenten: the staff an FG of those gemeenten may pick in the log filters (ADR 0030 §7)."""
+    from django.contrib.auth import get_user_model  # the user model is the accounts app's, asked at call time
+
+    codes = sorted({code_of(g) for g in gemeenten})
+    users = get_user_model().objects.all()
+    if not codes:
+        return users.none()
+    where = Q(role_assignments__gemeente_id__in=codes) | Q(role_assignments__regio__gemeenten__code__in=codes)
+    return users.filter(pk__in=users.filter(where).values("pk"))

@@ -28,6 +28,7 @@ import re
 import time
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -36,8 +37,10 @@ from django.core.handlers.exception import get_exception_response
 from django.http import Http404
 from django.urls import get_resolver, get_urlconf
 
+from meldpunt import policy
 from meldpunt.core.clientip import client_ip, rate_key
 from meldpunt.core.keys import pseudonymise
+from meldpunt.tenancy.ownership import UnknownOwner, gemeente_code_of
 
 from . import security
 from .models import SecurityEvent, SecurityResult
@@ -59,6 +62,16 @@ _KENMERK = {
     "inzageverzoeken": r"IV-(?:[A-Z]{2}[A-Z0-9]{0,2}-)?[0-9]{4}-[0-9]{5,10}",
 }
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,59}")
+
+# The records whose refusal another gemeente's FG must see (ADR 0030 §6): the collection in the
+# address -> the model (by label: the apps above privacy are not imported) and the field the id is.
+_OWNED = {
+    "signalen": ("intake.Signal", "reference"),
+    "casussen": ("cases.Casus", "reference"),
+    "inzageverzoeken": ("inzage.AccessRequest", "reference"),
+    "casusoverleggen": ("cases.Meeting", "pk"),
+}
+ELSEWHERE = "gevraagd door iemand zonder rol in deze gemeente"
 
 
 def _minute() -> int:
@@ -162,6 +175,31 @@ def object_of(request) -> tuple[str, str]:
     return kind[:60], ids[:60]
 
 
+def _owner_elsewhere(kind: str, object_id: str, user) -> str:
+    """The gemeente (CBS code) of the record asked for, when it exists in a gemeente where ``user``
+    holds no role: that gemeente's FG must see the probe. "" otherwise (no such record, or a refusal
+    within the user's own gemeente, which the line the installation sees covers already)."""
+    target = _OWNED.get(kind)
+    first = (object_id or "").split("/", 1)[0]
+    if target is None or not first or first == INVALID_ID or user is None:
+        return ""
+    label, field = target
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return ""
+    if field == "pk" and not first.isdigit():
+        return ""
+    obj = model._default_manager.filter(**{field: first}).first()
+    if obj is None:
+        return ""
+    try:
+        code = gemeente_code_of(obj) or ""
+    except UnknownOwner:
+        return ""
+    return "" if policy.holds(user, user.roles, code) else code
+
+
 def record(request, *, status: int, rule="", reason: str = "", user=None, username: str = "", obj=None,
            object_type: str | None = None, object_id: str | None = None) -> None:
     """Write one line for a refusal, within the per-actor rate; ``request`` is the Django request."""
@@ -196,6 +234,13 @@ def record(request, *, status: int, rule="", reason: str = "", user=None, userna
     detail = f"HTTP {status}: {reason or NOT_VISIBLE}" + (f" (regel: {rules})" if rules else "")
     security.log_event(SecurityEvent.ACCESS_DENIED, SecurityResult.FAILURE, **common, obj=obj,
                        object_type=object_type or "", object_id=object_id or "", detail=detail)
+    # The line above is the installation's (every FG, the asker's own included, reads it; it is the
+    # same whether or not the record exists). A record of another gemeente: its FG sees the probe too.
+    elsewhere = _owner_elsewhere(object_type or "", object_id or "", user) if obj is None else ""
+    if elsewhere:
+        security.log_event(SecurityEvent.ACCESS_DENIED, SecurityResult.FAILURE, **common,
+                           object_type=object_type or "", object_id=object_id or "",
+                           detail=f"{detail}; {ELSEWHERE}", gemeente=elsewhere)
 
 
 def _reason(exception, status: int) -> str:

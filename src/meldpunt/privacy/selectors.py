@@ -91,10 +91,12 @@ def security_log(user, filters: LogFilter) -> QuerySet[SecurityLogEntry]:
 
 
 def staff_choices(user) -> list[tuple[int, str]]:
-    """Accounts to filter on (the FG needs names to pick from, not a number)."""
-    if not policy.may_open(user, "toezicht"):
+    """Accounts to filter on (the FG needs names to pick from, not a number): those with a role in a
+    gemeente this user oversees — never every account of the installation (ADR 0030 §7)."""
+    codes = overseen(user)
+    if not codes:
         return []
-    names = usernames(User.objects.values_list("pk", flat=True))
+    names = usernames(policy.members(codes).values_list("pk", flat=True))
     return sorted(names.items(), key=lambda item: item[1].lower())
 
 

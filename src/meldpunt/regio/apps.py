@@ -21,9 +21,10 @@ class RegioConfig(AppConfig):
         from meldpunt.protocol import hooks as protocol_hooks
         from meldpunt.tenancy.home import tenant_created
 
-        from . import index, plugin, source
+        from . import index, plugin, retention, source
 
         intake_hooks.register_subjects_changed(index.signal_changed)
+        retention.register()  # B's requests go with the last of their signals (ADR 0030 §8.8)
         protocol_hooks.register_connector(plugin.CONNECTOR, plugin.PLUGIN)
         post_migrate.connect(_seed, sender=self, dispatch_uid="regio_seed_sources")
         tenant_created.connect(source.seed_tenant_source, dispatch_uid="regio_seed_tenant_source")

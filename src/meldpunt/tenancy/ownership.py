@@ -79,8 +79,8 @@ OWNER_PATHS: dict[str, OwnerPath] = {
     "cases.InterventionUpdate": "intervention__casus__gemeente",
     "cases.Reminder": "intervention__casus__gemeente",
     # retention
-    "retention.ResultClass": None,
-    "retention.SignalRetentionRule": None,
+    "retention.ResultClass": "gemeente",
+    "retention.SignalRetentionRule": "gemeente",
     "retention.LegalHold": ("signal__gemeente", "casus__gemeente"),
     "retention.DestructionList": "gemeente",
     "retention.DestructionListItem": "destruction_list__gemeente",
@@ -121,7 +121,9 @@ OWNER_PATHS: dict[str, OwnerPath] = {
 # Roots whose gemeente may be empty: then the record is the whole installation's (a daily run, a
 # beeld), not one gemeente's. Every other root's gemeente is required.
 # A snapshot without a gemeente is a regio's (`Snapshot.regio`, check constraint snapshot_scope_xor).
-MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun", "insight.Snapshot"})
+# A retention setting without a gemeente is the installation's default every gemeente starts from.
+MAY_BE_INSTALLATION_WIDE = frozenset({"jobs.JobRun", "insight.Snapshot", "retention.ResultClass",
+                                      "retention.SignalRetentionRule"})
 # Roots whose gemeente is empty when they hold for a whole regio instead (check constraint: one of the two).
 MAY_BE_REGIO_WIDE = frozenset({"accounts.RoleAssignment"})
 
@@ -129,8 +131,6 @@ MAY_BE_REGIO_WIDE = frozenset({"accounts.RoleAssignment"})
 NOT_YET_SCOPED: dict[str, str] = {
     "protocol.Criteria": "S5: eigen criteria per gemeente (leeg: gedeeld)",
     "protocol.Destination": "S5: eigen afdelingen per gemeente (leeg: gedeeld)",
-    "retention.ResultClass": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
-    "retention.SignalRetentionRule": "S5: bewaartermijnen per gemeente (leeg: gedeeld)",
 }
 
 

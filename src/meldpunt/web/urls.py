@@ -3,7 +3,7 @@ from django.urls import path
 from meldpunt.privacy import views as privacy_views
 from meldpunt.privacy.retention import views as retention_views
 
-from . import gemeente, views
+from . import bewaartermijnen, gemeente, views
 
 app_name = "web"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("ondermijningsbeeld/", views.ondermijningsbeeld, name="ondermijningsbeeld"),
     path("beheer/", views.beheer, name="beheer"),
     path("beheer/gemeente/", gemeente.gemeente, name="gemeente"),
+    # Each gemeente's own retention terms (ADR 0030 §7).
+    path("beheer/bewaartermijnen/", bewaartermijnen.bewaartermijnen, name="bewaartermijnen_instellen"),
+    path("beheer/bewaartermijnen/termijn/", bewaartermijnen.termijn, name="bewaartermijnen_termijn"),
+    path("beheer/bewaartermijnen/regel/", bewaartermijnen.regel, name="bewaartermijnen_regel"),
     path("mijn-meldingen/", views.mijn_meldingen, name="mijn_meldingen"),
     path("gebieden/", views.gebieden, name="gebieden"),
 ]

@@ -100,7 +100,7 @@ def close(casus: Casus, today: date, days: int) -> None:
     with on(days_ago(today, days)):
         cases.transition(regisseur, casus, "monitoren")
     with on(days_ago(today, days - 30)):
-        cases.close(regisseur, casus, ResultClass.objects.get(code="handhaving-uitgevoerd"),
+        cases.close(regisseur, casus, ResultClass.objects.get(code="handhaving-uitgevoerd", gemeente__isnull=True),
                     "De aanpak werkte: het pand is gesloten geweest en er zijn geen nieuwe signalen.")
 
 

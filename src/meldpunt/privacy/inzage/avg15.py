@@ -4,9 +4,16 @@ Persoonsgegevens. Purposes and legal bases come from the processing register (ar
 
 from __future__ import annotations
 
-from meldpunt.privacy.models import ProcessingActivity
+from meldpunt.privacy.log import activity_at
 
 CONTROLLER = "Het college van burgemeester en wethouders van de gemeente (Meldpunt Ondermijning)"
+
+
+def controller(naam: str = "") -> str:
+    """The controller the package is from: the college of the request's gemeente (ADR 0030 §7)."""
+    if not naam:
+        return CONTROLLER
+    return f"Het college van burgemeester en wethouders van de gemeente {naam} (Meldpunt Ondermijning)"
 
 RIGHTS = [
     {"recht": "Rectificatie (AVG art. 16)",
@@ -45,14 +52,20 @@ CATEGORY_LABELS = {
 }
 
 
-def purposes(activity_codes: set[str]) -> list[dict]:
-    """The current register entry for every activity under which the subject's data were processed."""
-    rows = []
-    for code in sorted(activity_codes):
-        activity = ProcessingActivity.objects.filter(gemeente_code="", code=code).order_by("-version").first()
-        if activity is not None:
-            rows.append({"activiteit": activity.name, "doel": activity.purpose, "grondslag": activity.legal_basis})
-    return rows
+def activity_now(code: str, gemeente_code: str = "") -> dict:
+    """The register entry of ``code`` valid now in ``gemeente_code``'s register: its own version when
+    the gemeente changed the activity, else the shared template's (ADR 0030 §7); {} when unknown."""
+    try:
+        activity = activity_at(code, gemeente_code=gemeente_code)
+    except LookupError:
+        return {}
+    return {"activiteit": activity.name, "doel": activity.purpose, "grondslag": activity.legal_basis}
+
+
+def purposes(activity_codes: set[str], gemeente_code: str = "") -> list[dict]:
+    """The current register entry, in the request's gemeente's register, for every activity under
+    which the subject's data were processed."""
+    return [row for row in (activity_now(code, gemeente_code) for code in sorted(activity_codes)) if row]
 
 
 def categories(codes: set[str]) -> list[str]:

@@ -18,7 +18,7 @@ from meldpunt.cases.models import Casus, CasusSignal
 from meldpunt.core.datums import format_date
 from meldpunt.intake.models import Channel, MentionedSubject, ReporterContact, Signal
 from meldpunt.privacy import log
-from meldpunt.privacy.models import LogStatus, ProcessingActivity, SubjectType
+from meldpunt.privacy.models import LogStatus, SubjectType
 from meldpunt.privacy.retention.models import Tombstone
 from meldpunt.protocol.models import Forward, StateChange, Weging
 from meldpunt.protocol.services import FORWARD_ITEMS
@@ -73,6 +73,12 @@ class Context:
     hidden_signals: set[str] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
     activities: set[str] = field(default_factory=set)
+    # The register names of this gemeente (ADR 0030 §7: its own entries, else the template), per package.
+    activity_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gemeente_code(self) -> str:
+        return self.request.gemeente_id or ""
 
 
 def _staff_names(users) -> tuple[list[str], list[str]]:
@@ -119,7 +125,7 @@ def _log_line(line, context: Context) -> dict:
              else context.redact(line.basis))
     return {
         "tijdstip": _moment(line.started_at), "handeling": line.action.replace("_", " "),
-        "verwerkingsactiviteit": _activity_name(line.activity_code),
+        "verwerkingsactiviteit": _activity_name(line.activity_code, context),
         # Which data (NEN 7513), where the log records it.
         "gegevens": getattr(line, "data_categories", ""),
         "door": _role(line.role), "grondslag": basis,
@@ -128,14 +134,12 @@ def _log_line(line, context: Context) -> dict:
     }
 
 
-_activity_names: dict[str, str] = {}
-
-
-def _activity_name(code: str) -> str:
-    if code not in _activity_names:
-        activity = ProcessingActivity.objects.filter(gemeente_code="", code=code).order_by("-version").first()
-        _activity_names[code] = activity.name if activity else code
-    return _activity_names[code]
+def _activity_name(code: str, context: Context) -> str:
+    """The name the request's gemeente gives the activity in its register now (its own entry when it
+    changed it, else the shared template's), asked once per package."""
+    if code not in context.activity_names:
+        context.activity_names[code] = avg15.activity_now(code, context.gemeente_code).get("activiteit", code)
+    return context.activity_names[code]
 
 
 def _own_mention(mention: MentionedSubject, context: Context) -> dict:
@@ -354,7 +358,7 @@ def context_for(request: AccessRequest) -> Context:
 
 def build(request: AccessRequest) -> dict:
     """The package as a JSON-ready dict. Every item must have a decision."""
-    request = AccessRequest.objects.select_related("subject_address").get(pk=request.pk)
+    request = AccessRequest.objects.select_related("subject_address", "gemeente").get(pk=request.pk)
     context = context_for(request)
     released, withheld_grounds = [], set()
     mark = request.mention_restrictions
@@ -383,7 +387,7 @@ def build(request: AccessRequest) -> dict:
     package = {
         "kenmerk": request.reference,
         "titel": "Antwoord op uw verzoek om inzage (AVG art. 15)",
-        "verwerkingsverantwoordelijke": avg15.CONTROLLER,
+        "verwerkingsverantwoordelijke": avg15.controller(request.gemeente.naam if request.gemeente_id else ""),
         "opgesteld_op": _moment(timezone.now()),
         "concept": not request.is_closed,
         "verzoek": {"ontvangen_op": _day(request.received_on), "uiterste_antwoorddatum": _day(request.deadline),
@@ -396,7 +400,7 @@ def build(request: AccessRequest) -> dict:
         "bevestiging": ("Ja, de gemeente verwerkt persoonsgegevens over u. Hieronder staan deze gegevens."
                         if released else "De gemeente heeft geen persoonsgegevens over u gevonden die zij u kan "
                                          "verstrekken."),
-        "verwerkingsdoelen": avg15.purposes(context.activities),
+        "verwerkingsdoelen": avg15.purposes(context.activities, context.gemeente_code),
         "categorieen_persoonsgegevens": avg15.categories(context.categories),
         "ontvangers": recipients,
         "bewaartermijnen": {"beleid": avg15.RETENTION_POLICY,

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from meldpunt.privacy import log
 from meldpunt.privacy.models import SubjectType
-from meldpunt.privacy.retention import dates, registry
+from meldpunt.privacy.retention import dates, registry, terms
 from meldpunt.privacy.retention.models import AppliesTo, ResultClass
 
 from . import answers
@@ -34,19 +34,24 @@ TASK = "inzageverzoeken"
 ANONYMISED_LABEL = "(geanonimiseerd na afloop van de bewaartermijn)"
 
 
-def result_class() -> ResultClass | None:
-    return ResultClass.objects.filter(code=RESULT_CLASS, active=True).first()
+def result_class(gemeente=None) -> ResultClass | None:
+    """The class of a closed request, with the term of ``gemeente`` (the default without one)."""
+    found = terms.load().result_class(gemeente, RESULT_CLASS)
+    return found if found is not None and found.active else None
 
 
 def recompute(requests=None) -> int:
-    """Recompute ``destroy_after`` of these requests (all when None); returns how many changed."""
+    """Recompute ``destroy_after`` of these requests (all when None) with the term of each request's
+    gemeente (ADR 0030 §7); returns how many changed."""
     requests = AccessRequest.objects.all() if requests is None else requests
-    found = result_class()
-    term, valuation = (found.term_months, found.valuation) if found else (None, None)
+    loaded = terms.load()
     changed = []
-    for pk, closed_at, current in requests.filter(anonymised_at__isnull=True).values_list(
-            "pk", "closed_at", "destroy_after"):
-        new = dates.destruction_date(dates.local_date(closed_at), term, valuation) if found else None
+    for pk, gemeente, closed_at, current in requests.filter(anonymised_at__isnull=True).values_list(
+            "pk", "gemeente_id", "closed_at", "destroy_after"):
+        found = loaded.result_class(gemeente, RESULT_CLASS)
+        found = found if found is not None and found.active else None
+        new = dates.destruction_date(dates.local_date(closed_at), found.term_months,
+                                     found.valuation) if found else None
         if new != current:
             # from_db: the other fields stay deferred, so no default (the gemeente) is computed per row.
             changed.append(AccessRequest.from_db(None, ["id", "destroy_after"], [pk, new]))
@@ -87,8 +92,8 @@ def anonymise_due(today: date | None = None) -> int:
     """Anonymise every closed request past its date; returns how many."""
     now = timezone.now()
     requests = list(due(today).select_for_update())
-    result = result_class()
     for request in requests:
+        result = result_class(request.gemeente_id)
         subjects = ([log.DataSubject(SubjectType.BSN, request.subject_bsn)] if request.subject_bsn
                     else [log.DataSubject(SubjectType.INTERNAL, f"inzageverzoek:{request.pk}")])
         log.record("inzageverzoek_anonimiseren", "vernietigen", subjects, obj=request,

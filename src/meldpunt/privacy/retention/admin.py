@@ -9,8 +9,10 @@ from .models import ResultClass, SignalRetentionRule
 
 @admin.register(ResultClass)
 class ResultClassAdmin(admin.ModelAdmin):
-    list_display = ("selectielijst_item", "name", "applies_to", "valuation", "term_months", "active")
-    list_filter = ("applies_to", "valuation", "active")
+    # A row with a gemeente is that gemeente's own term (ADR 0030 §7); a beheerder sets it on
+    # Beheer › Bewaartermijnen, which checks that they manage that gemeente.
+    list_display = ("selectielijst_item", "name", "gemeente", "applies_to", "valuation", "term_months", "active")
+    list_filter = ("gemeente", "applies_to", "valuation", "active")
     search_fields = ("code", "name", "selectielijst_item")
 
     def get_readonly_fields(self, request, obj=None):
@@ -22,4 +24,5 @@ class ResultClassAdmin(admin.ModelAdmin):
 
 @admin.register(SignalRetentionRule)
 class SignalRetentionRuleAdmin(admin.ModelAdmin):
-    list_display = ("state", "result_class")
+    list_display = ("state", "gemeente", "result_class")
+    list_filter = ("gemeente",)

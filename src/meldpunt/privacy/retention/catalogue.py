@@ -57,8 +57,8 @@ SIGNAL_RULES = {
 def seed_retention(**_kwargs) -> None:
     classes = {}
     for code, name, item, valuation, term, applies_to, source in RESULT_CLASSES:
-        classes[code], _ = ResultClass.objects.get_or_create(code=code, defaults={
+        classes[code], _ = ResultClass.objects.get_or_create(code=code, gemeente=None, defaults={
             "name": name, "selectielijst_item": item, "valuation": valuation, "term_months": term,
             "applies_to": applies_to, "source": source})
     for state, code in SIGNAL_RULES.items():
-        SignalRetentionRule.objects.get_or_create(state=state, defaults={"result_class": classes[code]})
+        SignalRetentionRule.objects.get_or_create(state=state, gemeente=None, defaults={"result_class": classes[code]})

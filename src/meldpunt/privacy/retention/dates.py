@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from meldpunt.core.dates import add_months
 
-from . import registry
-from .models import AppliesTo, LegalHold, ResultClass, SignalRetentionRule, Valuation
+from . import registry, terms
+from .models import AppliesTo, LegalHold, ResultClass, Valuation
 
 CHUNK = 2000
 CASUS_STATE = "casus"
@@ -97,8 +97,10 @@ def _write(model, changes: dict[int, date | None]) -> int:
     return len(changes)
 
 
-def signal_rules() -> dict[str, ResultClass]:
-    return {rule.state: rule.result_class for rule in SignalRetentionRule.objects.select_related("result_class")}
+def signal_rules(gemeente=None) -> dict[str, ResultClass]:
+    """End state -> result class, with the terms of ``gemeente`` (the installation's default without
+    one; ADR 0030 §7, terms.py)."""
+    return terms.load().signal_rules(gemeente)
 
 
 def _casus_dates_for_signals(signal_ids: list[int]) -> dict[int, date | None]:
@@ -172,15 +174,24 @@ def recompute_cases(cases_qs, today: date | None = None) -> int:
 
 
 def recompute_result_class(result_class: ResultClass) -> int:
-    """After a term or valuation change: every casus and signal of this class."""
+    """After a term or valuation change: every casus and signal of this class — of its gemeente when
+    the row is a gemeente's own (ADR 0030 §7), of every gemeente when it is the default."""
     Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     if result_class.applies_to == AppliesTo.INZAGE:
         # Inzage registers its own recomputation (privacy/inzage/retention.py).
         return sum(recompute() for recompute in registry.recomputers(AppliesTo.INZAGE))
-    states = list(SignalRetentionRule.objects.filter(result_class=result_class).values_list("state", flat=True))
-    changed = recompute_cases(Casus.objects.filter(result_class=result_class))
+    found = terms.load()
+    cases, signals = Casus.objects.filter(result_class__code=result_class.code), Signal.objects.all()
+    if result_class.gemeente_id:
+        cases, signals = cases.filter(gemeente_id=result_class.gemeente_id), signals.filter(
+            gemeente_id=result_class.gemeente_id)
+        states = found.states_of(result_class.gemeente_id, result_class.code)
+    else:
+        states = sorted({state for gemeente in [None, *found.gemeenten_with_own_rules()]
+                         for state in found.states_of(gemeente, result_class.code)})
+    changed = recompute_cases(cases)
     if states:
-        changed += recompute_signals(Signal.objects.filter(state__in=states))
+        changed += recompute_signals(signals.filter(state__in=states))
     return changed
 
 
@@ -188,7 +199,8 @@ def recompute_all(today: date | None = None) -> int:
     """The daily safety net, and what follows an expired legal hold (as of ``today``)."""
     Casus, Signal = registry.model(registry.CASUS), registry.model(registry.SIGNAL)
     changed = recompute_cases(Casus.objects.all(), today)
-    end_states = [*signal_rules(), CASUS_STATE]
+    found = terms.load()
+    end_states = sorted({*(state for _gemeente, state in found.rules), CASUS_STATE})
     changed += recompute_signals(Signal.objects.filter(Q(state__in=end_states) | Q(destroy_after__isnull=False)),
                                  today)
     # Every other registered recomputation (inzageverzoeken, privacy/inzage/retention.py).

@@ -34,7 +34,7 @@ from meldpunt.privacy.log import DataSubject
 from meldpunt.tenancy.counters import statement_number
 from meldpunt.tenancy.keys import ring_for
 
-from . import blocks, dates, destroy_hooks, purge, registry, residue
+from . import blocks, dates, destroy_hooks, purge, registry, residue, terms
 from .errors import DestructionError  # noqa: F401 (re-exported)
 from .models import (
     DestructionList,
@@ -195,15 +195,15 @@ def _signal_subjects(signal_ids: list[int]) -> set[tuple[str, str]]:
 
 def _signal_tombstones(signal_ids, statement, now, casus_class: dict[int, ResultClass]) -> list[Tombstone]:
     CasusSignal, Signal = registry.model(registry.CASUS_SIGNAL), registry.model(registry.SIGNAL)
-    rules = dates.signal_rules()
+    found = terms.load()
     casus_of = dict(CasusSignal.objects.filter(signal_id__in=signal_ids).values_list("signal_id", "casus_id")) \
         if casus_class else {}
     stones = []
     for chunk in _chunks(signal_ids):
-        for pk, reference, phenomenon, state, received_at, since, destroy_after in Signal.objects.filter(
-                pk__in=chunk).values_list("pk", "reference", "phenomenon_id", "state", "received_at", "state_since",
-                                          "destroy_after"):
-            result = rules.get(state) or casus_class.get(casus_of.get(pk))
+        for pk, gemeente, reference, phenomenon, state, received_at, since, destroy_after in Signal.objects.filter(
+                pk__in=chunk).values_list("pk", "gemeente_id", "reference", "phenomenon_id", "state", "received_at",
+                                          "state_since", "destroy_after"):
+            result = found.signal_class(gemeente, state) or casus_class.get(casus_of.get(pk))
             stones.append(Tombstone(
                 kind=RecordKind.SIGNAAL, object_id=pk, reference=reference, phenomenon_code=phenomenon or "",
                 last_state=state, started_on=dates.local_date(received_at),
@@ -235,10 +235,11 @@ def _specification(stones: list[Tombstone]) -> tuple[list[dict], str]:
     groups: dict[tuple[str, str, str], list[Tombstone]] = defaultdict(list)
     for stone in stones:
         groups[(stone.kind, stone.result_class_code, stone.selectielijst_item)].append(stone)
-    classes = {c.code: c for c in ResultClass.objects.all()}
+    # The terms of the list's gemeente, the controller that destroys (ADR 0030 §7).
+    found = terms.load()
     spec, grounds = [], []
     for (kind, code, item), members in sorted(groups.items()):
-        result = classes.get(code)
+        result = found.result_class(members[0].gemeente_code or None, code)
         after = [s.destroy_after for s in members if s.destroy_after]
         spec.append({
             "soort": RecordKind(kind).label, "resultaatklasse": code, "selectielijst": item,

@@ -31,7 +31,12 @@ class ResultClass(models.Model):
     intergemeentelijke organen 2020 (domain reference §5.1), configurable by functioneel beheer.
     Destruction date = brondatum + term (see dates.py)."""
 
-    code = models.SlugField("code", max_length=40, unique=True)
+    code = models.SlugField("code", max_length=40)
+    # Retention settings per controller (ADR 0030 §7): a row without a gemeente is the installation's
+    # default (the template every record points at); a row with one overrides that class's term and
+    # valuation for that gemeente (terms.py). Records keep pointing at the template row.
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="result_classes", verbose_name="gemeente")
     name = models.CharField("omschrijving", max_length=200)
     selectielijst_item = models.CharField("selectielijst-categorie", max_length=20, blank=True)
     valuation = models.CharField("waardering", max_length=20, choices=Valuation.choices,
@@ -46,6 +51,11 @@ class ResultClass(models.Model):
         verbose_name = "resultaatklasse"
         verbose_name_plural = "resultaatklassen"
         ordering = ["selectielijst_item", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=Q(gemeente__isnull=True),
+                                    name="result_class_code_template"),
+            models.UniqueConstraint(fields=["code", "gemeente"], name="result_class_code_per_gemeente"),
+        ]
 
     def __str__(self):
         return f"{self.selectielijst_item} {self.name}".strip()
@@ -65,7 +75,11 @@ class ResultClass(models.Model):
 class SignalRetentionRule(models.Model):
     """Which result class a signal gets when it reaches an end state of the protocol."""
 
-    state = models.CharField("eindstatus", max_length=30, unique=True)
+    state = models.CharField("eindstatus", max_length=30)
+    # As for ResultClass: without a gemeente the installation's default, with one that gemeente's own
+    # choice for this end state. ``result_class`` is always a template row (its code names the class).
+    gemeente = models.ForeignKey("tenancy.Tenant", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="signal_retention_rules", verbose_name="gemeente")
     result_class = models.ForeignKey(ResultClass, on_delete=models.PROTECT, related_name="signal_rules",
                                      verbose_name="resultaatklasse")
 
@@ -73,6 +87,11 @@ class SignalRetentionRule(models.Model):
         verbose_name = "bewaarregel signaal"
         verbose_name_plural = "bewaarregels signalen"
         ordering = ["state"]
+        constraints = [
+            models.UniqueConstraint(fields=["state"], condition=Q(gemeente__isnull=True),
+                                    name="signal_rule_state_template"),
+            models.UniqueConstraint(fields=["state", "gemeente"], name="signal_rule_state_per_gemeente"),
+        ]
 
     def __str__(self):
         return f"{self.state} → {self.result_class}"

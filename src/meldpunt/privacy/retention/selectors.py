@@ -17,7 +17,7 @@ from meldpunt.tenancy import current as current_gemeente
 from meldpunt.tenancy.keys import code_of
 from meldpunt.tenancy.models import Tenant
 
-from . import blocks, dates, registry
+from . import blocks, dates, registry, terms
 from .models import (
     OPEN_LIST_STATES,
     DestructionList,
@@ -26,7 +26,6 @@ from .models import (
     ItemStatus,
     LegalHold,
     RecordKind,
-    ResultClass,
     Tombstone,
 )
 
@@ -62,15 +61,23 @@ def _blocked_ids(kind: str) -> set[int]:
 
 def _signal_rows(condition: Q, result_class: str, references, limit: int | None):
     Signal = registry.model(registry.SIGNAL)
-    rules = dates.signal_rules()
+    found = terms.load()
     signals = Signal.objects.filter(condition).exclude(state=dates.CASUS_STATE).order_by("destroy_after", "id")
     if result_class:
-        signals = signals.filter(state__in=[s for s, c in rules.items() if c.code == result_class])
+        # Each gemeente's own rules say which end states give this class (ADR 0030 §7).
+        own = sorted(found.gemeenten_with_own_rules())
+        default = Q(state__in=found.states_of(None, result_class))
+        for code in own:
+            default &= ~Q(gemeente_id=code)
+        wanted = default
+        for code in own:
+            wanted |= Q(gemeente_id=code, state__in=found.states_of(code, result_class))
+        signals = signals.filter(wanted)
     if references is not None:
         signals = signals.filter(reference__in=references)
-    rows = signals.values_list("pk", "reference", "phenomenon__name", "state", "destroy_after")
-    for pk, reference, phenomenon, state, destroy_after in (rows[:limit] if limit else rows):
-        result = rules.get(state)
+    rows = signals.values_list("pk", "gemeente_id", "reference", "phenomenon__name", "state", "destroy_after")
+    for pk, gemeente, reference, phenomenon, state, destroy_after in (rows[:limit] if limit else rows):
+        result = found.signal_class(gemeente, state)
         yield DueRecord(RecordKind.SIGNAAL, pk, reference, phenomenon or "", result.code if result else "",
                         str(result) if result else "", destroy_after)
 
@@ -197,7 +204,7 @@ def destruction_list(pk: int, user=None) -> DestructionList:
 def list_items(destruction_list: DestructionList, limit: int = 500):
     """The first ``limit`` items, each with ``result_class_name``: the name people read, not the code."""
     items = list(destruction_list.items.all()[:limit])
-    names = dict(ResultClass.objects.filter(code__in={i.result_class_code for i in items}).values_list("code", "name"))
+    names = dict(terms.defaults().filter(code__in={i.result_class_code for i in items}).values_list("code", "name"))
     for item in items:
         item.result_class_name = names.get(item.result_class_code, item.result_class_code)
     return items
@@ -214,4 +221,6 @@ def tombstones(statement: DestructionStatement):
 
 
 def result_classes():
-    return ResultClass.objects.filter(active=True)
+    """The classes a record can be given: the installation's default rows (a gemeente's own row only
+    changes the term that applies, terms.py)."""
+    return terms.defaults().filter(active=True)

@@ -24,7 +24,8 @@ def _link_changed(sender, instance, raw=False, **_kwargs):
 
 
 def _result_class_saved(sender, instance, created=False, raw=False, **_kwargs):
-    if raw or created:
+    # A new default class has no records yet; a gemeente's own row (made or removed) changes its terms.
+    if raw or (created and not instance.gemeente_id):
         return
     dates.recompute_result_class(instance)
 
@@ -33,7 +34,10 @@ def _rule_changed(sender, instance, raw=False, **_kwargs):
     Signal = registry.model(registry.SIGNAL)
     if raw:
         return
-    dates.recompute_signals(Signal.objects.filter(state=instance.state))
+    signals = Signal.objects.filter(state=instance.state)
+    if instance.gemeente_id:  # a gemeente's own rule: only its signals (ADR 0030 §7)
+        signals = signals.filter(gemeente_id=instance.gemeente_id)
+    dates.recompute_signals(signals)
 
 
 def _hold_changed(sender, instance, raw=False, **_kwargs):
@@ -49,6 +53,7 @@ def connect() -> None:
     post_save.connect(_link_changed, sender=CasusSignal, dispatch_uid="retention_link_saved")
     post_delete.connect(_link_changed, sender=CasusSignal, dispatch_uid="retention_link_deleted")
     post_save.connect(_result_class_saved, sender=ResultClass, dispatch_uid="retention_class_saved")
+    post_delete.connect(_result_class_saved, sender=ResultClass, dispatch_uid="retention_class_deleted")
     post_save.connect(_rule_changed, sender=SignalRetentionRule, dispatch_uid="retention_rule_saved")
     post_delete.connect(_rule_changed, sender=SignalRetentionRule, dispatch_uid="retention_rule_deleted")
     post_save.connect(_hold_changed, sender=LegalHold, dispatch_uid="retention_hold_saved")
