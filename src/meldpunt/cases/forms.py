@@ -18,8 +18,8 @@ PURPOSE = "Voorkomen en bestrijden van ondermijning (bestuurlijke aanpak)"
 
 
 def users_with(role: str, gemeente=None):
-    """Who can be chosen for ``role`` (in ``gemeente`` when the form knows it; the service checks the
-    casus's or meeting's gemeente either way)."""
+    """Who can be chosen for ``role`` in ``gemeente`` (the casus's or meeting's: nobody sees the
+    names of another gemeente's staff; the service checks the gemeente either way)."""
     return policy.holders({role}, gemeente).order_by("username")
 
 
@@ -82,9 +82,9 @@ class TeamForm(StyledForm):
     members = forms.ModelMultipleChoiceField(label="Casusteam", queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = users_with(Role.TEAMLID)
+        self.fields["members"].queryset = users_with(Role.TEAMLID, gemeente)
         self.fields["members"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
@@ -135,9 +135,9 @@ class InviteForm(StyledForm):
                                    error_messages={"required": "Vul de afdeling of organisatie in."})
     external = forms.BooleanField(label="Externe partner", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users_with(Role.DEELNEMER)
+        self.fields["user"].queryset = users_with(Role.DEELNEMER, gemeente)
 
 
 class ItemsField(forms.MultipleChoiceField):
@@ -209,12 +209,12 @@ class InterventionForm(StyledForm):
                                  help_text="Leeg laten: de gebruikelijke afdeling van het instrument.")
     deadline = forms.DateField(label="Uiterlijk klaar op", widget=DateInput)
 
-    def __init__(self, *args, instruments=None, **kwargs):
+    def __init__(self, *args, instruments=None, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instrument"].queryset = instruments
         self.fields["instrument"].label_from_instance = (
             lambda i: f"{i.name} — {i.competent_authority}; {i.legal_basis}")
-        self.fields["owner"].queryset = users_with(Role.UITVOERDER)
+        self.fields["owner"].queryset = users_with(Role.UITVOERDER, gemeente)
 
 
 class ProgressForm(StyledForm):

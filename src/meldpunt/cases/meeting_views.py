@@ -71,7 +71,7 @@ def _overleg_page(request, meeting, *, agenda_form=None, invite_form=None):
     return render(request, "cases/overleg.html", {
         "meeting": meeting, "rows": rows, "participants": participants,
         "agenda_form": agenda_form or _agenda_form(request),
-        "invite_form": invite_form or InviteForm(), "attendance_form": AttendanceForm(
+        "invite_form": invite_form or InviteForm(gemeente=meeting.gemeente_id), "attendance_form": AttendanceForm(
             participants=participants, initial={"present": [p.pk for p in participants if p.attended]}),
     })
 
@@ -95,7 +95,7 @@ def agenderen(request, pk):
 @require_POST
 def uitnodigen(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, gemeente=meeting.gemeente_id)
     if form.is_valid():
         d = form.cleaned_data
         try:

@@ -40,7 +40,7 @@ def casus(request, reference):
     return render(request, "cases/casus.html", {
         "casus": case, "data": data, "state_label": CASUS_STATE_LABELS.get(case.state, case.state),
         "labels": CASUS_STATE_LABELS, "steps": services.available(request.user, case),
-        "team_form": TeamForm(initial={"members": list(case.team.all())}),
+        "team_form": TeamForm(initial={"members": list(case.team.all())}, gemeente=case.gemeente_id),
         "is_regie": policy.may_manage_casus(request.user, case.gemeente_id), "today": timezone.localdate(),
     })
 
@@ -75,7 +75,7 @@ def regie(request, reference):
 @require_POST
 def team(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
-    form = TeamForm(request.POST)
+    form = TeamForm(request.POST, gemeente=case.gemeente_id)
     if form.is_valid():
         try:
             services.set_team(request.user, case, form.cleaned_data["members"])
@@ -159,7 +159,7 @@ def heropenen(request, reference):
 @require_http_methods(["GET", "POST"])
 def interventie_nieuw(request, reference):
     case = selectors.casus_for(request.user, reference, log_read=False)
-    form = InterventionForm(request.POST or None, instruments=selectors.instruments())
+    form = InterventionForm(request.POST or None, instruments=selectors.instruments(), gemeente=case.gemeente_id)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
