@@ -39,7 +39,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from _support import admin_execute, clean_up, log, percentile, setup_django
+from _support import admin_execute, analyse, clean_up, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("MELDPUNT_BENCH_DB", "meldpunt_bench_casus")  # another name: runs side by side
@@ -191,6 +191,7 @@ def run(size: str, pg_url: str, work: Path, runs: int, profile: bool = False) ->
     log(f"Preparing {DB_NAME} (size {size}) …")
     prepare_database(size, work)
     casus, lead, participant = build_casus()
+    analyse()  # the planner's statistics of the loaded data and the big casus, as autovacuum keeps them
     from django.test import Client
 
     log(f"load average before timing: {os.getloadavg()[0]:.2f}")

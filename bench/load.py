@@ -50,7 +50,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _support import admin_execute, clean_up, log, percentile
+from _support import admin_execute, analyse, clean_up, log, percentile
 from casus import build_casus
 from intake import login
 
@@ -128,19 +128,6 @@ def prepare_database(size: str, work: Path, password: str) -> dict:
     return {"signals": readable, "to_weigh": to_weigh, "casussen": casussen,
             "phenomena": list(Phenomenon.objects.filter(active=True).values_list("code", flat=True)),
             "themes": list(dashboards.THEMES)}
-
-
-def analyse() -> None:
-    """Table statistics for the planner, as autovacuum keeps them on a running installation. Without
-    them (a freshly loaded database on a server with autovacuum off or not yet round) PostgreSQL
-    plans with guesses: the werkvoorraad joined and sorted all 5,107 waiting signals (27 ms) instead
-    of reading the first 25 from the index ``signal_queue_order`` (0.2 ms)."""
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    log(f"  ANALYZE: {time.perf_counter() - started:.1f} s")
 
 
 # ------------------------------------------------------------------------------ processes

@@ -43,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _support import admin_execute, clean_up, log, percentile, setup_django
+from _support import admin_execute, analyse, clean_up, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -372,11 +372,18 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, lookups: int)
         started = time.perf_counter()
         build(size, data_dir, seed=SEED)
         log(f"  generate {size}: {time.perf_counter() - started:.1f} s")
+    # The installation's gemeente before the COPY: a signal's gemeente defaults to it (one tenant;
+    # L, the whole country, is loaded into Zaanstad's installation).
+    from meldpunt.demo.generator.sizes import SIZES
+    from meldpunt.tenancy.home import ensure_home_tenant
+
+    ensure_home_tenant((SIZES[size].gemeenten or ("GM0479",))[0])
     started = time.perf_counter()
     counts = load(data_dir, work)
     load_seconds = time.perf_counter() - started
     log(f"  load: {load_seconds:.0f} s")
     user = account_services.create_user("bench_regisseur", secrets.token_urlsafe(16), ["regisseur"])
+    analyse()  # after the account too (load's VACUUM ANALYZE ran before it), as load.py does
     rng = random.Random(SEED)
     with_address = list(Signal.objects.filter(address__isnull=False).values_list("pk", flat=True)
                         .order_by("?")[: 4 * lookups]) if counts["intake_signal"] < 50_000 else None

@@ -24,8 +24,10 @@ pytestmark = pytest.mark.django_db
 # Then 51 and 53: the mentioned subjects read once with the signal (signal_for(with_subjects=True))
 # for the read's log line, the list and the related items, instead of three times. Plus one for the
 # header's gemeente (ADR 0030 §4): the active tenants, read once into the cache.
-MAX_QUERIES_BEOORDELAAR = 52
-MAX_QUERIES_REGISSEUR = 54
+# Then 49 and 51 (issue 17, load): the reporter's contact and the subjects already answered asked
+# with the signal and its subjects, the related casussen from the related signals already read.
+MAX_QUERIES_BEOORDELAAR = 49
+MAX_QUERIES_REGISSEUR = 51
 # The page writes the same processing-log lines as before the memo (measured before: 6).
 LOG_LINES = 6
 

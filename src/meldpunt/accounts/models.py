@@ -34,9 +34,16 @@ class User(AbstractUser):
         return self._scopes_cache
 
     def gemeenten_with(self, *roles: str) -> frozenset[str]:
-        """The gemeenten where this user holds one of ``roles``."""
+        """The gemeenten where this user holds one of ``roles``. Remembered per set of roles with the
+        scopes it comes from (a page asks the same question tens of times); ``forget_roles`` and a new
+        read of the roles forget it too."""
         scopes = self.scopes()
-        return frozenset().union(*(scopes.get(role, frozenset()) for role in roles))
+        remembered = self.__dict__.setdefault("_gemeenten_cache", {})
+        key = frozenset(roles)
+        found = remembered.get(key)
+        if found is None:
+            found = remembered[key] = frozenset().union(*(scopes.get(role, frozenset()) for role in key))
+        return found
 
     def gemeenten(self) -> frozenset[str]:
         """The gemeenten where this user holds any role."""
@@ -53,6 +60,7 @@ class User(AbstractUser):
         rows = list(self.role_assignments.values_list("role", "gemeente_id", "regio_id")) if self.pk else []
         self._roles_cache = frozenset(role for role, _gemeente, _regio in rows)
         self._scopes_cache = _scopes_of(rows)
+        self._gemeenten_cache = {}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -61,6 +69,7 @@ class User(AbstractUser):
         """After a grant or revocation: the next question reads the assignments again."""
         self._roles_cache = None
         self._scopes_cache = None
+        self._gemeenten_cache = {}
 
     @property
     def needs_second_factor(self) -> bool:

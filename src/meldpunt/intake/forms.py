@@ -16,7 +16,7 @@ from .services import SignalInput, SubjectInput, UploadInput
 
 
 def _phenomenon_choices(public: bool):
-    return [(p.code, p.public_label if public else p.name) for p in selectors.phenomena()]
+    return list(selectors.phenomena().values_list("code", "public_label" if public else "name"))
 
 
 class SignalFormBase(StyledForm):
@@ -265,8 +265,7 @@ class QueueFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "alle stappen"), *states]
         self.fields["phenomenon"].choices = [("", "alle fenomenen"), *_phenomenon_choices(False)]
-        self.fields["wijk"].choices = [("", "alle wijken"),
-                                       *[(w.code, w.naam) for w in registry_selectors.wijken().order_by("naam")]]
+        self.fields["wijk"].choices = [("", "alle wijken"), *registry_selectors.wijk_choices()]
 
     def to_filter(self) -> selectors.QueueFilter:
         d = self.cleaned_data if self.is_valid() else {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -131,9 +131,10 @@ def signal_for(user, reference: str, *, action: str = "signaal_inzien", with_sub
     ``with_subjects``: its mentioned subjects read once, with the signal, for a page that logs,
     shows and relates them (``signal.subjects.all()`` and ``mentions_of`` then ask nothing more).
     Only for a request that does not change them afterwards: the list is not read again."""
-    signals = visible_signals(user).select_related("buurt__wijk", "address", "phenomenon", "partner")
+    signals = (visible_signals(user).select_related("buurt__wijk", "address", "phenomenon", "partner")
+               .annotate(has_contact=_HAS_CONTACT))
     if with_subjects:
-        signals = signals.prefetch_related(Prefetch("subjects", queryset=_mentions()))
+        signals = signals.prefetch_related(Prefetch("subjects", queryset=_mentions().annotate(answered=_ANSWERED)))
     signal = signals.filter(reference=reference).first()
     if signal is None:
         raise Http404("Dit signaal bestaat niet of u mag het niet zien.")
@@ -144,8 +145,16 @@ def signal_for(user, reference: str, *, action: str = "signaal_inzien", with_sub
     return signal
 
 
+# The reporter left contact details that are still there (not anonymised).
+_HAS_CONTACT = Exists(ReporterContact.objects.filter(signal=OuterRef("pk"), anonymised_at__isnull=True))
+
+
 def has_reporter_contact(signal: Signal) -> bool:
-    """Whether the reporter left contact details that are still there (not anonymised); no read of them."""
+    """Whether the reporter left contact details that are still there (not anonymised); no read of
+    them. Answered with the signal by ``signal_for`` (a page's start), else asked now."""
+    known = getattr(signal, "has_contact", None)
+    if known is not None:
+        return known
     return ReporterContact.objects.filter(signal=signal, anonymised_at__isnull=True).exists()
 
 
@@ -190,12 +199,20 @@ def mentions_of(signal: Signal):
     return _mentions().filter(signal=signal)
 
 
+# A subject already put to a source (privacy check 1), answered by one or judged against a registry.
+_ANSWERED_WHERE = Q(source_requests__isnull=False) | Q(hits__isnull=False) | Q(link_judgements__isnull=False)
+_ANSWERED = Exists(MentionedSubject.objects.filter(_ANSWERED_WHERE, pk=OuterRef("pk")))
+
+
 def answered_subject_ids(signal: Signal) -> set[int]:
     """The subjects of ``signal`` already put to a source or judged against a registry: they are no
-    longer corrected or removed (intake.subject_changes). Ids only, no personal data: no log line."""
-    return set(MentionedSubject.objects.filter(signal=signal).filter(
-        Q(source_requests__isnull=False) | Q(hits__isnull=False) | Q(link_judgements__isnull=False))
-        .values_list("pk", flat=True).distinct())
+    longer corrected or removed (intake.subject_changes). Ids only, no personal data: no log line.
+    From the subjects ``signal_for(..., with_subjects=True)`` read, when it did."""
+    prefetched = getattr(signal, "_prefetched_objects_cache", {}).get("subjects")
+    if prefetched is not None and all(hasattr(m, "answered") for m in prefetched):
+        return {m.pk for m in prefetched if m.answered}
+    return set(MentionedSubject.objects.filter(signal=signal).filter(_ANSWERED_WHERE)
+               .values_list("pk", flat=True).distinct())
 
 
 def phenomena():

@@ -6,11 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from meldpunt.intake.models import SubjectChange
 
 from .models import Criteria, Destination, Forward, StateChange, Weging
 from .transitions import SIGNAL_STATE_LABELS
 from .wegingen import DECISIONS
+
+# A signal's wegingen as the timeline shows them (who decided, which criteria).
+_WEGINGEN = Weging.objects.select_related("decided_by", "criteria")
 
 
 @dataclass(frozen=True)
@@ -30,12 +35,25 @@ def _who(user, role: str) -> str:
     return f"{name} ({role})" if role else name
 
 
+def read_wegingen_once(signal) -> None:
+    """Read the signal's wegingen once for a page that shows them in the timeline and pre-fills a
+    weging form from them (step 1, 2: ``known_for_wegingen``). Only for a request that does not
+    record a weging before it shows them: the list is not read again."""
+    prefetch_related_objects([signal], Prefetch("wegingen", queryset=_WEGINGEN))
+
+
+def _wegingen(signal) -> list[Weging]:
+    """The signal's wegingen, those read by ``read_wegingen_once`` when they were."""
+    prefetched = getattr(signal, "_prefetched_objects_cache", {}).get("wegingen")
+    return list(prefetched) if prefetched is not None else list(_WEGINGEN.filter(signal=signal))
+
+
 def timeline(signal) -> list[TimelineEvent]:
     events = []
     for change in StateChange.objects.filter(signal=signal).select_related("by"):
         title = f"Status: {SIGNAL_STATE_LABELS.get(change.target, change.target)}"
         events.append(TimelineEvent(change.at, "status", title, change.note, _who(change.by, change.role), change))
-    for weging in Weging.objects.filter(signal=signal).select_related("decided_by", "criteria"):
+    for weging in _wegingen(signal):
         decision = DECISIONS.get(weging.type, {}).get(weging.decision, weging.decision)
         title = f"{weging.get_type_display()} — {decision}"
         events.append(TimelineEvent(weging.decided_at, "weging", title, weging.reasoning,
@@ -96,7 +114,7 @@ def known_for_weging(signal, weging_type: str) -> dict:
 def known_for_wegingen(signal, weging_types) -> dict[str, dict]:
     """``known_for_weging`` for several types (step 1 asks W1, W2A and W2B) from one read of the
     signal's wegingen, newest first, instead of two queries per type."""
-    newest_first = list(Weging.objects.filter(signal=signal).order_by("-decided_at", "-id"))
+    newest_first = sorted(_wegingen(signal), key=lambda w: (w.decided_at, w.pk), reverse=True)
     latest = next((w for w in newest_first if w.purpose != ""), None)
     answers = {}
     for weging_type in weging_types:

@@ -152,9 +152,12 @@ def _record_weging_locked(user, signal: Signal, data: WegingInput, mentions=None
     return weging
 
 
-def _pending(signal: Signal, weging_type: str) -> Weging | None:
-    return (Weging.objects.filter(signal=signal, type=weging_type, used_by__isnull=True)
-            .order_by("-decided_at", "-id").first())
+def _pending_by_type(signal: Signal) -> dict[str, Weging]:
+    """The newest weging of each type not used by a step yet, in one query (a step asks two to four types)."""
+    newest: dict[str, Weging] = {}
+    for weging in Weging.objects.filter(signal=signal, used_by__isnull=True).order_by("-decided_at", "-id"):
+        newest.setdefault(weging.type, weging)
+    return newest
 
 
 def _has_field(signal: Signal, name: str) -> bool:
@@ -195,8 +198,9 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
         return refused.messages, []
     problems: list[str] = []
     used: list[Weging] = []
+    pending = _pending_by_type(signal) if transition.wegingen or transition.any_negative else {}
     for weging_type in transition.wegingen:
-        weging = _pending(signal, weging_type)
+        weging = pending.get(weging_type)
         if weging is None:
             problems.append(f"Leg eerst weging {weging_type} vast.")
             continue
@@ -207,7 +211,7 @@ def check(user, signal: Signal, transition: Transition) -> tuple[list[str], list
         if weging is not None and weging.decision not in decisions:
             problems.append(f"Het besluit bij {weging_type} past niet bij deze stap.")
     if transition.any_negative:
-        negatives = [w for t in transition.any_negative if (w := _pending(signal, t)) and wegingen.is_negative(w)]
+        negatives = [w for t in transition.any_negative if (w := pending.get(t)) and wegingen.is_negative(w)]
         if not negatives:
             problems.append("Niet in behandeling nemen vraagt een 'nee' bij weging 1, 2A of 2B.")
         used.extend(w for w in negatives if w not in used)

@@ -66,6 +66,8 @@ def stap1(request, reference):
     if signal.state != SignalState.ONTVANGEN:
         messages.info(request, "Stap 1 is voor dit signaal al gezet.")
         return redirect("protocol:signaal", reference)
+    if request.method == "GET":
+        selectors.read_wegingen_once(signal)  # the form's initial values and the timeline: one read
     refused, may_decide = pages.refusals(request.user, signal, "protocol:stap1")
     # A posted form shows what was posted: the values the signal already has only start an empty form.
     form = IntakeDecisionForm(request.POST or None,
@@ -88,6 +90,8 @@ def stap2(request, reference):
     if signal.state != SignalState.ZWAARTE:
         messages.info(request, "Dit signaal wacht niet op weging 3.")
         return redirect("protocol:signaal", reference)
+    if request.method == "GET":
+        selectors.read_wegingen_once(signal)  # the form's initial values and the timeline: one read
     refused, may_decide = pages.refusals(request.user, signal, "protocol:stap2")
     form = ZwaarteForm(request.POST or None, initial=ZwaarteForm.known(signal))
     forward_form = _forward_form(request, ("afdeling", "riec"))

@@ -181,7 +181,9 @@ def _collect(user, seeds: Seeds, *, obj, names: frozenset[str], gemeenten: froze
     signals = _visible_candidates(user, seeds, exclude)
     result.signals = list(signals.select_related("phenomenon").order_by("-received_at", "-pk")[:GROUP_LIMIT])
     result.signals_count = len(result.signals) if len(result.signals) < GROUP_LIMIT else signals.count()
-    result.casussen, result.casussen_count = _casussen(user, signals, exclude)
+    # All visible signals are already read when fewer than a group's limit: their casussen need no new query.
+    complete = result.signals if len(result.signals) < GROUP_LIMIT else None
+    result.casussen, result.casussen_count = _casussen(user, signals, exclude, complete)
     result.addresses, result.outside = _split_by_gemeente(seeds.addresses, gemeenten)
     _registry(result, replace(seeds, addresses=frozenset(a.pk for a in result.addresses)))
     _log(user, result, seeds, obj)
@@ -217,8 +219,13 @@ def _visible_candidates(user, seeds: Seeds, exclude: int | None):
     return policy.signals_visible_to(user, Signal.objects.filter(pk__in=sorted(ids)))
 
 
-def _casussen(user, signals, this_signal: int | None):
-    ids = list(signals.values_list("pk", flat=True)[:HOP_LIMIT])
+def _casussen(user, signals, this_signal: int | None, complete: list[Signal] | None = None):
+    """The casussen (visible to ``user``) holding one of ``signals`` or ``this_signal``. ``complete``:
+    every row of ``signals``, already read (at most a group's limit, so within HOP_LIMIT)."""
+    if complete is not None and len(complete) <= HOP_LIMIT:
+        ids = [signal.pk for signal in complete]
+    else:
+        ids = list(signals.values_list("pk", flat=True)[:HOP_LIMIT])
     if this_signal is not None:
         ids.append(this_signal)
     if not ids:

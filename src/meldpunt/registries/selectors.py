@@ -50,7 +50,14 @@ def address_lookup(postcode: str, huisnummer: int):
 
 
 def buurt_choices(gemeente_code: str | None = None) -> list[tuple[str, str]]:
-    return [(b.code, f"{b.naam} ({b.wijk.naam})") for b in buurten(gemeente_code).order_by("naam")]
+    # Three columns, not every CBS figure of buurt and wijk: the intake form asks this on every page.
+    rows = buurten(gemeente_code).order_by("naam").values_list("code", "naam", "wijk__naam")
+    return [(code, f"{naam} ({wijk})") for code, naam, wijk in rows]
+
+
+def wijk_choices(gemeente_code: str | None = None) -> list[tuple[str, str]]:
+    """(code, naam) of the wijken, by name: a filter's choices."""
+    return list(wijken(gemeente_code).order_by("naam").values_list("code", "naam"))
 
 
 # ------------------------------------------------------- linking mentions to registry records

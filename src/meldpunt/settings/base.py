@@ -117,6 +117,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates, the common widgets written in Python: the same HTML, less CPU (issue 17).
+FORM_RENDERER = "meldpunt.web.renderer.FastRenderer"
 
 DATABASES = {
     "default": database_from_url(

@@ -53,13 +53,14 @@ def werkvoorraad(request):
     # The step a row is waiting for, when this user may take it: one click from the queue (issue 12).
     for signal in current.object_list:
         signal.step_page = next(iter(step_pages.offered(request.user, signal)), None)
+        # The step's name looked up once here, not by a loop over every label in each row's template.
+        signal.state_label = SIGNAL_STATE_LABELS.get(signal.state, "")
     query = request.GET.copy()
     query.pop("pagina", None)
     cards = [(SIGNAL_STATE_LABELS.get(state, state), n) for state, n in counts.items()]
     return render(request, "web/werkvoorraad.html", {
         "form": form, "page": current, "query": query.urlencode(), "cards": cards,
-        "overdue": overdue, "today": timezone.localdate(),
-        "state_labels": SIGNAL_STATE_LABELS, "may_import": policy.may_open(request.user, "bulkimport"),
+        "overdue": overdue, "today": timezone.localdate(), "may_import": policy.may_open(request.user, "bulkimport"),
         "show_gemeente": len(scope) > 1,
     })
 

@@ -130,27 +130,31 @@ def _new_date(source: registry.Source, holds: dict[int, list[Hold]]) -> date | N
 def recompute_signals(signals_qs, today: date | None = None) -> int:
     """Recompute the date of every signal in ``signals_qs``; returns how many changed. ``today``:
     the day whose holds count (a peildatum; default the real today)."""
-    Signal = registry.model(registry.SIGNAL)
-    changed = 0
     ids = list(signals_qs.order_by().values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        rows = registry.sources(registry.SIGNAL, chunk)
-        holds = _holds("signal", chunk, today)
-        in_casus = [source.pk for source in rows if source.follows_casus]
-        casus_dates = _casus_dates_for_signals(in_casus) if in_casus else {}
-        changes = {}
-        for source in rows:
-            if source.follows_casus:
-                new = casus_dates.get(source.pk)
-                if new is not None and holds.get(source.pk):
-                    new = destruction_date(new, 0, holds=holds[source.pk])
-            else:
-                new = _new_date(source, holds)
-            if new != source.current:
-                changes[source.pk] = new
-        changed += _write(Signal, changes)
-    return changed
+    return sum(len(_recompute_signal_ids(ids[start:start + CHUNK], today)[1])
+               for start in range(0, len(ids), CHUNK))
+
+
+def _recompute_signal_ids(chunk: list[int], today: date | None = None) -> tuple[dict, dict]:
+    """Recompute the dates of the signals ``chunk`` (ids; one that does not exist is left out) and
+    write the changed ones: (every signal's date now, the changed ones)."""
+    Signal = registry.model(registry.SIGNAL)
+    rows = registry.sources(registry.SIGNAL, chunk)
+    holds = _holds("signal", chunk, today)
+    in_casus = [source.pk for source in rows if source.follows_casus]
+    casus_dates = _casus_dates_for_signals(in_casus) if in_casus else {}
+    changes = {}
+    for source in rows:
+        if source.follows_casus:
+            new = casus_dates.get(source.pk)
+            if new is not None and holds.get(source.pk):
+                new = destruction_date(new, 0, holds=holds[source.pk])
+        else:
+            new = _new_date(source, holds)
+        if new != source.current:
+            changes[source.pk] = new
+    _write(Signal, changes)
+    return {source.pk: changes.get(source.pk, source.current) for source in rows}, changes
 
 
 def recompute_cases(cases_qs, today: date | None = None) -> int:
@@ -209,9 +213,9 @@ def recompute_all(today: date | None = None) -> int:
 
 
 def recompute_signal(signal) -> None:
-    Signal = registry.model(registry.SIGNAL)
-    recompute_signals(Signal.objects.filter(pk=signal.pk))
-    signal.destroy_after = Signal.objects.filter(pk=signal.pk).values_list("destroy_after", flat=True).first()
+    # By its id (no query for the ids), and its date from the recomputation (none to read it back).
+    dates, _changed = _recompute_signal_ids([signal.pk])
+    signal.destroy_after = dates.get(signal.pk)
 
 
 def recompute_hold_target(hold: LegalHold) -> None:
