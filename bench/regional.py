@@ -243,24 +243,24 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
     results = []
     try:
         measure(requests[:10])  # warm-up
-        if profile is not None:
-            import cProfile
-
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
-            with CaptureQueriesContext(connection) as context:
-                services.ask_region(requests[-1])
-            log(f"  one question: {len(context.captured_queries)} queries")
-            profiler = cProfile.Profile()
-            measure(requests[-21:-1], profiler)
-            profiler.dump_stats(profile)
-            log(f"  profile of 20 questions in {profile}")
         home_regio = dict(Tenant.objects.values_list("code", "regio_id"))
         for scope, batch in (("regio", requests[10:10 + questions]),
                              ("alle", requests[10 + questions:10 + 2 * questions])):
             if scope == "alle":
                 Tenant.objects.update(regio_id=regio_code)
+                if profile is not None:  # the question to every member, as at L
+                    import cProfile
+
+                    from django.db import connection
+                    from django.test.utils import CaptureQueriesContext
+
+                    with CaptureQueriesContext(connection) as context:
+                        services.ask_region(requests[-1])
+                    log(f"  one question: {len(context.captured_queries)} queries")
+                    profiler = cProfile.Profile()
+                    measure(requests[-21:-1], profiler)
+                    profiler.dump_stats(profile)
+                    log(f"  profile of 20 questions in {profile}")
             asked = len(services.members(Tenant.objects.get(pk=ONE)))
             log(f"  {len(batch)} questions of Zaanstad to {asked} gemeenten ({scope}) ...")
             times = measure(batch)
@@ -280,7 +280,7 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
 
 
 def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int, questions: int,
-        profile: Path | None = None) -> list[dict]:
+        profile: Path | None = None, all_tenants: bool = False) -> list[dict]:
     admin_execute(pg_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_execute(pg_url, f"CREATE DATABASE {DB_NAME}")
     setup_django(pg_url, DB_NAME, work)
@@ -302,7 +302,9 @@ def run(size: str, pg_url: str, work: Path, data_dir: Path | None, pages: int, q
         log(f"  generate {size}: {time.perf_counter() - started:.1f} s")
     codes = [row[0] for row in duckdb.sql(
         f"SELECT DISTINCT gemeente FROM read_parquet('{data_dir / 'signalen.parquet'}') ORDER BY 1").fetchall()]
-    members = make_tenants(codes)
+    # --all-tenants: every gemeente of the country a tenant (those outside the data without signals), so
+    # a question at S or M meets L's number of members (the per-member work does not depend on their data).
+    members = make_tenants(sorted(gemeenten_csv()) if all_tenants else codes)
     from meldpunt.regio.source import seed_regio_sources
     from meldpunt.tenancy.keys import ensure_tenant_keys
 
@@ -356,6 +358,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200, help="measured page loads per scope (default: 200)")
     parser.add_argument("--questions", type=int, default=100,
                         help="measured regional questions per scope (regio, all gemeenten; default: 100; 0: skip)")
+    parser.add_argument("--all-tenants", action="store_true",
+                        help="at S or M: every gemeente a tenant (341 members in 'alle', as at L)")
     parser.add_argument("--profile", type=Path, help="also write a cProfile of 20 questions to this file")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server, without database name (default: %(default)s)")
@@ -365,7 +369,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="meldpunt-bench-regional-"))
     started = time.perf_counter()
     try:
-        metrics = run(args.size, pg_url, work, args.data_dir, args.pages, args.questions, args.profile)
+        metrics = run(args.size, pg_url, work, args.data_dir, args.pages, args.questions, args.profile,
+                      args.all_tenants)
     finally:
         clean_up(pg_url, DB_NAME, work)
     log(f"Done in {time.perf_counter() - started:.0f} s.")
