@@ -86,7 +86,7 @@ def _django(out_dir: Path) -> None:
     django.setup()
 
 
-def measure_full(data_dir: Path, out_dir: Path, close_pinned: bool = False) -> dict:
+def measure_full(data_dir: Path, out_dir: Path, close_pinned: bool = True) -> dict:
     _django(out_dir)
     from meldpunt.insight import diffing, pipeline, storage
     from meldpunt.insight.matrix import seed_weights
@@ -111,7 +111,7 @@ def measure_full(data_dir: Path, out_dir: Path, close_pinned: bool = False) -> d
     current.rename(previous)
     return {"seconds": seconds, "peak_mb": peak, "steps": result.steps, "cells": result.cell_count,
             "primary": result.primary, "secondary": result.secondary, "rounds": result.rounds,
-            "diffed": bool(diff)}
+            "diffed": bool(diff), "closing": result.closing}
 
 
 def ranked_as_shown(cells_path: Path) -> list[str]:
@@ -150,9 +150,9 @@ def measure_attack(out_dir: Path) -> dict:
     return {**result, "seconds": time.perf_counter() - started}
 
 
-def in_subprocess(kind: str, data_dir: Path, out_dir: Path, close_pinned: bool = False) -> dict:
+def in_subprocess(kind: str, data_dir: Path, out_dir: Path, close_pinned: bool = True) -> dict:
     command = [sys.executable, __file__, "--single", kind, "--data-dir", str(data_dir), "--out-dir", str(out_dir),
-               *(["--close-pins"] if close_pinned else [])]
+               *([] if close_pinned else ["--keep-pins"])]
     completed = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
@@ -175,8 +175,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED, help=f"generator seed (default {SEED})")
     parser.add_argument("--data-dir", type=Path, default=None, help="generated Parquet files (made if missing)")
     parser.add_argument("--out-dir", type=Path, default=None, help="where the cell files go")
-    parser.add_argument("--close-pins", action="store_true",
-                        help="hide more where the interval attack pins a count (insight/pinning.py; slow at L)")
+    parser.add_argument("--keep-pins", action="store_true",
+                        help="do not close what the interval attack pins (insight/pinning.py, on by default): "
+                             "measures what the suppression alone leaves")
     parser.add_argument("--single", choices=["bare", "full", "recall", "attack"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     data_dir = args.data_dir or DEFAULT_OUT / f"beeld-{args.size}-{args.seed}"
@@ -184,7 +185,7 @@ def main() -> None:
 
     if args.single:
         work = {"bare": lambda: measure_bare(data_dir),
-                "full": lambda: measure_full(data_dir, out_dir, args.close_pins),
+                "full": lambda: measure_full(data_dir, out_dir, not args.keep_pins),
                 "recall": lambda: measure_recall(data_dir, out_dir),
                 "attack": lambda: measure_attack(out_dir)}[args.single]
         print(json.dumps(work()))
@@ -201,12 +202,13 @@ def main() -> None:
         log(f"Round {round_no}/{args.rounds} (1-minute load average before: {os.getloadavg()[0]:.1f})")
         b = in_subprocess("bare", data_dir, out_dir)
         log(f"  bare aggregation {b['seconds']:.1f} s, peak {b['peak_mb']:.0f} MB")
-        f = in_subprocess("full", data_dir, out_dir, args.close_pins)
+        f = in_subprocess("full", data_dir, out_dir, not args.keep_pins)
         log(f"  full regeneration {f['seconds']:.1f} s, peak {f['peak_mb']:.0f} MB, {f['cells']:,} cells, "
             f"{f['primary']:,} primary + {f['secondary']:,} secondary suppressed in {f['rounds']} rounds"
             f"{', diffed' if f['diffed'] else ''}")
         for label, seconds in f["steps"].items():
             log(f"    {seconds:7.2f} s  {label}")
+        log(f"    closing of pins: {f['closing']}")
         bare.append(b)
         full.append(f)
     recall = in_subprocess("recall", data_dir, out_dir)

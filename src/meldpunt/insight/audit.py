@@ -33,11 +33,13 @@ def joint_propagation(con, table: str, statements: str) -> int:
     """Lines and statements together until nothing moves (``bound``, ``set_link`` and
     ``set_comp`` built). Returns the rounds."""
     rounds = 0
+    changed = None
     while rounds < MAX_JOINT_ROUNDS:
         rounds += 1
-        tighten(con)
+        tighten(con, changed)
         if not te_bekijken.narrow(con, statements):
             break
+        changed = "set_tightened"  # only the lines of the cells the statements moved
     return rounds
 
 

@@ -46,15 +46,26 @@ def initial_bounds(con, table: str, threshold: int) -> None:
     """)
 
 
-def tighten(con) -> int:
-    """Narrow ``bound`` over the lines of ``member`` until nothing moves; returns the rounds."""
+def tighten(con, changed: str | None = None) -> int:
+    """Narrow ``bound`` over the lines of ``member`` until nothing moves; returns the rounds.
+
+    Incremental: a line can only narrow a cell again when one of its cells moved, so after the
+    first round (all lines, or with ``changed`` — a table of ids whose bounds just moved — only
+    their lines) each round looks only at the lines of the cells the round before moved. The
+    result is the same fixpoint as rounds over every line (narrowing is monotone), in a fraction
+    of the time at size L (ADR 0026 part 10)."""
     rounds = 0
+    if changed:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE bound_moved AS SELECT DISTINCT id FROM {changed}")
     while rounds < MAX_ROUNDS:
         rounds += 1
-        con.execute("""
+        lines = ("member" if rounds == 1 and not changed else
+                 "(SELECT * FROM member SEMI JOIN (SELECT DISTINCT line FROM member "
+                 "SEMI JOIN bound_moved USING (id)) d USING (line))")
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE tightened AS
             WITH m AS (
-              SELECT m.line, m.id, m.is_total, b.lo, b.hi, b.hidden FROM member m JOIN bound b USING (id)
+              SELECT m.line, m.id, m.is_total, b.lo, b.hi, b.hidden FROM {lines} m JOIN bound b USING (id)
             ), line AS (
               SELECT line,
                      max(lo) FILTER (WHERE is_total) AS t_lo, max(hi) FILTER (WHERE is_total) AS t_hi,
@@ -76,4 +87,5 @@ def tighten(con) -> int:
         if not con.execute("SELECT count(*) FROM tightened").fetchall()[0][0]:
             break
         con.execute("UPDATE bound SET lo = t.lo, hi = t.hi FROM tightened t WHERE bound.id = t.id")
+        con.execute("CREATE OR REPLACE TEMP TABLE bound_moved AS SELECT id FROM tightened")
     return rounds

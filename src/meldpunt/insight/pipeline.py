@@ -24,13 +24,14 @@ from . import te_bekijken
 from .audit import recoverable_cells
 from .errors import DisclosureError
 from .hotspots import BANDS, SECONDARY_STAND_IN, SMALL_STAND_IN, hotspot_rows
-from .pinning import close_pins, pinned
+from .pinning import close_joint_pins, close_pins, joint_pins, pinned
 from .sources import OUTSIDE_PREFIX, SourceSet
 from .suppression import THRESHOLD, pad_zeros, suppress
 
 # 1.3: zero padding and the gate; 1.4: padded "<5" share the wijk; 1.5: "te bekijken" (ADR 0026);
-# 1.6: "buiten de gemeente" (ADR 0030 §11)
-PIPELINE_VERSION = "1.6"
+# 1.6: "buiten de gemeente" (ADR 0030 §11); 1.7: the closing of pins (ADR 0026 part 10)
+PIPELINE_VERSION = "1.7"
+MAX_RESCORES = 3  # rounds of closing what the set pins, each followed by score and set again
 CURRENT = "actueel"
 
 # SBI codes of the risk branches named in the domain reference (kapsalons, nagelstudio's,
@@ -149,6 +150,7 @@ class PipelineResult:
     steps: dict[str, float] = field(default_factory=dict)
     padded: int = 0  # zeros published as "<5" (ADR 0026); not in ``primary``, which counts 1 … 4
     te_bekijken: int = 0  # buurten in the set "te bekijken" (ADR 0026 part 9)
+    closing: dict = field(default_factory=dict)  # what the closing of pins did (ADR 0026 part 10)
 
 
 def _connect(threads: int, memory_limit: str, temp_dir: Path | None) -> duckdb.DuckDBPyConnection:
@@ -391,6 +393,24 @@ def _refuse_disclosure(partial: Path, weights: dict[str, float] | None = None,
             "tellingen precies te herleiden (regel P6). Er is niets gewijzigd; meld dit aan de beheerder.")
 
 
+def _close(con, close_pinned: bool) -> dict[str, int]:
+    """The attack by the cells alone on the cell table (``bound``), then the closing of what it
+    pins (ADR 0026 part 10)."""
+    left = pinned(con)
+    if not close_pinned or not left:
+        return {"padded": 0, "pinned": left}
+    return close_pins(con, "cells")
+
+
+def _close_with_set(con, close_pinned: bool) -> dict[str, int]:
+    """The attack with the set's statements; what it pins is closed by hiding more cells, after
+    which the caller computes score and set again (``rescore``)."""
+    left = joint_pins(con)
+    if not close_pinned or not left:
+        return {"padded": 0, "pinned": left, "rescore": 0}
+    return close_joint_pins(con, "cells")
+
+
 def _suppressed(con) -> dict[str, int]:
     primary, total = con.execute("SELECT count(*) FILTER (WHERE primary_hidden AND value > 0), "
                                  "count(*) FILTER (WHERE hidden AND NOT primary_hidden) FROM cells").fetchall()[0]
@@ -399,12 +419,13 @@ def _suppressed(con) -> dict[str, int]:
 
 def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         progress: Callable[[str], None] | None = None, threads: int = 2, memory_limit: str = "3GB",
-        temp_dir: Path | None = None, close_pinned: bool = False, regio: str | None = None,
+        temp_dir: Path | None = None, close_pinned: bool = True, regio: str | None = None,
         previous: Path | None = None, withhold_set: bool = False) -> PipelineResult:
     """Compute the beeld from ``source`` into ``out_path`` (Parquet). Returns what the snapshot records.
     ``regio``: the code of the regio whose member gemeenten ``source`` holds (one table, §11 ADR 0030).
-    ``close_pinned``: hide more where the interval attack pins a count (``pinning``; off: at L it
-    took 330 s under load and still left 4 pins, ADR 0026 part 9).
+    ``close_pinned``: hide the cheapest extra leaf where the interval attack pins a count, by the
+    cells alone and then with the set "te bekijken" (``pinning``, ADR 0026 part 10); off only to
+    measure what the suppression alone leaves (the gate then refuses where anything is pinned).
     ``previous``: the previous snapshot's cell file, whose "te bekijken" statements carry over
     where a buurt's published input cells are unchanged (ADR 0026 part 9); ``withhold_set``: there
     is a previous snapshot but its file cannot be read, so no statement is made."""
@@ -417,7 +438,7 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
             progress(label)
         t0 = time.perf_counter()
         value = work()
-        steps[label] = round(time.perf_counter() - t0, 3)
+        steps[label] = round(steps.get(label, 0) + time.perf_counter() - t0, 3)
         return value
 
     try:
@@ -427,13 +448,20 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         step("optellen naar wijk en gemeente", lambda: build_cells(con, regio))
         counts = step("kleine aantallen afschermen", lambda: suppress(con, "cells", primary_done=True))
         counts["padded"] = step("nullen als <5 tonen", lambda: pad_zeros(con, "cells"))
-        closing = step("vastgepinde tellingen extra afschermen",
-                       lambda: close_pins(con, "cells") if close_pinned else {"padded": 0, "pinned": pinned(con)})
+        closing = step("vastgepinde tellingen extra afschermen", lambda: _close(con, close_pinned))
         counts["padded"] += closing["padded"]
+        for attempt in range(MAX_RESCORES + 1):
+            if attempt:  # cells were hidden for the set: score and set again from the cells as now
+                con.execute("DELETE FROM cells WHERE kind = 'score'")
+            hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
+            members = step("te bekijken (uit de exacte tellingen)",
+                           lambda: te_bekijken.build(con, source.reference_date, previous, withhold=withhold_set))
+            joint = step("met de lijst vastgepinde tellingen extra afschermen",
+                         lambda a=attempt: _close_with_set(con, close_pinned and a < MAX_RESCORES))
+            counts["padded"] += joint.get("padded", 0)
+            if not joint.get("rescore"):
+                break
         counts.update(_suppressed(con))
-        hotspots = step("hotspotscore", lambda: hotspot_rows(con, weights, source.reference_date))
-        members = step("te bekijken (uit de exacte tellingen)",
-                       lambda: te_bekijken.build(con, source.reference_date, previous, withhold=withhold_set))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_suffix(".partial")
@@ -457,4 +485,5 @@ def run(source: SourceSet, out_path: Path, weights: dict[str, float],
         con.close()
     return PipelineResult(out_path, n_cells, counts["primary"], counts["secondary"], counts["rounds"], periods,
                           int(area_year), hotspots, {k: int(v) for k, v in totals.items()},
-                          time.perf_counter() - started, steps, counts["padded"], members)
+                          time.perf_counter() - started, steps, counts["padded"], members,
+                          {"cells": closing, "with_set": joint})

@@ -128,7 +128,7 @@ def display(value: float | None, kind: str, hidden: bool, primary: bool) -> str:
     return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-def pad_zeros(con, table: str = "cells") -> int:
+def pad_zeros(con, table: str = "cells", only: str | None = None) -> int:
     """Zero padding (ADR 0026): in every line whose total is hidden, publish the absent parts (zeros)
     as "<5" too, so a "<5" part may be 0 and a "<5" total no longer pins its parts to 1 (each part
     was known to be ≥ 1 because only non-zero counts were published). Run after ``suppress``; one
@@ -138,11 +138,16 @@ def pad_zeros(con, table: str = "cells") -> int:
     and context rows), the categories of each breakdown, the phenomena of each measure, and which
     (level, measure, breakdown, per phenomenon) combinations are published at all — so padding adds
     no cell of a kind the beeld does not publish. ``bounds`` gives a "<5" the lower bound 0 exactly
-    where a padded cell may stand: as a part of a line whose total is hidden."""
+    where a padded cell may stand: as a part of a line whose total is hidden.
+
+    ``only``: a table of ids; pad under those hidden totals only (the closing of pins, which hides
+    a few more cells: a second pass over every hidden total would also pad under the zeros padded
+    by the first, nationwide — ADR 0026 part 10)."""
     counts = f"(SELECT * FROM {table} WHERE kind = 'telling')"
+    restrict = f"AND id IN (SELECT id FROM {only})" if only else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE padding AS
-        WITH totals AS (SELECT * FROM {counts} WHERE hidden),
+        WITH totals AS (SELECT * FROM {counts} WHERE hidden {restrict}),
         shape AS (SELECT DISTINCT level, measure, dim, phenomenon <> '*' AS per_phenomenon FROM {counts}),
         areas AS (SELECT DISTINCT level, area, parent FROM {table}),
         categories AS (SELECT DISTINCT measure, dim, category FROM {counts} WHERE dim <> ''),
