@@ -138,3 +138,29 @@ def test_a_typed_address_in_b_meets_a_bag_address_in_a(people, regio):
     hits = dict(RegionalAnswer.objects.filter(mention__address=address).values_list("answering_id", "hit"))
     assert hits == {"GM0880": True}
     assert RegionalRequest.objects.get(gemeente=wormerland).matched_signals.get() == theirs
+
+
+def test_the_job_answers_a_first_and_the_members_in_a_job_of_their_own(people, regio, monkeypatch):
+    from meldpunt.regio import tasks
+
+    zaanstad, wormerland = regio
+    add_members(zaanstad.regio_id, 2)
+    signal_in(people["walker"], wormerland)
+    item = ask(people["regisseur"], a_signal_in_research(people["walker"]))
+    research.decide_pc1(people["pf_a"], item, regio_pc1())
+    started = []
+    monkeypatch.setattr(tasks.answer_members, "start", lambda **kwargs: started.append(kwargs))
+    tasks.ask_region(source_request=item.pk)
+    # A has its bits; no member has anything yet: their part is the next job.
+    assert dict(RegionalAnswer.objects.values_list("answering_id", "hit")) == {
+        "GM0880": True, "GM0415": False, "GM0431": False}
+    assert not RegionalRequest.objects.exists()
+    assert not ProcessingLogEntry.objects.filter(action="regio_vraag_ontvangen").exists()
+    question_id = started[0]["question"]
+    assert started[0]["gemeente"] == zaanstad.code
+    for _ in range(2):  # a retried job writes nothing twice
+        services.answer_members(question_id)
+    assert RegionalRequest.objects.get().gemeente == wormerland
+    received = ProcessingLogEntry.objects.filter(action="regio_vraag_ontvangen")
+    assert sorted(received.values_list("gemeente_code", flat=True)) == ["GM0415", "GM0431", "GM0880"]
+    assert services.answer_members(question_id + 1000) is None  # a question destroyed meanwhile

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meldpunt import policy
 from meldpunt.accounts.roles import Role
+from meldpunt.core.bulkinsert import insert_rows
 from meldpunt.core.datums import format_date
 from meldpunt.intake import subjects as intake_subjects
 from meldpunt.intake.models import MentionedSubject, Signal
@@ -115,9 +116,11 @@ def _checked_request(source_request_id: int) -> SourceRequest:
     return item
 
 
-def ask_region(source_request_id: int) -> RegionalQuestion:
-    """The job (regio.tasks.ask_region): ask every other member about each subject. Idempotent: a
-    retry finds the question, its answers and the members already done."""
+def ask_region(source_request_id: int, *, members_too: bool = True) -> RegionalQuestion:
+    """Ask every other member about each subject and answer A. With ``members_too`` also the
+    members' part at once (their requests and lines); the job (regio.tasks) leaves that to a job of
+    its own (:func:`answer_members`), so A's answer never waits for B's writes. Idempotent: a retry
+    finds the question, its answers and the members already done."""
     item = _checked_request(source_request_id)
     asking = item.signal.gemeente
     mentions = list(item.subjects.select_related("address").order_by("pk"))
@@ -137,6 +140,28 @@ def ask_region(source_request_id: int) -> RegionalQuestion:
     bits = {pk: {code: any(t in present for t in triples) for code, triples in per_member.items()}
             for pk, per_member in wanted.items()}
     question = _answer_asking(item, asking, mentions, answering, bits)
+    if members_too:
+        _answer_members(question, item, asking, answering, mentions, bits, wanted)
+    return question
+
+
+def answer_members(question_id: int) -> RegionalQuestion | None:
+    """The members' part of a question A has its answer to (the job regio.tasks.answer_members): the
+    members and bits as A's answer stored them; the digests again, for members with a hit only."""
+    question = RegionalQuestion.objects.filter(pk=question_id).first()
+    if question is None:  # A's signal was destroyed meanwhile: its question went with it
+        return None
+    item = _checked_request(question.source_request_id)
+    asking = item.signal.gemeente
+    answers = list(RegionalAnswer.objects.filter(question=question).select_related("answering", "mention__address"))
+    answering = sorted({a.answering.code: a.answering for a in answers}.values(), key=lambda t: t.code)
+    mentions = sorted({a.mention_id: a.mention for a in answers}.values(), key=lambda m: m.pk)
+    bits: dict[int, dict[str, bool]] = {m.pk: {} for m in mentions}
+    for answer in answers:
+        bits[answer.mention_id][answer.answering_id] = answer.hit
+    hit_members = {code for per_member in bits.values() for code, hit in per_member.items() if hit}
+    keys = {t.code: match_key(t.code, t.key_slot) for t in answering if t.code in hit_members}
+    wanted = {m.pk: _wanted(canonicals_of_mention(m), keys) for m in mentions}
     _answer_members(question, item, asking, answering, mentions, bits, wanted)
     return question
 
@@ -150,9 +175,8 @@ def _answer_asking(item: SourceRequest, asking: Tenant, mentions, answering, bit
     if not created:
         return question
     now = timezone.now()
-    RegionalAnswer.objects.bulk_create([
-        RegionalAnswer(question=question, mention=m, answering=member, hit=bits[m.pk][member.code])
-        for m in mentions for member in answering])
+    insert_rows(RegionalAnswer, ("question_id", "mention_id", "answering_id", "hit"),
+                ((question.pk, m.pk, member.code, bits[m.pk][member.code]) for m in mentions for member in answering))
     # The source request's hit per subject: rows made when it was asked are answered, missing ones made.
     hit = {m.pk: any(bits[m.pk].values()) for m in mentions}
     known = set(HitResult.objects.filter(request=item).values_list("subject_id", flat=True))

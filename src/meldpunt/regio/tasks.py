@@ -17,10 +17,19 @@ from .errors import RegioError
              lock_argument="source_request")
 def ask_region(source_request: int):
     try:
-        services.ask_region(source_request)
+        question = services.ask_region(source_request, members_too=False)
     except RegioError as error:
         # The regisseur sees why nothing was asked, on the signal page; nothing else changed.
         with transaction.atomic():
             HitResult.objects.filter(request_id=source_request, hit__isnull=True).update(error=str(error)[:300])
         raise
+    # A has its answer; each member's part (its requests and its log line) is a job of its own.
+    answer_members.start(gemeente=question.gemeente_id, question=question.pk)
     return "De andere gemeenten in de regio zijn gevraagd."
+
+
+@shared_task(base=Job, name="meldpunt.regio.answer_members", title="Regionale vraag vastleggen bij de andere gemeenten",
+             lock_argument="question")
+def answer_members(question: int):
+    services.answer_members(question)
+    return "De andere gemeenten hebben de vraag in hun eigen log; een treffer wacht bij hun privacyfunctionaris."
