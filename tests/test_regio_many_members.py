@@ -164,3 +164,25 @@ def test_the_job_answers_a_first_and_the_members_in_a_job_of_their_own(people, r
     received = ProcessingLogEntry.objects.filter(action="regio_vraag_ontvangen")
     assert sorted(received.values_list("gemeente_code", flat=True)) == ["GM0415", "GM0431", "GM0880"]
     assert services.answer_members(question_id + 1000) is None  # a question destroyed meanwhile
+
+
+def test_the_index_of_every_gemeente_in_one_read_equals_the_index_per_gemeente(people, regio):
+    from django.core.management import call_command
+
+    from meldpunt.regio import index
+    from meldpunt.regio.models import MatchDigest
+
+    zaanstad, wormerland = regio
+    signal_in(people["walker"], wormerland)
+    signal_in(people["walker"], zaanstad, index=1)
+
+    def digests():
+        return set(MatchDigest.objects.values_list("gemeente_id", "kind", "digest", "signal_id", "mention_id"))
+
+    for tenant in (zaanstad, wormerland):
+        index.rebuild(tenant)
+    per_gemeente = digests()
+    MatchDigest.objects.all().delete()
+    call_command("regio", "index", "--alle")
+    assert digests() == per_gemeente
+    assert {row[0] for row in per_gemeente} >= {zaanstad.code, wormerland.code}

@@ -78,3 +78,24 @@ def rebuild(tenant: Tenant) -> int:
     rows = _rows(mentions.iterator(chunk_size=5000), key)
     MatchDigest.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def rebuild_all() -> int:
+    """Every gemeente's index in one read of all mentions (one read per gemeente took ~3 s each at
+    national scale: 342 gemeenten, 16 minutes); returns the number of digests."""
+    slots = dict(Tenant.objects.values_list("code", "key_slot"))
+    keys: dict[str, bytes] = {}
+    MatchDigest.objects.all().delete()
+    mentions = (MentionedSubject.objects.filter(signal__sealed__isnull=True).select_related("address", "signal")
+                .order_by())
+    made, batch = 0, []
+    for mention in mentions.iterator(chunk_size=5000):
+        code = mention.signal.gemeente_id
+        if code not in keys:
+            keys[code] = match_key(code, slots[code])
+        batch += _rows([mention], keys[code])
+        if len(batch) >= 5000:
+            MatchDigest.objects.bulk_create(batch)
+            made, batch = made + len(batch), []
+    MatchDigest.objects.bulk_create(batch)
+    return made + len(batch)
