@@ -1,7 +1,10 @@
 """Kenmerken per gemeente (ADR 0030 §7): each controller numbers its own signals, inzageverzoeken
 and verklaringen van vernietiging, so a kenmerk never shows how many records *another* gemeente
 has. The counter row is locked (select_for_update) in the caller's transaction: two writers never
-draw the same number, and a rolled-back write gives its number back."""
+draw the same number, and a rolled-back write gives its number back. The lock is FOR NO KEY UPDATE:
+every row that points at its gemeente takes FOR KEY SHARE on the tenant row in its foreign-key
+check, and a FOR UPDATE here made an intake (tenant, then log head) and a weging (log head, then a
+row of the gemeente) wait on each other — a deadlock under load (bench/load.py at 50 users)."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ def draw(gemeente, counter: str, count: int = 1) -> tuple[Tenant, int]:
         raise ValueError(f"Onbekende teller {counter!r}.")
     code = gemeente.code if isinstance(gemeente, Tenant) else gemeente
     with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().get(code=code)
+        tenant = Tenant.objects.select_for_update(no_key=True).get(code=code)
         number = getattr(tenant, counter)
         Tenant.objects.filter(code=code).update(**{counter: F(counter) + count})
     return tenant, number
@@ -34,7 +37,7 @@ def skip_past(gemeente, counter: str, highest: int) -> None:
     """After loading records numbered up to ``highest``: the counter continues after it."""
     code = gemeente.code if isinstance(gemeente, Tenant) else gemeente
     with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().get(code=code)
+        tenant = Tenant.objects.select_for_update(no_key=True).get(code=code)
         if getattr(tenant, counter) <= highest:
             Tenant.objects.filter(code=code).update(**{counter: highest + 1})
 
