@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,20 +72,15 @@ def queue_rows(queryset, gemeenten, start: int, size: int) -> list:
     """Rows ``start`` to ``start + size`` of a queue (:func:`queue`) over ``gemeenten``. For several
     gemeenten the database would walk the queue order of every signal of the installation and skip
     the other gemeenten' rows (ADR 0030 §14: 44 ms at 342 gemeenten, against 2 ms for one); instead
-    each gemeente gives its own first ``start + size`` through its queue index, in one query (a
-    UNION ALL), and the page is cut from them in the same order — exact, because the page's rows
-    are among them."""
+    each gemeente gives its own first ``start + size`` (its queue index, ~1 ms each), and the page is
+    cut from their union in the same order — exact, because the page's rows are among them."""
     codes = sorted({getattr(g, "code", g) for g in gemeenten or ()})
     if len(codes) <= 1:
         return list(queryset[start:start + size])
-    parts, params = [], []
-    for n, code in enumerate(codes):
-        sql, part_params = queryset.filter(gemeente_id=code).values("pk")[:start + size].query.sql_with_params()
-        parts.append(f"SELECT first{n}.pk FROM ({sql}) first{n}")
-        params += part_params
-    # Only Django's own SQL of the same queryset and its parameters: nothing typed goes into the text.
-    firsts = RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
-    return list(queryset.filter(pk__in=firsts)[start:start + size])
+    candidates = []
+    for code in codes:
+        candidates += queryset.filter(gemeente_id=code).values_list("pk", flat=True)[:start + size]
+    return list(queryset.filter(pk__in=candidates)[start:start + size])
 
 
 # An export is for a worklist, not a copy of the register: above this the user narrows the filter.
