@@ -68,21 +68,6 @@ def queue(user, filters: QueueFilter | None = None, gemeenten=None):
     return qs.order_by("deadline", "received_at", "id")
 
 
-def queue_rows(queryset, gemeenten, start: int, size: int) -> list:
-    """Rows ``start`` to ``start + size`` of a queue (:func:`queue`) over ``gemeenten``. For several
-    gemeenten the database would walk the queue order of every signal of the installation and skip
-    the other gemeenten' rows (ADR 0030 §14: 44 ms at 342 gemeenten, against 2 ms for one); instead
-    each gemeente gives its own first ``start + size`` (its queue index, ~1 ms each), and the page is
-    cut from their union in the same order — exact, because the page's rows are among them."""
-    codes = sorted({getattr(g, "code", g) for g in gemeenten or ()})
-    if len(codes) <= 1:
-        return list(queryset[start:start + size])
-    candidates = []
-    for code in codes:
-        candidates += queryset.filter(gemeente_id=code).values_list("pk", flat=True)[:start + size]
-    return list(queryset.filter(pk__in=candidates)[start:start + size])
-
-
 # An export is for a worklist, not a copy of the register: above this the user narrows the filter.
 EXPORT_MAX_ROWS = 5000
 

@@ -48,9 +48,8 @@ def werkvoorraad(request):
         # Unfiltered, the queue holds exactly the signals counted per state: no second count.
         pages.count = sum(counts.values())
     current = pages.get_page(request.GET.get("pagina"))
-    current.object_list = intake_selectors.queue_rows(pages.object_list, scope, (current.number - 1) * pages.per_page,
-                                                      pages.per_page)
     # The step a row is waiting for, when this user may take it: one click from the queue (issue 12).
+    current.object_list = list(current.object_list)
     for signal in current.object_list:
         signal.step_page = next(iter(step_pages.offered(request.user, signal)), None)
         # The step's name looked up once here, not by a loop over every label in each row's template.
