@@ -43,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _support import admin_execute, clean_up, log, percentile, setup_django
+from _support import admin_execute, analyse, clean_up, log, percentile, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -204,6 +204,7 @@ def measure_regional_hit_ratio(user, members: dict[str, list[str]], questions: i
     digests = index.rebuild_all()
     log(f"  hit/no-hit index of {Tenant.objects.count()} gemeenten: {digests} digests in "
         f"{time.perf_counter() - started:.0f} s (regio.index.rebuild_all)")
+    analyse()  # the index table was empty at the load's ANALYZE: without statistics a lookup may scan it
     candidates = list(Signal.objects.filter(gemeente_id=ONE, subjects__isnull=False).distinct()
                       .order_by("pk").values_list("pk", flat=True))
     requests = ask_region_requests(user, candidates[: 2 * questions + 70])
