@@ -19,8 +19,8 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows])
         return
-    fields = [model._meta.get_field(name.removesuffix("_id")) if name.endswith("_id") else model._meta.get_field(name)
-              for name in columns]
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in columns]
     quote = connection.ops.quote_name
     statement = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
                  "FROM STDIN")

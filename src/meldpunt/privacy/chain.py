@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from meldpunt.core.bulkinsert import insert_rows
 from meldpunt.core.keys import key_from_file, random_key
 from meldpunt.tenancy.keys import controller
 from meldpunt.tenancy.models import Tenant
@@ -152,13 +153,8 @@ def _insert(model: type[AppendOnlyModel], lines: list[AppendOnlyModel]) -> None:
     if connection.vendor != "postgresql" or len(lines) < COPY_FROM:
         model.objects.bulk_create(lines)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    statement = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                 "FROM STDIN")
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for line in lines:
-            copy.write_row([getattr(line, f.attname) for f in fields])
+    columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    insert_rows(model, columns, ([getattr(line, name) for name in columns] for line in lines))
 
 
 def append(model: type[AppendOnlyModel], lines: list[AppendOnlyModel],

@@ -55,12 +55,8 @@ def _today_start():
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def asked_today(asking: Tenant, answering: Tenant, *, excluding: int | None = None) -> int:
-    """Subjects A put to B today (the rate limit counts subjects, per pair, per day)."""
-    return _asked_today_per_member(asking, excluding=excluding).get(answering.pk, 0)
-
-
 def _asked_today_per_member(asking: Tenant, *, excluding: int | None = None) -> dict[str, int]:
+    """Subjects A put to each B today (the rate limit counts subjects, per pair, per day)."""
     answers = RegionalAnswer.objects.filter(question__gemeente=asking, question__asked_at__gte=_today_start())
     if excluding is not None:
         answers = answers.exclude(question_id=excluding)
